@@ -1,0 +1,71 @@
+"""Masks and the masked softmax (d2l.ai §11.3): padded and future keys get exactly zero weight.
+
+Conventions used across the project: a *keep* mask is boolean with True where a key may be attended;
+``valid_lens`` counts the valid keys of each sequence ``(batch,)`` or of each query ``(batch, queries)``.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import Tensor
+
+
+def sequence_mask(lengths: Tensor, max_len: int) -> Tensor:
+    """True for the first ``lengths[b]`` positions. lengths (*,) int -> mask (*, max_len) bool."""
+    positions = torch.arange(max_len, device=lengths.device)
+    return positions < lengths.unsqueeze(-1)
+
+
+def causal_mask(queries: int, keys: int, device: torch.device | None = None) -> Tensor:
+    """Query ``i`` may see keys ``0..i + keys - queries``. Returns (queries, keys) bool.
+
+    With ``keys > queries`` the queries are the last ones of the sequence (incremental decoding).
+    """
+    offset = keys - queries
+    q = torch.arange(queries, device=device).unsqueeze(1)
+    k = torch.arange(keys, device=device).unsqueeze(0)
+    return k <= q + offset
+
+
+def keep_mask_from_lens(valid_lens: Tensor, queries: int, keys: int, score_dim: int) -> Tensor:
+    """Broadcastable keep mask for scores of ``score_dim`` dims (batch, [heads,] queries, keys).
+
+    valid_lens (batch,) masks keys per sequence; (batch, queries) masks keys per query.
+    Returns (batch, 1.., queries or 1, keys) bool.
+    """
+    if valid_lens.dim() == 1:
+        mask = sequence_mask(valid_lens, keys).unsqueeze(-2)  # (B, 1, K)
+    elif valid_lens.dim() == 2:
+        if valid_lens.shape[1] != queries:
+            raise ValueError(
+                f"valid_lens has {valid_lens.shape[1]} per-query lengths but scores have "
+                f"{queries} queries"
+            )
+        mask = sequence_mask(valid_lens, keys)  # (B, Q, K)
+    else:
+        raise ValueError(
+            f"valid_lens must be (batch,) or (batch, queries); got {tuple(valid_lens.shape)}"
+        )
+    while mask.dim() < score_dim:
+        mask = mask.unsqueeze(1)
+    return mask
+
+
+def masked_softmax(
+    scores: Tensor, valid_lens: Tensor | None = None, keep: Tensor | None = None
+) -> Tensor:
+    """Softmax over the last axis of ``scores`` that gives masked keys exactly 0.
+
+    scores: (batch, [heads,] queries, keys). valid_lens: (batch,) or (batch, queries), or None.
+    keep: bool, broadcastable to scores, True where a key may be attended, or None.
+    A row with no valid key is all zeros (never NaN). Returns weights shaped like scores.
+    """
+    if valid_lens is None and keep is None:
+        return torch.softmax(scores, dim=-1)
+    mask = None
+    if valid_lens is not None:
+        mask = keep_mask_from_lens(valid_lens, scores.shape[-2], scores.shape[-1], scores.dim())
+    if keep is not None:
+        mask = keep if mask is None else mask & keep
+    filled = scores.masked_fill(~mask, torch.finfo(scores.dtype).min)
+    return torch.softmax(filled, dim=-1) * mask

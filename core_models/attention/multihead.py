@@ -1,0 +1,83 @@
+"""Multi-head attention (Vaswani et al. 2017 §3.2.2), keeping every head's weights when asked.
+
+Fast path (``capture=False``): ``torch.nn.functional.scaled_dot_product_attention``.
+Capture path (``capture=True``): explicit ``softmax(QKᵀ/√d_k) V`` that also returns the weights
+(batch, heads, queries, keys). Both give the same outputs (dropout aside).
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch.nn.functional as F
+from torch import Tensor, nn
+
+from core_models.attention.masking import masked_softmax
+
+
+class MultiHeadAttention(nn.Module):
+    """Projects queries, keys and values into ``heads`` subspaces of size d_model / heads.
+
+    ``project_keys_values`` and ``attend`` are exposed so a decoder can cache projected keys and
+    values between decoding steps (the KV cache).
+    """
+
+    def __init__(self, d_model: int, heads: int, dropout: float = 0.0, bias: bool = True):
+        super().__init__()
+        if d_model % heads:
+            raise ValueError(f"d_model ({d_model}) must be divisible by heads ({heads})")
+        self.d_model, self.heads, self.head_size = d_model, heads, d_model // heads
+        self.query_proj = nn.Linear(d_model, d_model, bias=bias)
+        self.key_proj = nn.Linear(d_model, d_model, bias=bias)
+        self.value_proj = nn.Linear(d_model, d_model, bias=bias)
+        self.out_proj = nn.Linear(d_model, d_model, bias=bias)
+        self.dropout = dropout
+
+    def split_heads(self, x: Tensor) -> Tensor:
+        """(B, T, d_model) -> (B, heads, T, head_size)."""
+        batch, length, _ = x.shape
+        return x.view(batch, length, self.heads, self.head_size).transpose(1, 2)
+
+    def project_keys_values(self, key: Tensor, value: Tensor) -> tuple[Tensor, Tensor]:
+        """key, value (B, K, d_model) -> per-head keys and values, each (B, heads, K, head_size)."""
+        return self.split_heads(self.key_proj(key)), self.split_heads(self.value_proj(value))
+
+    def attend(
+        self,
+        query: Tensor,
+        keys: Tensor,
+        values: Tensor,
+        keep: Tensor | None = None,
+        capture: bool = False,
+    ) -> tuple[Tensor, Tensor | None]:
+        """query (B, Q, d_model); keys, values (B, heads, K, head_size) already projected;
+        keep: bool broadcastable to (B, heads, Q, K), True where a key may be attended.
+
+        Returns the output (B, Q, d_model) and, when ``capture``, the weights (B, heads, Q, K).
+        """
+        q = self.split_heads(self.query_proj(query))  # (B, H, Q, dk)
+        dropout = self.dropout if self.training else 0.0
+        if capture:
+            scores = q @ keys.transpose(-2, -1) / math.sqrt(self.head_size)  # (B, H, Q, K)
+            weights = masked_softmax(scores, keep=keep)
+            attended = F.dropout(weights, dropout, self.training) @ values
+        else:
+            weights = None
+            attended = F.scaled_dot_product_attention(
+                q, keys, values, attn_mask=keep, dropout_p=dropout
+            )
+        batch, _, length, _ = attended.shape
+        merged = attended.transpose(1, 2).reshape(batch, length, self.d_model)
+        return self.out_proj(merged), weights
+
+    def forward(
+        self,
+        query: Tensor,
+        key: Tensor,
+        value: Tensor,
+        keep: Tensor | None = None,
+        capture: bool = False,
+    ) -> tuple[Tensor, Tensor | None]:
+        """query (B, Q, d_model), key/value (B, K, d_model). See ``attend``."""
+        keys, values = self.project_keys_values(key, value)
+        return self.attend(query, keys, values, keep, capture)

@@ -1,0 +1,1 @@
+"""Model families, each with a capture path that returns an attention record."""

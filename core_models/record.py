@@ -1,0 +1,119 @@
+"""The attention record: the one contract between models, decoding, the CLI's exports, the GUI and
+the tests (see ../shared/design.md).
+
+Models return ``CapturedMap``s for a whole batch; ``build_record`` cuts one example out of them and
+names its tokens. A map's rows sum to 1 over valid keys and are exactly 0 on padding / future keys.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+from torch import Tensor
+
+# Which token list a map's queries or keys are drawn from.
+SIDES = ("source", "target", "premise", "hypothesis", "pair")
+KINDS = (
+    "encoder_self",
+    "decoder_self",
+    "cross",
+    "premise_to_hypothesis",
+    "hypothesis_to_premise",
+    "premise_self",
+    "hypothesis_self",
+    "pair_self",
+)
+
+
+@dataclass
+class CapturedMap:
+    """One attention map for a whole batch, as a model's capture path returns it.
+
+    weights: (batch, heads, queries, keys); query_side / key_side: one of ``SIDES``.
+    """
+
+    kind: str
+    layer: int
+    weights: Tensor
+    query_side: str
+    key_side: str
+
+
+@dataclass
+class AttentionMap:
+    """One map of one example: weights (heads, queries, keys) as float32 numpy."""
+
+    kind: str
+    layer: int
+    weights: np.ndarray
+    query_tokens: list[str]
+    key_tokens: list[str]
+
+    @property
+    def heads(self) -> int:
+        return self.weights.shape[0]
+
+
+@dataclass
+class StepInfo:
+    """One decoding step: the token chosen, its probability and the top-k alternatives."""
+
+    token: str
+    token_id: int
+    prob: float
+    top_k: list[tuple[str, float]]
+
+
+@dataclass
+class AttentionRecord:
+    """Every map of one example, the decoding steps (seq2seq) and the gold alignment if known.
+
+    gold_alignment: (target words, source words) 0/1 map, or None.
+    """
+
+    maps: list[AttentionMap] = field(default_factory=list)
+    steps: list[StepInfo] = field(default_factory=list)
+    gold_alignment: np.ndarray | None = None
+
+    def kinds(self) -> list[str]:
+        """The kinds present, in the order they were recorded."""
+        return list(dict.fromkeys(m.kind for m in self.maps))
+
+    def layers(self, kind: str) -> list[int]:
+        return sorted({m.layer for m in self.maps if m.kind == kind})
+
+    def get(self, kind: str, layer: int = 0) -> AttentionMap:
+        for attention_map in self.maps:
+            if attention_map.kind == kind and attention_map.layer == layer:
+                return attention_map
+        raise KeyError(f"no '{kind}' attention at layer {layer}; the record has {self.kinds()}")
+
+
+def build_record(
+    captured: list[CapturedMap],
+    index: int,
+    tokens: dict[str, list[str]],
+    steps: list[StepInfo] | None = None,
+    gold_alignment: np.ndarray | None = None,
+) -> AttentionRecord:
+    """Cut example ``index`` out of batched maps and trim each to its tokens' lengths.
+
+    tokens: display tokens per side, e.g. {"source": [...], "target": [...]}.
+    """
+    maps = []
+    for captured_map in captured:
+        query_tokens = tokens[captured_map.query_side]
+        key_tokens = tokens[captured_map.key_side]
+        weights = captured_map.weights[index, :, : len(query_tokens), : len(key_tokens)]
+        maps.append(
+            AttentionMap(
+                kind=captured_map.kind,
+                layer=captured_map.layer,
+                weights=weights.detach().to(torch.float32).cpu().numpy(),
+                query_tokens=list(query_tokens),
+                key_tokens=list(key_tokens),
+            )
+        )
+    return AttentionRecord(maps=maps, steps=list(steps or []), gold_alignment=gold_alignment)
