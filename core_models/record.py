@@ -8,13 +8,18 @@ names its tokens. A map's rows sum to 1 over valid keys and are exactly 0 on pad
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
-import torch
-from torch import Tensor
 
-# Which token list a map's queries or keys are drawn from.
-SIDES = ("source", "target", "premise", "hypothesis", "pair")
+if TYPE_CHECKING:  # the record itself is numpy: the GUI reads it without importing torch
+    from torch import Tensor
+
+# Which token list a map's queries or keys are drawn from. "target" are the tokens a decoder
+# produced (row t of a cross map is the step that produced target token t); "target_input" are the
+# decoder's inputs (BOS, y1, y2, ...), the keys of decoder self-attention; "pair" is the joint
+# [CLS] premise [SEP] hypothesis [SEP] sequence of the encoder classifier.
+SIDES = ("source", "target", "target_input", "premise", "hypothesis", "pair")
 KINDS = (
     "encoder_self",
     "decoder_self",
@@ -111,7 +116,7 @@ def build_record(
             AttentionMap(
                 kind=captured_map.kind,
                 layer=captured_map.layer,
-                weights=weights.detach().to(torch.float32).cpu().numpy(),
+                weights=weights.detach().float().cpu().numpy(),
                 query_tokens=list(query_tokens),
                 key_tokens=list(key_tokens),
             )
