@@ -1,0 +1,1 @@
+"""Training: configuration, the trainer and its events, metrics, checkpoints."""

@@ -1,0 +1,178 @@
+"""Training configuration: frozen-ish dataclasses read from and written to TOML.
+
+A config file has one top-level table per section below; an unknown key is reported with the file
+and its dotted name (``run.toml: optim.learning_rate: unknown key; known: lr, ...``). TOML has no
+null, so "off" is spelled 0 for numbers and "" for strings.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+
+DEVICES = ("auto", "cpu", "cuda", "mps")
+OPTIMIZERS = ("adam", "adamw")
+SCHEDULES = ("constant", "noam", "cosine")
+BATCH_UNITS = ("sentences", "tokens")
+DATA_FORMATS = ("tatoeba", "parallel", "snli")
+TOKENIZER_KINDS = ("word", "bpe", "unigram", "char")
+
+
+class ConfigError(ValueError):
+    """A configuration value that cannot be used; the message names the file and the field."""
+
+
+@dataclass
+class DataConfig:
+    task: str = "copy"  # a bundled task name, or "" for user files
+    train_size: int = 0  # generated / read training pairs (0: the task's default / the whole file)
+    valid_size: int = 500  # validation pairs used for evaluation
+    format: str = ""  # user files: one of DATA_FORMATS
+    train: str = ""  # user files: path (parallel: prefix, e.g. data/train → train.en / train.fr)
+    valid: str = ""  # user files: validation path ("": the last valid_size training pairs)
+    source_lang: str = "en"  # parallel files: suffixes
+    target_lang: str = "fr"
+    max_len: int = 50  # longest sequence in tokens (longer pairs are skipped in training)
+    glove: str = ""  # GloVe text/zip file to initialise (NLI) embeddings
+
+
+@dataclass
+class TokenizerConfig:
+    kind: str = "word"  # one of TOKENIZER_KINDS
+    vocab_size: int = 8000
+    shared: bool = False  # one tokenizer for source and target
+
+
+@dataclass
+class ModelSection:
+    family: str = "transformer"
+    options: dict[str, Any] = field(
+        default_factory=dict
+    )  # the family's config fields (vocab sizes are set from the tokenizers)
+
+
+@dataclass
+class OptimConfig:
+    optimizer: str = "adam"
+    lr: float = 1e-3
+    weight_decay: float = 0.0
+    betas: tuple[float, float] = (0.9, 0.98)
+    schedule: str = "constant"  # constant | noam (warmup + inverse sqrt) | cosine (warmup + cosine)
+    warmup_steps: int = 0
+    label_smoothing: float = 0.0
+    clip_grad_norm: float = 1.0  # 0: no clipping
+
+
+@dataclass
+class RunConfig:
+    batch_size: int = 64
+    batch_unit: str = "sentences"  # sentences | tokens
+    epochs: int = 0  # 0: no epoch limit
+    max_steps: int = 1000  # 0: no step limit
+    eval_every: int = 200  # steps
+    checkpoint_every: int = 500  # steps
+    early_stopping_patience: int = 0  # evaluations without improvement (0: never stop early)
+    seed: int = 0
+    device: str = "auto"
+    mixed_precision: bool = False  # bfloat16/float16 autocast on CUDA only
+    log_csv: bool = True  # write train_log.csv beside the checkpoint
+
+
+@dataclass
+class TrainConfig:
+    name: str = "model"
+    data: DataConfig = field(default_factory=DataConfig)
+    tokenizer: TokenizerConfig = field(default_factory=TokenizerConfig)
+    model: ModelSection = field(default_factory=ModelSection)
+    optim: OptimConfig = field(default_factory=OptimConfig)
+    run: RunConfig = field(default_factory=RunConfig)
+
+    def to_dict(self) -> dict[str, Any]:
+        return _toml_ready(asdict(self))
+
+    def to_toml(self, path: str | Path) -> None:
+        Path(path).write_text(tomli_w.dumps(self.to_dict()), encoding="utf-8")
+
+    @classmethod
+    def from_dict(cls, values: dict[str, Any], source: str = "config") -> TrainConfig:
+        sections = {f.name: f for f in fields(cls)}
+        kwargs: dict[str, Any] = {}
+        for key, value in values.items():
+            if key not in sections:
+                raise ConfigError(f"{source}: {key}: unknown key; known: {', '.join(sections)}")
+            if key == "name":
+                kwargs[key] = str(value)
+                continue
+            if not isinstance(value, dict):
+                raise ConfigError(f"{source}: [{key}] must be a table")
+            kwargs[key] = _section(sections[key].default_factory, value, f"{source}: {key}")
+        config = cls(**kwargs)
+        config.validate(source)
+        return config
+
+    @classmethod
+    def from_toml(cls, path: str | Path) -> TrainConfig:
+        path = Path(path)
+        try:
+            values = tomllib.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ConfigError(f"{path}: no such config file") from None
+        except tomllib.TOMLDecodeError as error:
+            raise ConfigError(f"{path}: not valid TOML: {error}") from None
+        return cls.from_dict(values, source=str(path))
+
+    def validate(self, source: str = "config") -> None:
+        _choice(source, "optim.optimizer", self.optim.optimizer, OPTIMIZERS)
+        _choice(source, "optim.schedule", self.optim.schedule, SCHEDULES)
+        _choice(source, "run.batch_unit", self.run.batch_unit, BATCH_UNITS)
+        _choice(source, "run.device", self.run.device, DEVICES)
+        _choice(source, "tokenizer.kind", self.tokenizer.kind, TOKENIZER_KINDS)
+        if not self.data.task:
+            _choice(source, "data.format", self.data.format, DATA_FORMATS)
+            if not self.data.train:
+                raise ConfigError(
+                    f"{source}: data.train: a training file is needed when no task is set"
+                )
+        if self.run.max_steps <= 0 and self.run.epochs <= 0:
+            raise ConfigError(f"{source}: run: set max_steps or epochs")
+        for name in ("batch_size", "eval_every", "checkpoint_every"):
+            if getattr(self.run, name) <= 0:
+                raise ConfigError(f"{source}: run.{name} must be > 0")
+        if self.optim.lr <= 0:
+            raise ConfigError(f"{source}: optim.lr must be > 0")
+
+
+def _section(factory: Any, values: dict[str, Any], where: str) -> Any:
+    default = factory()
+    known = {f.name: f for f in fields(default)}
+    for key, value in values.items():
+        if key not in known:
+            raise ConfigError(f"{where}.{key}: unknown key; known: {', '.join(known)}")
+        current = getattr(default, key)
+        if isinstance(current, tuple):
+            value = tuple(value)
+        elif isinstance(current, float) and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        elif not isinstance(current, dict) and not isinstance(value, type(current)):
+            raise ConfigError(
+                f"{where}.{key}: expected {type(current).__name__}, got {type(value).__name__} ({value!r})"
+            )
+        setattr(default, key, value)
+    return default
+
+
+def _choice(source: str, name: str, value: Any, choices: tuple[str, ...]) -> None:
+    if value not in choices:
+        raise ConfigError(f"{source}: {name}: '{value}' is not one of {', '.join(choices)}")
+
+
+def _toml_ready(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _toml_ready(v) for k, v in value.items()}
+    if isinstance(value, tuple):
+        return list(value)
+    return value
