@@ -1,0 +1,231 @@
+"""The command line: train, translate, nli, evaluate, tasks, models, download.
+
+``python -m core_models`` runs it without Qt; ``attention-workbench`` adds the GUI (no command) and
+``render``. Bad input ends with ``error: …`` on stderr and exit status 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from core_models.data.tasks import TASKS
+
+logger = logging.getLogger(__name__)
+
+
+def build_parser(prog: str = "attention-workbench") -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=prog, description="Train small sequence models and look at their attention."
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log details")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    train = commands.add_parser("train", help="train a model from a TOML config")
+    train.add_argument("config", help="TrainConfig TOML file (see resources/configs/)")
+    train.add_argument("--output", help="run directory (default: runs/<name>)")
+    train.add_argument(
+        "--resume", metavar="DIR", help="resume the run in DIR from its last checkpoint"
+    )
+    train.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    translate = commands.add_parser(
+        "translate", help="translate a sentence and show where attention goes"
+    )
+    translate.add_argument("model", help="bundled model name or checkpoint directory")
+    translate.add_argument("text")
+    translate.add_argument("--beam", type=int, default=1, help="beam width (1: greedy)")
+    translate.add_argument(
+        "--force", metavar="REF", help="forced decoding of this reference translation"
+    )
+    translate.add_argument("--max-len", type=int, default=0)
+    translate.add_argument(
+        "--dump-attention", metavar="OUT", help="write the record as .json or .npz"
+    )
+
+    nli = commands.add_parser("nli", help="classify a premise / hypothesis pair")
+    nli.add_argument("model")
+    nli.add_argument("premise")
+    nli.add_argument("hypothesis")
+    nli.add_argument("--dump-attention", metavar="OUT")
+
+    evaluate = commands.add_parser("evaluate", help="metrics on a task split")
+    evaluate.add_argument("model")
+    evaluate.add_argument("--split", default="test", choices=("train", "valid", "test"))
+    evaluate.add_argument("--size", type=int, default=0, help="examples (0: the whole split)")
+    evaluate.add_argument("--by-length", action="store_true", help="BLEU by source length bucket")
+
+    commands.add_parser("tasks", help="list the bundled tasks")
+    commands.add_parser("models", help="list bundled and user models")
+
+    download = commands.add_parser("download", help="download a public corpus into the cache")
+    download.add_argument("name")
+    download.add_argument("--cache-dir")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING, format="%(message)s"
+    )
+    if args.command is None:
+        parser.print_help()
+        return 0
+    try:
+        return COMMANDS[args.command](args)
+    except (ValueError, OSError, KeyError) as error:
+        message = error.args[0] if isinstance(error, KeyError) and error.args else error
+        print(f"error: {message}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+def _train(args) -> int:
+    from core_models.training.config import TrainConfig
+    from core_models.training.progress import ProgressBar
+    from core_models.training.trainer import Trainer
+
+    config = TrainConfig.from_toml(args.config)
+    output = Path(args.resume or args.output or Path("runs") / config.name)
+    listeners = [] if args.quiet else [ProgressBar()]
+    path = Trainer(config, output, listeners, resume=bool(args.resume)).run()
+    if path is None:
+        return 1
+    print(f"checkpoint: {path}")
+    return 0
+
+
+def _translate(args) -> int:
+    from core_models.export import save_record
+    from core_models.inference import Translator, load_model
+
+    model = load_model(args.model)
+    if not isinstance(model, Translator):
+        raise ValueError(f"{args.model} is an NLI model: use `nli MODEL PREMISE HYPOTHESIS`")
+    result = model.translate(args.text, beam=args.beam, max_len=args.max_len, reference=args.force)
+    if result.truncated:
+        print(
+            f"note: the source was cut to the model's limit of {model.max_source_len} tokens",
+            file=sys.stderr,
+        )
+    print(result.output_text)
+    if args.force:  # how likely the model finds each token of the reference
+        for step in result.record.steps:
+            print(f"  {step.token:>14}  p={step.prob:.3f}")
+    if args.dump_attention:
+        save_record(
+            args.dump_attention,
+            result.record,
+            model=model.name,
+            family=model.family,
+            inputs={"source": result.source_pieces},
+            output={"tokens": result.output_pieces},
+        )
+    return 0
+
+
+def _nli(args) -> int:
+    from core_models.export import save_record
+    from core_models.inference import Classifier, load_model
+
+    model = load_model(args.model)
+    if not isinstance(model, Classifier):
+        raise ValueError(f"{args.model} is a translation model: use `translate MODEL TEXT`")
+    result = model.classify(args.premise, args.hypothesis)
+    print(result.label)
+    for label, prob in result.probs.items():
+        print(f"  {label:<14} {prob:.3f}")
+    if args.dump_attention:
+        save_record(
+            args.dump_attention,
+            result.record,
+            model=model.name,
+            family=model.family,
+            inputs={"premise": result.premise_pieces, "hypothesis": result.hypothesis_pieces},
+            output={"label": result.label, "probs": result.probs},
+        )
+    return 0
+
+
+def _evaluate(args) -> int:
+    from core_models.inference import load_model
+    from core_models.training.data import encode
+    from core_models.training.evaluate import evaluate
+
+    model = load_model(args.model)
+    if model.task not in TASKS:
+        raise ValueError(
+            f"{args.model} was trained on '{model.task or 'user files'}', not a bundled task"
+        )
+    pairs = TASKS[model.task].generate(args.split, seed=0, size=args.size or None)
+    dataset = encode(
+        TASKS[model.task].kind, pairs, model.checkpoint.tokenizers, model.max_source_len, False
+    )
+    metrics = evaluate(
+        model.model,
+        dataset,
+        model.checkpoint.tokenizers,
+        max_decode=len(pairs),
+        by_length=args.by_length,
+    )
+    print(
+        json.dumps(
+            {"model": model.name, "split": args.split, "examples": len(pairs), **metrics}, indent=1
+        )
+    )
+    return 0
+
+
+def _tasks(args) -> int:
+    for task in TASKS.values():
+        print(f"{task.name:<10} {task.kind:<12} {task.description}")
+    return 0
+
+
+def _models(args) -> int:
+    from core_models.inference import list_models
+
+    entries = list_models()
+    if not entries:
+        print("no models found")
+    for entry in entries:
+        print(f"{entry.name:<28} {entry.source:<8} {entry.family:<19} {entry.task:<8} {entry.path}")
+    return 0
+
+
+def _download(args) -> int:
+    from core_models.data.download import download
+
+    path = download(args.name, cache_dir=args.cache_dir, progress=_download_progress())
+    print(path)
+    return 0
+
+
+def _download_progress():
+    from tqdm import tqdm
+
+    bar = tqdm(unit="B", unit_scale=True, file=sys.stderr)
+
+    def update(done: int, total: int | None) -> None:
+        bar.total = total
+        bar.update(done - bar.n)
+
+    return update
+
+
+COMMANDS = {
+    "train": _train,
+    "translate": _translate,
+    "nli": _nli,
+    "evaluate": _evaluate,
+    "tasks": _tasks,
+    "models": _models,
+    "download": _download,
+}

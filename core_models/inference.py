@@ -1,0 +1,287 @@
+"""Text in, attention record out: the layer the CLI and the GUI share.
+
+``load_model(name_or_path)`` finds a bundled model (``resources/models/<name>``), a user model
+(``$ATTENTION_WORKBENCH_HOME/models/<name>``, default ``~/.local/share/attention-workbench``) or a
+checkpoint directory, and wraps it as a ``Translator`` or a ``Classifier``.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+from core_models import decoding
+from core_models.data.pairs import NLIPair, TranslationPair
+from core_models.data.tasks import TASKS, get_task
+from core_models.models.base import EOS_ID, NLI_LABELS
+from core_models.record import AttentionRecord, build_record
+from core_models.training.checkpoint import Checkpoint, CheckpointError, load_checkpoint
+
+RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+BUNDLED_MODELS = RESOURCES / "models"
+EOS_LABEL = "</s>"
+DEFAULT_MAX_SOURCE = 100
+
+
+def user_home() -> Path:
+    return Path(
+        os.environ.get("ATTENTION_WORKBENCH_HOME", Path.home() / ".local/share/attention-workbench")
+    )
+
+
+def user_models_dir() -> Path:
+    return user_home() / "models"
+
+
+@dataclass
+class ModelEntry:
+    """A model the user can open: its name, where it lives, and config.json's summary."""
+
+    name: str
+    path: Path
+    source: str  # "bundled" or "user"
+    family: str
+    task: str
+    metrics: dict[str, Any]
+
+
+def list_models() -> list[ModelEntry]:
+    """Bundled models first, then the user's, each sorted by name; unreadable ones are skipped."""
+    entries = []
+    for source, root in (("bundled", BUNDLED_MODELS), ("user", user_models_dir())):
+        if not root.is_dir():
+            continue
+        for directory in sorted(
+            p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")
+        ):
+            config = directory / "config.json"
+            if not config.is_file():
+                config = directory / "model" / "config.json"
+            try:
+                meta = _read_meta(config)
+            except (OSError, ValueError):
+                continue
+            entries.append(
+                ModelEntry(
+                    directory.name,
+                    directory,
+                    source,
+                    meta.get("family", "?"),
+                    meta.get("task", ""),
+                    meta.get("metrics", {}),
+                )
+            )
+    return entries
+
+
+def _read_meta(path: Path) -> dict[str, Any]:
+    import json
+
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def resolve_model(name_or_path: str | Path) -> Path:
+    """A checkpoint path from a bundled or user model name, or a directory path."""
+    path = Path(name_or_path)
+    if path.is_dir():
+        return path
+    for root in (BUNDLED_MODELS, user_models_dir()):
+        if (root / str(name_or_path)).is_dir():
+            return root / str(name_or_path)
+    known = ", ".join(entry.name for entry in list_models()) or "none"
+    raise CheckpointError(
+        f"'{name_or_path}' is neither a checkpoint directory nor a known model ({known})"
+    )
+
+
+def load_model(name_or_path: str | Path) -> Translator | Classifier:
+    path = resolve_model(name_or_path)
+    checkpoint = load_checkpoint(path)
+    name = Path(path).name if Path(path).name != "model" else Path(path).parent.name
+    wrapper = Translator if checkpoint.task_kind == "translation" else Classifier
+    return wrapper(checkpoint, name)
+
+
+class _Wrapped:
+    """What Translator and Classifier share: the checkpoint, a model card, samples, limits."""
+
+    def __init__(self, checkpoint: Checkpoint, name: str):
+        self.checkpoint, self.name = checkpoint, name
+        self.model, self.family, self.meta = checkpoint.model, checkpoint.family, checkpoint.meta
+        train_config = self.meta.get("train_config", {})
+        self.max_source_len = int(
+            train_config.get("data", {}).get("max_len", 0)
+            or self.meta.get("model", {}).get("max_len", 0)
+            or DEFAULT_MAX_SOURCE
+        )
+
+    @property
+    def task(self) -> str:
+        return self.meta.get("task", "")
+
+    def card(self) -> dict[str, Any]:
+        """Family, task, parameter count and metrics, for the model card."""
+        return {
+            "name": self.name,
+            "family": self.family,
+            "task": self.task,
+            "parameters": sum(p.numel() for p in self.model.parameters()),
+            "metrics": self.meta.get("metrics", {}),
+            "path": str(self.checkpoint.path),
+        }
+
+    def samples(self, count: int = 8, split: str = "test") -> list[TranslationPair] | list[NLIPair]:
+        """Example inputs from the model's task ([] for models trained on the user's files)."""
+        if self.task not in TASKS:
+            return []
+        return get_task(self.task).generate(split, seed=0, size=max(count, 1))[:count]
+
+    def _truncate(self, ids: list[int]) -> tuple[list[int], bool]:
+        limit = self.max_source_len - 1  # room for EOS
+        return (ids[:limit], True) if len(ids) > limit else (ids, False)
+
+
+@dataclass
+class TranslationResult:
+    source_pieces: list[str]  # the source as the model saw it, EOS included
+    output_pieces: list[str]  # produced pieces, EOS included if it finished
+    output_text: str
+    record: AttentionRecord
+    beam: decoding.BeamResult | None = None
+    truncated: bool = False  # the source was longer than the model's limit
+    unknown_words: list[str] = field(default_factory=list)
+    forced: bool = False
+
+
+class Translator(_Wrapped):
+    """Translate text with greedy, beam or forced decoding, capturing every attention map."""
+
+    def __init__(self, checkpoint: Checkpoint, name: str):
+        super().__init__(checkpoint, name)
+        self.source_tokenizer = checkpoint.tokenizers["source"]
+        self.target_tokenizer = checkpoint.tokenizers["target"]
+
+    def translate(
+        self,
+        text: str,
+        beam: int = 1,
+        max_len: int = 0,
+        reference: str | None = None,
+        length_penalty: float = 1.0,
+        gold_alignment: tuple | None = None,
+    ) -> TranslationResult:
+        """Decode ``text``; with ``reference`` the model is forced to produce it (forced decoding)."""
+        ids, truncated = self._truncate(self.source_tokenizer.encode(text))
+        pieces = [self.source_tokenizer.id_to_piece(i) for i in ids] + [EOS_LABEL]
+        source_ids = ids + [EOS_ID]
+        max_len = max_len or 2 * len(source_ids) + 10
+        piece = self._target_piece
+        beam_result = None
+        if reference is not None:
+            target_ids = self.target_tokenizer.encode(reference)[: self.max_source_len * 2]
+            hypothesis = decoding.forced(
+                self.model, source_ids, target_ids + [EOS_ID], id_to_piece=piece
+            )
+        elif beam > 1:
+            beam_result = decoding.beam_search(
+                self.model,
+                source_ids,
+                width=beam,
+                length_penalty=length_penalty,
+                max_len=max_len,
+                id_to_piece=piece,
+            )
+            hypothesis = beam_result.best
+        else:
+            hypothesis = decoding.greedy(self.model, source_ids, max_len=max_len, id_to_piece=piece)
+        record = decoding.record_for(hypothesis, pieces)
+        if gold_alignment is not None:
+            record.gold_alignment = _gold_matrix(gold_alignment, record)
+        output_ids = [i for i in hypothesis.token_ids if i != EOS_ID]
+        return TranslationResult(
+            source_pieces=pieces,
+            output_pieces=[s.token for s in hypothesis.steps],
+            output_text=self.target_tokenizer.decode(output_ids),
+            record=record,
+            beam=beam_result,
+            truncated=truncated,
+            unknown_words=self.source_tokenizer.unknown_words(text),
+            forced=reference is not None,
+        )
+
+    def _target_piece(self, token_id: int) -> str:
+        return EOS_LABEL if token_id == EOS_ID else self.target_tokenizer.id_to_piece(token_id)
+
+    def partial_record(self, result: TranslationResult, step: int, index: int) -> AttentionRecord:
+        """The record of the beam's partial hypothesis ending at node (step, index)."""
+        if result.beam is None:
+            raise ValueError("this translation was not made with beam search")
+        return decoding.record_for(result.beam.partial(step, index), result.source_pieces)
+
+
+def _gold_matrix(alignment, record: AttentionRecord) -> np.ndarray | None:
+    """(target words, source words) 0/1 from word links, sized to the cross map without EOS."""
+    if "cross" not in record.kinds():
+        return None
+    cross = record.get("cross", 0)
+    rows, cols = len(cross.query_tokens), len(cross.key_tokens)
+    matrix = np.zeros((rows, cols), dtype=np.float32)
+    for source_word, target_word in alignment:
+        if target_word < rows and source_word < cols:
+            matrix[target_word, source_word] = 1.0
+    return matrix
+
+
+@dataclass
+class NLIResult:
+    premise_pieces: list[str]
+    hypothesis_pieces: list[str]
+    label: str
+    probs: dict[str, float]
+    record: AttentionRecord
+    truncated: bool = False
+    unknown_words: list[str] = field(default_factory=list)
+
+
+class Classifier(_Wrapped):
+    """Classify a premise / hypothesis pair, capturing every attention map."""
+
+    def __init__(self, checkpoint: Checkpoint, name: str):
+        super().__init__(checkpoint, name)
+        self.tokenizer = checkpoint.tokenizers["text"]
+
+    @torch.inference_mode()
+    def classify(self, premise: str, hypothesis: str) -> NLIResult:
+        premise_ids, cut_premise = self._truncate(self.tokenizer.encode(premise))
+        hypothesis_ids, cut_hypothesis = self._truncate(self.tokenizer.encode(hypothesis))
+        premise_ids = premise_ids or [self.tokenizer.piece_to_id("<unk>")]
+        hypothesis_ids = hypothesis_ids or [self.tokenizer.piece_to_id("<unk>")]
+        output = self.model(
+            torch.tensor([premise_ids]),
+            torch.tensor([len(premise_ids)]),
+            torch.tensor([hypothesis_ids]),
+            torch.tensor([len(hypothesis_ids)]),
+            capture=True,
+        )
+        probs = torch.softmax(output.logits[0].float(), dim=-1).tolist()
+        premise_pieces = [self.tokenizer.id_to_piece(i) for i in premise_ids]
+        hypothesis_pieces = [self.tokenizer.id_to_piece(i) for i in hypothesis_ids]
+        tokens = {
+            "premise": premise_pieces,
+            "hypothesis": hypothesis_pieces,
+            "pair": ["<cls>", *premise_pieces, "<sep>", *hypothesis_pieces, "<sep>"],
+        }
+        return NLIResult(
+            premise_pieces=premise_pieces,
+            hypothesis_pieces=hypothesis_pieces,
+            label=NLI_LABELS[int(np.argmax(probs))],
+            probs=dict(zip(NLI_LABELS, probs, strict=True)),
+            record=build_record(output.maps, 0, tokens),
+            truncated=cut_premise or cut_hypothesis,
+            unknown_words=self.tokenizer.unknown_words(f"{premise} {hypothesis}"),
+        )

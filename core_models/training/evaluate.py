@@ -1,0 +1,155 @@
+"""Evaluation of a model on encoded pairs: loss, BLEU / chrF by greedy decoding, attention AER
+against gold word alignments (translation); accuracy and the confusion matrix (NLI)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from core_models.data.batching import bucket_batches
+from core_models.decoding import greedy
+from core_models.models.base import EOS_ID, NLI_LABELS, PAD_ID
+from core_models.tokenizers import Tokenizer
+from core_models.training.data import Dataset
+from core_models.training.metrics import (
+    accuracy,
+    alignment_error_rate,
+    bleu,
+    chrf,
+    confusion_matrix,
+    hard_alignment,
+)
+from core_models.words import merge_map
+
+LENGTH_BUCKETS = ((1, 5), (6, 10), (11, 15), (16, 20), (21, 1000))
+
+
+def batch_loss(model: nn.Module, batch, label_smoothing: float = 0.0) -> tuple[torch.Tensor, int]:
+    """Mean cross-entropy over the batch's target tokens (translation) or examples (NLI)."""
+    if hasattr(batch, "tgt_out"):
+        logits = model(batch.src, batch.src_lens, batch.tgt_in).logits
+        loss = F.cross_entropy(
+            logits.reshape(-1, logits.shape[-1]).float(),
+            batch.tgt_out.reshape(-1),
+            ignore_index=PAD_ID,
+            label_smoothing=label_smoothing,
+        )
+        return loss, batch.num_tokens
+    logits = model(
+        batch.premise, batch.premise_lens, batch.hypothesis, batch.hypothesis_lens
+    ).logits
+    loss = F.cross_entropy(logits.float(), batch.labels, label_smoothing=label_smoothing)
+    return loss, len(batch.indices)
+
+
+@torch.inference_mode()
+def evaluate(
+    model: nn.Module,
+    dataset: Dataset,
+    tokenizers: dict[str, Tokenizer],
+    device: torch.device | str = "cpu",
+    max_decode: int = 200,
+    by_length: bool = False,
+) -> dict[str, Any]:
+    """Metrics of ``model`` on ``dataset`` (the model is left in eval mode)."""
+    model.eval()
+    total_loss = total_count = 0.0
+    for indices in bucket_batches(dataset.lengths(), 64, shuffle=False):
+        batch = dataset.collate(indices).to(device)
+        loss, count = batch_loss(model, batch)
+        total_loss += float(loss) * count
+        total_count += count
+    metrics: dict[str, Any] = {"loss": total_loss / max(total_count, 1)}
+    if dataset.kind == "nli":
+        metrics.update(_nli_metrics(model, dataset, device))
+    else:
+        metrics.update(
+            _translation_metrics(model, dataset, tokenizers, device, max_decode, by_length)
+        )
+    return metrics
+
+
+def _nli_metrics(model, dataset: Dataset, device) -> dict[str, Any]:
+    predicted, gold = [], []
+    for indices in bucket_batches(dataset.lengths(), 128, shuffle=False):
+        batch = dataset.collate(indices).to(device)
+        logits = model(
+            batch.premise, batch.premise_lens, batch.hypothesis, batch.hypothesis_lens
+        ).logits
+        predicted += logits.argmax(-1).tolist()
+        gold += batch.labels.tolist()
+    return {
+        "accuracy": accuracy(predicted, gold),
+        "confusion": confusion_matrix(predicted, gold, len(NLI_LABELS)).tolist(),
+        "labels": list(NLI_LABELS),
+    }
+
+
+def _translation_metrics(model, dataset: Dataset, tokenizers, device, max_decode, by_length):
+    target_tokenizer = tokenizers["target"]
+    count = min(max_decode, len(dataset.encoded))
+    hypotheses, references, source_lengths = [], [], []
+    for (source_ids, _), pair in zip(dataset.encoded[:count], dataset.pairs[:count], strict=True):
+        output = greedy(
+            model, source_ids + [EOS_ID], max_len=2 * len(source_ids) + 10, capture=False
+        )
+        ids = [i for i in output.token_ids if i != EOS_ID]
+        hypotheses.append(target_tokenizer.decode(ids))
+        references.append(pair.target)
+        source_lengths.append(len(pair.source.split()))
+    metrics: dict[str, Any] = {
+        "bleu": bleu(hypotheses, references),
+        "chrf": chrf(hypotheses, references),
+    }
+    if by_length:
+        buckets = {}
+        for low, high in LENGTH_BUCKETS:
+            chosen = [i for i, n in enumerate(source_lengths) if low <= n <= high]
+            if chosen:
+                label = f"{low}-{high}" if high < 1000 else f"{low}+"
+                buckets[label] = {
+                    "bleu": bleu([hypotheses[i] for i in chosen], [references[i] for i in chosen]),
+                    "count": len(chosen),
+                }
+        metrics["bleu_by_length"] = buckets
+    metrics.update(attention_aer(model, dataset, tokenizers, device, count))
+    return metrics
+
+
+def attention_aer(model, dataset: Dataset, tokenizers, device, count: int) -> dict[str, Any]:
+    """AER of each layer's cross attention (mean over heads) on teacher-forced gold targets, merged
+    from pieces to words. Reports the best layer as ``aer`` and every layer in ``aer_by_layer``."""
+    chosen = [i for i in range(count) if dataset.pairs[i].alignment is not None]
+    if not chosen:
+        return {}
+    source_tok, target_tok = tokenizers["source"], tokenizers["target"]
+    predicted: dict[int, list[set]] = {}
+    gold = []
+    for start in range(0, len(chosen), 64):
+        indices = chosen[start : start + 64]
+        batch = dataset.collate(indices).to(device)
+        maps = model(batch.src, batch.src_lens, batch.tgt_in, capture=True).maps
+        cross = [m for m in maps if m.kind == "cross"]
+        if not cross:
+            return {}
+        for row, index in enumerate(indices):
+            pair = dataset.pairs[index]
+            gold.append(pair.alignment)
+            source_groups = source_tok.word_groups(source_tok.pieces(pair.source))
+            target_groups = target_tok.word_groups(target_tok.pieces(pair.target))
+            for attention in cross:
+                weights = attention.weights[row].float().cpu().numpy().mean(axis=0, keepdims=True)
+                words = merge_map(weights, target_groups, source_groups)[0]
+                predicted.setdefault(attention.layer, []).append(hard_alignment(words))
+    by_layer = {layer: alignment_error_rate(links, gold) for layer, links in predicted.items()}
+    best = min(by_layer, key=by_layer.get)
+    return {"aer": by_layer[best], "aer_layer": best, "aer_by_layer": by_layer}
+
+
+def sentence_aer(weights: np.ndarray, gold) -> float:
+    """AER of one (target words, source words) attention map against its gold links."""
+    return alignment_error_rate([hard_alignment(weights)], [gold])
