@@ -61,6 +61,11 @@ def is_unspaced(char: str) -> bool:
     return UNSPACED_CHAR.match(char) is not None
 
 
+def is_byte_piece(piece: str) -> bool:
+    """True for a byte-fallback piece such as ``<0xE4>``."""
+    return _BYTE_PIECE.fullmatch(piece) is not None
+
+
 def piece_texts(pieces: Sequence[str]) -> list[str | None]:
     """The text each piece stands for: ``▁`` becomes a space, byte pieces are decoded as UTF-8.
 

@@ -67,7 +67,7 @@ def _zip_member(archive: zipfile.ZipFile, path: Path, member: str | None, suffix
 
 
 @contextmanager
-def _open_binary(path: Path, member: str | None, suffix: str) -> Iterator[tuple[str, IO[bytes]]]:
+def open_corpus(path: Path, member: str | None, suffix: str) -> Iterator[tuple[str, IO[bytes]]]:
     """The file (or a zip member, or a gzip stream) as binary lines, with its display name."""
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such file")
@@ -86,7 +86,7 @@ def _open_binary(path: Path, member: str | None, suffix: str) -> Iterator[tuple[
             yield str(path), stream
 
 
-def _lines(name: str, stream: IO[bytes]) -> Iterator[tuple[int, str]]:
+def numbered_lines(name: str, stream: IO[bytes]) -> Iterator[tuple[int, str]]:
     """(line number, text without the newline) for each line, decoded as UTF-8."""
     try:
         for number, raw in enumerate(stream, start=1):
@@ -115,8 +115,8 @@ def read_tatoeba(
     Blank lines are skipped.
     """
     pairs = []
-    with _open_binary(Path(path), member, ".txt") as (name, stream):
-        for number, line in _lines(name, stream):
+    with open_corpus(Path(path), member, ".txt") as (name, stream):
+        for number, line in numbered_lines(name, stream):
             if not line.strip():
                 continue
             columns = line.split("\t")
@@ -141,9 +141,9 @@ def read_tatoeba(
 
 
 def _read_sentences(path: Path) -> tuple[str, list[str]]:
-    with _open_binary(path, None, "") as (name, stream):
+    with open_corpus(path, None, "") as (name, stream):
         sentences = []
-        for number, line in _lines(name, stream):
+        for number, line in numbered_lines(name, stream):
             if not line.strip():
                 raise DataFormatError(name, number, "empty line: expected one sentence per line")
             sentences.append(line.strip())
@@ -211,8 +211,8 @@ def read_nli(
     member_suffix = f"_{split}.jsonl" if split is not None else ".jsonl"
     pairs: list[NLIPair] = []
     skipped = 0
-    with _open_binary(Path(path), member, member_suffix) as (name, stream):
-        for number, line in _lines(name, stream):
+    with open_corpus(Path(path), member, member_suffix) as (name, stream):
+        for number, line in numbered_lines(name, stream):
             if not line.strip():
                 continue
             pair = _nli_pair(name, number, line)
