@@ -1,0 +1,180 @@
+"""Training throughput of our Transformer (capture off) against ``torch.nn.Transformer``.
+
+Both models have the same size (d_model, heads, feed-forward, layers, pre-norm, embeddings with
+sinusoidal positions and an output projection), train with Adam on the same random batches in one
+process, and alternate step by step so that background load hits both alike. Prints target tokens
+per second for each and the ratio ours / reference.
+
+    python3 -m bench.bench_training            # d=256, 4 heads, ff 1024, 3+3 layers, 64 × ~20
+    python3 -m bench.bench_training --small    # the bundled size: d=128, ff 512, 2+2 layers
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+import warnings
+from collections.abc import Callable
+
+import torch
+import torch.nn.functional as F
+from torch import Tensor, nn
+
+from core_models.attention.masking import causal_mask, sequence_mask
+from core_models.models.base import BOS_ID, PAD_ID
+from core_models.models.transformer import TransformerConfig, TransformerSeq2Seq
+from core_models.models.transformer_layers import InputEmbedding, SinusoidalPositions
+
+Batch = tuple[Tensor, Tensor, Tensor, Tensor]  # src, src_lens, tgt_in, tgt_out
+
+
+class ReferenceTransformer(nn.Module):
+    """``torch.nn.Transformer`` (pre-norm, batch first) with the same embeddings and output layer."""
+
+    def __init__(self, config: TransformerConfig):
+        super().__init__()
+        c = config
+        self.source_embedding = InputEmbedding(
+            nn.Embedding(c.src_vocab_size, c.d_model),
+            SinusoidalPositions(c.d_model, c.max_len),
+            c.dropout,
+        )
+        target_tokens = nn.Embedding(c.tgt_vocab_size, c.d_model)
+        self.target_embedding = InputEmbedding(
+            target_tokens, SinusoidalPositions(c.d_model, c.max_len), c.dropout
+        )
+        with warnings.catch_warnings():  # "enable_nested_tensor is True, but ... norm_first"
+            warnings.simplefilter("ignore", UserWarning)
+            self.transformer = nn.Transformer(
+                d_model=c.d_model,
+                nhead=c.heads,
+                num_encoder_layers=c.encoder_layers,
+                num_decoder_layers=c.decoder_layers,
+                dim_feedforward=c.ff_size,
+                dropout=c.dropout,
+                batch_first=True,
+                norm_first=c.norm == "pre",
+            )
+        self.output_projection = nn.Linear(c.d_model, c.tgt_vocab_size)
+        if c.tie_embeddings:
+            self.output_projection.weight = target_tokens.weight
+
+    def forward(self, src: Tensor, src_lens: Tensor, tgt_in: Tensor) -> Tensor:
+        source_padding = ~sequence_mask(src_lens, src.shape[1])  # True where padded
+        length = tgt_in.shape[1]
+        decoded = self.transformer(
+            self.source_embedding(src),
+            self.target_embedding(tgt_in),
+            tgt_mask=~causal_mask(length, length),  # True where a key is hidden
+            src_key_padding_mask=source_padding,
+            memory_key_padding_mask=source_padding,
+            tgt_is_causal=True,
+        )
+        return self.output_projection(decoded)
+
+
+def random_batches(config: TransformerConfig, count: int, batch: int, length: int) -> list[Batch]:
+    """``count`` batches of ``batch`` sentence pairs, lengths uniform in length ± 25 %."""
+    spread = max(1, length // 4)
+    batches = []
+    for _ in range(count):
+        src_lens = torch.randint(length - spread, length + spread + 1, (batch,))
+        tgt_lens = torch.randint(length - spread, length + spread + 1, (batch,))
+        src = torch.randint(6, config.src_vocab_size, (batch, int(src_lens.max())))
+        src = src.masked_fill(~sequence_mask(src_lens, src.shape[1]), PAD_ID)
+        tgt = torch.randint(6, config.tgt_vocab_size, (batch, int(tgt_lens.max())))
+        tgt = tgt.masked_fill(~sequence_mask(tgt_lens, tgt.shape[1]), PAD_ID)
+        tgt_in = torch.cat([torch.full((batch, 1), BOS_ID), tgt[:, :-1]], dim=1)
+        batches.append((src, src_lens, tgt_in, tgt))
+    return batches
+
+
+def make_step(model: nn.Module, logits_of: Callable[[Batch], Tensor]) -> Callable[[Batch], float]:
+    """One Adam training step on a batch; returns the seconds it took."""
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-4)
+    model.train()
+
+    def step(batch: Batch) -> float:
+        start = time.perf_counter()
+        logits = logits_of(batch)
+        loss = F.cross_entropy(
+            logits.reshape(-1, logits.shape[-1]), batch[3].reshape(-1), ignore_index=PAD_ID
+        )
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        optimizer.step()
+        return time.perf_counter() - start
+
+    return step
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--small", action="store_true", help="d=128, ff 512, 2+2 layers")
+    parser.add_argument("--d-model", type=int, default=256)
+    parser.add_argument("--heads", type=int, default=4)
+    parser.add_argument("--ff-size", type=int, default=1024)
+    parser.add_argument("--layers", type=int, default=3, help="encoder and decoder layers each")
+    parser.add_argument("--vocab", type=int, default=8000)
+    parser.add_argument("--batch", type=int, default=64, help="sentence pairs per batch")
+    parser.add_argument("--length", type=int, default=20, help="mean sentence length")
+    parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument("--steps", type=int, default=20)
+    parser.add_argument("--threads", type=int, default=0, help="torch threads (0: default)")
+    args = parser.parse_args()
+    if args.small:
+        args.d_model, args.ff_size, args.layers = 128, 512, 2
+    if args.threads:
+        torch.set_num_threads(args.threads)
+
+    torch.manual_seed(0)
+    config = TransformerConfig(
+        src_vocab_size=args.vocab,
+        tgt_vocab_size=args.vocab,
+        d_model=args.d_model,
+        heads=args.heads,
+        ff_size=args.ff_size,
+        encoder_layers=args.layers,
+        decoder_layers=args.layers,
+        dropout=0.1,
+    )
+    ours = TransformerSeq2Seq(config)
+    reference = ReferenceTransformer(config)
+    steps = {
+        "ours": make_step(ours, lambda b: ours(b[0], b[1], b[2]).logits),
+        "torch.nn.Transformer": make_step(reference, lambda b: reference(b[0], b[1], b[2])),
+    }
+    batches = random_batches(config, args.warmup + args.steps, args.batch, args.length)
+    seconds: dict[str, list[float]] = {name: [] for name in steps}
+    for index, batch in enumerate(batches):
+        for name, step in steps.items():  # alternate, so background load hits both alike
+            elapsed = step(batch)
+            if index >= args.warmup:
+                seconds[name].append(elapsed)
+
+    tokens = sum(int((b[3] != PAD_ID).sum()) for b in batches[args.warmup :])
+    parameters = {
+        name: sum(p.numel() for p in model.parameters())
+        for name, model in (("ours", ours), ("torch.nn.Transformer", reference))
+    }
+    print(
+        f"d_model={args.d_model} heads={args.heads} ff={args.ff_size} layers={args.layers}+"
+        f"{args.layers} vocab={args.vocab} batch={args.batch} length~{args.length} "
+        f"threads={torch.get_num_threads()} steps={args.steps} (after {args.warmup} warm-up)"
+    )
+    for name, times in seconds.items():
+        print(
+            f"{name:>22}: {tokens / sum(times):9.0f} target tokens/s "
+            f"({1000 * sum(times) / len(times):6.1f} ms/step, {parameters[name]:,} parameters)"
+        )
+    reference_times, our_times = seconds["torch.nn.Transformer"], seconds["ours"]
+    paired = statistics.median(r / o for r, o in zip(reference_times, our_times, strict=True))
+    print(
+        f"{'ratio ours / reference':>22}: {sum(reference_times) / sum(our_times):.2f} "
+        f"(median of per-step ratios {paired:.2f})"
+    )
+
+
+if __name__ == "__main__":
+    main()
