@@ -129,13 +129,11 @@ class TransformerSeq2Seq(Seq2SeqModel):
         x, _, _, self_weights, cross_weights = self._decode(
             x, memory_keys_values, memory_keep, self_keep, None, capture
         )
-        maps = []
-        if capture:
-            maps = (
-                _maps("encoder_self", encoder_weights, "source", "source")
-                + _maps("decoder_self", self_weights, "target", "target_input")
-                + _maps("cross", cross_weights, "target", "source")
-            )
+        maps = (  # empty unless captured: the weight lists are
+            _maps("encoder_self", encoder_weights, "source", "source")
+            + _maps("decoder_self", self_weights, "target", "target_input")
+            + _maps("cross", cross_weights, "target", "source")
+        )
         return Seq2SeqOutput(self.output_projection(x), maps)
 
     def encode(self, src: Tensor, src_lens: Tensor, capture: bool = False) -> TransformerState:
@@ -171,11 +169,9 @@ class TransformerSeq2Seq(Seq2SeqModel):
         new_state = dataclasses.replace(
             state, self_keys=self_keys, self_values=self_values, steps=state.steps + 1
         )
-        maps = []
-        if capture:
-            maps = _maps("decoder_self", self_weights, "target", "target_input") + _maps(
-                "cross", cross_weights, "target", "source"
-            )
+        maps = _maps("decoder_self", self_weights, "target", "target_input") + _maps(
+            "cross", cross_weights, "target", "source"
+        )
         return StepOutput(self.output_projection(x)[:, 0], new_state, maps)
 
     def reorder_state(self, state: TransformerState, indices: Tensor) -> TransformerState:
