@@ -1,0 +1,122 @@
+"""Decoding latency of the Transformer with every attention weight captured: greedy with the KV
+cache (``core_models.decoding.greedy``) against the no-cache reference that re-runs ``forward`` on
+the whole prefix at every step (``greedy_without_cache``), in the same process, and beam search.
+
+The model is untrained (random weights) and EOS is masked out of its output bias, so each run
+decodes exactly ``--target-len`` tokens from a ``--source-len`` token source.
+
+The variants alternate run by run, so background load hits them alike.
+
+    python3 -m bench.bench_decoding                   # the bundled size: d=128, 4 heads, ff 512, 2+2
+    python3 -m bench.bench_decoding --d-model 256 --ff-size 1024 --layers 3
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from collections.abc import Callable
+
+import torch
+
+from core_models.decoding import beam_search, greedy, greedy_without_cache
+from core_models.models.base import EOS_ID
+from core_models.models.registry import build_model
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--d-model", type=int, default=128)
+    parser.add_argument("--heads", type=int, default=4)
+    parser.add_argument("--ff-size", type=int, default=512)
+    parser.add_argument("--layers", type=int, default=2, help="encoder and decoder layers each")
+    parser.add_argument("--vocab", type=int, default=2000, help="source and target vocab size")
+    parser.add_argument("--source-len", type=int, default=20)
+    parser.add_argument("--target-len", type=int, default=20)
+    parser.add_argument("--width", type=int, default=5, help="beam width")
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=0, help="torch threads (0: torch's own)")
+    return parser.parse_args()
+
+
+def time_interleaved(
+    variants: dict[str, Callable[[], object]], runs: int, warmup: int
+) -> dict[str, list[float]]:
+    """Milliseconds of ``runs`` calls of every variant, one call of each in turn, after ``warmup``."""
+    for _ in range(warmup):
+        for run in variants.values():
+            run()
+    times: dict[str, list[float]] = {name: [] for name in variants}
+    for _ in range(runs):
+        for name, run in variants.items():
+            start = time.perf_counter()
+            run()
+            times[name].append((time.perf_counter() - start) * 1000)
+    return times
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[round(fraction * (len(ordered) - 1))]
+
+
+def main() -> None:
+    args = parse_args()
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    torch.manual_seed(0)
+    model = build_model(
+        "transformer",
+        {
+            "src_vocab_size": args.vocab,
+            "tgt_vocab_size": args.vocab,
+            "d_model": args.d_model,
+            "heads": args.heads,
+            "ff_size": args.ff_size,
+            "encoder_layers": args.layers,
+            "decoder_layers": args.layers,
+            "max_len": max(128, args.source_len, args.target_len + 1),
+        },
+    )
+    with torch.no_grad():
+        model.output_projection.bias[EOS_ID] = -1e4  # never finish early: decode target-len tokens
+    source = torch.randint(6, args.vocab, (args.source_len - 1,)).tolist() + [EOS_ID]
+
+    cached = greedy(model, source, max_len=args.target_len)
+    reference = greedy_without_cache(model, source, max_len=args.target_len)
+    if cached.token_ids != reference.token_ids:
+        raise SystemExit("the KV-cached and the no-cache greedy decodings disagree")
+    beam = beam_search(model, source, width=args.width, max_len=args.target_len)
+
+    print(
+        f"Transformer d={args.d_model} heads={args.heads} ff={args.ff_size} "
+        f"{args.layers}+{args.layers} layers, vocab {args.vocab}, torch threads "
+        f"{torch.get_num_threads()}; source {len(source)} tokens -> {len(cached.token_ids)} "
+        f"tokens (beam: {len(beam.best.token_ids)}), every map captured, {args.runs} runs"
+    )
+    variants = {
+        "greedy, KV cache": lambda: greedy(model, source, max_len=args.target_len),
+        "greedy, no cache (forward on prefix)": lambda: greedy_without_cache(
+            model, source, max_len=args.target_len
+        ),
+        f"beam {args.width}, KV cache": lambda: beam_search(
+            model, source, width=args.width, max_len=args.target_len
+        ),
+        "greedy, KV cache, capture off": lambda: greedy(
+            model, source, max_len=args.target_len, capture=False
+        ),
+    }
+    medians = {}
+    for name, times in time_interleaved(variants, args.runs, args.warmup).items():
+        medians[name] = statistics.median(times)
+        print(
+            f"  {name:40s} median {medians[name]:7.2f} ms   p95 {percentile(times, 0.95):7.2f} ms"
+        )
+    ratio = medians["greedy, no cache (forward on prefix)"] / medians["greedy, KV cache"]
+    print(f"  no-cache / KV-cache median ratio: {ratio:.2f}")
+
+
+if __name__ == "__main__":
+    main()
