@@ -19,7 +19,8 @@ import numpy as np
 from core_models.record import AttentionMap, AttentionRecord
 
 SPACE_MARK = "\u2581"  # "▁", sentencepiece's visible space
-SPECIAL_PIECES = frozenset({"<pad>", "<unk>", "<bos>", "<eos>", "<cls>", "<sep>"})
+# The special pieces by id: PAD_ID=0 ... SEP_ID=5 (core_models.models.base, not imported: no torch).
+SPECIAL_PIECES = ("<pad>", "<unk>", "<bos>", "<eos>", "<cls>", "<sep>")
 _BYTE_PIECE = re.compile(r"<0x([0-9A-Fa-f]{2})>")
 
 # Scripts written without spaces between words (Unicode blocks).

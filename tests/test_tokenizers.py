@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core_models.models.base import BOS_ID, EOS_ID, PAD_ID, SEP_ID, UNK_ID
+from core_models.models.base import BOS_ID, CLS_ID, EOS_ID, PAD_ID, SEP_ID, UNK_ID
 from core_models.tokenizers import (
     KINDS,
     Tokenizer,
@@ -63,6 +63,18 @@ def test_words_match_the_grouped_pieces(tokenizers, kind, text):
     tokenizer = tokenizers[kind]
     pieces = tokenizer.pieces(text)
     assert tokenizer.words(text) == merge_tokens(pieces, tokenizer.word_groups(pieces))
+
+
+def test_special_pieces_are_listed_by_their_ids():
+    ids = [PAD_ID, UNK_ID, BOS_ID, EOS_ID, CLS_ID, SEP_ID]
+    assert [SPECIAL_PIECES[i] for i in ids] == [
+        "<pad>",
+        "<unk>",
+        "<bos>",
+        "<eos>",
+        "<cls>",
+        "<sep>",
+    ]
 
 
 @pytest.mark.parametrize("kind", KINDS)

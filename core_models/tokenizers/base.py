@@ -15,14 +15,13 @@ from abc import ABC, abstractmethod
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
-from core_models.models.base import BOS_ID, CLS_ID, EOS_ID, PAD_ID, SEP_ID, UNK_ID
+from core_models.models.base import BOS_ID, CLS_ID, EOS_ID, PAD_ID, SEP_ID
 from core_models.words import SPACE_MARK, UNSPACED_CHAR, Groups, group_words, merge_tokens
+from core_models.words import SPECIAL_PIECES as WORD_SPECIAL_PIECES
 
-SPECIALS = ((PAD_ID, "<pad>"), (UNK_ID, "<unk>"), (BOS_ID, "<bos>"), (EOS_ID, "<eos>"),
-            (CLS_ID, "<cls>"), (SEP_ID, "<sep>"))  # fmt: skip
-SPECIAL_PIECES = [piece for _, piece in sorted(SPECIALS)]
+SPECIAL_PIECES = list(WORD_SPECIAL_PIECES)  # by id
 CONTROL_IDS = frozenset({PAD_ID, BOS_ID, EOS_ID, CLS_ID, SEP_ID})  # dropped by decode
 FORMAT_VERSION = 1
 
@@ -39,7 +38,7 @@ class Tokenizer(ABC):
     ``unknown_words`` reports the words of a new text that never occurred there.
     """
 
-    kind: ClassVar[str]
+    kind: str  # "bpe", "unigram", "char" or "word"
 
     def __init__(self, training_words: Counter[str] | None = None) -> None:
         self.training_words: Counter[str] = training_words or Counter()
