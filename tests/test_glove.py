@@ -181,7 +181,11 @@ def test_kumo_folder_with_mismatched_vectors_is_refused(kumo_folder):
         read_glove(kumo_folder)
 
 
-def test_gzipped_glove_subset_is_read(glove_txt, tmp_path):
-    packed = tmp_path / "glove.txt.gz"
-    packed.write_bytes(gzip.compress(glove_txt.read_bytes()))
+def test_gzipped_glove_subset_is_written_and_read(glove_txt, tmp_path):
+    packed = tmp_path / "glove.subset.txt.gz"
+    assert write_glove_subset(glove_txt, ["cat", "mat"], packed) == 2
+    assert gzip.decompress(packed.read_bytes()).decode().splitlines() == [
+        GLOVE_LINES[2],
+        GLOVE_LINES[4],
+    ]
     assert sorted(read_glove(packed, {"cat", "mat"})) == ["cat", "mat"]

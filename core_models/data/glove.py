@@ -9,6 +9,7 @@ Sources: the GloVe text format (``word v1 ... vd`` per line, a ``.txt`` or a mem
 
 from __future__ import annotations
 
+import gzip
 import logging
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -134,7 +135,8 @@ def write_glove_subset(
     source: str | Path, words: Iterable[str] | int, out_path: str | Path, member: str | None = None
 ) -> int:
     """Write the GloVe text lines of ``words`` (or of the first ``words`` words: GloVe files are
-    sorted by frequency) to ``out_path``, in the source's order; returns how many were written."""
+    sorted by frequency) to ``out_path`` (gzipped when it ends in ``.gz``), in the source's order;
+    returns how many were written."""
     path = Path(source)
     out_path = Path(out_path)
     if path.is_dir():
@@ -144,7 +146,8 @@ def write_glove_subset(
     wanted = None if isinstance(words, int) else set(words)
     limit = words if isinstance(words, int) else None
     written = 0
-    with open(out_path, "w", encoding="utf-8", newline="\n") as out:
+    opener = gzip.open if out_path.suffix == ".gz" else open
+    with opener(out_path, "wt", encoding="utf-8", newline="\n") as out:
         for word, numbers in lines:
             if limit is not None and written >= limit:
                 break
