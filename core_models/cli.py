@@ -89,14 +89,20 @@ def main(argv: list[str] | None = None) -> int:
 
 def _train(args) -> int:
     from core_models.training.config import TrainConfig
+    from core_models.training.events import FailedEvent
     from core_models.training.progress import ProgressBar
     from core_models.training.trainer import Trainer
 
     config = TrainConfig.from_toml(args.config)
     output = Path(args.resume or args.output or Path("runs") / config.name)
+    failures: list[FailedEvent] = []
     listeners = [] if args.quiet else [ProgressBar()]
+    listeners.append(
+        lambda event: failures.append(event) if isinstance(event, FailedEvent) else None
+    )
     path = Trainer(config, output, listeners, resume=bool(args.resume)).run()
-    if path is None:
+    if path is None:  # stopped on a non-finite loss (an exception would have been raised)
+        print(f"error: {failures[-1].reason if failures else 'training failed'}", file=sys.stderr)
         return 1
     print(f"checkpoint: {path}")
     return 0

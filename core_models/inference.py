@@ -18,13 +18,12 @@ import torch
 from core_models import decoding
 from core_models.data.pairs import NLIPair, TranslationPair
 from core_models.data.tasks import TASKS, get_task
-from core_models.models.base import EOS_ID, NLI_LABELS
+from core_models.models.base import CLS_ID, EOS_ID, NLI_LABELS, SEP_ID, UNK_ID
 from core_models.record import AttentionRecord, build_record
 from core_models.training.checkpoint import Checkpoint, CheckpointError, load_checkpoint
 
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 BUNDLED_MODELS = RESOURCES / "models"
-EOS_LABEL = "</s>"
 DEFAULT_MAX_SOURCE = 100
 
 
@@ -177,10 +176,10 @@ class Translator(_Wrapped):
     ) -> TranslationResult:
         """Decode ``text``; with ``reference`` the model is forced to produce it (forced decoding)."""
         ids, truncated = self._truncate(self.source_tokenizer.encode(text))
-        pieces = [self.source_tokenizer.id_to_piece(i) for i in ids] + [EOS_LABEL]
         source_ids = ids + [EOS_ID]
+        pieces = [self.source_tokenizer.id_to_piece(i) for i in source_ids]
         max_len = max_len or 2 * len(source_ids) + 10
-        piece = self._target_piece
+        piece = self.target_tokenizer.id_to_piece
         beam_result = None
         if reference is not None:
             target_ids = self.target_tokenizer.encode(reference)[: self.max_source_len * 2]
@@ -213,9 +212,6 @@ class Translator(_Wrapped):
             unknown_words=self.source_tokenizer.unknown_words(text),
             forced=reference is not None,
         )
-
-    def _target_piece(self, token_id: int) -> str:
-        return EOS_LABEL if token_id == EOS_ID else self.target_tokenizer.id_to_piece(token_id)
 
     def partial_record(self, result: TranslationResult, step: int, index: int) -> AttentionRecord:
         """The record of the beam's partial hypothesis ending at node (step, index)."""
@@ -259,8 +255,8 @@ class Classifier(_Wrapped):
     def classify(self, premise: str, hypothesis: str) -> NLIResult:
         premise_ids, cut_premise = self._truncate(self.tokenizer.encode(premise))
         hypothesis_ids, cut_hypothesis = self._truncate(self.tokenizer.encode(hypothesis))
-        premise_ids = premise_ids or [self.tokenizer.piece_to_id("<unk>")]
-        hypothesis_ids = hypothesis_ids or [self.tokenizer.piece_to_id("<unk>")]
+        premise_ids = premise_ids or [UNK_ID]  # an empty text is read as one unknown word
+        hypothesis_ids = hypothesis_ids or [UNK_ID]
         output = self.model(
             torch.tensor([premise_ids]),
             torch.tensor([len(premise_ids)]),
@@ -271,10 +267,11 @@ class Classifier(_Wrapped):
         probs = torch.softmax(output.logits[0].float(), dim=-1).tolist()
         premise_pieces = [self.tokenizer.id_to_piece(i) for i in premise_ids]
         hypothesis_pieces = [self.tokenizer.id_to_piece(i) for i in hypothesis_ids]
+        cls, sep = self.tokenizer.id_to_piece(CLS_ID), self.tokenizer.id_to_piece(SEP_ID)
         tokens = {
             "premise": premise_pieces,
             "hypothesis": hypothesis_pieces,
-            "pair": ["<cls>", *premise_pieces, "<sep>", *hypothesis_pieces, "<sep>"],
+            "pair": [cls, *premise_pieces, sep, *hypothesis_pieces, sep],
         }
         return NLIResult(
             premise_pieces=premise_pieces,

@@ -6,9 +6,12 @@ a crash mid-write leaves the previous checkpoint whole (a leftover ``.old`` is r
 
 Layout::
 
-    config.json              format, family, model config, task, tokenizer names, metrics, versions
+    config.json              format, family, model config, task, metrics, versions, and
+                             "tokenizers": {role: file name}, e.g. {"source": "source",
+                             "target": "source"} when source and target share one tokenizer
     model.safetensors        the weights
-    <name>.tokenizer.json    one per tokenizer ("source"/"target", or "text" for NLI), + <name>.model
+    <name>.tokenizer.json    one per distinct tokenizer (+ <name>.model for sentencepiece); roles
+                             are "source"/"target" (translation) or "text" (NLI)
     trainer_state.json       step, scheduler, RNG and optimiser structure (only for resumable runs)
     trainer_state.safetensors  the optimiser's tensors and the torch RNG state
 """
@@ -63,10 +66,10 @@ def checkpoint_dir(path: str | Path) -> Path:
     """The checkpoint inside ``path``: the directory itself, or a training run's ``model/``."""
     path = Path(path)
     _recover_interrupted_swap(path)
-    if (path / "config.json").is_file() or not (path / "model").is_dir():
+    if (path / "config.json").is_file():
         return path
     _recover_interrupted_swap(path / "model")
-    return path / "model"
+    return path / "model" if (path / "model").is_dir() else path
 
 
 def save_checkpoint(
@@ -76,16 +79,21 @@ def save_checkpoint(
     meta: dict[str, Any],
     trainer_state: dict[str, Any] | None = None,
 ) -> Path:
-    """Write a checkpoint atomically to ``path`` (replacing any checkpoint there). Returns path."""
+    """Write a checkpoint atomically to ``path`` (replacing any checkpoint there). Returns path.
+
+    tokenizers: role -> tokenizer; a tokenizer given for two roles is written once.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale_staging(path)
     staging = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
     try:
+        file_names = _tokenizer_file_names(tokenizers)
         config = {
             "format": FORMAT,
             "family": model.family,
             "model": model.config.to_dict(),
-            "tokenizers": {name: tok.kind for name, tok in tokenizers.items()},
+            "tokenizers": file_names,
             "versions": {
                 "attention_workbench": _package_version(),
                 "torch": torch.__version__,
@@ -94,11 +102,13 @@ def save_checkpoint(
             **meta,
         }
         safetensors.torch.save_model(model, str(staging / "model.safetensors"))
-        for name, tokenizer in tokenizers.items():
-            tokenizer.save(staging, name)
+        for role, tokenizer in tokenizers.items():
+            if file_names[role] == role:
+                tokenizer.save(staging, role)
         if trainer_state is not None:
             _save_trainer_state(staging, trainer_state)
         _write_json(staging / "config.json", config)
+        _make_durable(staging)
         _swap_into_place(staging, path)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -126,6 +136,8 @@ def load_checkpoint(
     if not config_path.is_file():
         raise CheckpointError(f"{path}: config.json is missing")
     meta = _read_json(config_path)
+    if not isinstance(meta, dict):
+        raise CheckpointError(f"{config_path}: expected a JSON object, found {type(meta).__name__}")
     family = meta.get("family")
     if family not in FAMILIES:
         raise CheckpointError(
@@ -136,12 +148,7 @@ def load_checkpoint(
     except (TypeError, ValueError) as error:
         raise CheckpointError(f"{config_path}: 'model' section: {error}") from None
     _load_weights(model, weights_path, map_location)
-    tokenizers = {}
-    for name in meta.get("tokenizers", {}):
-        try:
-            tokenizers[name] = load_tokenizer(path, name)
-        except (OSError, ValueError) as error:
-            raise CheckpointError(f"{path}: tokenizer '{name}': {error}") from None
+    tokenizers = _load_tokenizers(path, meta.get("tokenizers", {}))
     _check_vocab_sizes(path, meta, tokenizers)
     model.eval()
     state = _load_trainer_state(path) if with_trainer_state else None
@@ -168,6 +175,26 @@ def _load_weights(model: nn.Module, weights_path: Path, map_location) -> None:
             f"{weights_path}: weights do not match config.json's model "
             f"(missing: {sorted(missing)[:5]}, unexpected: {sorted(unexpected)[:5]})"
         )
+
+
+def _tokenizer_file_names(tokenizers: dict[str, Tokenizer]) -> dict[str, str]:
+    """role -> the file name its tokenizer is saved under: the first role holding that object."""
+    first_role: dict[int, str] = {}
+    return {role: first_role.setdefault(id(tok), role) for role, tok in tokenizers.items()}
+
+
+def _load_tokenizers(path: Path, file_names: dict[str, str]) -> dict[str, Tokenizer]:
+    """Each file once; roles sharing a file share the tokenizer object."""
+    if not isinstance(file_names, dict):
+        raise CheckpointError(f"{path / 'config.json'}: 'tokenizers' must map roles to file names")
+    loaded: dict[str, Tokenizer] = {}
+    for role, file_name in file_names.items():
+        if file_name not in loaded:
+            try:
+                loaded[file_name] = load_tokenizer(path, file_name)
+            except (OSError, ValueError) as error:
+                raise CheckpointError(f"{path}: tokenizer '{role}': {error}") from None
+    return {role: loaded[file_name] for role, file_name in file_names.items()}
 
 
 def _check_vocab_sizes(path: Path, meta: dict[str, Any], tokenizers: dict[str, Tokenizer]) -> None:
@@ -232,6 +259,24 @@ def _load_trainer_state(directory: Path) -> dict[str, Any]:
     return restore(_read_json(json_path))
 
 
+def _remove_stale_staging(path: Path) -> None:
+    """Staging directories left behind by a writer that was killed mid-write."""
+    for stale in path.parent.glob(f".{path.name}.*.tmp"):
+        logger.info("removing %s, left by an interrupted checkpoint write", stale)
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+def _make_durable(staging: Path) -> None:
+    """Usual permissions (mkdtemp makes the directory private) and every file on disk."""
+    umask = os.umask(0)
+    os.umask(umask)
+    staging.chmod(0o777 & ~umask)
+    for file in staging.iterdir():
+        file.chmod(0o666 & ~umask)
+        with open(file, "rb") as handle:
+            os.fsync(handle.fileno())
+
+
 def _swap_into_place(staging: Path, path: Path) -> None:
     old = path.with_name(f".{path.name}.old")
     if old.exists():
@@ -239,8 +284,20 @@ def _swap_into_place(staging: Path, path: Path) -> None:
     if path.exists():
         os.replace(path, old)
     os.replace(staging, path)
+    _fsync_directory(path.parent)
     if old.exists():
         shutil.rmtree(old)
+
+
+def _fsync_directory(directory: Path) -> None:
+    """Make the renames durable (POSIX; directories cannot be opened on Windows)."""
+    if os.name != "posix":
+        return
+    descriptor = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
 
 
 def _recover_interrupted_swap(path: Path) -> None:
@@ -254,8 +311,6 @@ def _recover_interrupted_swap(path: Path) -> None:
 def _write_json(path: Path, value: Any) -> None:
     with open(path, "w", encoding="utf-8") as handle:
         json.dump(value, handle, indent=1, ensure_ascii=False)
-        handle.flush()
-        os.fsync(handle.fileno())
 
 
 def _read_json(path: Path) -> Any:

@@ -14,12 +14,16 @@ from typing import Any
 
 import tomli_w
 
+from core_models.data.tasks import TASKS
+from core_models.models.registry import FAMILIES
+
 DEVICES = ("auto", "cpu", "cuda", "mps")
 OPTIMIZERS = ("adam", "adamw")
 SCHEDULES = ("constant", "noam", "cosine")
 BATCH_UNITS = ("sentences", "tokens")
 DATA_FORMATS = ("tatoeba", "parallel", "snli")
 TOKENIZER_KINDS = ("word", "bpe", "unigram", "char")
+VOCAB_FIELDS = ("vocab_size", "src_vocab_size", "tgt_vocab_size")  # set from the tokenizers
 
 
 class ConfigError(ValueError):
@@ -126,12 +130,15 @@ class TrainConfig:
         return cls.from_dict(values, source=str(path))
 
     def validate(self, source: str = "config") -> None:
+        """Check choices, names and ranges; errors name ``source`` and the dotted key."""
         _choice(source, "optim.optimizer", self.optim.optimizer, OPTIMIZERS)
         _choice(source, "optim.schedule", self.optim.schedule, SCHEDULES)
         _choice(source, "run.batch_unit", self.run.batch_unit, BATCH_UNITS)
         _choice(source, "run.device", self.run.device, DEVICES)
         _choice(source, "tokenizer.kind", self.tokenizer.kind, TOKENIZER_KINDS)
-        if not self.data.task:
+        if self.data.task:
+            _choice(source, "data.task", self.data.task, tuple(TASKS))
+        else:
             _choice(source, "data.format", self.data.format, DATA_FORMATS)
             if not self.data.train:
                 raise ConfigError(
@@ -142,8 +149,33 @@ class TrainConfig:
         for name in ("batch_size", "eval_every", "checkpoint_every"):
             if getattr(self.run, name) <= 0:
                 raise ConfigError(f"{source}: run.{name} must be > 0")
+        if self.data.max_len < 2:
+            raise ConfigError(f"{source}: data.max_len must be at least 2 tokens")
         if self.optim.lr <= 0:
             raise ConfigError(f"{source}: optim.lr must be > 0")
+        if not 0.0 <= self.optim.label_smoothing < 1.0:
+            raise ConfigError(f"{source}: optim.label_smoothing must be in [0, 1)")
+        betas = self.optim.betas
+        if len(betas) != 2 or not all(isinstance(b, int | float) and 0 <= b < 1 for b in betas):
+            raise ConfigError(f"{source}: optim.betas must be two numbers in [0, 1)")
+        self._validate_model(source)
+
+    def _validate_model(self, source: str) -> None:
+        _choice(source, "model.family", self.model.family, tuple(FAMILIES))
+        config_class, _ = FAMILIES[self.model.family].classes()
+        known = [f.name for f in fields(config_class)]
+        for key in self.model.options:
+            if key in VOCAB_FIELDS:
+                raise ConfigError(
+                    f"{source}: model.options.{key}: set from the trained tokenizer; "
+                    "choose its size with tokenizer.vocab_size"
+                )
+            if key not in known:
+                settable = ", ".join(k for k in known if k not in VOCAB_FIELDS)
+                raise ConfigError(
+                    f"{source}: model.options.{key}: unknown option of model family "
+                    f"'{self.model.family}'; known: {settable}"
+                )
 
 
 def _section(factory: Any, values: dict[str, Any], where: str) -> Any:
@@ -153,11 +185,13 @@ def _section(factory: Any, values: dict[str, Any], where: str) -> Any:
         if key not in known:
             raise ConfigError(f"{where}.{key}: unknown key; known: {', '.join(known)}")
         current = getattr(default, key)
-        if isinstance(current, tuple):
+        if isinstance(current, tuple) and isinstance(value, list):
             value = tuple(value)
         elif isinstance(current, float) and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
-        elif not isinstance(current, dict) and not isinstance(value, type(current)):
+        if not isinstance(value, type(current)) or (
+            isinstance(value, bool) and not isinstance(current, bool)
+        ):
             raise ConfigError(
                 f"{where}.{key}: expected {type(current).__name__}, got {type(value).__name__} ({value!r})"
             )

@@ -50,11 +50,9 @@ def load_pairs(data: DataConfig, seed: int) -> tuple[list, list]:
         train = task.generate("train", seed=seed, size=data.train_size or None)
         valid = task.generate("valid", seed=seed, size=data.valid_size or None)
         return train, valid
-    train = _read_file(data, data.train)
-    if data.train_size:
-        train = train[: data.train_size]
+    train = _read_file(data, data.train, data.train_size or None)
     if data.valid:
-        valid = _read_file(data, data.valid)[: data.valid_size or None]
+        valid = _read_file(data, data.valid, data.valid_size or None)
     else:
         cut = min(data.valid_size, len(train) // 10)
         train, valid = train[: len(train) - cut], train[len(train) - cut :]
@@ -63,12 +61,14 @@ def load_pairs(data: DataConfig, seed: int) -> tuple[list, list]:
     return train, valid
 
 
-def _read_file(data: DataConfig, path: str) -> list:
+def _read_file(data: DataConfig, path: str, limit: int | None) -> list:
     if data.format == "tatoeba":
-        return formats.read_tatoeba(path)
+        return formats.read_tatoeba(path, limit=limit)
     if data.format == "parallel":
-        return formats.read_parallel(f"{path}.{data.source_lang}", f"{path}.{data.target_lang}")
-    return formats.read_nli_jsonl(path).pairs
+        return formats.read_parallel(
+            f"{path}.{data.source_lang}", f"{path}.{data.target_lang}", limit=limit
+        )
+    return formats.read_nli(path, limit=limit).pairs
 
 
 def train_tokenizers(config: TokenizerConfig, kind: str, pairs: list) -> dict[str, Tokenizer]:

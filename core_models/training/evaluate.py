@@ -122,11 +122,19 @@ def _translation_metrics(model, dataset: Dataset, tokenizers, device, max_decode
 
 def attention_aer(model, dataset: Dataset, tokenizers, device, count: int) -> dict[str, Any]:
     """AER of each layer's cross attention (mean over heads) on teacher-forced gold targets, merged
-    from pieces to words. Reports the best layer as ``aer`` and every layer in ``aer_by_layer``."""
-    chosen = [i for i in range(count) if dataset.pairs[i].alignment is not None]
+    from pieces to words. Reports the best layer as ``aer`` and every layer in ``aer_by_layer``.
+
+    Row t of a teacher-forced cross map produces target piece t and key s is source piece s; the
+    EOS row and column are left out. Pairs cut to the length limit are skipped.
+    """
+    source_tok, target_tok = tokenizers["source"], tokenizers["target"]
+    chosen = [
+        i
+        for i in range(count)
+        if dataset.pairs[i].alignment is not None and not _was_cut(dataset, i, tokenizers)
+    ]
     if not chosen:
         return {}
-    source_tok, target_tok = tokenizers["source"], tokenizers["target"]
     predicted: dict[int, list[set]] = {}
     gold = []
     for start in range(0, len(chosen), 64):
@@ -137,17 +145,26 @@ def attention_aer(model, dataset: Dataset, tokenizers, device, count: int) -> di
         if not cross:
             return {}
         for row, index in enumerate(indices):
-            pair = dataset.pairs[index]
-            gold.append(pair.alignment)
-            source_groups = source_tok.word_groups(source_tok.pieces(pair.source))
-            target_groups = target_tok.word_groups(target_tok.pieces(pair.target))
+            source_ids, target_ids = dataset.encoded[index][:2]
+            gold.append(dataset.pairs[index].alignment)
+            source_groups = source_tok.word_groups([source_tok.id_to_piece(i) for i in source_ids])
+            target_groups = target_tok.word_groups([target_tok.id_to_piece(i) for i in target_ids])
             for attention in cross:
-                weights = attention.weights[row].float().cpu().numpy().mean(axis=0, keepdims=True)
+                weights = attention.weights[row, :, : len(target_ids), : len(source_ids)]
+                weights = weights.float().cpu().numpy().mean(axis=0, keepdims=True)
                 words = merge_map(weights, target_groups, source_groups)[0]
                 predicted.setdefault(attention.layer, []).append(hard_alignment(words))
     by_layer = {layer: alignment_error_rate(links, gold) for layer, links in predicted.items()}
     best = min(by_layer, key=by_layer.get)
     return {"aer": by_layer[best], "aer_layer": best, "aer_by_layer": by_layer}
+
+
+def _was_cut(dataset: Dataset, index: int, tokenizers) -> bool:
+    """True when ``encode`` cut the pair at ``index`` to the length limit."""
+    pair, (source_ids, target_ids) = dataset.pairs[index], dataset.encoded[index][:2]
+    return len(tokenizers["source"].encode(pair.source)) != len(source_ids) or len(
+        tokenizers["target"].encode(pair.target)
+    ) != len(target_ids)
 
 
 def sentence_aer(weights: np.ndarray, gold) -> float:

@@ -10,6 +10,8 @@ from core_models.training.events import DoneEvent, EvalEvent, Event, FailedEvent
 
 
 class ProgressBar:
+    """A tqdm bar over steps with the loss and speed; evaluations are printed above it."""
+
     def __init__(self):
         self.bar: tqdm | None = None
 
@@ -25,6 +27,4 @@ class ProgressBar:
             shown = {k: round(v, 3) for k, v in event.metrics.items() if isinstance(v, float)}
             tqdm.write(f"step {event.step}: {shown}", file=sys.stderr)
         elif isinstance(event, (DoneEvent, FailedEvent)) and self.bar is not None:
-            self.bar.close()
-            if isinstance(event, FailedEvent):
-                tqdm.write(f"failed: {event.reason}", file=sys.stderr)
+            self.bar.close()  # the CLI reports a failure's reason itself

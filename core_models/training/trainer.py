@@ -140,7 +140,7 @@ class Trainer:
                 f"model family '{family.name}' is for {family.task_kind} but the data is {self.kind}"
             )
         train_pairs, valid_pairs = training_data.load_pairs(config.data, config.run.seed)
-        state = None
+        state, self.metrics = None, {}
         if self.resume_from_checkpoint:
             checkpoint = load_checkpoint(self.checkpoint_path, with_trainer_state=True)
             self.tokenizers, self.model, state = (
@@ -148,6 +148,7 @@ class Trainer:
                 checkpoint.model,
                 checkpoint.trainer_state,
             )
+            self.metrics = dict(checkpoint.meta.get("metrics", {}))
         else:
             self.tokenizers = training_data.train_tokenizers(
                 config.tokenizer, self.kind, train_pairs
@@ -168,6 +169,12 @@ class Trainer:
         )
         self.lengths = self.train_set.lengths()
         self.batches_per_epoch = len(self._epoch_batches(0))
+        if self.batches_per_epoch == 0:
+            raise ValueError(
+                f"no training batches: {len(self.train_set.encoded)} of {len(train_pairs)} "
+                f"training pairs fit data.max_len = {config.data.max_len} tokens"
+                + (f" (fewer than the {self.world_size} ranks)" if self.world_size > 1 else "")
+            )
         self.total_steps = self._total_steps()
         trainable = [p for p in self.model.parameters() if p.requires_grad]
         optimizer_class = (
@@ -185,11 +192,12 @@ class Trainer:
         )
         self.step, self.epoch, self.batch_in_epoch = 0, 0, 0
         self.best_loss, self.evals_without_improvement = math.inf, 0
-        self.metrics: dict[str, Any] = {}
         self.elapsed = 0.0
         if state is not None:
             self._restore(state)
         self.start_step = self.step
+        self._unsaved = state is None  # a fresh run saves even when it takes no step
+        self.saved_step = None if state is None else self.step
         self.train_model = (
             DistributedDataParallel(self.model) if self.world_size > 1 else self.model
         )
@@ -209,17 +217,24 @@ class Trainer:
             self.listeners.append(CsvLog(self.output_dir / "train_log.csv"))
 
     def _load_glove(self) -> None:
-        from core_models.data.glove import load_glove_for_vocabulary
+        from core_models.data.glove import glove_embedding
 
+        path = self.config.data.glove
         if not hasattr(self.model, "load_pretrained_embeddings"):
             raise ValueError(
-                f"data.glove is set but '{self.model.family}' has no pretrained embeddings"
+                f"data.glove is set but model family '{self.model.family}' has no pretrained "
+                "embeddings to initialise"
             )
-        vectors, missing = load_glove_for_vocabulary(
-            self.config.data.glove, self.tokenizers["text"]
+        glove = glove_embedding(
+            path, self.tokenizers["text"].vocabulary(), seed=self.config.run.seed
         )
-        logger.info("GloVe: %d of %d words not found", missing, self.tokenizers["text"].vocab_size)
-        self.model.load_pretrained_embeddings(vectors)
+        try:
+            self.model.load_pretrained_embeddings(glove.weights)
+        except ValueError as error:
+            raise ValueError(
+                f"data.glove {path}: {error} (set model.options.embed_size to the GloVe width)"
+            ) from None
+        logger.info("GloVe: %d words found, %d missing", glove.found, len(glove.missing))
 
     def _epoch_batches(self, epoch: int) -> list[list[int]]:
         run = self.config.run
@@ -247,15 +262,16 @@ class Trainer:
             batches = self._epoch_batches(self.epoch)
             while self.batch_in_epoch < len(batches) and self.step < self.total_steps:
                 self._running.wait()
-                if self._cancel.is_set():
+                if self._any_rank(self._cancel.is_set()):
                     return self._finish(cancelled=True)
                 started = time.perf_counter()
-                loss, tokens = self._train_step(batches[self.batch_in_epoch])
+                loss, lr, tokens = self._train_step(batches[self.batch_in_epoch])
                 self.elapsed += time.perf_counter() - started
                 self.batch_in_epoch += 1
                 self.step += 1
+                self._unsaved = True
                 if not math.isfinite(loss):
-                    return self._fail_non_finite(loss)
+                    return self._fail_non_finite(f"the loss became {loss}")
                 window_tokens += tokens
                 seconds = time.perf_counter() - window_start
                 speed = window_tokens / seconds if seconds > 0 else 0.0
@@ -266,16 +282,20 @@ class Trainer:
                         self.total_steps,
                         self.epoch,
                         loss,
-                        self.scheduler.get_last_lr()[0],
+                        lr,
                         speed,
                         per_step * (self.total_steps - self.step),
                     )
                 )
                 if seconds > 5:
                     window_tokens, window_start = 0, time.perf_counter()
-                if self.step % run.eval_every == 0 and self._evaluate_and_check_stop():
+                if self.step % run.eval_every == 0 and self._any_rank(
+                    self._evaluate_and_check_stop()
+                ):
                     return self._finish()
                 if self.step % run.checkpoint_every == 0:
+                    if not self._weights_are_finite():
+                        return self._fail_non_finite("the weights became inf or NaN")
                     self._save()
             if self.batch_in_epoch >= len(batches):
                 self.epoch, self.batch_in_epoch = self.epoch + 1, 0
@@ -283,7 +303,9 @@ class Trainer:
             self._evaluate_and_check_stop()
         return self._finish()
 
-    def _train_step(self, indices: list[int]) -> tuple[float, int]:
+    def _train_step(self, indices: list[int]) -> tuple[float, float, int]:
+        """One optimiser step on the batch; returns the loss (the mean over ranks under DDP), the
+        learning rate it was taken with and the batch's tokens. A non-finite loss takes no step."""
         self.train_model.train()
         batch = self.train_set.collate(indices).to(self.device)
         with torch.autocast(
@@ -300,21 +322,42 @@ class Trainer:
             torch.nn.utils.clip_grad_norm_(
                 self.model.parameters(), self.config.optim.clip_grad_norm
             )
-        value = float(loss.detach())
+        value = self._mean_over_ranks(float(loss.detach()))
+        lr = self.optimizer.param_groups[0]["lr"]
         if not math.isfinite(value):
-            return value, count  # the step is not taken: the weights stay the last good ones
+            return value, lr, count  # no step: the weights stay the last good ones
         if self.scaler is not None:
             self.scaler.step(self.optimizer)
             self.scaler.update()
         else:
             self.optimizer.step()
         self.scheduler.step()
-        return value, batch.num_tokens
+        return value, lr, batch.num_tokens
+
+    # --- agreement between DDP ranks (no-ops in a single process) -------------------------------
+    def _any_rank(self, flag: bool) -> bool:
+        """True on every rank when ``flag`` is true on any (cancel, early stop: all ranks stop)."""
+        if self.world_size == 1:
+            return flag
+        value = torch.tensor([float(flag)])
+        dist.all_reduce(value, op=dist.ReduceOp.MAX)
+        return bool(value.item())
+
+    def _mean_over_ranks(self, value: float) -> float:
+        if self.world_size == 1:
+            return value
+        total = torch.tensor([value], dtype=torch.float64)
+        dist.all_reduce(total)
+        return float(total.item()) / self.world_size
+
+    def _weights_are_finite(self) -> bool:
+        return all(bool(torch.isfinite(p).all()) for p in self.model.parameters())
 
     def _evaluate_and_check_stop(self) -> bool:
         if self.rank != 0:
             return False
         self.metrics = evaluate(self.model, self.valid_set, self.tokenizers, self.device)
+        self._unsaved = True
         self.emit(EvalEvent(self.step, dict(self.metrics)))
         patience = self.config.run.early_stopping_patience
         if self.metrics["loss"] < self.best_loss - 1e-6:
@@ -323,22 +366,23 @@ class Trainer:
             self.evals_without_improvement += 1
         return patience > 0 and self.evals_without_improvement >= patience
 
-    def _fail_non_finite(self, loss: float) -> None:
-        path = self.checkpoint_path if (self.checkpoint_path / "config.json").exists() else None
+    def _fail_non_finite(self, what: str) -> None:
+        """Stop without saving: the checkpoint on disk (if any) keeps the weights it had."""
+        if self.saved_step is None:
+            kept = "no checkpoint had been written yet"
+        else:
+            kept = f"the checkpoint of step {self.saved_step} in {self.checkpoint_path} is kept"
         reason = (
-            f"the loss became {loss} at step {self.step}; training stopped "
-            + (
-                f"(the last good checkpoint is {path})"
-                if path
-                else "(no checkpoint had been written yet)"
-            )
-            + ". Try a lower learning rate or gradient clipping."
+            f"{what} at step {self.step}; training stopped ({kept}). "
+            "Try a lower learning rate or gradient clipping."
         )
         self.emit(FailedEvent(self.step, reason))
         return None
 
-    def _finish(self, cancelled: bool = False) -> Path:
-        if not cancelled or self._save_on_cancel:
+    def _finish(self, cancelled: bool = False) -> Path | None:
+        if self._unsaved and (not cancelled or self._save_on_cancel):
+            if not self._weights_are_finite():
+                return self._fail_non_finite("the weights became inf or NaN")
             self._save()
         self.emit(DoneEvent(self.step, str(self.checkpoint_path), dict(self.metrics), cancelled))
         return self.checkpoint_path
@@ -358,6 +402,7 @@ class Trainer:
             "train_config": self.config.to_dict(),
         }
         save_checkpoint(self.checkpoint_path, self.model, self.tokenizers, meta, self._state())
+        self._unsaved, self.saved_step = False, self.step
         self.emit(CheckpointEvent(self.step, str(self.checkpoint_path)))
 
     def _state(self) -> dict[str, Any]:
@@ -371,6 +416,7 @@ class Trainer:
             "optimizer": self.optimizer.state_dict(),
             "scheduler": self.scheduler.state_dict(),
             "torch_rng": torch.get_rng_state(),
+            "cuda_rng": torch.cuda.get_rng_state_all() if self.device.type == "cuda" else [],
             "python_rng": random.getstate(),
         }
 
@@ -386,5 +432,7 @@ class Trainer:
         self.optimizer.load_state_dict(state["optimizer"])
         self.scheduler.load_state_dict(state["scheduler"])
         torch.set_rng_state(state["torch_rng"])
+        if state.get("cuda_rng") and self.device.type == "cuda":
+            torch.cuda.set_rng_state_all(state["cuda_rng"])
         version, internal, gauss = state["python_rng"]
         random.setstate((version, tuple(internal), gauss))

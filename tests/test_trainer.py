@@ -1,0 +1,249 @@
+"""The trainer: events in order, pause / resume / cancel from another thread, exact resume from a
+checkpoint, a non-finite loss, early stopping and the learning-rate schedules."""
+
+import json
+import math
+import threading
+
+import pytest
+import torch
+from tiny_training import single_torch_thread, tiny_config  # noqa: F401
+
+import core_models.training.trainer as trainer_module
+from core_models.training.checkpoint import load_checkpoint
+from core_models.training.events import (
+    CheckpointEvent,
+    DoneEvent,
+    EvalEvent,
+    FailedEvent,
+    StepEvent,
+)
+from core_models.training.schedule import lr_multiplier
+from core_models.training.trainer import Trainer
+
+
+class Recorder(list):
+    """A listener keeping every event; ``of(kind)`` picks one kind."""
+
+    def __call__(self, event):
+        self.append(event)
+
+    def of(self, kind):
+        return [event for event in self if isinstance(event, kind)]
+
+    def losses(self) -> dict[int, float]:
+        return {event.step: event.loss for event in self.of(StepEvent)}
+
+
+def test_events_come_in_order_step_eval_checkpoint_done(tmp_path):
+    events = Recorder()
+    config = tiny_config(run={"max_steps": 6, "eval_every": 2, "checkpoint_every": 3})
+    path = Trainer(config, tmp_path, [events]).run()
+    names = [(type(e).__name__.removesuffix("Event"), e.step) for e in events]
+    assert names == [
+        ("Step", 1),
+        ("Step", 2),
+        ("Eval", 2),
+        ("Step", 3),
+        ("Checkpoint", 3),
+        ("Step", 4),
+        ("Eval", 4),
+        ("Step", 5),
+        ("Step", 6),
+        ("Eval", 6),
+        ("Checkpoint", 6),  # written once, although step 6 also ends the run
+        ("Done", 6),
+    ]
+    done = events[-1]
+    assert not done.cancelled and done.path == str(path) == str(tmp_path / "model")
+    assert set(done.metrics) >= {"loss", "bleu", "chrf", "aer"}
+    assert all(e.total_steps == 6 for e in events.of(StepEvent))
+    assert json.loads((path / "config.json").read_text())["step"] == 6
+    log = (tmp_path / "train_log.csv").read_text().splitlines()
+    assert log[0].startswith("event,step") and sum(row.startswith("step,") for row in log) == 6
+
+
+def test_loss_falls_while_training(tmp_path):
+    events = Recorder()
+    Trainer(tiny_config(run={"max_steps": 24}), tmp_path, [events]).run()
+    losses = list(events.losses().values())
+    assert sum(losses[-4:]) / 4 < 0.85 * sum(losses[:4]) / 4
+
+
+def test_pause_blocks_steps_until_resume_from_another_thread(tmp_path):
+    events = Recorder()
+    paused_at_step_2 = threading.Event()
+
+    def pause_at_step_2(event):
+        if isinstance(event, StepEvent) and event.step == 2:
+            trainer.pause()
+            paused_at_step_2.set()
+
+    trainer = Trainer(tiny_config(run={"max_steps": 5}), tmp_path, [events, pause_at_step_2])
+    worker = threading.Thread(target=trainer.run)
+    worker.start()
+    assert paused_at_step_2.wait(timeout=120)
+    worker.join(timeout=0.5)  # a paused trainer takes no step however long it waits
+    assert worker.is_alive() and trainer.paused
+    assert [e.step for e in events.of(StepEvent)] == [1, 2]
+    trainer.resume()
+    worker.join(timeout=120)
+    assert not worker.is_alive() and not trainer.paused
+    assert [e.step for e in events.of(StepEvent)] == [1, 2, 3, 4, 5]
+    assert isinstance(events[-1], DoneEvent) and not events[-1].cancelled
+
+
+def test_cancel_while_paused_stops_without_saving_when_asked(tmp_path):
+    events = Recorder()
+
+    def pause_then_cancel(event):
+        if isinstance(event, StepEvent) and event.step == 2:
+            trainer.pause()
+            threading.Thread(target=trainer.cancel, kwargs={"save": False}).start()
+
+    trainer = Trainer(tiny_config(), tmp_path, [events, pause_then_cancel])
+    trainer.run()
+    assert isinstance(events[-1], DoneEvent) and events[-1].cancelled
+    assert events[-1].step == 2 and not events.of(CheckpointEvent)
+    assert not (tmp_path / "model").exists()
+
+
+@pytest.mark.parametrize("stop_at", [5, 8])  # mid-epoch, and at the end of the first epoch
+def test_resume_reproduces_the_uninterrupted_loss_curve(tmp_path, stop_at):
+    # dropout on, 8 batches per epoch, 12 steps: data order, dropout RNG and Adam state all matter
+    config = tiny_config(run={"max_steps": 12, "eval_every": 3, "checkpoint_every": 100})
+    straight = Recorder()
+    Trainer(config, tmp_path / "straight", [straight]).run()
+
+    interrupted = Recorder()
+
+    def stop(event):
+        if isinstance(event, StepEvent) and event.step == stop_at:
+            first.cancel(save=True)
+
+    first = Trainer(config, tmp_path / "split", [interrupted, stop])
+    first.run()
+    assert interrupted[-1].cancelled and interrupted[-1].step == stop_at
+    resumed = Recorder()
+    second = Trainer(config, tmp_path / "split", [resumed], resume=True)
+    second.run()
+    assert second.start_step == stop_at
+    assert min(resumed.losses()) == stop_at + 1
+    assert {**interrupted.losses(), **resumed.losses()} == straight.losses()  # exactly
+    assert resumed.of(DoneEvent)[0].metrics["loss"] == straight.of(DoneEvent)[0].metrics["loss"]
+
+
+def test_resume_without_a_checkpoint_says_so(tmp_path):
+    events = Recorder()
+    with pytest.raises(ValueError, match="no such checkpoint directory"):
+        Trainer(tiny_config(), tmp_path, [events], resume=True).run()
+    assert isinstance(events[-1], FailedEvent)
+
+
+def nan_loss_from_step(monkeypatch, bad_step: int) -> None:
+    calls = {"count": 0}
+    real_batch_loss = trainer_module.batch_loss
+
+    def batch_loss(model, batch, label_smoothing=0.0):
+        loss, count = real_batch_loss(model, batch, label_smoothing)
+        calls["count"] += 1
+        return (loss * math.nan if calls["count"] >= bad_step else loss), count
+
+    monkeypatch.setattr(trainer_module, "batch_loss", batch_loss)
+
+
+def test_nan_loss_stops_with_a_reason_and_keeps_the_last_checkpoint(tmp_path, monkeypatch):
+    nan_loss_from_step(monkeypatch, bad_step=6)
+    events, saved = Recorder(), {}
+
+    def keep_saved_weights(event):
+        if isinstance(event, CheckpointEvent):
+            saved.update({k: v.clone() for k, v in trainer.model.state_dict().items()})
+
+    trainer = Trainer(
+        tiny_config(run={"checkpoint_every": 4}), tmp_path, [events, keep_saved_weights]
+    )
+    assert trainer.run() is None
+    failed = events[-1]
+    assert isinstance(failed, FailedEvent) and failed.step == 6
+    assert "the loss became nan at step 6" in failed.reason
+    assert f"checkpoint of step 4 in {tmp_path / 'model'} is kept" in failed.reason
+    assert "lower learning rate" in failed.reason
+    assert not events.of(DoneEvent) and [e.step for e in events.of(CheckpointEvent)] == [4]
+    checkpoint = load_checkpoint(tmp_path)
+    assert checkpoint.meta["step"] == 4
+    for name, value in checkpoint.model.state_dict().items():
+        assert torch.equal(value, saved[name]), name
+
+
+def test_exploding_learning_rate_is_reported_before_any_checkpoint(tmp_path):
+    events = Recorder()
+    config = tiny_config(optim={"lr": 1e30, "clip_grad_norm": 0.0})
+    assert Trainer(config, tmp_path, [events]).run() is None
+    failed = events[-1]
+    assert isinstance(failed, FailedEvent)
+    assert (
+        "the loss became nan" in failed.reason and "no checkpoint had been written" in failed.reason
+    )
+    assert not (tmp_path / "model").exists()
+
+
+def test_early_stopping_after_patience_evaluations_without_improvement(tmp_path, monkeypatch):
+    eval_losses = iter([3.0, 2.0, 2.5, 2.1, 1.0, 0.5])
+    monkeypatch.setattr(
+        trainer_module, "evaluate", lambda *args, **kwargs: {"loss": next(eval_losses)}
+    )
+    events = Recorder()
+    config = tiny_config(run={"eval_every": 1, "early_stopping_patience": 2})
+    Trainer(config, tmp_path, [events]).run()
+    assert [e.metrics["loss"] for e in events.of(EvalEvent)] == [3.0, 2.0, 2.5, 2.1]
+    done = events[-1]
+    assert isinstance(done, DoneEvent) and done.step == 4 and not done.cancelled
+    assert done.metrics == {"loss": 2.1}
+    assert json.loads((tmp_path / "model" / "config.json").read_text())["step"] == 4
+
+
+def test_training_data_that_does_not_fit_max_len_is_a_clear_error(tmp_path):
+    with pytest.raises(ValueError, match=r"0 of 64 training pairs fit data.max_len = 2"):
+        Trainer(tiny_config(data={"max_len": 2}), tmp_path).run()
+
+
+def test_nli_model_on_translation_data_is_refused(tmp_path):
+    config = tiny_config()
+    config.model.family, config.model.options = "decomposable", {}
+    with pytest.raises(ValueError, match="'decomposable' is for nli but the data is translation"):
+        Trainer(config, tmp_path).run()
+
+
+def test_reported_learning_rate_follows_the_noam_warmup(tmp_path):
+    events = Recorder()
+    config = tiny_config(
+        optim={"lr": 0.01, "schedule": "noam", "warmup_steps": 4}, run={"max_steps": 6}
+    )
+    Trainer(config, tmp_path, [events]).run()
+    lrs = [e.lr for e in events.of(StepEvent)]
+    expected = [0.0025, 0.005, 0.0075, 0.01, 0.01 * math.sqrt(4 / 5), 0.01 * math.sqrt(4 / 6)]
+    assert lrs == pytest.approx(expected)
+
+
+def test_noam_rises_linearly_then_decays_as_inverse_square_root():
+    multiplier = lr_multiplier("noam", warmup_steps=10, total_steps=1000)
+    assert [multiplier(s) for s in range(10)] == pytest.approx([(s + 1) / 10 for s in range(10)])
+    assert multiplier(39) == pytest.approx(0.5)  # sqrt(10 / 40)
+    assert multiplier(999) == pytest.approx(math.sqrt(10 / 1000))
+
+
+def test_cosine_warms_up_then_decays_to_zero_at_the_last_step():
+    multiplier = lr_multiplier("cosine", warmup_steps=10, total_steps=110)
+    values = [multiplier(s) for s in range(111)]
+    assert values[9] == 1.0 and values[10] == 1.0
+    assert values[60] == pytest.approx(0.5)
+    assert values[110] == pytest.approx(0.0, abs=1e-12)
+    assert all(a >= b for a, b in zip(values[10:], values[11:], strict=False))
+
+
+def test_constant_schedule_only_warms_up():
+    multiplier = lr_multiplier("constant", warmup_steps=2, total_steps=10)
+    assert [multiplier(s) for s in range(4)] == [0.5, 1.0, 1.0, 1.0]
+    with pytest.raises(ValueError, match="unknown schedule 'linear'"):
+        lr_multiplier("linear", 0, 10)
