@@ -1,0 +1,92 @@
+"""The base of every attention view: a light/dark theme and export of what it shows to PNG or SVG."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6 import QtCore, QtGui, QtSvg, QtWidgets
+
+from app.views.style import LIGHT, Palette, palette_for
+
+EXPORT_FORMATS = (".png", ".svg")
+
+
+class AttentionView(QtWidgets.QWidget):
+    """A QWidget with a theme (``set_theme``) and ``export(path)``.
+
+    Subclasses redraw themselves in ``_apply_theme``; views that show more than their visible
+    area (the beam tree) override ``_export_size`` and ``_paint_export``.
+    """
+
+    def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.colors: Palette = LIGHT
+        self.setAutoFillBackground(True)
+        self._apply_qt_palette()
+
+    @property
+    def theme(self) -> str:
+        return self.colors.name
+
+    def set_theme(self, theme: str) -> None:
+        """Switch to the "light" or "dark" palette."""
+        self.colors = palette_for(theme)
+        self._apply_qt_palette()
+        self._apply_theme()
+
+    def _apply_theme(self) -> None:
+        """Recolour what the subclass draws (called after ``self.colors`` changed)."""
+        self.update()
+
+    def _apply_qt_palette(self) -> None:
+        colors = self.colors
+        qt_palette = QtGui.QPalette()
+        role = QtGui.QPalette.ColorRole
+        for roles, color in (
+            ((role.Window,), colors.background),
+            ((role.WindowText, role.Text, role.ButtonText, role.ToolTipText), colors.text),
+            ((role.Base, role.Button, role.AlternateBase, role.ToolTipBase), colors.panel),
+            ((role.Highlight,), colors.accent),
+            ((role.HighlightedText,), colors.background),
+            ((role.PlaceholderText, role.Mid), colors.muted),
+        ):
+            for each in roles:
+                qt_palette.setColor(each, QtGui.QColor(color))
+        self.setPalette(qt_palette)
+
+    def export(self, path: str | Path) -> Path:
+        """Write the view to ``path``: PNG (a screenshot) or SVG (vector), chosen by suffix."""
+        path = Path(path)
+        suffix = path.suffix.lower()
+        if suffix not in EXPORT_FORMATS:
+            raise ValueError(
+                f"cannot export a view to '{path.name}': choose a name ending in "
+                f"{' or '.join(EXPORT_FORMATS)}"
+            )
+        path.parent.mkdir(parents=True, exist_ok=True)
+        size = self._export_size()
+        if suffix == ".png":
+            device: QtGui.QPaintDevice = QtGui.QImage(size, QtGui.QImage.Format.Format_ARGB32)
+        else:
+            device = QtSvg.QSvgGenerator()
+            device.setFileName(str(path))
+            device.setSize(size)
+            device.setViewBox(QtCore.QRect(QtCore.QPoint(0, 0), size))
+            device.setTitle(f"Attention Workbench: {type(self).__name__}")
+        painter = QtGui.QPainter(device)
+        try:
+            painter.fillRect(
+                QtCore.QRect(QtCore.QPoint(0, 0), size), QtGui.QColor(self.colors.background)
+            )
+            self._paint_export(painter)
+        finally:
+            painter.end()
+        if suffix == ".png" and not device.save(str(path)):
+            raise OSError(f"could not write the PNG image '{path}'")
+        return path
+
+    def _export_size(self) -> QtCore.QSize:
+        return self.size()
+
+    def _paint_export(self, painter: QtGui.QPainter) -> None:
+        self.render(painter, QtCore.QPoint(0, 0))

@@ -1,0 +1,329 @@
+"""The beam-search tree: one column per decoding step, one box per hypothesis (its token and
+cumulative log-probability), edges to the hypothesis it extends. The returned hypothesis' path is
+drawn bold, finished hypotheses (EOS) in green, branches the beam dropped faded.
+
+``BeamTreeNode`` is plain data: the Session converts ``core_models.decoding.BeamResult.history``
+with ``beam_tree_from_history``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from app.views.base import AttentionView
+from app.views.selection import Selection
+
+NODE_H = 36.0
+ROW_GAP = 12.0
+COLUMN_GAP = 44.0
+MARGIN = 16.0
+MAX_TOKEN_PX = 110
+MAX_ZOOM = 1.6
+
+BeamTree = list[list["BeamTreeNode"]]  # tree[step][index]
+
+
+@dataclass(frozen=True)
+class BeamTreeNode:
+    """One hypothesis after ``step``: ``parent`` indexes the hypotheses of step - 1 (None at
+    step 0, whose parent is the start symbol); ``score`` is its cumulative log-probability."""
+
+    step: int
+    parent: int | None
+    token: str
+    score: float
+    finished: bool = False
+    on_best_path: bool = False
+
+
+def mark_best_path(tree: BeamTree, last: tuple[int, int]) -> BeamTree:
+    """A copy of ``tree`` whose best path runs from node (step, index) ``last`` back to the root
+    (any other path marked before is cleared)."""
+    marked = [[replace(node, on_best_path=False) for node in nodes] for nodes in tree]
+    step, index = last
+    while index is not None and step >= 0:
+        node = marked[step][index]
+        marked[step][index] = replace(node, on_best_path=True)
+        step, index = step - 1, node.parent
+    return marked
+
+
+def beam_tree_from_history(
+    history: Sequence[Sequence[Any]],
+    best: tuple[int, int] | None = None,
+    token_text: Callable[[Any], str] = str,
+) -> BeamTree:
+    """Convert beam history (``history[step][i]`` with ``.parent``, ``.token``, ``.score``,
+    ``.finished``) into a tree; ``best`` (step, index) is the returned hypothesis — by default the
+    best-scoring finished one, or the best of the last step. A negative parent means the root."""
+    tree: BeamTree = [
+        [
+            BeamTreeNode(
+                step=step,
+                parent=None if node.parent is None or node.parent < 0 else int(node.parent),
+                token=token_text(node.token),
+                score=float(node.score),
+                finished=bool(node.finished),
+            )
+            for node in nodes
+        ]
+        for step, nodes in enumerate(history)
+    ]
+    if not tree or not tree[-1]:
+        return tree
+    if best is None:
+        finished = [
+            (n.score, s, i)
+            for s, nodes in enumerate(tree)
+            for i, n in enumerate(nodes)
+            if n.finished
+        ]
+        last = [(n.score, len(tree) - 1, i) for i, n in enumerate(tree[-1])]
+        _, step, index = max(finished or last)
+        best = (step, index)
+    return mark_best_path(tree, best)
+
+
+class _BeamCanvas(QtWidgets.QGraphicsView):
+    """The scrollable scene; reports clicks on nodes."""
+
+    sigNodeClicked = QtCore.Signal(int, int)
+
+    def mousePressEvent(self, event: QtGui.QMouseEvent) -> None:
+        item = self.itemAt(event.position().toPoint())
+        while item is not None and item.data(0) is None:
+            item = item.parentItem()
+        if item is not None and event.button() == QtCore.Qt.MouseButton.LeftButton:
+            step, index = item.data(0)
+            self.sigNodeClicked.emit(step, index)
+            return
+        super().mousePressEvent(event)
+
+
+class BeamTreeView(AttentionView):
+    """The beam's hypotheses per step as a tree.
+
+    sigNodeClicked(step, index): the user clicked hypothesis ``index`` of ``step``.
+    """
+
+    sigNodeClicked = QtCore.Signal(int, int)
+
+    def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._tree: BeamTree = []
+        self._selected_node: tuple[int, int] | None = None
+        self._step: int | None = None
+        self.node_rects: dict[tuple[int, int], QtCore.QRectF] = {}  # scene coordinates
+        self.scene = QtWidgets.QGraphicsScene(self)
+        self.canvas = _BeamCanvas(self.scene)
+        self.canvas.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
+        self.canvas.setAlignment(
+            QtCore.Qt.AlignmentFlag.AlignLeft | QtCore.Qt.AlignmentFlag.AlignTop
+        )
+        self.canvas.setDragMode(QtWidgets.QGraphicsView.DragMode.ScrollHandDrag)
+        self.canvas.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
+        self.canvas.sigNodeClicked.connect(self.sigNodeClicked)
+        self.title = QtWidgets.QLabel()
+        self.title.setWordWrap(True)
+        layout = QtWidgets.QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.title)
+        layout.addWidget(self.canvas, 1)
+        self._font = QtGui.QFont()
+        self._font.setPointSizeF(9.0)
+        self._small = QtGui.QFont(self._font)
+        self._small.setPointSizeF(7.5)
+        self._redraw()
+
+    # --- the API the Session drives -------------------------------------------------------------
+
+    def set_tree(self, tree: BeamTree) -> None:
+        """Show ``tree`` (``tree[step][index]``)."""
+        self._tree = [list(nodes) for nodes in tree]
+        self._redraw()
+
+    def set_selection(self, selection: Selection | None) -> None:
+        """Shade the column of ``selection.step``."""
+        self._step = selection.step if selection is not None else None
+        self._redraw()
+
+    def set_selected_node(self, step: int | None, index: int | None = None) -> None:
+        """Outline node (step, index); None clears."""
+        self._selected_node = None if step is None or index is None else (step, index)
+        self._redraw()
+
+    def node_center(self, step: int, index: int) -> QtCore.QPoint:
+        """Where node (step, index) is drawn, in the canvas viewport's pixels."""
+        return self.canvas.mapFromScene(self.node_rects[(step, index)].center())
+
+    # --- drawing --------------------------------------------------------------------------------
+
+    def _alive(self, step: int, index: int) -> bool:
+        """Whether the beam kept extending this hypothesis (or it finished, or is the last)."""
+        node = self._tree[step][index]
+        if node.finished or step == len(self._tree) - 1:
+            return True
+        return any(child.parent == index for child in self._tree[step + 1])
+
+    def _redraw(self) -> None:
+        colors = self.colors
+        self.scene.clear()
+        self.node_rects = {}
+        self.scene.setBackgroundBrush(QtGui.QColor(colors.background))
+        if not any(self._tree):
+            self.title.setText("no beam search to show (decode with a beam size above 1)")
+            return
+        self.title.setText(
+            f"beam search · {len(self._tree)} steps · each box: token and log-probability · "
+            "bold: the returned hypothesis · green: finished · dashed: dropped by the beam"
+        )
+        metrics = QtGui.QFontMetrics(self._font)
+        width = max(metrics.horizontalAdvance(n.token[:16]) for nodes in self._tree for n in nodes)
+        node_w = min(max(width, 44), MAX_TOKEN_PX) + 16
+        root = QtCore.QRectF(MARGIN, MARGIN, metrics.horizontalAdvance("<s>") + 16, NODE_H)
+        self._add_box(root, "<s>", "", colors.panel, colors.grid, 1.0, colors.text)
+        x_of = [
+            MARGIN + root.width() + COLUMN_GAP + step * (node_w + COLUMN_GAP)
+            for step in range(len(self._tree))
+        ]
+        if self._step is not None and 0 <= self._step < len(self._tree):
+            rows = max(len(nodes) for nodes in self._tree)
+            band = QtCore.QRectF(
+                x_of[self._step] - 8, MARGIN - 8, node_w + 16, rows * (NODE_H + ROW_GAP) + 4
+            )
+            self.scene.addRect(
+                band, QtGui.QPen(QtCore.Qt.PenStyle.NoPen), QtGui.QColor(colors.panel)
+            ).setZValue(-2)
+        for step, nodes in enumerate(self._tree):
+            for index, node in enumerate(nodes):
+                rect = QtCore.QRectF(
+                    x_of[step], MARGIN + index * (NODE_H + ROW_GAP), node_w, NODE_H
+                )
+                self.node_rects[(step, index)] = rect
+                parent = (
+                    root if node.parent is None else self.node_rects.get((step - 1, node.parent))
+                )
+                self._add_node(step, index, rect, parent)
+        self.scene.setSceneRect(
+            self.scene.itemsBoundingRect().adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN)
+        )
+        self._fit()
+
+    def _add_node(
+        self, step: int, index: int, rect: QtCore.QRectF, parent: QtCore.QRectF | None
+    ) -> None:
+        """Box of hypothesis (step, index) and the edge from its parent's box."""
+        colors = self.colors
+        node = self._tree[step][index]
+        alive = self._alive(step, index)
+        if parent is not None:
+            self._add_edge(parent, rect, node.on_best_path, alive)
+        selected = (step, index) == self._selected_node
+        if selected:
+            border = colors.highlight
+        elif node.finished:
+            border = colors.good
+        else:
+            border = colors.accent if node.on_best_path else colors.grid
+        pen_width = 3.0 if selected or node.on_best_path else 1.0
+        text = colors.text if alive else colors.muted
+        box = self._add_box(
+            rect, node.token, f"{node.score:.2f}", colors.panel, border, pen_width, text
+        )
+        box.setData(0, (step, index))
+        finished = " (finished)" if node.finished else ""
+        box.setToolTip(
+            f"step {step + 1}, hypothesis {index}: '{node.token}', log p = {node.score:.3f}{finished}"
+        )
+
+    def _fit(self) -> None:
+        """Enlarge a small tree to fill the view (up to MAX_ZOOM); a large one scrolls instead."""
+        rect = self.scene.sceneRect()
+        if rect.isEmpty():
+            return
+        viewport = self.canvas.viewport().size()
+        zoom = min(viewport.width() / rect.width(), viewport.height() / rect.height(), MAX_ZOOM)
+        self.canvas.setTransform(QtGui.QTransform.fromScale(max(zoom, 1.0), max(zoom, 1.0)))
+
+    def resizeEvent(self, event: QtGui.QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def _add_box(
+        self,
+        rect: QtCore.QRectF,
+        token: str,
+        score: str,
+        fill: str,
+        border: str,
+        pen_width: float,
+        text: str,
+    ) -> QtWidgets.QGraphicsPathItem:
+        path = QtGui.QPainterPath()
+        path.addRoundedRect(rect, 5, 5)
+        box = self.scene.addPath(
+            path, QtGui.QPen(QtGui.QColor(border), pen_width), QtGui.QColor(fill)
+        )
+        metrics = QtGui.QFontMetrics(self._font)
+        label = QtWidgets.QGraphicsSimpleTextItem(
+            metrics.elidedText(token, QtCore.Qt.TextElideMode.ElideRight, MAX_TOKEN_PX), box
+        )
+        label.setFont(self._font)
+        label.setBrush(QtGui.QColor(text))
+        label.setPos(
+            rect.center().x() - label.boundingRect().width() / 2,
+            rect.top() + (3 if score else (NODE_H - label.boundingRect().height()) / 2),
+        )
+        if score:
+            value = QtWidgets.QGraphicsSimpleTextItem(score, box)
+            value.setFont(self._small)
+            value.setBrush(QtGui.QColor(self.colors.muted))
+            value.setPos(
+                rect.center().x() - value.boundingRect().width() / 2,
+                rect.bottom() - value.boundingRect().height() - 2,
+            )
+        return box
+
+    def _add_edge(
+        self, parent: QtCore.QRectF, child: QtCore.QRectF, best: bool, alive: bool
+    ) -> None:
+        start = QtCore.QPointF(parent.right(), parent.center().y())
+        end = QtCore.QPointF(child.left(), child.center().y())
+        bend = (end.x() - start.x()) / 2
+        path = QtGui.QPainterPath(start)
+        path.cubicTo(start + QtCore.QPointF(bend, 0), end - QtCore.QPointF(bend, 0), end)
+        color = QtGui.QColor(
+            self.colors.accent if best else self.colors.grid if alive else self.colors.muted
+        )
+        if not alive:
+            color.setAlphaF(0.5)
+        pen = QtGui.QPen(color, 3.0 if best else 1.2)
+        if not alive:
+            pen.setStyle(QtCore.Qt.PenStyle.DashLine)
+        self.scene.addPath(path, pen).setZValue(-1)
+
+    def _apply_theme(self) -> None:
+        self._redraw()
+
+    # --- export: the whole tree, not only the part scrolled into view -----------------------------
+
+    def _export_size(self) -> QtCore.QSize:
+        rect = self.scene.sceneRect()
+        title = self.title.fontMetrics().height() + 12
+        title_width = self.title.fontMetrics().horizontalAdvance(self.title.text()) + 16
+        return QtCore.QSize(max(int(rect.width()), title_width), int(rect.height()) + title)
+
+    def _paint_export(self, painter: QtGui.QPainter) -> None:
+        title = self.title.fontMetrics().height() + 12
+        painter.setPen(QtGui.QColor(self.colors.text))
+        painter.drawText(
+            QtCore.QRectF(8, 0, self._export_size().width() - 16, title),
+            QtCore.Qt.AlignmentFlag.AlignVCenter,
+            self.title.text(),
+        )
+        rect = self.scene.sceneRect()
+        self.scene.render(painter, QtCore.QRectF(0, title, rect.width(), rect.height()), rect)

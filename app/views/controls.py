@@ -1,0 +1,86 @@
+"""Map pickers: kind, layer and head (or "mean of heads") of an attention record, as combo boxes.
+
+They only report the user's choice (``sigMapChosen``); the Session answers with a new selection.
+"""
+
+from __future__ import annotations
+
+from PySide6 import QtCore, QtWidgets
+
+from app.views.selection import MEAN, Selection, find_map
+from core_models.record import AttentionRecord
+
+
+class MapControls(QtWidgets.QWidget):
+    """Kind / layer / head combo boxes filled from a record.
+
+    sigMapChosen(kind: str, layer: int, head: int | "mean"): the user picked another map.
+    """
+
+    sigMapChosen = QtCore.Signal(str, int, object)
+
+    def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._record: AttentionRecord | None = None
+        self.kind_box = QtWidgets.QComboBox()
+        self.layer_box = QtWidgets.QComboBox()
+        self.head_box = QtWidgets.QComboBox()
+        layout = QtWidgets.QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        for caption, box in (
+            ("map", self.kind_box),
+            ("layer", self.layer_box),
+            ("head", self.head_box),
+        ):
+            layout.addWidget(QtWidgets.QLabel(caption))
+            layout.addWidget(box)
+            box.activated.connect(self._on_user_choice)
+        layout.addStretch(1)
+
+    def set_state(self, record: AttentionRecord | None, selection: Selection | None) -> None:
+        """Fill the boxes from ``record`` and show ``selection`` (emits nothing)."""
+        self._record = record
+        kinds = record.kinds() if record is not None else []
+        self._fill(self.kind_box, [(kind.replace("_", " "), kind) for kind in kinds])
+        if selection is None or record is None:
+            return
+        self._show_choice(self.kind_box, selection.kind)
+        self._fill_layers_and_heads(selection.kind, selection)
+
+    def _fill_layers_and_heads(self, kind: str, selection: Selection) -> None:
+        layers = self._record.layers(kind) if self._record is not None else []
+        self._fill(self.layer_box, [(str(layer), layer) for layer in layers])
+        self._show_choice(self.layer_box, selection.layer)
+        attention_map = find_map(self._record, Selection(kind, self.layer_box.currentData() or 0))
+        heads = attention_map.heads if attention_map is not None else 0
+        self._fill(self.head_box, [("mean", MEAN)] + [(str(h), h) for h in range(heads)])
+        self._show_choice(self.head_box, selection.head)
+
+    def _on_user_choice(self) -> None:
+        kind = self.kind_box.currentData()
+        if kind is None or self._record is None:
+            return
+        layers = self._record.layers(kind)
+        layer = self.layer_box.currentData()
+        layer = layer if layer in layers else layers[0]
+        head = self.head_box.currentData()
+        self._fill_layers_and_heads(kind, Selection(kind, layer, MEAN if head is None else head))
+        self.sigMapChosen.emit(kind, int(self.layer_box.currentData()), self.head_box.currentData())
+
+    @staticmethod
+    def _fill(box: QtWidgets.QComboBox, items: list[tuple[str, object]]) -> None:
+        if [(box.itemText(i), box.itemData(i)) for i in range(box.count())] == items:
+            return
+        blocked = box.blockSignals(True)
+        box.clear()
+        for text, data in items:
+            box.addItem(text, data)
+        box.blockSignals(blocked)
+
+    @staticmethod
+    def _show_choice(box: QtWidgets.QComboBox, data: object) -> None:
+        index = box.findData(data)
+        if index >= 0 and index != box.currentIndex():
+            blocked = box.blockSignals(True)
+            box.setCurrentIndex(index)
+            box.blockSignals(blocked)

@@ -1,0 +1,263 @@
+"""The heads grid ("model view"): every layer × head of one kind of attention as small multiples,
+with the mean row entropy (bits) under each; a click opens that head.
+
+Painted directly with QPainter (one scaled QImage per head, labels on the grid's edges only):
+redrawing 48 heads costs a few milliseconds, where 48 pyqtgraph plots with tick labels cost
+hundreds (see ../../shared/design.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from app.views.base import AttentionView
+from app.views.measures import mean_row_entropy
+from app.views.selection import MEAN, Selection
+from app.views.style import COLORMAPS, SCALES, choose, lookup_table, scale_values, to_rgba
+from core_models.record import AttentionRecord
+
+GAP_PX = 10
+MARGIN_PX = 8
+
+
+@dataclass
+class Thumbnail:
+    """One head's picture: RGBA pixels (queries, keys, 4), their QImage, the head's entropy."""
+
+    layer: int
+    head: int
+    pixels: np.ndarray
+    image: QtGui.QImage
+    entropy_bits: float
+    rect: QtCore.QRectF = field(default_factory=QtCore.QRectF)  # placed by the layout
+
+
+class HeadsGridView(AttentionView):
+    """Thumbnails of every layer × head of the selected kind.
+
+    sigHeadChosen(layer, head): the user clicked a thumbnail.
+    """
+
+    sigHeadChosen = QtCore.Signal(int, int)
+
+    def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._record: AttentionRecord | None = None
+        self._selection: Selection | None = None
+        self._colormap = "viridis"
+        self._scale = "linear"
+        self._thumbnails: list[Thumbnail] = []
+        self._layers: list[int] = []
+        self._heads = 0
+        self._built_record: AttentionRecord | None = None
+        self._built_key: tuple[object, ...] | None = None
+        self._hovered: Thumbnail | None = None
+        self._font = QtGui.QFont()
+        self._font.setPointSizeF(8.5)
+        self.setMouseTracking(True)
+        self.setMinimumSize(240, 160)
+
+    # --- the API the Session drives -------------------------------------------------------------
+
+    @property
+    def thumbnails(self) -> list[Thumbnail]:
+        return list(self._thumbnails)
+
+    def set_record(self, record: AttentionRecord | None) -> None:
+        self.set_state(record, self._selection)
+
+    def set_selection(self, selection: Selection | None) -> None:
+        self.set_state(self._record, selection)
+
+    def set_state(self, record: AttentionRecord | None, selection: Selection | None) -> None:
+        """Show every head of ``selection.kind`` in ``record``, outlining the selected one."""
+        if record is not None and selection is None and record.maps:
+            selection = Selection.first_of(record)
+        self._record, self._selection = record, selection
+        self._build()
+        self._layout()
+        self.update()
+
+    def set_colormap(self, name: str) -> None:
+        self._colormap = choose(name, COLORMAPS, "colour map")
+        self.set_state(self._record, self._selection)
+
+    def set_scale(self, scale: str) -> None:
+        self._scale = choose(scale, SCALES, "colour scale")
+        self.set_state(self._record, self._selection)
+
+    def thumbnail_at(self, pos: QtCore.QPointF) -> Thumbnail | None:
+        """The thumbnail under widget position ``pos``, or None."""
+        for thumbnail in self._thumbnails:
+            if thumbnail.rect.contains(pos):
+                return thumbnail
+        return None
+
+    # --- building and layout --------------------------------------------------------------------
+
+    def _build(self) -> None:
+        """Colour every head of the selected kind (skipped when record, kind and colours are
+        unchanged: a new selected head or token only repaints)."""
+        record, selection = self._record, self._selection
+        key = (selection.kind if selection else None, self._colormap, self._scale, self.theme)
+        if record is self._built_record and key == self._built_key:
+            return
+        self._built_record, self._built_key = record, key
+        self._thumbnails, self._layers, self._heads = [], [], 0
+        if record is None or selection is None:
+            return
+        table = lookup_table(self._colormap, self.colors)
+        self._layers = record.layers(selection.kind)
+        for layer in self._layers:
+            weights = record.get(selection.kind, layer).weights  # (heads, queries, keys)
+            self._heads = max(self._heads, weights.shape[0])
+            for head, head_map in enumerate(weights):
+                values, levels = scale_values(head_map, self._scale)
+                pixels = to_rgba(values, levels, table)
+                rows, columns = pixels.shape[:2]
+                # converted once here (a copy), so painting is a plain blit
+                image = QtGui.QImage(
+                    pixels.data, columns, rows, columns * 4, QtGui.QImage.Format.Format_RGBA8888
+                ).convertToFormat(QtGui.QImage.Format.Format_ARGB32_Premultiplied)
+                self._thumbnails.append(
+                    Thumbnail(layer, head, pixels, image, mean_row_entropy(head_map))
+                )
+
+    def _text_height(self) -> int:
+        return QtGui.QFontMetrics(self._font).height()
+
+    def _layout(self) -> None:
+        """Place the thumbnails: equal tiles keeping the map's aspect, centred in the widget."""
+        if not self._thumbnails:
+            return
+        metrics = QtGui.QFontMetrics(self._font)
+        line = metrics.height()
+        left = MARGIN_PX + metrics.horizontalAdvance(f"L{max(self._layers)}") + 8
+        top = MARGIN_PX + 2 * line + 6  # title, then the head labels
+        rows, columns = self._thumbnails[0].pixels.shape[:2]
+        layer_count = len(self._layers)
+        room_w = (self.width() - left - MARGIN_PX - (self._heads - 1) * GAP_PX) / self._heads
+        room_h = (
+            self.height() - top - MARGIN_PX - layer_count * (line + 2) - (layer_count - 1) * GAP_PX
+        ) / layer_count
+        scale = max(min(room_w / columns, room_h / rows), 0.5)
+        tile_w, tile_h = columns * scale, rows * scale
+        grid_w = self._heads * tile_w + (self._heads - 1) * GAP_PX
+        x0 = left + max(0.0, (self.width() - left - MARGIN_PX - grid_w) / 2)
+        for thumbnail in self._thumbnails:
+            row = self._layers.index(thumbnail.layer)
+            x = x0 + thumbnail.head * (tile_w + GAP_PX)
+            y = top + row * (tile_h + line + 2 + GAP_PX)
+            thumbnail.rect = QtCore.QRectF(x, y, tile_w, tile_h)
+
+    def resizeEvent(self, event: QtGui.QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._layout()
+
+    def _apply_theme(self) -> None:
+        self.set_state(self._record, self._selection)
+
+    # --- painting -------------------------------------------------------------------------------
+
+    def paintEvent(self, event: QtGui.QPaintEvent) -> None:
+        painter = QtGui.QPainter(self)
+        self._paint(painter)
+        painter.end()
+
+    def _paint_export(self, painter: QtGui.QPainter) -> None:
+        self._paint(painter)
+
+    def _selected_tiles(self) -> set[tuple[int, int]]:
+        selection = self._selection
+        if selection is None:
+            return set()
+        if selection.head == MEAN:
+            return {(selection.layer, head) for head in range(self._heads)}
+        return {(selection.layer, selection.head)}
+
+    def _paint(self, painter: QtGui.QPainter) -> None:
+        colors = self.colors
+        painter.fillRect(self.rect(), QtGui.QColor(colors.background))
+        painter.setFont(self._font)
+        line = self._text_height()
+        if not self._thumbnails:
+            painter.setPen(QtGui.QColor(colors.muted))
+            message = (
+                "no attention record"
+                if self._selection is None
+                else f"this record has no {self._selection.kind} maps"
+            )
+            painter.drawText(self.rect(), QtCore.Qt.AlignmentFlag.AlignCenter, message)
+            return
+        painter.setPen(QtGui.QColor(colors.text))
+        title = (
+            f"{self._selection.kind.replace('_', ' ')} · {len(self._layers)} layers × "
+            f"{self._heads} heads · mean row entropy (bits) under each · click a head to open it"
+        )
+        painter.drawText(
+            QtCore.QRectF(MARGIN_PX, MARGIN_PX, self.width() - 2 * MARGIN_PX, line),
+            QtCore.Qt.AlignmentFlag.AlignLeft,
+            title,
+        )
+        selected = self._selected_tiles()
+        for thumbnail in self._thumbnails:
+            self._paint_thumbnail(painter, thumbnail, (thumbnail.layer, thumbnail.head) in selected)
+
+    def _paint_thumbnail(
+        self, painter: QtGui.QPainter, thumbnail: Thumbnail, selected: bool
+    ) -> None:
+        """One head's map, its border, its entropy below; "L…" / "H…" on the grid's edges."""
+        colors = self.colors
+        align = QtCore.Qt.AlignmentFlag
+        line = self._text_height()
+        rect = thumbnail.rect
+        painter.drawImage(rect, thumbnail.image)
+        if selected:
+            border = colors.highlight
+        else:
+            border = colors.accent if thumbnail is self._hovered else colors.grid
+        pen = QtGui.QPen(QtGui.QColor(border), 3.0 if selected else 1.0)
+        pen.setJoinStyle(QtCore.Qt.PenJoinStyle.MiterJoin)
+        painter.setPen(pen)
+        painter.setBrush(QtCore.Qt.BrushStyle.NoBrush)
+        painter.drawRect(rect)
+        painter.setPen(QtGui.QColor(colors.highlight if selected else colors.muted))
+        below = QtCore.QRectF(
+            rect.left() - GAP_PX / 2, rect.bottom() + 2, rect.width() + GAP_PX, line
+        )
+        painter.drawText(
+            below, align.AlignHCenter | align.AlignTop, f"{thumbnail.entropy_bits:.2f} bits"
+        )
+        painter.setPen(QtGui.QColor(colors.text))
+        if thumbnail.head == 0:
+            left = QtCore.QRectF(0, rect.top(), rect.left() - 6, rect.height())
+            painter.drawText(left, align.AlignRight | align.AlignVCenter, f"L{thumbnail.layer}")
+        if thumbnail.layer == self._layers[0]:
+            above = QtCore.QRectF(rect.left(), rect.top() - line - 3, rect.width(), line)
+            painter.drawText(above, align.AlignHCenter | align.AlignBottom, f"H{thumbnail.head}")
+
+    # --- mouse ----------------------------------------------------------------------------------
+
+    def mouseMoveEvent(self, event: QtGui.QMouseEvent) -> None:
+        hovered = self.thumbnail_at(event.position())
+        if hovered is not self._hovered:
+            self._hovered = hovered
+            self.setToolTip(
+                ""
+                if hovered is None
+                else f"layer {hovered.layer}, head {hovered.head}: {hovered.entropy_bits:.2f} bits "
+                f"(uniform: {np.log2(hovered.pixels.shape[1]):.2f})"
+            )
+            self.update()
+
+    def leaveEvent(self, event: QtCore.QEvent) -> None:
+        self._hovered = None
+        self.update()
+
+    def mousePressEvent(self, event: QtGui.QMouseEvent) -> None:
+        thumbnail = self.thumbnail_at(event.position())
+        if event.button() == QtCore.Qt.MouseButton.LeftButton and thumbnail is not None:
+            self.sigHeadChosen.emit(thumbnail.layer, thumbnail.head)

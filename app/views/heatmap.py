@@ -1,0 +1,362 @@
+"""The attention heatmap: one map (query tokens down, key tokens across), after pyqtgraph's
+MatrixDisplayExample (row-major ImageItem centred on integer cells, inverted y, a ColorBarItem).
+
+Hover shows query token, key token and weight; a click on a cell selects its query token, a click on
+an axis label selects that token. The selected token's row (queries) or column (keys) is outlined
+and the tokens it attends to / that attend to it are emphasised on the other axis. Optional: gold
+alignment outlines with the AER of argmax attention, colour map, linear/log scale, per-row or global
+normalisation.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from app.views.base import AttentionView
+from app.views.controls import MapControls
+from app.views.measures import alignment_error_rate, argmax_alignment, head_weights
+from app.views.selection import MEAN, Selection, find_map, map_sides
+from app.views.style import (
+    COLORMAPS,
+    NORMALISATIONS,
+    SCALES,
+    choose,
+    colormap,
+    normalise,
+    scale_values,
+)
+from app.views.token_axis import TokenAxis
+from core_models.record import AttentionMap, AttentionRecord
+
+HOVER_HINT = "hover a cell to read its weight · click a cell or a token to select that token"
+EMPHASIS_SHARE = 0.5  # keys with at least half the row's top weight count as "attended to"
+# Side pairs the record's gold alignment (target words, source words) applies to, as is or transposed.
+GOLD_SIDES = {
+    ("target", "source"): False,
+    ("hypothesis", "premise"): False,
+    ("premise", "hypothesis"): True,
+}
+
+
+def gold_for(record: AttentionRecord, attention_map: AttentionMap) -> np.ndarray | None:
+    """The record's gold alignment oriented as ``attention_map`` (queries, keys), or None."""
+    transpose = GOLD_SIDES.get(map_sides(attention_map))
+    if record.gold_alignment is None or transpose is None:
+        return None
+    return record.gold_alignment.T if transpose else record.gold_alignment
+
+
+class HeatmapView(AttentionView):
+    """One attention map as a heatmap with token axes and a colour bar.
+
+    sigTokenClicked(side, index): the user clicked a cell (its query token) or an axis token.
+    sigMapChosen(kind, layer, head): the user picked another map in the controls.
+    """
+
+    sigTokenClicked = QtCore.Signal(str, int)
+    sigMapChosen = QtCore.Signal(str, int, object)
+
+    def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._record: AttentionRecord | None = None
+        self._selection: Selection | None = None
+        self._map: AttentionMap | None = None
+        self.shown_weights = np.zeros((0, 0), dtype=np.float32)  # (queries, keys) before scaling
+        self._colormap = "viridis"
+        self._scale = "linear"
+        self._normalisation = "global"
+        self._show_gold = True
+
+        self.controls = MapControls()
+        self.controls.sigMapChosen.connect(self.sigMapChosen)
+        self.colormap_box = self._option_box(COLORMAPS, self.set_colormap)
+        self.scale_box = self._option_box(SCALES, self.set_scale)
+        self.normalisation_box = self._option_box(NORMALISATIONS, self.set_normalisation)
+        self.gold_box = QtWidgets.QCheckBox("gold")
+        self.gold_box.setChecked(True)
+        self.gold_box.toggled.connect(self.set_gold_visible)
+        self.title = QtWidgets.QLabel()
+        self.hover_label = QtWidgets.QLabel(HOVER_HINT)
+        self.graphics = pg.GraphicsLayoutWidget()
+        self.graphics.setMouseTracking(True)
+
+        self.query_axis, self.key_axis = TokenAxis("left"), TokenAxis("top")
+        self.plot = self.graphics.addPlot(axisItems={"left": self.query_axis, "top": self.key_axis})
+        self.plot.showAxis("top")
+        self.plot.hideAxis("bottom")
+        self.plot.invertY(True)
+        self.plot.setDefaultPadding(0.0)
+        self.plot.setMouseEnabled(False, False)
+        self.plot.setMenuEnabled(False)
+        self.plot.hideButtons()
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.plot.addItem(self.image)
+        self.colorbar = pg.ColorBarItem(
+            values=(0, 1), interactive=False, colorMapMenu=False, width=14, label="attention weight"
+        )
+        self.colorbar.setImageItem(self.image, insert_in=self.plot)
+        for name in ("left", "right", "top", "bottom"):
+            self.colorbar.getAxis(name).enableAutoSIPrefix(False)
+        self.gold_outline = self._outline_item(z=10)
+        self.selection_outline = self._outline_item(z=20)
+
+        scene = self.graphics.scene()
+        scene.sigMouseMoved.connect(self._on_hover)
+        scene.sigMouseClicked.connect(self._on_click)
+
+        choices = QtWidgets.QHBoxLayout()  # which map: kind, layer, head; gold on/off
+        choices.addWidget(self.controls, 1)
+        choices.addWidget(self.gold_box)
+        display = QtWidgets.QHBoxLayout()  # the title, then how to colour the map
+        display.addWidget(self.title, 1)
+        for caption, box in (
+            ("colours", self.colormap_box),
+            ("scale", self.scale_box),
+            ("normalise", self.normalisation_box),
+        ):
+            display.addWidget(QtWidgets.QLabel(caption))
+            display.addWidget(box)
+        for label in (self.title, self.hover_label):  # long texts are cut, never widen the view
+            label.setSizePolicy(
+                QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Preferred
+            )
+        layout = QtWidgets.QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addLayout(choices)
+        layout.addLayout(display)
+        layout.addWidget(self.graphics, 1)
+        layout.addWidget(self.hover_label)
+        self._apply_theme()
+
+    def _option_box(self, choices: tuple[str, ...], apply: object) -> QtWidgets.QComboBox:
+        box = QtWidgets.QComboBox()
+        box.addItems(list(choices))
+        box.currentTextChanged.connect(apply)
+        return box
+
+    def _outline_item(self, z: float) -> QtWidgets.QGraphicsPathItem:
+        item = QtWidgets.QGraphicsPathItem()
+        item.setZValue(z)
+        self.plot.addItem(item)
+        return item
+
+    # --- the API the Session drives -------------------------------------------------------------
+
+    def set_record(self, record: AttentionRecord | None) -> None:
+        self.set_state(record, self._selection)
+
+    def set_selection(self, selection: Selection | None) -> None:
+        self.set_state(self._record, selection)
+
+    def set_state(self, record: AttentionRecord | None, selection: Selection | None) -> None:
+        """Show ``selection``'s map of ``record`` (the first map when no selection is given)."""
+        if record is not None and selection is None and record.maps:
+            selection = Selection.first_of(record)
+        self._record, self._selection = record, selection
+        self.controls.set_state(record, selection)
+        self._redraw()
+
+    def set_colormap(self, name: str) -> None:
+        self._colormap = choose(name, COLORMAPS, "colour map")
+        self._sync_box(self.colormap_box, name)
+        self.colorbar.setColorMap(colormap(name, self.colors))
+
+    def set_scale(self, scale: str) -> None:
+        self._scale = choose(scale, SCALES, "colour scale")
+        self._sync_box(self.scale_box, scale)
+        self._redraw()
+
+    def set_normalisation(self, mode: str) -> None:
+        self._normalisation = choose(mode, NORMALISATIONS, "normalisation")
+        self._sync_box(self.normalisation_box, mode)
+        self._redraw()
+
+    def set_gold_visible(self, visible: bool) -> None:
+        self._show_gold = bool(visible)
+        self._sync_box(self.gold_box, visible)
+        self._redraw()
+
+    @staticmethod
+    def _sync_box(box: QtWidgets.QWidget, value: object) -> None:
+        blocked = box.blockSignals(True)
+        if isinstance(box, QtWidgets.QCheckBox):
+            box.setChecked(bool(value))
+        else:
+            box.setCurrentText(str(value))
+        box.blockSignals(blocked)
+
+    # --- drawing --------------------------------------------------------------------------------
+
+    def _apply_theme(self) -> None:
+        colors = self.colors
+        self.graphics.setBackground(colors.background)
+        for axis in (self.query_axis, self.key_axis):
+            axis.set_colors(colors)
+            axis.label.setDefaultTextColor(QtGui.QColor(colors.text))
+        for name in ("left", "right", "top", "bottom"):
+            bar_axis = self.colorbar.getAxis(name)
+            bar_axis.setPen(pg.mkPen(colors.grid))
+            bar_axis.setTextPen(pg.mkPen(colors.text))
+        self.selection_outline.setPen(self._pen(colors.highlight, 3.0))
+        self.gold_outline.setPen(self._pen(colors.gold, 2.0, QtCore.Qt.PenStyle.DashLine))
+        self.set_colormap(self._colormap)
+
+    @staticmethod
+    def _pen(
+        color: str, width: float, style: QtCore.Qt.PenStyle = QtCore.Qt.PenStyle.SolidLine
+    ) -> QtGui.QPen:
+        pen = pg.mkPen(color, width=width, style=style)
+        pen.setCosmetic(True)
+        pen.setJoinStyle(QtCore.Qt.PenJoinStyle.MiterJoin)
+        return pen
+
+    def _redraw(self) -> None:
+        attention_map = find_map(self._record, self._selection)
+        if attention_map is None or (
+            self._selection.head != MEAN and self._selection.head >= attention_map.heads
+        ):
+            self._show_nothing()
+            return
+        if (
+            attention_map.query_tokens != self.query_axis.tokens
+            or attention_map.key_tokens != self.key_axis.tokens
+        ):
+            self.query_axis.set_tokens(attention_map.query_tokens)
+            self.key_axis.set_tokens(attention_map.key_tokens)
+        query_side, key_side = map_sides(attention_map)
+        self.query_axis.set_title(f"{query_side} (queries)")
+        self.key_axis.set_title(f"{key_side} (keys)")
+        raw = head_weights(attention_map.weights, self._selection.head)
+        scaled, levels = scale_values(normalise(raw, self._normalisation), self._scale)
+        queries, keys = raw.shape
+        self.image.setImage(scaled, autoLevels=False)
+        if self.shown_weights.shape != raw.shape or self._map is None:
+            self.image.setRect(
+                QtCore.QRectF(-0.5, -0.5, keys, queries)
+            )  # cell (r, c) centred on (c, r)
+            self.plot.setRange(xRange=(-0.5, keys - 0.5), yRange=(-0.5, queries - 0.5), padding=0)
+        self.colorbar.setLevels(levels)
+        if self.colorbar.axis.logMode != (self._scale == "log"):
+            self.colorbar.axis.setLogMode(self._scale == "log")
+        self._map, self.shown_weights = attention_map, raw
+        self._draw_selected_token()
+        aer = self._draw_gold()
+        self.title.setText(self._selection.describe() + (f"   ·   {aer}" if aer else ""))
+
+    def _show_nothing(self) -> None:
+        self._map, self.shown_weights = None, np.zeros((0, 0), dtype=np.float32)
+        self.image.clear()
+        self.query_axis.set_tokens([])
+        self.key_axis.set_tokens([])
+        self.selection_outline.setPath(QtGui.QPainterPath())
+        self.gold_outline.setPath(QtGui.QPainterPath())
+        if self._selection is None:
+            self.title.setText("no attention record")
+        else:
+            self.title.setText(f"this record has no {self._selection.describe()} map")
+
+    def selected_cells(self) -> tuple[list[int], list[int]]:
+        """(outlined rows, outlined columns) of the selected token; both empty when none."""
+        token = self._selection.token if self._selection is not None else None
+        if token is None or self._map is None:
+            return [], []
+        query_side, key_side = map_sides(self._map)
+        queries, keys = self.shown_weights.shape
+        rows = [token.index] if token.side == query_side and token.index < queries else []
+        columns = [token.index] if token.side == key_side and token.index < keys else []
+        return rows, columns
+
+    def _draw_selected_token(self) -> None:
+        rows, columns = self.selected_cells()
+        queries, keys = self.shown_weights.shape
+        path = QtGui.QPainterPath()
+        key_emphasis: list[int] = []
+        query_emphasis: list[int] = []
+        for row in rows:
+            path.addRect(QtCore.QRectF(-0.5, row - 0.5, keys, 1))
+            weights = self.shown_weights[row]
+            key_emphasis = np.flatnonzero(weights >= EMPHASIS_SHARE * weights.max()).tolist()
+        for column in columns:
+            path.addRect(QtCore.QRectF(column - 0.5, -0.5, 1, queries))
+            weights = self.shown_weights[:, column]
+            query_emphasis = np.flatnonzero(
+                (weights >= EMPHASIS_SHARE * self.shown_weights.max(axis=1)) & (weights > 0)
+            ).tolist()
+        self.selection_outline.setPath(path)
+        self.query_axis.set_emphasis(query_emphasis, rows[0] if rows else None)
+        self.key_axis.set_emphasis(key_emphasis, columns[0] if columns else None)
+
+    def _draw_gold(self) -> str:
+        """Outline the gold cells; returns the AER text ("" when there is no gold alignment)."""
+        path = QtGui.QPainterPath()
+        gold = gold_for(self._record, self._map) if self._show_gold else None
+        text = ""
+        if gold is not None and gold.shape != self.shown_weights.shape:
+            text = f"gold alignment is {gold.shape[0]}×{gold.shape[1]} words, this map {self.shown_weights.shape[0]}×{self.shown_weights.shape[1]} tokens"
+        elif gold is not None:
+            for row, column in zip(*np.nonzero(gold), strict=True):
+                path.addRect(QtCore.QRectF(column - 0.5, row - 0.5, 1, 1))
+            aer = alignment_error_rate(argmax_alignment(self.shown_weights), gold)
+            text = f"AER {aer:.2f} (argmax vs gold, dashed)"
+        self.gold_outline.setPath(path)
+        return text
+
+    # --- mouse ----------------------------------------------------------------------------------
+
+    def cell_at(self, scene_pos: QtCore.QPointF) -> tuple[int, int] | None:
+        """(row, column) of the cell under ``scene_pos``, or None outside the map."""
+        if self._map is None or not self.plot.vb.sceneBoundingRect().contains(scene_pos):
+            return None
+        point = self.plot.vb.mapSceneToView(scene_pos)
+        row, column = int(np.floor(point.y() + 0.5)), int(np.floor(point.x() + 0.5))
+        queries, keys = self.shown_weights.shape
+        return (row, column) if 0 <= row < queries and 0 <= column < keys else None
+
+    def _axis_token_at(self, scene_pos: QtCore.QPointF) -> tuple[str, int, str] | None:
+        """(side, index, token) of the axis label under ``scene_pos``, or None."""
+        if self._map is None:
+            return None
+        query_side, key_side = map_sides(self._map)
+        point = self.plot.vb.mapSceneToView(scene_pos)
+        if self.query_axis.sceneBoundingRect().contains(scene_pos):
+            index, side, tokens = int(np.floor(point.y() + 0.5)), query_side, self._map.query_tokens
+        elif self.key_axis.sceneBoundingRect().contains(scene_pos):
+            index, side, tokens = int(np.floor(point.x() + 0.5)), key_side, self._map.key_tokens
+        else:
+            return None
+        return (side, index, tokens[index]) if 0 <= index < len(tokens) else None
+
+    def _on_click(self, event: object) -> None:
+        if event.button() != QtCore.Qt.MouseButton.LeftButton:
+            return
+        cell = self.cell_at(event.scenePos())
+        if cell is not None:
+            self.sigTokenClicked.emit(map_sides(self._map)[0], cell[0])
+            return
+        token = self._axis_token_at(event.scenePos())
+        if token is not None:
+            self.sigTokenClicked.emit(token[0], token[1])
+
+    def _on_hover(self, scene_pos: QtCore.QPointF) -> None:
+        text = self.describe_point(scene_pos)
+        self.hover_label.setText(text or HOVER_HINT)
+        self.graphics.setToolTip(text)
+
+    def describe_point(self, scene_pos: QtCore.QPointF) -> str:
+        """What is under ``scene_pos``: "target '▁chat' (1) → source '▁cat' (2): 0.734" on a cell,
+        the token on an axis label, "" elsewhere."""
+        cell = self.cell_at(scene_pos)
+        if cell is not None:
+            row, column = cell
+            query_side, key_side = map_sides(self._map)
+            return (
+                f"{query_side} '{self._map.query_tokens[row]}' ({row}) → {key_side} "
+                f"'{self._map.key_tokens[column]}' ({column}): {self.shown_weights[row, column]:.3f}"
+            )
+        token = self._axis_token_at(scene_pos)
+        if token is None:
+            return ""
+        side, index, text = token
+        return f"{side} '{text}' ({index}): click to select"

@@ -1,0 +1,94 @@
+"""What the user is looking at: map kind, layer, head (or the mean of heads), decoding step and
+selected token. Plain data (no Qt): the Session owns one and hands it to every view.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Literal
+
+from core_models.record import KINDS, SIDES, AttentionMap, AttentionRecord
+
+MEAN = "mean"
+Head = int | Literal["mean"]
+
+# Which token list a map's queries and keys come from, by kind. ``build_record`` drops the sides a
+# ``CapturedMap`` carried, so the views read them back from the kind.
+KIND_SIDES: dict[str, tuple[str, str]] = {
+    "encoder_self": ("source", "source"),
+    "decoder_self": ("target", "target_input"),
+    "cross": ("target", "source"),
+    "premise_to_hypothesis": ("premise", "hypothesis"),
+    "hypothesis_to_premise": ("hypothesis", "premise"),
+    "premise_self": ("premise", "premise"),
+    "hypothesis_self": ("hypothesis", "hypothesis"),
+    "pair_self": ("pair", "pair"),
+}
+
+
+def map_sides(attention_map: AttentionMap) -> tuple[str, str]:
+    """(query side, key side) of a map, e.g. ("target", "source") for cross attention."""
+    return KIND_SIDES[attention_map.kind]
+
+
+@dataclass(frozen=True)
+class TokenRef:
+    """One token: its side (one of ``core_models.record.SIDES``) and its index on that side."""
+
+    side: str
+    index: int
+
+    def __post_init__(self) -> None:
+        if self.side not in SIDES:
+            raise ValueError(f"unknown token side '{self.side}'; choose one of {', '.join(SIDES)}")
+        if self.index < 0:
+            raise ValueError(f"token index must be >= 0, got {self.index}")
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The map on show (kind, layer, head or "mean"), the decoding step and the selected token."""
+
+    kind: str
+    layer: int = 0
+    head: Head = MEAN
+    step: int | None = None
+    token: TokenRef | None = None
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"unknown map kind '{self.kind}'; choose one of {', '.join(KINDS)}")
+        if self.head != MEAN and not (isinstance(self.head, int) and self.head >= 0):
+            raise ValueError(f"head must be an index >= 0 or '{MEAN}', got {self.head!r}")
+
+    @classmethod
+    def first_of(cls, record: AttentionRecord) -> Selection:
+        """The first kind of ``record``, its first layer, mean of heads; nothing selected."""
+        kinds = record.kinds()
+        if not kinds:
+            raise ValueError("the attention record has no maps to select from")
+        return cls(kind=kinds[0], layer=record.layers(kinds[0])[0])
+
+    def with_token(self, side: str, index: int) -> Selection:
+        return replace(self, token=TokenRef(side, index))
+
+    def with_map(self, kind: str, layer: int, head: Head) -> Selection:
+        return replace(self, kind=kind, layer=layer, head=head)
+
+    def with_step(self, step: int | None) -> Selection:
+        return replace(self, step=step)
+
+    def describe(self) -> str:
+        """A short title, e.g. "cross · layer 1 · head 2" or "cross · layer 0 · mean of heads"."""
+        head = "mean of heads" if self.head == MEAN else f"head {self.head}"
+        return f"{self.kind.replace('_', ' ')} · layer {self.layer} · {head}"
+
+
+def find_map(record: AttentionRecord | None, selection: Selection | None) -> AttentionMap | None:
+    """The map ``selection`` points at in ``record``, or None when the record lacks it."""
+    if record is None or selection is None:
+        return None
+    try:
+        return record.get(selection.kind, selection.layer)
+    except KeyError:
+        return None

@@ -1,0 +1,245 @@
+"""Decoding steps: a slider (and a play button) over the steps of a decoder; for the current step,
+its attention row as bars over the keys (row t of the cross map: where the decoder looked while
+producing target token t) and its top-k next-token candidates with the chosen one emphasised.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from app.views.base import AttentionView
+from app.views.measures import head_weights
+from app.views.selection import MEAN, Head, Selection, find_map, map_sides
+from app.views.token_axis import TokenAxis
+from core_models.record import AttentionMap, AttentionRecord
+
+PLAY_INTERVAL_MS = 700
+ROW_KINDS = ("cross", "decoder_self")  # maps whose row t is decoding step t
+
+
+class StepsView(AttentionView):
+    """Step slider, attention row and top-k candidates.
+
+    sigStepChanged(step): the user moved the slider or the player advanced.
+    """
+
+    sigStepChanged = QtCore.Signal(int)
+
+    def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._record: AttentionRecord | None = None
+        self._selection: Selection | None = None
+        self._map: AttentionMap | None = None
+        self._head: Head = MEAN
+        self.step = 0
+        self.attention_row = np.zeros(0, dtype=np.float32)  # (keys,) weights at the current step
+        self.candidates: list[tuple[str, float]] = []
+
+        self.play_button = QtWidgets.QPushButton("▶ play")
+        self.play_button.setCheckable(True)
+        self.play_button.toggled.connect(self._on_play)
+        self.slider = QtWidgets.QSlider(QtCore.Qt.Orientation.Horizontal)
+        self.slider.setPageStep(1)
+        self.slider.valueChanged.connect(self._on_slider)
+        self.step_label = QtWidgets.QLabel()
+        self.timer = QtCore.QTimer(self)
+        self.timer.setInterval(PLAY_INTERVAL_MS)
+        self.timer.timeout.connect(self._advance)
+
+        self.graphics = pg.GraphicsLayoutWidget()
+        self.key_axis = TokenAxis("bottom")
+        self.row_plot = self.graphics.addPlot(row=0, col=0, axisItems={"bottom": self.key_axis})
+        self.candidate_axis = TokenAxis("left")
+        self.candidate_plot = self.graphics.addPlot(
+            row=0, col=1, axisItems={"left": self.candidate_axis}
+        )
+        self.graphics.ci.layout.setColumnStretchFactor(0, 3)
+        self.graphics.ci.layout.setColumnStretchFactor(1, 2)
+        for plot in (self.row_plot, self.candidate_plot):
+            plot.setMouseEnabled(False, False)
+            plot.setMenuEnabled(False)
+            plot.hideButtons()
+        self.row_plot.setYRange(0, 1, padding=0.02)
+        self.row_plot.getAxis("left").setLabel("weight")
+        self.candidate_plot.invertY(True)
+        self.candidate_plot.setXRange(-0.03, 1.15, padding=0)  # room for the probability text
+        self.candidate_plot.getAxis("bottom").setLabel("probability")
+        self.row_bars = pg.BarGraphItem(x=[], height=[], width=0.8)
+        self.row_plot.addItem(self.row_bars)
+        self.candidate_bars = pg.BarGraphItem(x0=[], y=[], width=[], height=0.7)
+        self.candidate_plot.addItem(self.candidate_bars)
+        self.candidate_texts: list[pg.TextItem] = []
+
+        controls = QtWidgets.QHBoxLayout()
+        controls.addWidget(self.play_button)
+        controls.addWidget(self.slider, 1)
+        controls.addWidget(self.step_label)
+        layout = QtWidgets.QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addLayout(controls)
+        layout.addWidget(self.graphics, 1)
+        self._apply_theme()
+
+    # --- the API the Session drives -------------------------------------------------------------
+
+    def set_record(self, record: AttentionRecord | None) -> None:
+        self.set_state(record, self._selection)
+
+    def set_selection(self, selection: Selection | None) -> None:
+        self.set_state(self._record, selection)
+
+    def set_state(self, record: AttentionRecord | None, selection: Selection | None) -> None:
+        """Show step ``selection.step`` (0 when None) of ``record``."""
+        if record is not None and selection is None and record.maps:
+            selection = Selection.first_of(record)
+        self._record, self._selection = record, selection
+        self._map, self._head = self._row_map()
+        count = self.step_count()
+        blocked = self.slider.blockSignals(True)
+        self.slider.setRange(0, max(count - 1, 0))
+        step = selection.step if selection is not None and selection.step is not None else 0
+        self.slider.setValue(min(step, max(count - 1, 0)))
+        self.slider.blockSignals(blocked)
+        self.slider.setEnabled(count > 1)
+        self.play_button.setEnabled(count > 1)
+        self.key_axis.set_tokens(self._map.key_tokens if self._map is not None else [])
+        self._show_step(self.slider.value())
+
+    def step_count(self) -> int:
+        """Steps to slide over: the decoding steps, or the rows of the map when it has none."""
+        if self._record is None:
+            return 0
+        if self._record.steps:
+            return len(self._record.steps)
+        return self._map.weights.shape[1] if self._map is not None else 0
+
+    def _row_map(self) -> tuple[AttentionMap | None, Head]:
+        """The map whose rows are steps: the selected one if it is cross or decoder self-attention,
+        else the cross map at the selected layer (or the last layer); mean of heads unless the
+        selected head exists there."""
+        selection, record = self._selection, self._record
+        if record is None or selection is None:
+            return None, MEAN
+        attention_map = find_map(record, selection) if selection.kind in ROW_KINDS else None
+        if attention_map is None and "cross" in record.kinds():
+            layers = record.layers("cross")
+            attention_map = record.get(
+                "cross", selection.layer if selection.layer in layers else layers[-1]
+            )
+        if attention_map is None:
+            return None, MEAN
+        head = (
+            selection.head
+            if selection.head == MEAN or selection.head < attention_map.heads
+            else MEAN
+        )
+        return attention_map, head
+
+    # --- drawing --------------------------------------------------------------------------------
+
+    def _show_step(self, step: int) -> None:
+        self.step = step
+        colors = self.colors
+        if self._map is None or step >= self._map.weights.shape[1]:
+            self.attention_row = np.zeros(0, dtype=np.float32)
+            self.row_bars.setOpts(x=[], height=[])
+            self.row_plot.setTitle("this record has no decoder attention", color=colors.muted)
+        else:
+            self.attention_row = head_weights(self._map.weights, self._head)[step]
+            keys = len(self.attention_row)
+            brushes = [colors.accent] * keys
+            token = self._selection.token
+            if token is not None and token.side == map_sides(self._map)[1] and token.index < keys:
+                brushes[token.index] = colors.highlight
+            self.row_bars.setOpts(
+                x=np.arange(keys), height=self.attention_row, width=0.8, brushes=brushes, pen=None
+            )
+            self.row_plot.setXRange(-0.6, keys - 0.4, padding=0)
+            head = "mean of heads" if self._head == MEAN else f"head {self._head}"
+            self.row_plot.setTitle(
+                f"step {step + 1} looked at: {self._map.kind.replace('_', ' ')} · layer {self._map.layer} · {head}",
+                color=colors.text,
+            )
+        self._show_candidates(step)
+
+    def _show_candidates(self, step: int) -> None:
+        colors = self.colors
+        steps = self._record.steps if self._record is not None else []
+        info = steps[step] if step < len(steps) else None
+        self.candidates = list(info.top_k) if info is not None else []
+        tokens = [token for token, _ in self.candidates]
+        probs = np.array([prob for _, prob in self.candidates], dtype=float)
+        brushes = [
+            colors.highlight if info is not None and token == info.token else colors.accent
+            for token in tokens
+        ]
+        self.candidate_axis.set_tokens(tokens)
+        self.candidate_bars.setOpts(
+            x0=np.zeros(len(tokens)),
+            y=np.arange(len(tokens)),
+            width=probs,
+            height=0.7,
+            brushes=brushes,
+            pen=None,
+        )
+        self.candidate_plot.setYRange(-0.6, max(len(tokens), 1) - 0.4, padding=0)
+        while len(self.candidate_texts) < len(tokens):
+            text = pg.TextItem(anchor=(0, 0.5))
+            self.candidate_plot.addItem(text)
+            self.candidate_texts.append(text)
+        for index, text in enumerate(self.candidate_texts):
+            text.setVisible(index < len(tokens))
+            if index < len(tokens):
+                text.setText(f"{probs[index]:.2f}", color=colors.text)
+                text.setPos(probs[index] + 0.01, index)
+        if info is None:
+            self.candidate_plot.setTitle("no candidates recorded", color=colors.muted)
+            self.step_label.setText(
+                f"step {step + 1} / {self.step_count()}" if self.step_count() else "no steps"
+            )
+        else:
+            self.candidate_plot.setTitle(f"top-{len(tokens)} next tokens", color=colors.text)
+            self.step_label.setText(
+                f"step {step + 1} / {len(steps)} · chose '{info.token}' (p = {info.prob:.2f})"
+            )
+
+    def _apply_theme(self) -> None:
+        colors = self.colors
+        self.graphics.setBackground(colors.background)
+        for plot in (self.row_plot, self.candidate_plot):
+            for name in ("left", "bottom"):
+                axis = plot.getAxis(name)
+                if isinstance(axis, TokenAxis):
+                    axis.set_colors(colors)
+                else:
+                    axis.setPen(pg.mkPen(colors.grid))
+                    axis.setTextPen(pg.mkPen(colors.text))
+        if self._record is not None:
+            self._show_step(self.step)
+
+    # --- user intents ---------------------------------------------------------------------------
+
+    def _on_slider(self, step: int) -> None:
+        self._show_step(step)
+        self.sigStepChanged.emit(step)
+
+    def _on_play(self, playing: bool) -> None:
+        self.play_button.setText("⏸ pause" if playing else "▶ play")
+        if playing:
+            if self.slider.value() == self.slider.maximum():
+                self.slider.setValue(0)
+            self.timer.start()
+        else:
+            self.timer.stop()
+
+    def _advance(self) -> None:
+        if self.slider.value() >= self.slider.maximum():
+            self.play_button.setChecked(False)
+            return
+        self.slider.setValue(self.slider.value() + 1)
+
+    def hideEvent(self, event: QtGui.QHideEvent) -> None:
+        self.play_button.setChecked(False)
+        super().hideEvent(event)

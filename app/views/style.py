@@ -1,0 +1,120 @@
+"""Colours and value scales shared by every view: light/dark palettes, colour maps (viridis and
+friends, a grey ramp), linear/log colour scales and per-row/global normalisation of attention maps.
+
+Everything here but ``colormap`` / ``lookup_table`` is plain numpy and data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pyqtgraph as pg
+
+THEMES = ("light", "dark")
+COLORMAPS = ("viridis", "magma", "cividis", "greys")
+SCALES = ("linear", "log")
+NORMALISATIONS = ("global", "row")
+LOG_FLOOR = 1e-4  # weights below this are drawn as this on a log scale
+
+
+@dataclass(frozen=True)
+class Palette:
+    """The colours of one theme, as ``#rrggbb`` strings."""
+
+    name: str
+    background: str  # the view's canvas
+    panel: str  # controls and node boxes
+    text: str
+    muted: str  # secondary text, faint lines, dead beam branches
+    grid: str  # axis lines, borders
+    accent: str  # bars, attention lines
+    highlight: str  # the selected token / head / node
+    gold: str  # gold alignment outlines
+    good: str  # finished beam hypotheses
+
+
+LIGHT = Palette(
+    name="light",
+    background="#ffffff",
+    panel="#f3f4f6",
+    text="#1f2328",
+    muted="#8b929a",
+    grid="#9aa1a9",
+    accent="#2f6fb3",
+    highlight="#e8590c",
+    gold="#d6336c",
+    good="#2b8a3e",
+)
+DARK = Palette(
+    name="dark",
+    background="#1e1f22",
+    panel="#2b2d31",
+    text="#e6e6e6",
+    muted="#80868e",
+    grid="#5c6168",
+    accent="#6cb4ff",
+    highlight="#ff922b",
+    gold="#ff6b9a",
+    good="#69db7c",
+)
+
+
+def choose(value: str, choices: tuple[str, ...], what: str) -> str:
+    """``value`` if it is one of ``choices``, else a ValueError naming the valid ones."""
+    if value not in choices:
+        raise ValueError(f"unknown {what} '{value}'; choose one of {', '.join(choices)}")
+    return value
+
+
+def palette_for(theme: str) -> Palette:
+    """The palette of ``theme`` ("light" or "dark")."""
+    return LIGHT if choose(theme, THEMES, "theme") == "light" else DARK
+
+
+def colormap(name: str, palette: Palette = LIGHT) -> pg.ColorMap:
+    """The pyqtgraph colour map ``name``; "greys" runs from the background to the text colour
+    (white→black in light, black→white in dark), so low weights fade into the canvas."""
+    if choose(name, COLORMAPS, "colour map") == "greys":
+        return pg.ColorMap([0.0, 1.0], [palette.background, palette.text], name="greys")
+    return pg.colormap.get(name)
+
+
+def lookup_table(name: str, palette: Palette = LIGHT) -> np.ndarray:
+    """(256, 4) uint8 RGBA table of colour map ``name``."""
+    return colormap(name, palette).getLookupTable(nPts=256, alpha=True)
+
+
+def normalise(weights: np.ndarray, mode: str) -> np.ndarray:
+    """Rescale a (queries, keys) map for display.
+
+    "global": unchanged. "row": every row divided by its own maximum, so each query's strongest
+    key gets the top colour however flat its distribution is (all-zero rows stay zero).
+    """
+    if choose(mode, NORMALISATIONS, "normalisation") == "global":
+        return weights
+    row_max = weights.max(axis=-1, keepdims=True)
+    return np.divide(weights, row_max, out=np.zeros_like(weights), where=row_max > 0)
+
+
+def scale_values(values: np.ndarray, scale: str) -> tuple[np.ndarray, tuple[float, float]]:
+    """Map display values through the colour scale; returns (scaled values, colour levels).
+
+    "linear": levels (0, max). "log": log10 of the values floored at ``LOG_FLOOR``, levels
+    (log10 LOG_FLOOR, log10 max), so the colour bar reads in decades.
+    """
+    top = float(values.max()) if values.size else 1.0
+    if choose(scale, SCALES, "colour scale") == "linear":
+        return values.astype(np.float32, copy=False), (0.0, top if top > 0 else 1.0)
+    low = float(np.log10(LOG_FLOOR))
+    logged = np.log10(np.maximum(values, LOG_FLOOR)).astype(np.float32)
+    high = float(np.log10(top)) if top > LOG_FLOOR else 0.0
+    return logged, (low, high)
+
+
+def to_rgba(values: np.ndarray, levels: tuple[float, float], table: np.ndarray) -> np.ndarray:
+    """Colour a (rows, cols) array with a (256, 4) lookup table: (rows, cols, 4) uint8."""
+    low, high = levels
+    span = high - low if high > low else 1.0
+    index = np.clip((values - low) / span * 255.0, 0, 255).astype(np.uint8)
+    return np.ascontiguousarray(table[index])

@@ -1,0 +1,192 @@
+"""A pyqtgraph axis labelled with tokens at integer positions 0..n-1.
+
+pyqtgraph's own tick text cannot rotate, so this axis draws the labels itself: long tokens are
+ellipsised; on a horizontal axis the labels turn vertical when they do not fit side by side, and
+only every k-th label is drawn when even vertical ones would overlap; emphasised tokens are bold in
+the highlight colour and the selected token sits on a filled badge.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+
+import pyqtgraph as pg
+from PySide6 import QtCore, QtGui
+
+from app.views.style import LIGHT, Palette
+
+MAX_LABEL_PX = 110  # longer tokens are cut with an ellipsis
+LABEL_GAP_PX = 6  # between the axis line and the labels
+
+
+class TokenAxis(pg.AxisItem):
+    """Axis ``orientation`` ("left", "top" or "bottom") showing ``set_tokens(tokens)``."""
+
+    def __init__(self, orientation: str) -> None:
+        self._tokens: list[str] = []
+        self._labels: list[str] = []  # set first: the base class resizes the axis while it starts
+        self._widest = 0
+        super().__init__(orientation)
+        self.setStyle(showValues=False, tickLength=4)
+        self.enableAutoSIPrefix(False)  # else every range change re-renders the title's HTML
+        self._emphasised: set[int] = set()
+        self._selected: int | None = None
+        self._colors = LIGHT
+        self._font = QtGui.QFont()
+        self._font.setPointSizeF(9.0)
+        self._bold = QtGui.QFont(self._font)
+        self._bold.setBold(True)
+        self.vertical_labels = False
+        self.label_stride = 1
+
+    @property
+    def tokens(self) -> list[str]:
+        return list(self._tokens)
+
+    def set_tokens(self, tokens: Sequence[str]) -> None:
+        """Label positions 0..len(tokens)-1 (costly: unchanged tokens are skipped)."""
+        if list(tokens) == self._tokens:
+            return
+        self._tokens = list(tokens)
+        metrics = QtGui.QFontMetrics(self._bold)
+        self._labels = [
+            metrics.elidedText(token, QtCore.Qt.TextElideMode.ElideRight, MAX_LABEL_PX)
+            for token in self._tokens
+        ]
+        self._widest = max((metrics.horizontalAdvance(label) for label in self._labels), default=0)
+        self.setTicks([[(float(i), "") for i in range(len(self._tokens))], []])
+        self._fit()
+
+    def set_title(self, title: str) -> None:
+        """The axis title (e.g. "source (keys)"); unchanged titles cost nothing."""
+        if title != self.labelText:
+            self.setLabel(title)
+
+    def set_emphasis(self, emphasised: Iterable[int] = (), selected: int | None = None) -> None:
+        """Draw tokens ``emphasised`` bold in the highlight colour, ``selected`` on a badge."""
+        self._emphasised = set(emphasised)
+        self._selected = selected
+        self.update()
+
+    def set_colors(self, colors: Palette) -> None:
+        self._colors = colors
+        pen = pg.mkPen(colors.grid)
+        self.setPen(pen)
+        self.setTextPen(pg.mkPen(colors.text))
+        self.update()
+
+    def label_text(self, index: int) -> str:
+        """The (possibly ellipsised) text drawn for token ``index``."""
+        return self._labels[index]
+
+    def resizeEvent(self, event: QtGui.QResizeEvent | None = None) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def linkedViewChanged(self, view: pg.ViewBox, newRange: Sequence[float] | None = None) -> None:
+        super().linkedViewChanged(view, newRange)
+        self._fit()
+
+    def _cell_px(self) -> float:
+        """Pixels between two consecutive token positions."""
+        low, high = self.range
+        span = abs(high - low) or 1.0
+        length = self.size().height() if self.orientation == "left" else self.size().width()
+        return length / span
+
+    def _fit(self) -> None:
+        """Choose label direction and stride, and reserve the room the labels need."""
+        if not self._labels:
+            return
+        widest, line = self._widest, QtGui.QFontMetrics(self._bold).height()
+        cell = max(self._cell_px(), 1.0)
+        label_room = self.label.boundingRect().height() if self.label.isVisible() else 0.0
+        if self.orientation == "left":
+            self.vertical_labels = False
+            self.label_stride = max(1, math.ceil(line / cell))
+            self._set_room(widest + LABEL_GAP_PX + 18 + label_room)
+            return
+        self.vertical_labels = widest + 6 > cell
+        along = line if self.vertical_labels else widest + 6
+        self.label_stride = max(1, math.ceil(along / cell))
+        across = widest if self.vertical_labels else line
+        self._set_room(across + LABEL_GAP_PX + 8 + label_room)
+
+    def _set_room(self, pixels: float) -> None:
+        pixels = int(math.ceil(pixels))
+        if self.orientation == "left":
+            if self.fixedWidth != pixels:
+                self.setWidth(pixels)
+        elif self.fixedHeight != pixels:
+            self.setHeight(pixels)
+
+    def position_of(self, index: int) -> float:
+        """Token ``index``'s coordinate along this axis, in the axis' own pixels."""
+        view = self.linkedView()
+        if view is None:
+            return 0.0
+        data = (
+            QtCore.QPointF(0.0, index) if self.orientation == "left" else QtCore.QPointF(index, 0)
+        )
+        local = self.mapFromScene(view.mapViewToScene(data))
+        return local.y() if self.orientation == "left" else local.x()
+
+    def paint(self, painter: QtGui.QPainter, option: object, widget: object) -> None:
+        super().paint(painter, option, widget)
+        if not self._labels or self.linkedView() is None:
+            return
+        painter.setRenderHint(QtGui.QPainter.RenderHint.TextAntialiasing, True)
+        painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
+        bounds = self.boundingRect()
+        for index, label in enumerate(self._labels):
+            selected = index == self._selected
+            if index % self.label_stride and not selected and index not in self._emphasised:
+                continue
+            along = self.position_of(index)
+            if (
+                along < -1
+                or along > (bounds.height() if self.orientation == "left" else bounds.width()) + 1
+            ):
+                continue
+            self._draw_label(painter, label, along, selected, index in self._emphasised)
+
+    def _draw_label(
+        self, painter: QtGui.QPainter, label: str, along: float, selected: bool, emphasised: bool
+    ) -> None:
+        colors = self._colors
+        painter.setFont(self._bold if selected or emphasised else self._font)
+        metrics = painter.fontMetrics()
+        width, height = metrics.horizontalAdvance(label) + 6, metrics.height()
+        size = self.size()
+        painter.save()
+        if self.orientation == "left":
+            rect = QtCore.QRectF(
+                size.width() - LABEL_GAP_PX - width, along - height / 2, width, height
+            )
+        elif self.vertical_labels:
+            if self.orientation == "top":
+                painter.translate(along, size.height() - LABEL_GAP_PX)
+                painter.rotate(-90)
+                rect = QtCore.QRectF(0, -height / 2, width, height)
+            else:
+                painter.translate(along, LABEL_GAP_PX)
+                painter.rotate(-90)
+                rect = QtCore.QRectF(-width, -height / 2, width, height)
+        elif self.orientation == "top":
+            rect = QtCore.QRectF(
+                along - width / 2, size.height() - LABEL_GAP_PX - height, width, height
+            )
+        else:
+            rect = QtCore.QRectF(along - width / 2, LABEL_GAP_PX, width, height)
+        if selected:
+            painter.setPen(QtCore.Qt.PenStyle.NoPen)
+            painter.setBrush(QtGui.QColor(colors.highlight))
+            painter.drawRoundedRect(rect, 3, 3)
+            painter.setPen(QtGui.QColor(colors.background))
+        elif emphasised:
+            painter.setPen(QtGui.QColor(colors.highlight))
+        else:
+            painter.setPen(QtGui.QColor(colors.muted if self._emphasised else colors.text))
+        painter.drawText(rect, QtCore.Qt.AlignmentFlag.AlignCenter, label)
+        painter.restore()

@@ -1,0 +1,241 @@
+"""Token lines (the "head view" of BertViz, Vig 2019): query tokens in the left column, key tokens in
+the right, one line per (query, key) whose opacity is the attention weight, for one head or the
+mean of heads. With a token selected (or hovered) only its lines are drawn and the tokens at their
+other ends are shaded by weight.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from app.views.base import AttentionView
+from app.views.measures import head_weights
+from app.views.selection import MEAN, Selection, TokenRef, find_map, map_sides
+from core_models.record import AttentionMap, AttentionRecord
+
+MAX_TOKEN_PX = 150
+ROW_PX = (14.0, 36.0)  # the row height's range
+MIN_ALPHA = 0.05  # lines fainter than this are not drawn (invisible, and costly to draw)
+
+
+class TokenLinesView(AttentionView):
+    """Two columns of tokens joined by attention lines.
+
+    sigTokenClicked(side, index): the user clicked a token of either column.
+    """
+
+    sigTokenClicked = QtCore.Signal(str, int)
+
+    def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._record: AttentionRecord | None = None
+        self._selection: Selection | None = None
+        self._map: AttentionMap | None = None
+        self.shown_weights = np.zeros((0, 0), dtype=np.float32)
+        self._hovered: TokenRef | None = None
+        self._query_rects: list[QtCore.QRectF] = []
+        self._key_rects: list[QtCore.QRectF] = []
+        self._font = QtGui.QFont()
+        self.setMouseTracking(True)
+        self.setMinimumSize(260, 160)
+
+    # --- the API the Session drives -------------------------------------------------------------
+
+    def set_record(self, record: AttentionRecord | None) -> None:
+        self.set_state(record, self._selection)
+
+    def set_selection(self, selection: Selection | None) -> None:
+        self.set_state(self._record, selection)
+
+    def set_state(self, record: AttentionRecord | None, selection: Selection | None) -> None:
+        if record is not None and selection is None and record.maps:
+            selection = Selection.first_of(record)
+        self._record, self._selection = record, selection
+        self._map = find_map(record, selection)
+        if self._map is not None and (selection.head == MEAN or selection.head < self._map.heads):
+            self.shown_weights = head_weights(self._map.weights, selection.head)
+        else:
+            self._map, self.shown_weights = None, np.zeros((0, 0), dtype=np.float32)
+        self._layout()
+        self.update()
+
+    def focus(self) -> tuple[str, int] | None:
+        """("query" | "key", index) of the token whose lines alone are drawn, or None for all."""
+        if self._map is None:
+            return None
+        query_side, key_side = map_sides(self._map)
+        for token in (self._hovered, self._selection.token):
+            if token is None:
+                continue
+            queries, keys = self.shown_weights.shape
+            if token.side == query_side and token.index < queries:
+                return "query", token.index
+            if token.side == key_side and token.index < keys:
+                return "key", token.index
+        return None
+
+    def visible_lines(self) -> list[tuple[int, int, float]]:
+        """(query, key, weight) of every line drawn."""
+        focus = self.focus()
+        weights = self.shown_weights
+        if focus is None:
+            rows, columns = np.nonzero(weights >= MIN_ALPHA)
+        elif focus[0] == "query":
+            columns = np.flatnonzero(weights[focus[1]] >= MIN_ALPHA)
+            rows = np.full_like(columns, focus[1])
+        else:
+            rows = np.flatnonzero(weights[:, focus[1]] >= MIN_ALPHA)
+            columns = np.full_like(rows, focus[1])
+        return [(int(r), int(c), float(weights[r, c])) for r, c in zip(rows, columns, strict=True)]
+
+    def token_rect(self, side: str, index: int) -> QtCore.QRectF:
+        """Where token ``index`` of the query ("query") or key ("key") column is drawn."""
+        return (self._query_rects if side == "query" else self._key_rects)[index]
+
+    # --- layout and painting --------------------------------------------------------------------
+
+    def _layout(self) -> None:
+        self._query_rects, self._key_rects = [], []
+        if self._map is None:
+            return
+        queries, keys = self.shown_weights.shape
+        rows = max(queries, keys, 1)
+        row = float(np.clip((self.height() - 60) / rows, *ROW_PX))
+        top = max(52.0, (self.height() - rows * row) / 2)  # centred below the title and headers
+        self._font.setPointSizeF(10.0 if row >= 26 else 9.0 if row >= 18 else 7.5)
+        metrics = QtGui.QFontMetrics(self._font)
+        widest = max(
+            metrics.horizontalAdvance(t) for t in self._map.query_tokens + self._map.key_tokens
+        )
+        width = min(widest, MAX_TOKEN_PX) + 12
+        left_x = self.width() * 0.32 - width
+        right_x = self.width() * 0.68
+        for count, rects, x in (
+            (queries, self._query_rects, left_x),
+            (keys, self._key_rects, right_x),
+        ):
+            y0 = top + (max(queries, keys) - count) * row / 2
+            rects.extend(QtCore.QRectF(x, y0 + i * row, width, row - 2) for i in range(count))
+
+    def resizeEvent(self, event: QtGui.QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._layout()
+
+    def paintEvent(self, event: QtGui.QPaintEvent) -> None:
+        painter = QtGui.QPainter(self)
+        self._paint(painter)
+        painter.end()
+
+    def _paint_export(self, painter: QtGui.QPainter) -> None:
+        self._paint(painter)
+
+    def _paint(self, painter: QtGui.QPainter) -> None:
+        colors = self.colors
+        painter.fillRect(self.rect(), QtGui.QColor(colors.background))
+        painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
+        painter.setFont(self._font)
+        if self._map is None:
+            painter.setPen(QtGui.QColor(colors.muted))
+            message = (
+                "no attention record"
+                if self._selection is None
+                else f"this record has no {self._selection.describe()} map"
+            )
+            painter.drawText(self.rect(), QtCore.Qt.AlignmentFlag.AlignCenter, message)
+            return
+        query_side, key_side = map_sides(self._map)
+        painter.setPen(QtGui.QColor(colors.text))
+        painter.drawText(
+            QtCore.QRectF(8, 6, self.width() - 16, 18),
+            QtCore.Qt.AlignmentFlag.AlignLeft,
+            self._selection.describe() + " · opacity = weight · click a token to follow it",
+        )
+        painter.setPen(QtGui.QColor(colors.muted))
+        align = QtCore.Qt.AlignmentFlag
+        for rects, caption, flag in (
+            (self._query_rects, f"{query_side} (queries)", align.AlignRight),
+            (self._key_rects, f"{key_side} (keys)", align.AlignLeft),
+        ):
+            if rects:
+                first = rects[0]
+                x = first.right() - 6 - 240 if flag == align.AlignRight else first.left() + 6
+                header = QtCore.QRectF(x, first.top() - 22, 240, 16)
+                painter.drawText(header, flag | align.AlignVCenter, caption)
+        self._paint_lines(painter)
+        self._paint_tokens(painter)
+
+    def _paint_lines(self, painter: QtGui.QPainter) -> None:
+        focused = self.focus() is not None
+        color = QtGui.QColor(self.colors.highlight if focused else self.colors.accent)
+        for query, key, weight in self.visible_lines():
+            color.setAlphaF(min(1.0, weight))
+            pen = QtGui.QPen(color, 2.0 if focused else 1.3)
+            painter.setPen(pen)
+            start = self._query_rects[query]
+            end = self._key_rects[key]
+            painter.drawLine(
+                QtCore.QPointF(start.right() + 4, start.center().y()),
+                QtCore.QPointF(end.left() - 4, end.center().y()),
+            )
+
+    def _paint_tokens(self, painter: QtGui.QPainter) -> None:
+        colors = self.colors
+        focus = self.focus()
+        shade = {}
+        if focus is not None and focus[0] == "query":
+            shade = {("key", k): w for _, k, w in self.visible_lines()}
+        elif focus is not None:
+            shade = {("query", q): w for q, _, w in self.visible_lines()}
+        metrics = QtGui.QFontMetrics(self._font)
+        align = QtCore.Qt.AlignmentFlag
+        for column, rects, tokens, flag in (
+            ("query", self._query_rects, self._map.query_tokens, align.AlignRight),
+            ("key", self._key_rects, self._map.key_tokens, align.AlignLeft),
+        ):
+            for index, (rect, token) in enumerate(zip(rects, tokens, strict=True)):
+                painter.setPen(QtCore.Qt.PenStyle.NoPen)
+                if focus == (column, index):
+                    painter.setBrush(QtGui.QColor(colors.highlight))
+                    painter.drawRoundedRect(rect, 3, 3)
+                    painter.setPen(QtGui.QColor(colors.background))
+                else:
+                    weight = shade.get((column, index), 0.0)
+                    if weight > 0:
+                        fill = QtGui.QColor(colors.highlight)
+                        fill.setAlphaF(min(1.0, 0.08 + 0.92 * weight))
+                        painter.setBrush(fill)
+                        painter.drawRoundedRect(rect, 3, 3)
+                    painter.setPen(
+                        QtGui.QColor(colors.muted if focus and weight == 0 else colors.text)
+                    )
+                text = metrics.elidedText(token, QtCore.Qt.TextElideMode.ElideRight, MAX_TOKEN_PX)
+                painter.drawText(rect.adjusted(6, 0, -6, 0), flag | align.AlignVCenter, text)
+
+    # --- mouse ----------------------------------------------------------------------------------
+
+    def token_at(self, pos: QtCore.QPointF) -> TokenRef | None:
+        """The token under widget position ``pos``, named by its side, or None."""
+        if self._map is None:
+            return None
+        query_side, key_side = map_sides(self._map)
+        for side, rects in ((query_side, self._query_rects), (key_side, self._key_rects)):
+            for index, rect in enumerate(rects):
+                if rect.contains(pos):
+                    return TokenRef(side, index)
+        return None
+
+    def mouseMoveEvent(self, event: QtGui.QMouseEvent) -> None:
+        hovered = self.token_at(event.position())
+        if hovered != self._hovered:
+            self._hovered = hovered
+            self.update()
+
+    def leaveEvent(self, event: QtCore.QEvent) -> None:
+        self._hovered = None
+        self.update()
+
+    def mousePressEvent(self, event: QtGui.QMouseEvent) -> None:
+        token = self.token_at(event.position())
+        if event.button() == QtCore.Qt.MouseButton.LeftButton and token is not None:
+            self.sigTokenClicked.emit(token.side, token.index)

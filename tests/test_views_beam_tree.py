@@ -1,0 +1,90 @@
+"""The beam tree: hypotheses per step, the returned path, clicks on nodes, export of the whole tree."""
+
+import pytest
+from PySide6 import QtCore
+from record_factory import make_beam_history
+from view_checks import assert_readable_png, assert_svg_draws, show_view
+
+from app.views.beam_tree import BeamTreeNode, BeamTreeView, beam_tree_from_history, mark_best_path
+from app.views.selection import Selection
+
+
+@pytest.fixture
+def tree():
+    return beam_tree_from_history(make_beam_history())
+
+
+@pytest.fixture
+def view(qtbot, tree):
+    view = show_view(qtbot, BeamTreeView())
+    view.set_tree(tree)
+    return view
+
+
+def test_history_becomes_a_tree_with_the_best_finished_path_marked(tree):
+    assert [len(nodes) for nodes in tree] == [3, 3, 3, 3]
+    assert tree[0][0] == BeamTreeNode(0, None, "▁le", -0.22, finished=False, on_best_path=True)
+    best = [
+        (step, index)
+        for step, nodes in enumerate(tree)
+        for index, n in enumerate(nodes)
+        if n.on_best_path
+    ]
+    assert best == [(0, 0), (1, 0), (2, 0), (3, 0)]
+    assert tree[2][1].finished and tree[2][1].token == "</s>"
+
+
+def test_an_explicit_best_hypothesis_is_traced_back_to_the_root(tree):
+    for marked in (
+        beam_tree_from_history(make_beam_history(), best=(3, 1)),
+        mark_best_path(tree, (3, 1)),
+    ):
+        best = [
+            (step, index)
+            for step, nodes in enumerate(marked)
+            for index, n in enumerate(nodes)
+            if n.on_best_path
+        ]
+        assert best == [(0, 0), (1, 1), (2, 2), (3, 1)]
+
+
+def test_every_hypothesis_gets_a_box(view, tree):
+    assert set(view.node_rects) == {
+        (s, i) for s, nodes in enumerate(tree) for i in range(len(nodes))
+    }
+
+
+def test_click_on_a_node_reports_its_step_and_index(qtbot, view):
+    with qtbot.waitSignal(view.sigNodeClicked, timeout=1000) as clicked:
+        qtbot.mouseClick(
+            view.canvas.viewport(), QtCore.Qt.MouseButton.LeftButton, pos=view.node_center(2, 1)
+        )
+    assert clicked.args == [2, 1]
+
+
+def test_click_between_nodes_reports_nothing(qtbot, view):
+    between = view.canvas.mapFromScene(
+        view.node_rects[(1, 0)].bottomRight() + QtCore.QPointF(20, 4)
+    )
+    with qtbot.assertNotEmitted(view.sigNodeClicked):
+        qtbot.mouseClick(view.canvas.viewport(), QtCore.Qt.MouseButton.LeftButton, pos=between)
+
+
+def test_selection_step_and_node_are_drawn(view):
+    view.set_selection(Selection("cross", step=2))
+    view.set_selected_node(1, 0)
+    assert view.node_rects[(1, 0)].isValid()
+
+
+def test_empty_beam_says_there_is_nothing_to_show(qtbot):
+    view = show_view(qtbot, BeamTreeView())
+    view.set_tree([])
+    assert "no beam search" in view.title.text()
+
+
+def test_export_holds_the_whole_tree_even_when_scrolled(view, tmp_path):
+    view.resize(200, 150)
+    image = assert_readable_png(view.export(tmp_path / "beam.png"))
+    scene = view.scene.sceneRect()
+    assert image.width() >= scene.width() and image.height() >= scene.height()
+    assert_svg_draws(view.export(tmp_path / "beam.svg"))

@@ -1,0 +1,124 @@
+"""Colour scales, normalisation, selections and the numbers printed beside maps (no widgets)."""
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from PySide6 import QtGui
+
+from app.views.measures import (
+    alignment_error_rate,
+    argmax_alignment,
+    head_weights,
+    mean_row_entropy,
+)
+from app.views.selection import KIND_SIDES, Selection, TokenRef
+from app.views.style import (
+    COLORMAPS,
+    LOG_FLOOR,
+    lookup_table,
+    normalise,
+    palette_for,
+    scale_values,
+    to_rgba,
+)
+from core_models.record import KINDS
+
+
+def test_every_record_kind_knows_its_query_and_key_sides():
+    assert set(KIND_SIDES) == set(KINDS)
+
+
+def test_row_normalisation_scales_each_row_to_its_maximum_and_keeps_zero_rows():
+    weights = np.array([[0.2, 0.8], [0.5, 0.5], [0.0, 0.0]], dtype=np.float32)
+    np.testing.assert_allclose(normalise(weights, "row"), [[0.25, 1.0], [1.0, 1.0], [0.0, 0.0]])
+    assert normalise(weights, "global") is weights
+
+
+def test_log_scale_floors_zero_weights_and_reads_in_decades():
+    values, levels = scale_values(np.array([[0.0, 0.01, 1.0]]), "log")
+    np.testing.assert_allclose(values, [[np.log10(LOG_FLOOR), -2.0, 0.0]])
+    assert levels == (np.log10(LOG_FLOOR), 0.0)
+    assert scale_values(np.array([[0.1, 0.4]]), "linear")[1] == (0.0, pytest.approx(0.4))
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (
+            lambda: normalise(np.zeros((1, 1)), "column"),
+            "unknown normalisation 'column'; choose one of global, row",
+        ),
+        (
+            lambda: scale_values(np.zeros(1), "sqrt"),
+            "unknown colour scale 'sqrt'; choose one of linear, log",
+        ),
+        (lambda: palette_for("sepia"), "unknown theme 'sepia'; choose one of light, dark"),
+        (lambda: lookup_table("jet"), "unknown colour map 'jet'"),
+        (lambda: Selection("attention"), "unknown map kind 'attention'"),
+        (lambda: Selection("cross", head="all"), "head must be an index >= 0 or 'mean'"),
+        (lambda: TokenRef("left", 0), "unknown token side 'left'"),
+    ],
+)
+def test_bad_choices_name_the_valid_ones(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+def test_greys_run_from_the_background_to_the_text_colour():
+    for theme in ("light", "dark"):
+        palette = palette_for(theme)
+        table = lookup_table("greys", palette)
+        assert QtGui.QColor(*table[0, :3]).name() == palette.background
+        assert QtGui.QColor(*table[-1, :3]).name() == palette.text
+    assert "viridis" in COLORMAPS and "greys" in COLORMAPS
+
+
+def test_colouring_maps_low_to_the_first_and_high_to_the_last_entry():
+    table = lookup_table("viridis")
+    rgba = to_rgba(np.array([[0.0, 0.5, 1.0]]), (0.0, 1.0), table)
+    assert rgba.shape == (1, 3, 4) and rgba.dtype == np.uint8
+    np.testing.assert_array_equal(rgba[0, 0], table[0])
+    np.testing.assert_array_equal(rgba[0, 2], table[255])
+
+
+def test_head_choice_picks_one_head_or_the_mean_and_rejects_missing_heads():
+    weights = np.stack([np.eye(3), np.full((3, 3), 1 / 3)]).astype(np.float32)
+    np.testing.assert_array_equal(head_weights(weights, 1), weights[1])
+    np.testing.assert_allclose(head_weights(weights, "mean"), weights.mean(0))
+    with pytest.raises(IndexError, match="head 2 does not exist: the map has heads 0..1"):
+        head_weights(weights, 2)
+
+
+def test_entropy_is_zero_for_one_hot_rows_and_log2_keys_for_uniform_rows():
+    assert mean_row_entropy(np.eye(4)) == 0.0
+    assert mean_row_entropy(np.full((3, 8), 1 / 8)) == pytest.approx(3.0)
+
+
+def test_aer_is_zero_for_the_gold_alignment_and_one_for_a_disjoint_one():
+    gold = np.eye(3)
+    assert alignment_error_rate(argmax_alignment(np.eye(3) * 0.9 + 0.03), gold) == 0.0
+    assert alignment_error_rate(np.roll(np.eye(3), 1, axis=1), gold) == 1.0
+    with pytest.raises(ValueError, match="alignment shapes differ"):
+        alignment_error_rate(np.eye(2), gold)
+
+
+def test_selection_describes_itself_and_changes_by_copy():
+    selection = Selection("cross", 1, 2)
+    assert selection.describe() == "cross · layer 1 · head 2"
+    moved = selection.with_token("source", 3).with_step(4)
+    assert moved.token == TokenRef("source", 3) and moved.step == 4
+    assert selection.token is None
+
+
+def test_views_never_import_torch():
+    code = (
+        "import sys; import app.views, app.render; "
+        "bad = sorted(m for m in sys.modules if m == 'torch' or m.startswith('torch.')); "
+        "assert not bad, bad"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
