@@ -166,3 +166,10 @@ def test_export_writes_a_readable_png_and_svg(view, tmp_path):
     assert_svg_draws(view.export(tmp_path / "heatmap.svg"))
     with pytest.raises(ValueError, match="png or .svg"):
         view.export(tmp_path / "heatmap.jpg")
+
+
+def test_moving_the_mouse_over_a_cell_shows_its_weight_below_the_map(qtbot, view, record):
+    qtbot.mouseMove(view.graphics.viewport(), viewport_pos(view, 3, 4))
+    weight = record.get("cross", 1).weights.mean(0)[4, 3]
+    qtbot.waitUntil(lambda: view.hover_label.text().endswith(f"{weight:.3f}"), timeout=1000)
+    assert view.hover_label.text().startswith("target '▁assis' (4) → source '▁sat' (3)")

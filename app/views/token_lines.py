@@ -1,7 +1,8 @@
 """Token lines (the "head view" of BertViz, Vig 2019): query tokens in the left column, key tokens in
 the right, one line per (query, key) whose opacity is the attention weight, for one head or the
 mean of heads. With a token selected (or hovered) only its lines are drawn and the tokens at their
-other ends are shaded by weight.
+other ends are shaded by weight. In self-attention both columns list the same tokens: a selected
+token then shows its own (outgoing, query-side) lines.
 """
 
 from __future__ import annotations
