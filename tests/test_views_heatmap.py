@@ -7,7 +7,7 @@ from record_factory import SOURCE, TARGET, make_nli_record, make_translation_rec
 from view_checks import assert_readable_png, assert_svg_draws, color_share, show_view
 
 from app.views.heatmap import HeatmapView
-from app.views.measures import alignment_error_rate, argmax_alignment
+from app.views.measures import attention_aer
 from app.views.selection import Selection
 from app.views.style import DARK, LOG_FLOOR
 
@@ -111,7 +111,7 @@ def test_gold_alignment_outlines_gold_cells_and_reports_aer(view, record):
     for row, column in zip(*np.nonzero(gold), strict=True):
         assert path.contains(QtCore.QPointF(column, row))
     assert not path.contains(QtCore.QPointF(7, 0))
-    expected = alignment_error_rate(argmax_alignment(record.get("cross", 1).weights.mean(0)), gold)
+    expected = attention_aer(record.get("cross", 1).weights.mean(0), gold)
     assert f"AER {expected:.2f}" in view.title.text()
     view.set_gold_visible(False)
     assert view.gold_outline.path().isEmpty()
@@ -124,9 +124,7 @@ def test_nli_gold_alignment_is_transposed_for_premise_to_hypothesis(qtbot):
     view.set_state(record, Selection("premise_to_hypothesis", 0, "mean"))
     assert view.gold_outline.path().contains(QtCore.QPointF(2, 3))  # premise 'playing' ~ 'plays'
     premise_to_hypothesis = record.get("premise_to_hypothesis").weights[0]
-    expected = alignment_error_rate(
-        argmax_alignment(premise_to_hypothesis), record.gold_alignment.T
-    )
+    expected = attention_aer(premise_to_hypothesis, record.gold_alignment.T)
     assert f"AER {expected:.2f}" in view.title.text()
 
 

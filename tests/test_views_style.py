@@ -7,12 +7,7 @@ import numpy as np
 import pytest
 from PySide6 import QtGui
 
-from app.views.measures import (
-    alignment_error_rate,
-    argmax_alignment,
-    head_weights,
-    mean_row_entropy,
-)
+from app.views.measures import attention_aer, head_weights, mean_row_entropy
 from app.views.selection import KIND_SIDES, Selection, TokenRef
 from app.views.style import (
     COLORMAPS,
@@ -96,12 +91,13 @@ def test_entropy_is_zero_for_one_hot_rows_and_log2_keys_for_uniform_rows():
     assert mean_row_entropy(np.full((3, 8), 1 / 8)) == pytest.approx(3.0)
 
 
-def test_aer_is_zero_for_the_gold_alignment_and_one_for_a_disjoint_one():
+def test_aer_is_zero_when_argmax_attention_hits_the_gold_and_one_when_it_misses_everywhere():
     gold = np.eye(3)
-    assert alignment_error_rate(argmax_alignment(np.eye(3) * 0.9 + 0.03), gold) == 0.0
-    assert alignment_error_rate(np.roll(np.eye(3), 1, axis=1), gold) == 1.0
+    assert attention_aer(np.eye(3) * 0.9 + 0.03, gold) == 0.0
+    assert attention_aer(np.roll(np.eye(3), 1, axis=1), gold) == 1.0
+    assert attention_aer(np.array([[0.9, 0.1], [0.8, 0.2]]), np.eye(2)) == 0.5
     with pytest.raises(ValueError, match="alignment shapes differ"):
-        alignment_error_rate(np.eye(2), gold)
+        attention_aer(np.eye(2), gold)
 
 
 def test_selection_describes_itself_and_changes_by_copy():

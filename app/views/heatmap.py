@@ -16,7 +16,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from app.views.base import AttentionView
 from app.views.controls import MapControls
-from app.views.measures import alignment_error_rate, argmax_alignment, head_weights
+from app.views.measures import attention_aer, head_weights
 from app.views.selection import MEAN, Selection, find_map, map_sides
 from app.views.style import (
     COLORMAPS,
@@ -298,7 +298,7 @@ class HeatmapView(AttentionView):
         elif gold is not None:
             for row, column in zip(*np.nonzero(gold), strict=True):
                 path.addRect(QtCore.QRectF(column - 0.5, row - 0.5, 1, 1))
-            aer = alignment_error_rate(argmax_alignment(self.shown_weights), gold)
+            aer = attention_aer(self.shown_weights, gold)
             text = f"AER {aer:.2f} (argmax vs gold, dashed)"
         self.gold_outline.setPath(path)
         return text

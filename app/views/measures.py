@@ -1,6 +1,5 @@
 """Numbers the views print beside a map: the head (or mean of heads) on show, row entropy in bits,
-and the alignment error rate of argmax attention against a gold alignment (Och & Ney 2003,
-AER = 1 - 2|A∩S| / (|A| + |S|) with sure links only).
+and the alignment error rate of argmax attention against a gold alignment (Och & Ney 2003).
 """
 
 from __future__ import annotations
@@ -8,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from app.views.selection import MEAN, Head
+from core_models.training.metrics import alignment_error_rate, hard_alignment
 
 
 def head_weights(weights: np.ndarray, head: Head) -> np.ndarray:
@@ -30,18 +30,10 @@ def mean_row_entropy(weights: np.ndarray) -> float:
     return float(entropy.mean()) if entropy.size else 0.0
 
 
-def argmax_alignment(weights: np.ndarray) -> np.ndarray:
-    """(queries, keys) weights -> 0/1 map linking each query to its most attended key."""
-    links = np.zeros(weights.shape, dtype=bool)
-    if weights.size:
-        links[np.arange(weights.shape[0]), weights.argmax(axis=-1)] = True
-    return links
-
-
-def alignment_error_rate(predicted: np.ndarray, gold: np.ndarray) -> float:
-    """AER of a 0/1 (queries, keys) alignment against a gold 0/1 map of the same shape."""
-    if predicted.shape != gold.shape:
-        raise ValueError(f"alignment shapes differ: predicted {predicted.shape}, gold {gold.shape}")
-    predicted, gold = predicted.astype(bool), gold.astype(bool)
-    total = predicted.sum() + gold.sum()
-    return 0.0 if total == 0 else float(1.0 - 2.0 * (predicted & gold).sum() / total)
+def attention_aer(weights: np.ndarray, gold: np.ndarray) -> float:
+    """AER of argmax attention against a gold 0/1 map, both (queries, keys), as the trainer
+    reports it (``core_models.training.metrics``: each query links to its most attended key)."""
+    if weights.shape != gold.shape:
+        raise ValueError(f"alignment shapes differ: attention {weights.shape}, gold {gold.shape}")
+    gold_links = {(int(key), int(query)) for query, key in zip(*np.nonzero(gold), strict=True)}
+    return alignment_error_rate([hard_alignment(weights)], [gold_links])
