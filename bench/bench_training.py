@@ -3,7 +3,9 @@
 Both models have the same size (d_model, heads, feed-forward, layers, pre-norm, embeddings with
 sinusoidal positions and an output projection), train with Adam on the same random batches in one
 process, and alternate step by step so that background load hits both alike. Prints target tokens
-per second for each and the ratio ours / reference.
+per second for each and the ratio ours / reference, by wall clock and by CPU time. On a shared,
+busy machine two OpenMP threads mostly wait for each other: use ``--threads 1`` and read the CPU-time
+figures there.
 
     python3 -m bench.bench_training            # d=256, 4 heads, ff 1024, 3+3 layers, 64 × ~20
     python3 -m bench.bench_training --small    # the bundled size: d=128, ff 512, 2+2 layers
@@ -90,13 +92,15 @@ def random_batches(config: TransformerConfig, count: int, batch: int, length: in
     return batches
 
 
-def make_step(model: nn.Module, logits_of: Callable[[Batch], Tensor]) -> Callable[[Batch], float]:
-    """One Adam training step on a batch; returns the seconds it took."""
+def make_step(
+    model: nn.Module, logits_of: Callable[[Batch], Tensor]
+) -> Callable[[Batch], tuple[float, float]]:
+    """One Adam training step on a batch; returns the wall-clock and CPU seconds it took."""
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-4)
     model.train()
 
-    def step(batch: Batch) -> float:
-        start = time.perf_counter()
+    def step(batch: Batch) -> tuple[float, float]:
+        start, cpu_start = time.perf_counter(), time.process_time()
         logits = logits_of(batch)
         loss = F.cross_entropy(
             logits.reshape(-1, logits.shape[-1]), batch[3].reshape(-1), ignore_index=PAD_ID
@@ -104,7 +108,7 @@ def make_step(model: nn.Module, logits_of: Callable[[Batch], Tensor]) -> Callabl
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         optimizer.step()
-        return time.perf_counter() - start
+        return time.perf_counter() - start, time.process_time() - cpu_start
 
     return step
 
@@ -146,32 +150,46 @@ def main() -> None:
         "torch.nn.Transformer": make_step(reference, lambda b: reference(b[0], b[1], b[2])),
     }
     batches = random_batches(config, args.warmup + args.steps, args.batch, args.length)
-    seconds: dict[str, list[float]] = {name: [] for name in steps}
+    wall: dict[str, list[float]] = {name: [] for name in steps}
+    cpu: dict[str, list[float]] = {name: [] for name in steps}
     for index, batch in enumerate(batches):
         for name, step in steps.items():  # alternate, so background load hits both alike
-            elapsed = step(batch)
+            wall_seconds, cpu_seconds = step(batch)
             if index >= args.warmup:
-                seconds[name].append(elapsed)
+                wall[name].append(wall_seconds)
+                cpu[name].append(cpu_seconds)
+        if index >= args.warmup:
+            print(
+                f"step {index - args.warmup + 1:3d}: "
+                + ", ".join(f"{name} {1000 * times[-1]:.0f} ms" for name, times in wall.items()),
+                flush=True,
+            )
 
     tokens = sum(int((b[3] != PAD_ID).sum()) for b in batches[args.warmup :])
-    parameters = {
-        name: sum(p.numel() for p in model.parameters())
-        for name, model in (("ours", ours), ("torch.nn.Transformer", reference))
-    }
+    parameters = sum(p.numel() for p in ours.parameters())
     print(
         f"d_model={args.d_model} heads={args.heads} ff={args.ff_size} layers={args.layers}+"
         f"{args.layers} vocab={args.vocab} batch={args.batch} length~{args.length} "
-        f"threads={torch.get_num_threads()} steps={args.steps} (after {args.warmup} warm-up)"
+        f"({parameters:,} parameters each) threads={torch.get_num_threads()} "
+        f"steps={args.steps} (after {args.warmup} warm-up), {tokens} target tokens"
     )
+    report("wall clock", wall, tokens)
+    report("CPU time", cpu, tokens)
+
+
+def report(clock: str, seconds: dict[str, list[float]], tokens: int) -> None:
+    """Tokens/s of each model by ``clock``, the ratio ours / reference over the whole run and the
+    median of the per-step ratios (robust to a burst of background load)."""
+    print(f"by {clock}:")
     for name, times in seconds.items():
         print(
-            f"{name:>22}: {tokens / sum(times):9.0f} target tokens/s "
-            f"({1000 * sum(times) / len(times):6.1f} ms/step, {parameters[name]:,} parameters)"
+            f"{name:>22}: {tokens / sum(times):7.0f} target tokens/s "
+            f"({1000 * sum(times) / len(times):6.0f} ms/step)"
         )
-    reference_times, our_times = seconds["torch.nn.Transformer"], seconds["ours"]
-    paired = statistics.median(r / o for r, o in zip(reference_times, our_times, strict=True))
+    reference, ours = seconds["torch.nn.Transformer"], seconds["ours"]
+    paired = statistics.median(r / o for r, o in zip(reference, ours, strict=True))
     print(
-        f"{'ratio ours / reference':>22}: {sum(reference_times) / sum(our_times):.2f} "
+        f"{'ratio ours / reference':>22}: {sum(reference) / sum(ours):.2f} "
         f"(median of per-step ratios {paired:.2f})"
     )
 
