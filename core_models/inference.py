@@ -113,11 +113,14 @@ class _Wrapped:
         self.checkpoint, self.name = checkpoint, name
         self.model, self.family, self.meta = checkpoint.model, checkpoint.family, checkpoint.meta
         train_config = self.meta.get("train_config", {})
-        self.max_source_len = int(
-            train_config.get("data", {}).get("max_len", 0)
-            or self.meta.get("model", {}).get("max_len", 0)
-            or DEFAULT_MAX_SOURCE
+        # Position tables bound the inputs: a translation model's source and target each have
+        # max_len positions; an NLI pair sequence [CLS] p [SEP] h [SEP] has 2 * limit + 1.
+        self.positions = int(self.meta.get("model", {}).get("max_len", 0))
+        by_positions = (
+            (self.positions - 1) // 2 if checkpoint.task_kind == "nli" else self.positions
         )
+        limits = [int(train_config.get("data", {}).get("max_len", 0)), by_positions]
+        self.max_source_len = min((n for n in limits if n > 0), default=DEFAULT_MAX_SOURCE)
 
     @property
     def task(self) -> str:
@@ -141,7 +144,8 @@ class _Wrapped:
         return get_task(self.task).generate(split, seed=0, size=max(count, 1))[:count]
 
     def _truncate(self, ids: list[int]) -> tuple[list[int], bool]:
-        limit = self.max_source_len - 1  # room for EOS
+        """At most max_source_len - 1 ids: room for EOS (translation) or the pair's specials."""
+        limit = self.max_source_len - 1
         return (ids[:limit], True) if len(ids) > limit else (ids, False)
 
 
@@ -179,10 +183,14 @@ class Translator(_Wrapped):
         source_ids = ids + [EOS_ID]
         pieces = [self.source_tokenizer.id_to_piece(i) for i in source_ids]
         max_len = max_len or 2 * len(source_ids) + 10
+        if self.positions:  # the decoder cannot read past its last position
+            max_len = min(max_len, self.positions)
         piece = self.target_tokenizer.id_to_piece
         beam_result = None
         if reference is not None:
-            target_ids = self.target_tokenizer.encode(reference)[: self.max_source_len * 2]
+            target_ids = self.target_tokenizer.encode(reference)
+            if self.positions:  # room for EOS
+                target_ids = target_ids[: self.positions - 1]
             hypothesis = decoding.forced(
                 self.model, source_ids, target_ids + [EOS_ID], id_to_piece=piece
             )
@@ -200,7 +208,7 @@ class Translator(_Wrapped):
             hypothesis = decoding.greedy(self.model, source_ids, max_len=max_len, id_to_piece=piece)
         record = decoding.record_for(hypothesis, pieces)
         if gold_alignment is not None:
-            record.gold_alignment = _gold_matrix(gold_alignment, record)
+            record.gold_alignment = self._gold_matrix(gold_alignment, record)
         output_ids = [i for i in hypothesis.token_ids if i != EOS_ID]
         return TranslationResult(
             source_pieces=pieces,
@@ -213,24 +221,25 @@ class Translator(_Wrapped):
             forced=reference is not None,
         )
 
+    def _gold_matrix(self, alignment, record: AttentionRecord) -> np.ndarray | None:
+        """(target words, source words) 0/1 from the word links, sized like the cross map merged
+        to words (each EOS is a word of its own); links past the decoded output are left out."""
+        if "cross" not in record.kinds():
+            return None
+        cross = record.get("cross", 0)
+        rows = len(self.target_tokenizer.word_groups(cross.query_tokens))
+        cols = len(self.source_tokenizer.word_groups(cross.key_tokens))
+        matrix = np.zeros((rows, cols), dtype=np.float32)
+        for source_word, target_word in alignment:
+            if target_word < rows and source_word < cols:
+                matrix[target_word, source_word] = 1.0
+        return matrix
+
     def partial_record(self, result: TranslationResult, step: int, index: int) -> AttentionRecord:
         """The record of the beam's partial hypothesis ending at node (step, index)."""
         if result.beam is None:
             raise ValueError("this translation was not made with beam search")
         return decoding.record_for(result.beam.partial(step, index), result.source_pieces)
-
-
-def _gold_matrix(alignment, record: AttentionRecord) -> np.ndarray | None:
-    """(target words, source words) 0/1 from word links, sized to the cross map without EOS."""
-    if "cross" not in record.kinds():
-        return None
-    cross = record.get("cross", 0)
-    rows, cols = len(cross.query_tokens), len(cross.key_tokens)
-    matrix = np.zeros((rows, cols), dtype=np.float32)
-    for source_word, target_word in alignment:
-        if target_word < rows and source_word < cols:
-            matrix[target_word, source_word] = 1.0
-    return matrix
 
 
 @dataclass

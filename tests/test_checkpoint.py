@@ -13,28 +13,12 @@ from pathlib import Path
 import pytest
 import safetensors.torch
 import torch
-from tiny_training import TINY_MODELS
+from tiny_training import tiny_checkpoint
 
-from core_models.models.registry import build_model
 from core_models.tokenizers import train_tokenizer
-from core_models.training.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
+from core_models.training.checkpoint import CheckpointError, load_checkpoint
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCES = ["a b c d", "b c d e", "c d e f a"]
-TARGETS = ["x y", "y z w", "z w v u"]
-
-
-def tiny_checkpoint(path: Path, shared: bool = False, trainer_state=None) -> Path:
-    source = train_tokenizer("word", SOURCES + (TARGETS if shared else []), vocab_size=50)
-    target = source if shared else train_tokenizer("word", TARGETS, vocab_size=50)
-    options = {
-        **TINY_MODELS["transformer"],
-        "src_vocab_size": source.vocab_size,
-        "tgt_vocab_size": target.vocab_size,
-    }
-    model = build_model("transformer", options)
-    tokenizers = {"source": source, "target": target}
-    return save_checkpoint(path, model, tokenizers, {"task": "copy", "step": 1}, trainer_state)
 
 
 class CreatesMarker:
@@ -146,7 +130,7 @@ KILLED_WRITER = textwrap.dedent(
     sys.path[:0] = [{root!r}, {tests!r}]
     import torch
     import core_models.training.checkpoint as checkpoint
-    from test_checkpoint import tiny_checkpoint
+    from tiny_training import tiny_checkpoint
 
     def kill(*args, **kwargs):
         os.kill(os.getpid(), signal.SIGKILL)

@@ -5,11 +5,14 @@ import json
 import math
 import threading
 
+import numpy as np
 import pytest
 import torch
-from tiny_training import single_torch_thread, tiny_config  # noqa: F401
+from tiny_training import TINY_MODELS, single_torch_thread, tiny_config  # noqa: F401
 
 import core_models.training.trainer as trainer_module
+from core_models.inference import load_model
+from core_models.models.registry import get_family
 from core_models.training.checkpoint import load_checkpoint
 from core_models.training.events import (
     CheckpointEvent,
@@ -208,6 +211,13 @@ def test_training_data_that_does_not_fit_max_len_is_a_clear_error(tmp_path):
         Trainer(tiny_config(data={"max_len": 2}), tmp_path).run()
 
 
+def test_model_positions_must_hold_the_longest_example(tmp_path):
+    options = {**TINY_MODELS["transformer"], "max_len": 8}
+    config = tiny_config(model={"options": options})
+    with pytest.raises(ValueError, match=r"model.options.max_len = 8 .* data.max_len = 16"):
+        Trainer(config, tmp_path).run()
+
+
 def test_nli_model_on_translation_data_is_refused(tmp_path):
     config = tiny_config()
     config.model.family, config.model.options = "decomposable", {}
@@ -247,3 +257,63 @@ def test_constant_schedule_only_warms_up():
     assert [multiplier(s) for s in range(4)] == [0.5, 1.0, 1.0, 1.0]
     with pytest.raises(ValueError, match="unknown schedule 'linear'"):
         lr_multiplier("linear", 0, 10)
+
+
+FAMILY_OPTIONS = {
+    "rnn": {"embed_size": 8, "hidden_size": 12},
+    "bahdanau": {"embed_size": 8, "hidden_size": 12},
+    "luong": {"embed_size": 8, "hidden_size": 12, "num_layers": 1},
+    "transformer": TINY_MODELS["transformer"],
+    "decomposable": TINY_MODELS["decomposable"],
+    "encoder_classifier": TINY_MODELS["encoder_classifier"],
+}
+
+
+@pytest.mark.parametrize("family", list(FAMILY_OPTIONS))
+def test_every_family_trains_evaluates_and_loads_for_inference(tmp_path, family):
+    task = "nli" if get_family(family).task_kind == "nli" else "copy"
+    config = tiny_config(task=task, run={"max_steps": 2})
+    config.model.family, config.model.options = family, FAMILY_OPTIONS[family]
+    events = Recorder()
+    Trainer(config, tmp_path, [events]).run()
+    metrics = events[-1].metrics
+    model = load_model(tmp_path)
+    assert model.family == family and model.task == task
+    if task == "nli":
+        assert set(metrics) >= {"loss", "accuracy", "confusion"}
+        assert np.asarray(metrics["confusion"]).sum() == 4  # the four validation pairs
+        assert model.classify("the wolf is hungry", "the wolf is starving").record.maps
+    else:
+        assert set(metrics) >= {"loss", "bleu", "chrf"}
+        assert ("aer" in metrics) == (family != "rnn")  # the fixed-context RNN has no attention
+        assert model.translate("a b c").output_pieces
+
+
+def test_glove_vectors_initialise_the_nli_embeddings(tmp_path):
+    vectors = {"the": [0.5] * 8, "is": [-1.0, 2.0] * 4}  # frequent words of the NLI task
+    glove = tmp_path / "glove.txt"
+    glove.write_text("".join(f"{w} {' '.join(map(str, v))}\n" for w, v in vectors.items()))
+    options = {**TINY_MODELS["decomposable"], "freeze_embeddings": True}
+    config = tiny_config(
+        task="nli", data={"glove": str(glove)}, model={"family": "decomposable", "options": options}
+    )
+    config.run.max_steps = 2
+    Trainer(config, tmp_path / "run").run()
+    checkpoint = load_checkpoint(tmp_path / "run")
+    embedding = checkpoint.model.embedding.weight
+    tokenizer = checkpoint.tokenizers["text"]
+    for word, vector in vectors.items():
+        assert word in tokenizer.vocabulary()
+        assert embedding[tokenizer.piece_to_id(word)].tolist() == vector
+
+
+def test_glove_of_another_width_names_the_option_to_change(tmp_path):
+    glove = tmp_path / "glove.txt"
+    glove.write_text("the 0.1 0.2 0.3\n")
+    config = tiny_config(
+        task="nli",
+        data={"glove": str(glove)},
+        model={"family": "decomposable", "options": TINY_MODELS["decomposable"]},
+    )
+    with pytest.raises(ValueError, match=r"data.glove .*glove.txt: .*model.options.embed_size"):
+        Trainer(config, tmp_path / "run").run()

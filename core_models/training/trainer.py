@@ -160,6 +160,7 @@ class Trainer:
             self.model = build_model(family.name, options)
             if config.data.glove:
                 self._load_glove()
+        self._check_positions()
         self.model.to(self.device)
         self.train_set = training_data.encode(
             self.kind, train_pairs, self.tokenizers, config.data.max_len, True
@@ -215,6 +216,18 @@ class Trainer:
             and not any(isinstance(l, CsvLog) for l in self.listeners)
         ):
             self.listeners.append(CsvLog(self.output_dir / "train_log.csv"))
+
+    def _check_positions(self) -> None:
+        """Models with position tables must fit data.max_len: a translation side has up to
+        max_len tokens, an NLI pair sequence [CLS] p [SEP] h [SEP] up to 2 * max_len + 1."""
+        positions = getattr(self.model.config, "max_len", 0)
+        longest = self.config.data.max_len
+        needed = 2 * longest + 1 if self.kind == "nli" else longest
+        if positions and positions < needed:
+            raise ValueError(
+                f"model.options.max_len = {positions} positions cannot hold data.max_len = "
+                f"{longest} tokens ({needed} positions needed): raise the first or lower the second"
+            )
 
     def _load_glove(self) -> None:
         from core_models.data.glove import glove_embedding
