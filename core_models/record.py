@@ -20,16 +20,19 @@ if TYPE_CHECKING:  # the record itself is numpy: the GUI reads it without import
 # decoder's inputs (BOS, y1, y2, ...), the keys of decoder self-attention; "pair" is the joint
 # [CLS] premise [SEP] hypothesis [SEP] sequence of the encoder classifier.
 SIDES = ("source", "target", "target_input", "premise", "hypothesis", "pair")
-KINDS = (
-    "encoder_self",
-    "decoder_self",
-    "cross",
-    "premise_to_hypothesis",
-    "hypothesis_to_premise",
-    "premise_self",
-    "hypothesis_self",
-    "pair_self",
-)
+# Which token list each kind's queries and keys come from.
+KIND_SIDES: dict[str, tuple[str, str]] = {
+    "encoder_self": ("source", "source"),
+    "decoder_self": ("target", "target_input"),
+    "cross": ("target", "source"),
+    "premise_to_hypothesis": ("premise", "hypothesis"),
+    "hypothesis_to_premise": ("hypothesis", "premise"),
+    "premise_self": ("premise", "premise"),
+    "hypothesis_self": ("hypothesis", "hypothesis"),
+    "pair_self": ("pair", "pair"),
+}
+KINDS = tuple(KIND_SIDES)
+NLI_LABELS = ("entailment", "neutral", "contradiction")
 
 
 @dataclass
@@ -59,6 +62,11 @@ class AttentionMap:
     @property
     def heads(self) -> int:
         return self.weights.shape[0]
+
+    @property
+    def sides(self) -> tuple[str, str]:
+        """(query side, key side), e.g. ("target", "source") for cross attention."""
+        return KIND_SIDES[self.kind]
 
 
 @dataclass

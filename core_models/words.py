@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from core_models.record import AttentionMap, AttentionRecord
+from core_models.record import KIND_SIDES, AttentionMap, AttentionRecord
 
 SPACE_MARK = "\u2581"  # "▁", sentencepiece's visible space
 # The special pieces by id: PAD_ID=0 ... SEP_ID=5 (core_models.models.base, not imported: no torch).
@@ -42,17 +42,6 @@ _UNSPACED_BLOCKS = (
 )
 UNSPACED_CHAR = re.compile("[" + "".join(f"{lo}-{hi}" for lo, hi in _UNSPACED_BLOCKS) + "]")
 
-# Which token list a map's queries and keys come from, by kind (see core_models/record.py SIDES).
-KIND_SIDES = {
-    "encoder_self": ("source", "source"),
-    "decoder_self": ("target", "target_input"),
-    "cross": ("target", "source"),
-    "premise_to_hypothesis": ("premise", "hypothesis"),
-    "hypothesis_to_premise": ("hypothesis", "premise"),
-    "premise_self": ("premise", "premise"),
-    "hypothesis_self": ("hypothesis", "hypothesis"),
-    "pair_self": ("pair", "pair"),
-}
 
 Groups = list[list[int]]
 
@@ -208,7 +197,7 @@ def merge_record(
             raise ValueError(
                 f"cannot merge a '{attention_map.kind}' map: known kinds are {', '.join(KIND_SIDES)}"
             )
-        query_side, key_side = KIND_SIDES[attention_map.kind]
+        query_side, key_side = attention_map.sides
         query_groups = groups_by_side.get(query_side) or group_words(attention_map.query_tokens)
         key_groups = groups_by_side.get(key_side) or group_words(attention_map.key_tokens)
         try:

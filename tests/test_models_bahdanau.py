@@ -9,15 +9,6 @@ from core_models.models.base import BOS_ID, PAD_ID
 VOCAB = 12
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _one_thread():
-    """Tiny models run fastest on one thread (two threads thrash on a shared 2-core machine)."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
 def make_bahdanau(**options) -> BahdanauSeq2Seq:
     sizes = dict(src_vocab_size=VOCAB, tgt_vocab_size=VOCAB, embed_size=8, hidden_size=10)
     return BahdanauSeq2Seq(BahdanauConfig(**{**sizes, **options})).eval()

@@ -17,16 +17,6 @@ PREMISE_LENS = torch.tensor([5, 2, 3])
 HYPOTHESIS_LENS = torch.tensor([2, 4, 1])
 
 
-@pytest.fixture(autouse=True)
-def _one_thread():
-    """Tiny models: a second OpenMP thread only adds synchronisation, and on a busy 2-core machine
-    it makes a training step ~30x slower."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
 def make_model(**overrides) -> EncoderClassifier:
     sizes = dict(vocab_size=29, d_model=16, heads=2, ff_size=32, layers=2, dropout=0.0, max_len=16)
     return EncoderClassifier(EncoderClassifierConfig(**{**sizes, **overrides})).eval()

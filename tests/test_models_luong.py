@@ -12,15 +12,6 @@ VOCAB = 12
 SRC_LENS = torch.tensor([9, 5, 2])
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _one_thread():
-    """Tiny models run fastest on one thread (two threads thrash on a shared 2-core machine)."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
 def make_luong(**options) -> LuongSeq2Seq:
     sizes = dict(src_vocab_size=VOCAB, tgt_vocab_size=VOCAB, embed_size=8, hidden_size=10)
     return LuongSeq2Seq(LuongConfig(**{**sizes, "num_layers": 1, **options})).eval()

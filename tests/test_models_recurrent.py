@@ -33,15 +33,6 @@ for score in ("dot", "general", "concat"):
         )
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _one_thread():
-    """Tiny models run fastest on one thread (two threads thrash on a shared 2-core machine)."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
 def make_model(name: str, **overrides):
     family, options = VARIANTS[name]
     return build_model(family, {**SIZES, "dropout": 0.1, **options, **overrides}).eval()

@@ -10,15 +10,6 @@ from core_models.models.rnn import RNNConfig, RNNSeq2Seq
 VOCAB = 12
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _one_thread():
-    """Tiny models run fastest on one thread (two threads thrash on a shared 2-core machine)."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
 def make_rnn_model(**options) -> RNNSeq2Seq:
     sizes = dict(src_vocab_size=VOCAB, tgt_vocab_size=VOCAB, embed_size=8, hidden_size=10)
     return RNNSeq2Seq(RNNConfig(**{**sizes, **options})).eval()

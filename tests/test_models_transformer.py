@@ -11,16 +11,6 @@ from core_models.models.transformer import TransformerConfig, TransformerSeq2Seq
 SRC_LENS = torch.tensor([7, 4, 2])
 
 
-@pytest.fixture(autouse=True)
-def _one_thread():
-    """Tiny models: a second OpenMP thread only adds synchronisation, and on a busy 2-core machine
-    it makes a training step ~30x slower."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
 def make_model(**overrides) -> TransformerSeq2Seq:
     sizes = dict(
         src_vocab_size=23,

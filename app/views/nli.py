@@ -12,9 +12,8 @@ import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from app.views.base import AttentionView
+from core_models.record import NLI_LABELS
 
-# The order of core_models.models.base.NLI_LABELS (that module imports torch; views must not).
-NLI_LABELS = ("entailment", "neutral", "contradiction")
 BAR_H = 30.0
 BAR_GAP = 16.0
 LABEL_W = 120.0

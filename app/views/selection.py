@@ -7,28 +7,18 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from core_models.record import KINDS, SIDES, AttentionMap, AttentionRecord
+from core_models.record import KIND_SIDES, KINDS, SIDES, AttentionMap, AttentionRecord  # noqa: F401
 
 MEAN = "mean"
 Head = int | Literal["mean"]
 
 # Which token list a map's queries and keys come from, by kind. ``build_record`` drops the sides a
 # ``CapturedMap`` carried, so the views read them back from the kind.
-KIND_SIDES: dict[str, tuple[str, str]] = {
-    "encoder_self": ("source", "source"),
-    "decoder_self": ("target", "target_input"),
-    "cross": ("target", "source"),
-    "premise_to_hypothesis": ("premise", "hypothesis"),
-    "hypothesis_to_premise": ("hypothesis", "premise"),
-    "premise_self": ("premise", "premise"),
-    "hypothesis_self": ("hypothesis", "hypothesis"),
-    "pair_self": ("pair", "pair"),
-}
 
 
 def map_sides(attention_map: AttentionMap) -> tuple[str, str]:
     """(query side, key side) of a map, e.g. ("target", "source") for cross attention."""
-    return KIND_SIDES[attention_map.kind]
+    return attention_map.sides
 
 
 @dataclass(frozen=True)

@@ -11,10 +11,9 @@ from typing import Any, ClassVar
 
 from torch import Tensor, nn
 
-from core_models.record import CapturedMap
+from core_models.record import NLI_LABELS, CapturedMap  # noqa: F401 (NLI_LABELS re-exported)
 
 PAD_ID, UNK_ID, BOS_ID, EOS_ID, CLS_ID, SEP_ID = 0, 1, 2, 3, 4, 5
-NLI_LABELS = ("entailment", "neutral", "contradiction")
 
 
 @dataclass
