@@ -9,7 +9,9 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import signal
 import sys
+import threading
 from pathlib import Path
 
 from core_models.data.tasks import TASKS
@@ -89,22 +91,44 @@ def main(argv: list[str] | None = None) -> int:
 
 def _train(args) -> int:
     from core_models.training.config import TrainConfig
-    from core_models.training.events import FailedEvent
+    from core_models.training.events import DoneEvent, FailedEvent
     from core_models.training.progress import ProgressBar
     from core_models.training.trainer import Trainer
 
     config = TrainConfig.from_toml(args.config)
     output = Path(args.resume or args.output or Path("runs") / config.name)
-    failures: list[FailedEvent] = []
+    endings: list[DoneEvent | FailedEvent] = []
     listeners = [] if args.quiet else [ProgressBar()]
     listeners.append(
-        lambda event: failures.append(event) if isinstance(event, FailedEvent) else None
+        lambda event: endings.append(event) if isinstance(event, DoneEvent | FailedEvent) else None
     )
-    path = Trainer(config, output, listeners, resume=bool(args.resume)).run()
+    trainer = Trainer(config, output, listeners, resume=bool(args.resume))
+
+    def stop_after_this_step(signum, frame) -> None:
+        if trainer.cancelling:  # a second Ctrl-C quits at once
+            raise KeyboardInterrupt
+        print(
+            "stopping after this step to save a checkpoint (Ctrl-C again to quit now)",
+            file=sys.stderr,
+        )
+        trainer.cancel(save=True)
+
+    in_main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGINT, stop_after_this_step) if in_main_thread else None
+    try:
+        path = trainer.run()
+    finally:
+        if in_main_thread:
+            signal.signal(signal.SIGINT, previous)
     if path is None:  # stopped on a non-finite loss (an exception would have been raised)
-        print(f"error: {failures[-1].reason if failures else 'training failed'}", file=sys.stderr)
+        print(f"error: {endings[-1].reason if endings else 'training failed'}", file=sys.stderr)
         return 1
     print(f"checkpoint: {path}")
+    if endings and isinstance(endings[-1], DoneEvent) and endings[-1].cancelled:
+        print(
+            f"interrupted at step {trainer.step}; continue with --resume {output}", file=sys.stderr
+        )
+        return 130
     return 0
 
 

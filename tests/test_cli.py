@@ -4,6 +4,7 @@ attention; bad input ends with one ``error:`` line and exit status 2, never a tr
 import csv
 import json
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +13,7 @@ import numpy as np
 import pytest
 from tiny_training import single_torch_thread, tiny_nli_checkpoint, write_tiny_config  # noqa: F401
 
+import core_models.training.trainer as trainer_module
 from core_models.cli import main
 from core_models.data.tasks import TASKS
 from core_models.export import FORMAT, load_record
@@ -83,6 +85,28 @@ def test_train_resume_continues_from_the_last_checkpoint(tmp_path, capsys):
     assert steps == [1, 2, 3, 4, 5, 6, 7]
     assert json.loads((run / "model" / "config.json").read_text())["step"] == 7
     assert capsys.readouterr().out.splitlines() == [f"checkpoint: {run / 'model'}"] * 2
+
+
+def test_ctrl_c_saves_a_checkpoint_that_resume_continues(tmp_path, capsys, monkeypatch):
+    real_batch_loss, calls = trainer_module.batch_loss, []
+
+    def ctrl_c_during_step_3(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 3:
+            os.kill(os.getpid(), signal.SIGINT)
+        return real_batch_loss(*args, **kwargs)
+
+    monkeypatch.setattr(trainer_module, "batch_loss", ctrl_c_during_step_3)
+    run = tmp_path / "run"
+    config = write_tiny_config(tmp_path, run={"max_steps": 6, "eval_every": 100})
+    code, out, err = run_main(capsys, "train", str(config), "--output", str(run), "--quiet")
+    assert code == 130 and "Traceback" not in err
+    assert "stopping after this step to save a checkpoint" in err
+    assert f"interrupted at step 3; continue with --resume {run}" in err
+    assert json.loads((run / "model" / "config.json").read_text())["step"] == 3
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # handler restored
+    code, _, _ = run_main(capsys, "train", str(config), "--resume", str(run), "--quiet")
+    assert code == 0 and len(step_losses(run)) == 6
 
 
 def test_diverging_training_exits_1_with_the_reason(tmp_path, capsys):

@@ -66,6 +66,16 @@ def test_events_come_in_order_step_eval_checkpoint_done(tmp_path):
     assert log[0].startswith("event,step") and sum(row.startswith("step,") for row in log) == 6
 
 
+def test_a_new_run_in_the_same_directory_starts_a_new_log(tmp_path):
+    Trainer(tiny_config(run={"max_steps": 3}), tmp_path).run()
+    Trainer(tiny_config(run={"max_steps": 2}), tmp_path).run()
+    rows = (tmp_path / "train_log.csv").read_text().splitlines()
+    assert [row.split(",")[:2] for row in rows if row.startswith("step,")] == [
+        ["step", "1"],
+        ["step", "2"],
+    ]
+
+
 def test_loss_falls_while_training(tmp_path):
     events = Recorder()
     Trainer(tiny_config(run={"max_steps": 24}), tmp_path, [events]).run()
@@ -75,17 +85,19 @@ def test_loss_falls_while_training(tmp_path):
 
 def test_pause_blocks_steps_until_resume_from_another_thread(tmp_path):
     events = Recorder()
-    paused_at_step_2 = threading.Event()
+    at_step_2, paused = threading.Event(), threading.Event()
 
-    def pause_at_step_2(event):
+    def hold_step_2(event):  # keeps the trainer at step 2 until the main thread has paused it
         if isinstance(event, StepEvent) and event.step == 2:
-            trainer.pause()
-            paused_at_step_2.set()
+            at_step_2.set()
+            assert paused.wait(timeout=120)
 
-    trainer = Trainer(tiny_config(run={"max_steps": 5}), tmp_path, [events, pause_at_step_2])
+    trainer = Trainer(tiny_config(run={"max_steps": 5}), tmp_path, [events, hold_step_2])
     worker = threading.Thread(target=trainer.run)
     worker.start()
-    assert paused_at_step_2.wait(timeout=120)
+    assert at_step_2.wait(timeout=120)
+    trainer.pause()
+    paused.set()
     worker.join(timeout=0.5)  # a paused trainer takes no step however long it waits
     assert worker.is_alive() and trainer.paused
     assert [e.step for e in events.of(StepEvent)] == [1, 2]
@@ -134,6 +146,13 @@ def test_resume_reproduces_the_uninterrupted_loss_curve(tmp_path, stop_at):
     assert min(resumed.losses()) == stop_at + 1
     assert {**interrupted.losses(), **resumed.losses()} == straight.losses()  # exactly
     assert resumed.of(DoneEvent)[0].metrics["loss"] == straight.of(DoneEvent)[0].metrics["loss"]
+
+
+def test_resume_with_another_model_config_is_refused(tmp_path):
+    Trainer(tiny_config(run={"max_steps": 1}), tmp_path).run()
+    options = {**TINY_MODELS["transformer"], "d_model": 8}
+    with pytest.raises(ValueError, match=r"cannot resume .*: the config's \[model\]"):
+        Trainer(tiny_config(model={"options": options}), tmp_path, resume=True).run()
 
 
 def test_resume_without_a_checkpoint_says_so(tmp_path):
@@ -317,3 +336,38 @@ def test_glove_of_another_width_names_the_option_to_change(tmp_path):
     )
     with pytest.raises(ValueError, match=r"data.glove .*glove.txt: .*model.options.embed_size"):
         Trainer(config, tmp_path / "run").run()
+
+
+def write_user_files(directory, data_format: str) -> str:
+    """Twenty pairs in the format's files; returns the data.train value."""
+    sources = [f"w{i} w{i + 1} w{i + 2}" for i in range(20)]
+    if data_format == "tatoeba":
+        rows = [f"{s}\t{s.upper()}\tCC-BY 2.0 (France) Attribution: tatoeba.org" for s in sources]
+        (directory / "pairs.txt").write_text("\n".join(rows) + "\n")
+        return str(directory / "pairs.txt")
+    if data_format == "parallel":
+        (directory / "train.en").write_text("\n".join(sources) + "\n")
+        (directory / "train.fr").write_text("\n".join(s.upper() for s in sources) + "\n")
+        return str(directory / "train")
+    labels = ["entailment", "neutral", "contradiction"]
+    rows = [
+        json.dumps({"sentence1": s, "sentence2": s[:2], "gold_label": labels[i % 3]})
+        for i, s in enumerate(sources)
+    ]
+    (directory / "snli.jsonl").write_text("\n".join(rows) + "\n")
+    return str(directory / "snli.jsonl")
+
+
+@pytest.mark.parametrize("data_format", ["tatoeba", "parallel", "snli"])
+def test_user_files_train_with_a_validation_split_cut_from_them(tmp_path, data_format):
+    train = write_user_files(tmp_path, data_format)
+    family = "decomposable" if data_format == "snli" else "transformer"
+    config = tiny_config(
+        data={"task": "", "format": data_format, "train": train, "valid_size": 2},
+        model={"family": family, "options": TINY_MODELS[family]},
+        run={"max_steps": 2, "batch_size": 4},
+    )
+    trainer = Trainer(config, tmp_path / "run")
+    trainer.run()
+    assert (len(trainer.train_set.encoded), len(trainer.valid_set.encoded)) == (18, 2)
+    assert load_checkpoint(tmp_path / "run").meta["task"] == ""

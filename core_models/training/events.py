@@ -53,14 +53,18 @@ class Listener(Protocol):
 
 
 class CsvLog:
-    """Appends step and eval events to a CSV file (one row each; metrics as columns)."""
+    """Writes step and eval events to a CSV file, one row each (an eval row per metric).
+
+    A new log replaces any file at ``path``; with ``append`` (a resumed run) rows are added to it.
+    """
 
     COLUMNS = ("event", "step", "epoch", "loss", "lr", "tokens_per_second", "metric", "value")
 
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, append: bool = False):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        if not self.path.exists():
+        if not append or not self.path.exists():
+            self.path.unlink(missing_ok=True)
             self._write(self.COLUMNS)
 
     def _write(self, row) -> None:

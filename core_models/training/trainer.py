@@ -104,6 +104,11 @@ class Trainer:
     def paused(self) -> bool:
         return not self._running.is_set()
 
+    @property
+    def cancelling(self) -> bool:
+        """True once ``cancel`` was called."""
+        return self._cancel.is_set()
+
     # --- the run ---------------------------------------------------------------------------------
     def emit(self, event: Event) -> None:
         if self.rank != 0:
@@ -143,6 +148,7 @@ class Trainer:
         state, self.metrics = None, {}
         if self.resume_from_checkpoint:
             checkpoint = load_checkpoint(self.checkpoint_path, with_trainer_state=True)
+            self._check_same_model(checkpoint.meta.get("train_config", {}))
             self.tokenizers, self.model, state = (
                 checkpoint.tokenizers,
                 checkpoint.model,
@@ -194,14 +200,6 @@ class Trainer:
         self.step, self.epoch, self.batch_in_epoch = 0, 0, 0
         self.best_loss, self.evals_without_improvement = math.inf, 0
         self.elapsed = 0.0
-        if state is not None:
-            self._restore(state)
-        self.start_step = self.step
-        self._unsaved = state is None  # a fresh run saves even when it takes no step
-        self.saved_step = None if state is None else self.step
-        self.train_model = (
-            DistributedDataParallel(self.model) if self.world_size > 1 else self.model
-        )
         self.scaler = None
         self.autocast_dtype = None
         if config.run.mixed_precision and self.device.type == "cuda":
@@ -210,12 +208,31 @@ class Trainer:
             )
             if self.autocast_dtype == torch.float16:
                 self.scaler = torch.amp.GradScaler("cuda")
+        if state is not None:
+            self._restore(state)
+        self.start_step, self.start_elapsed = self.step, self.elapsed
+        self._unsaved = state is None  # a fresh run saves even when it takes no step
+        self.saved_step = None if state is None else self.step
+        self.train_model = (
+            DistributedDataParallel(self.model) if self.world_size > 1 else self.model
+        )
         if (
             config.run.log_csv
             and self.rank == 0
             and not any(isinstance(l, CsvLog) for l in self.listeners)
         ):
-            self.listeners.append(CsvLog(self.output_dir / "train_log.csv"))
+            log = CsvLog(self.output_dir / "train_log.csv", append=state is not None)
+            self.listeners.append(log)
+
+    def _check_same_model(self, saved: dict[str, Any]) -> None:
+        """A resumed run keeps its checkpoint's model and tokenizers: the config must agree."""
+        current = self.config.to_dict()
+        for section in ("model", "tokenizer"):
+            if saved.get(section) != current[section]:
+                raise ValueError(
+                    f"cannot resume {self.checkpoint_path}: the config's [{section}] "
+                    f"{current[section]} differs from the checkpoint's {saved.get(section)}"
+                )
 
     def _check_positions(self) -> None:
         """Models with position tables must fit data.max_len: a translation side has up to
@@ -288,7 +305,7 @@ class Trainer:
                 window_tokens += tokens
                 seconds = time.perf_counter() - window_start
                 speed = window_tokens / seconds if seconds > 0 else 0.0
-                per_step = self.elapsed / max(self.step - self.start_step, 1)
+                per_step = (self.elapsed - self.start_elapsed) / (self.step - self.start_step)
                 self.emit(
                     StepEvent(
                         self.step,
@@ -431,6 +448,7 @@ class Trainer:
             "torch_rng": torch.get_rng_state(),
             "cuda_rng": torch.cuda.get_rng_state_all() if self.device.type == "cuda" else [],
             "python_rng": random.getstate(),
+            "grad_scaler": self.scaler.state_dict() if self.scaler is not None else None,
         }
 
     def _restore(self, state: dict[str, Any]) -> None:
@@ -449,3 +467,5 @@ class Trainer:
             torch.cuda.set_rng_state_all(state["cuda_rng"])
         version, internal, gauss = state["python_rng"]
         random.setstate((version, tuple(internal), gauss))
+        if self.scaler is not None and state.get("grad_scaler"):
+            self.scaler.load_state_dict(state["grad_scaler"])
