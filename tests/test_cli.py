@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from tiny_training import single_torch_thread, tiny_nli_checkpoint, write_tiny_config  # noqa: F401
+from tiny_training import tiny_nli_checkpoint, write_tiny_config
 
 import core_models.training.trainer as trainer_module
 from core_models.cli import main
@@ -35,14 +35,7 @@ def trained_run(tmp_path_factory) -> Path:
     """A copy-task Transformer trained through ``main(["train", ...])``."""
     directory = tmp_path_factory.mktemp("cli")
     config = write_tiny_config(directory, run={"max_steps": 30, "eval_every": 30})
-    import torch
-
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        assert main(["train", str(config), "--output", str(directory / "run"), "--quiet"]) == 0
-    finally:
-        torch.set_num_threads(threads)
+    assert main(["train", str(config), "--output", str(directory / "run"), "--quiet"]) == 0
     return directory / "run"
 
 

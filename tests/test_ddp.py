@@ -13,7 +13,7 @@ import safetensors.torch
 import torch
 import torch.distributed as dist
 import torch.multiprocessing as mp
-from tiny_training import single_torch_thread, tiny_config  # noqa: F401
+from tiny_training import tiny_config
 from torch.nn.parallel import DistributedDataParallel
 
 from core_models.data.batching import bucket_batches, collate_translation

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from tiny_training import single_torch_thread, tiny_checkpoint, tiny_nli_checkpoint  # noqa: F401
+from tiny_training import tiny_checkpoint, tiny_nli_checkpoint
 
 from core_models.data.pairs import TranslationPair
 from core_models.inference import Classifier, Translator, list_models, load_model

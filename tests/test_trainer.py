@@ -8,7 +8,7 @@ import threading
 import numpy as np
 import pytest
 import torch
-from tiny_training import TINY_MODELS, single_torch_thread, tiny_config  # noqa: F401
+from tiny_training import TINY_MODELS, tiny_config
 
 import core_models.training.trainer as trainer_module
 from core_models.inference import load_model

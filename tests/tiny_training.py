@@ -7,9 +7,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import pytest
-import torch
-
 from core_models.models.registry import build_model
 from core_models.tokenizers import train_tokenizer
 from core_models.training.checkpoint import save_checkpoint
@@ -91,14 +88,3 @@ def write_tiny_config(directory: Path, family: str = "transformer", **sections: 
     path = Path(directory) / f"tiny-{family}.toml"
     tiny_config(family, **sections).to_toml(path)
     return path
-
-
-@pytest.fixture(autouse=True)
-def single_torch_thread():
-    """Torch on one thread while a test trains: on a small CPU shared with other jobs, two
-    spinning intra-op threads make these tiny models many times slower. Use it with
-    ``from tiny_training import single_torch_thread  # noqa: F401``."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
