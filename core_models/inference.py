@@ -7,6 +7,7 @@ checkpoint directory, and wraps it as a ``Translator`` or a ``Classifier``.
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +21,12 @@ from core_models.data.pairs import NLIPair, TranslationPair
 from core_models.data.tasks import TASKS, get_task
 from core_models.models.base import CLS_ID, EOS_ID, NLI_LABELS, SEP_ID, UNK_ID
 from core_models.record import AttentionRecord, build_record
-from core_models.training.checkpoint import Checkpoint, CheckpointError, load_checkpoint
+from core_models.training.checkpoint import (
+    Checkpoint,
+    CheckpointError,
+    checkpoint_dir,
+    load_checkpoint,
+)
 
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 BUNDLED_MODELS = RESOURCES / "models"
@@ -58,11 +64,8 @@ def list_models() -> list[ModelEntry]:
         for directory in sorted(
             p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")
         ):
-            config = directory / "config.json"
-            if not config.is_file():
-                config = directory / "model" / "config.json"
             try:
-                meta = _read_meta(config)
+                meta = _read_meta(checkpoint_dir(directory) / "config.json")
             except (OSError, ValueError):
                 continue
             entries.append(
@@ -79,8 +82,6 @@ def list_models() -> list[ModelEntry]:
 
 
 def _read_meta(path: Path) -> dict[str, Any]:
-    import json
-
     return json.loads(path.read_text(encoding="utf-8"))
 
 

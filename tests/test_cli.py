@@ -301,3 +301,12 @@ def test_nli_command_classifies_and_dumps_both_alignments(capsys, nli_checkpoint
     assert document["output"]["label"] == lines[0]
     to_hypothesis = record.get("premise_to_hypothesis")
     assert to_hypothesis.weights.shape[1:] == (3, 2)
+
+
+def test_evaluate_an_nli_model_reports_accuracy_and_confusion(capsys, nli_checkpoint):
+    code, out, _ = run_main(capsys, "evaluate", str(nli_checkpoint), "--size", "6")
+    assert code == 0
+    metrics = json.loads(out)
+    assert metrics["examples"] == 6 and 0.0 <= metrics["accuracy"] <= 1.0
+    assert metrics["labels"] == ["entailment", "neutral", "contradiction"]
+    assert sum(map(sum, metrics["confusion"])) == 6

@@ -136,3 +136,11 @@ def test_unknown_model_name_lists_the_known_ones(tmp_path, monkeypatch):
         load_model("gamma")
     with pytest.raises(CheckpointError, match="beta"):
         load_model(Path("gamma"))
+
+
+def test_a_run_interrupted_between_renames_is_still_listed(tmp_path, monkeypatch):
+    monkeypatch.setenv("ATTENTION_WORKBENCH_HOME", str(tmp_path))
+    run = tmp_path / "models" / "gamma"
+    tiny_checkpoint(run / "model").rename(run / ".model.old")  # as a writer killed mid-swap
+    assert [entry.name for entry in list_models() if entry.source == "user"] == ["gamma"]
+    assert load_model("gamma").family == "transformer"
