@@ -45,10 +45,16 @@ def ddp_config():
     return tiny_config(model={"options": options}, run={"max_steps": 1, "batch_size": 4})
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def free_ports(count: int) -> list[int]:
+    """Distinct free ports: every socket stays bound until all are chosen."""
+    sockets = [socket.socket() for _ in range(count)]
+    try:
+        for sock in sockets:
+            sock.bind(("127.0.0.1", 0))
+        return [sock.getsockname()[1] for sock in sockets]
+    finally:
+        for sock in sockets:
+            sock.close()
 
 
 def tiny_model():
@@ -79,6 +85,11 @@ def worker(rank: int, out: str, ports: list[int]) -> None:
         {"MASTER_ADDR": "127.0.0.1", "RANK": str(rank), "WORLD_SIZE": str(WORLD_SIZE)}
     )
 
+    def reached(phase: str) -> None:  # shown if the workers hang
+        with open(out / f"rank{rank}.log", "a") as log:
+            log.write(f"{phase}\n")
+
+    reached("started")
     os.environ["MASTER_PORT"] = str(ports[0])
     dist.init_process_group("gloo", timeout=timedelta(seconds=60))
     model = DistributedDataParallel(tiny_model())
@@ -88,11 +99,13 @@ def worker(rank: int, out: str, ports: list[int]) -> None:
     safetensors.torch.save_file(gradients, out / f"gradients{rank}.safetensors")
     dist.destroy_process_group()
 
+    reached("gradients saved")
     os.environ["MASTER_PORT"] = str(ports[1])
     trainer = Trainer(ddp_config(), out / f"one-step{rank}")
     trainer.run()
     save_weights(trainer.model, out / f"one-step{rank}.safetensors")
 
+    reached("one step saved")
     os.environ["MASTER_PORT"] = str(ports[2])
     config = tiny_config(run={"max_steps": 6, "batch_size": 4})
     steps: list[int] = []
@@ -107,6 +120,7 @@ def worker(rank: int, out: str, ports: list[int]) -> None:
     path = trainer.run()
     result = {"step": trainer.step, "path": str(path), "events": steps}
     (out / f"cancelled{rank}.json").write_text(json.dumps(result))
+    reached("done")
 
 
 @pytest.fixture(scope="module")
@@ -114,7 +128,7 @@ def ddp_results(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("ddp")
     context = mp.start_processes(
         worker,
-        args=(str(out), [free_port() for _ in range(3)]),
+        args=(str(out), free_ports(3)),
         nprocs=WORLD_SIZE,
         join=False,
         start_method="spawn",
@@ -124,7 +138,8 @@ def ddp_results(tmp_path_factory) -> Path:
             if context.join(timeout=1):
                 break
         else:
-            pytest.fail("the DDP workers did not finish within 300 s")
+            logs = {p.name: p.read_text().splitlines() for p in sorted(out.glob("rank*.log"))}
+            pytest.fail(f"the DDP workers did not finish within 300 s; they reached {logs}")
     finally:
         for process in context.processes:
             if process.is_alive():
