@@ -14,6 +14,7 @@ The variants alternate run by run, so background load hits them alike.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import time
 from collections.abc import Callable
@@ -43,17 +44,20 @@ def parse_args() -> argparse.Namespace:
 
 def time_interleaved(
     variants: dict[str, Callable[[], object]], runs: int, warmup: int
-) -> dict[str, list[float]]:
-    """Milliseconds of ``runs`` calls of every variant, one call of each in turn, after ``warmup``."""
+) -> dict[str, tuple[list[float], list[float]]]:
+    """Wall-clock and CPU milliseconds of ``runs`` calls of every variant, one call of each in
+    turn, after ``warmup`` rounds. CPU time (this process, all threads) shows what a run costs
+    when other processes share the cores."""
     for _ in range(warmup):
         for run in variants.values():
             run()
-    times: dict[str, list[float]] = {name: [] for name in variants}
+    times: dict[str, tuple[list[float], list[float]]] = {name: ([], []) for name in variants}
     for _ in range(runs):
         for name, run in variants.items():
-            start = time.perf_counter()
+            wall, cpu = time.perf_counter(), time.process_time()
             run()
-            times[name].append((time.perf_counter() - start) * 1000)
+            times[name][0].append((time.perf_counter() - wall) * 1000)
+            times[name][1].append((time.process_time() - cpu) * 1000)
     return times
 
 
@@ -91,6 +95,7 @@ def main() -> None:
     beam = beam_search(model, source, width=args.width, max_len=args.target_len)
 
     print(
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; "
         f"Transformer d={args.d_model} heads={args.heads} ff={args.ff_size} "
         f"{args.layers}+{args.layers} layers, vocab {args.vocab}, torch threads "
         f"{torch.get_num_threads()}; source {len(source)} tokens -> {len(cached.token_ids)} "
@@ -109,10 +114,11 @@ def main() -> None:
         ),
     }
     medians = {}
-    for name, times in time_interleaved(variants, args.runs, args.warmup).items():
-        medians[name] = statistics.median(times)
+    for name, (wall, cpu) in time_interleaved(variants, args.runs, args.warmup).items():
+        medians[name] = statistics.median(wall)
         print(
-            f"  {name:40s} median {medians[name]:7.2f} ms   p95 {percentile(times, 0.95):7.2f} ms"
+            f"  {name:38s} median {medians[name]:7.2f} ms   p95 {percentile(wall, 0.95):7.2f} ms"
+            f"   (CPU median {statistics.median(cpu):7.2f} ms)"
         )
     ratio = medians["greedy, no cache (forward on prefix)"] / medians["greedy, KV cache"]
     print(f"  no-cache / KV-cache median ratio: {ratio:.2f}")
