@@ -1,16 +1,88 @@
-"""The ``attention-workbench`` entry point: no command opens the GUI, ``render`` draws a view
-offscreen, every other command goes to ``core_models.cli``."""
+"""The ``attention-workbench`` entry point: no command opens the GUI on a bundled model with a
+sentence already translated, ``render`` draws a view offscreen, every other command goes to
+``core_models.cli``."""
 
 from __future__ import annotations
 
 import sys
 
+from core_models.inference import ModelEntry
+
+WINDOW_SIZE = (1400, 900)
+FALLBACK_SENTENCE = "the little cat sleeps on the red chair"
+
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv:
+        return run_gui()
+    if argv[0] in ("-h", "--help"):
+        print(
+            "attention-workbench with no command opens the app on a bundled model;\n"
+            "attention-workbench render MODEL TEXT --view VIEW -o OUT.png draws a view offscreen\n"
+            "(see attention-workbench render --help). The other commands:\n"
+        )
+    if argv[0] == "render":
+        from app.render_command import main as render_main
+
+        return render_main(argv[1:])
     from core_models.cli import main as cli_main
 
     return cli_main(argv)
+
+
+def first_model(entries: list[ModelEntry]) -> ModelEntry | None:
+    """The model the window opens with: a bundled translation model, else any bundled model,
+    else any of the user's."""
+    from core_models.models.registry import FAMILIES
+
+    def rank(entry: ModelEntry) -> tuple[bool, bool]:
+        family = FAMILIES.get(entry.family)
+        translation = family is not None and family.task_kind == "translation"
+        return entry.source != "bundled", not translation
+
+    return min(entries, key=rank) if entries else None
+
+
+def start(window) -> ModelEntry | None:
+    """Open the first model in ``window`` and, once it is loaded, translate a sample sentence."""
+    from core_models.inference import list_models
+
+    entry = first_model(list_models())
+    if entry is None:
+        window.show_message(
+            "no models yet: File ▸ Open checkpoint…, or train one with "
+            "`attention-workbench train resources/configs/transformer-en-fr.toml`"
+        )
+        return None
+    session = window.session
+
+    def first_sentence() -> None:
+        session.sigModelChanged.disconnect(first_sentence)
+        samples = session.samples(1)
+        if samples:
+            session.use_sample(samples[0])
+        elif session.task_kind == "translation":
+            session.set_source(FALLBACK_SENTENCE)
+
+    session.sigModelChanged.connect(first_sentence)
+    session.open_model(entry.path)
+    return entry
+
+
+def run_gui() -> int:
+    from PySide6 import QtWidgets
+
+    from app.window import MainWindow
+
+    app = QtWidgets.QApplication.instance() or QtWidgets.QApplication(sys.argv[:1])
+    app.setApplicationName("Attention Workbench")
+    app.setStyle("Fusion")
+    window = MainWindow()
+    window.resize(*WINDOW_SIZE)
+    window.show()
+    start(window)
+    return app.exec()
 
 
 if __name__ == "__main__":

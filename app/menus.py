@@ -1,0 +1,147 @@
+"""The main window's menus: File (open, recent, export, quit), View (palette, colour map,
+normalisation, scale, pieces/words, head/layer/step navigation with shortcuts) and Help (About).
+
+Each menu item only calls a Session intent or a window method; the View menu's check marks follow
+the Session's display options.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PySide6 import QtGui, QtWidgets
+
+from app.session import Session
+from app.session_state import UNITS
+from app.views.style import COLORMAPS, NORMALISATIONS, SCALES, THEMES
+
+Key = QtGui.QKeySequence
+# (field of Session.display, menu title, choices, label of each choice, Session setter)
+DISPLAY_MENUS = (
+    ("theme", "&Palette", THEMES, {"light": "Light", "dark": "Dark"}, "set_theme"),
+    ("colormap", "&Colour map", COLORMAPS, {}, "set_colormap"),
+    ("normalisation", "&Normalisation", NORMALISATIONS, {"row": "per row"}, "set_normalisation"),
+    ("scale", "&Scale", SCALES, {}, "set_scale"),
+    (
+        "units",
+        "&Tokens",
+        UNITS,
+        {"pieces": "sub-word pieces", "words": "merged words"},
+        "set_units",
+    ),
+)
+
+
+@dataclass
+class WindowActions:
+    """The actions tests and the export button reach directly."""
+
+    open_checkpoint: QtGui.QAction
+    export_png: QtGui.QAction
+    export_svg: QtGui.QAction
+    export_json: QtGui.QAction
+    export_npz: QtGui.QAction
+    quit: QtGui.QAction
+    about: QtGui.QAction
+    recent_menu: QtWidgets.QMenu
+    navigation: dict[str, QtGui.QAction] = field(default_factory=dict)
+    display: dict[tuple[str, str], QtGui.QAction] = field(default_factory=dict)
+
+    @property
+    def exports(self) -> list[QtGui.QAction]:
+        return [self.export_png, self.export_svg, self.export_json, self.export_npz]
+
+
+def _action(
+    parent: QtWidgets.QWidget, text: str, slot: Callable[[], object], shortcut: object = None
+) -> QtGui.QAction:
+    action = QtGui.QAction(text, parent)
+    if shortcut is not None:
+        action.setShortcut(Key(shortcut))
+    action.triggered.connect(lambda _=False: slot())
+    return action
+
+
+def build_menus(window: QtWidgets.QMainWindow, session: Session) -> WindowActions:
+    """Fill ``window``'s menu bar; the window provides open_checkpoint_dialog, export_view,
+    export_record, open_checkpoint and show_about."""
+    bar = window.menuBar()
+    file_menu = bar.addMenu("&File")
+    actions = WindowActions(
+        open_checkpoint=_action(
+            window, "&Open checkpoint…", window.open_checkpoint_dialog, Key.StandardKey.Open
+        ),
+        export_png=_action(window, "Export view as &PNG…", lambda: window.export_view(".png")),
+        export_svg=_action(window, "Export view as &SVG…", lambda: window.export_view(".svg")),
+        export_json=_action(
+            window, "Export record as &JSON…", lambda: window.export_record(".json")
+        ),
+        export_npz=_action(window, "Export record as &NPZ…", lambda: window.export_record(".npz")),
+        quit=_action(window, "&Quit", window.close, Key.StandardKey.Quit),
+        about=_action(window, "&About Attention Workbench", window.show_about),
+        recent_menu=QtWidgets.QMenu("Open &recent", window),
+    )
+    file_menu.addAction(actions.open_checkpoint)
+    file_menu.addMenu(actions.recent_menu)
+    file_menu.addSeparator()
+    for action in actions.exports:
+        file_menu.addAction(action)
+    file_menu.addSeparator()
+    file_menu.addAction(actions.quit)
+
+    view_menu = bar.addMenu("&View")
+    for field_name, title, choices, labels, setter in DISPLAY_MENUS:
+        submenu = view_menu.addMenu(title)
+        group = QtGui.QActionGroup(window)
+        for choice in choices:
+            action = _action(
+                window,
+                labels.get(choice, choice),
+                lambda c=choice, s=setter: getattr(session, s)(c),
+            )
+            action.setCheckable(True)
+            group.addAction(action)
+            submenu.addAction(action)
+            actions.display[(field_name, choice)] = action
+    view_menu.addSeparator()
+    for name, text, slot, shortcut in (
+        ("next_head", "Next head", lambda: session.head_by(1), "Alt+Right"),
+        ("previous_head", "Previous head", lambda: session.head_by(-1), "Alt+Left"),
+        ("next_layer", "Next layer", lambda: session.layer_by(1), "Alt+Down"),
+        ("previous_layer", "Previous layer", lambda: session.layer_by(-1), "Alt+Up"),
+        ("next_step", "Next decoding step", lambda: session.step_by(1), "Ctrl+Right"),
+        ("previous_step", "Previous decoding step", lambda: session.step_by(-1), "Ctrl+Left"),
+        ("clear_token", "Clear the selected token", session.clear_token, "Escape"),
+    ):
+        actions.navigation[name] = _action(window, text, slot, shortcut)
+        view_menu.addAction(actions.navigation[name])
+
+    help_menu = bar.addMenu("&Help")
+    help_menu.addAction(actions.about)
+    session.sigDisplayChanged.connect(lambda: check_display(actions, session))
+    check_display(actions, session)
+    return actions
+
+
+def check_display(actions: WindowActions, session: Session) -> None:
+    """Tick the View menu's choices that match the Session's display options."""
+    for (field_name, choice), action in actions.display.items():
+        action.setChecked(getattr(session.display, field_name) == choice)
+
+
+def fill_recent(
+    menu: QtWidgets.QMenu, paths: list[str], open_path: Callable[[str], None], clear: Callable
+) -> None:
+    """The File ▸ Open recent submenu."""
+    menu.clear()
+    for path in paths:
+        menu.addAction(f"{Path(path).name}  ({path})").triggered.connect(
+            lambda _=False, p=path: open_path(p)
+        )
+    if not paths:
+        menu.addAction("no recent checkpoints").setEnabled(False)
+    else:
+        menu.addSeparator()
+        menu.addAction("Clear the list").triggered.connect(lambda _=False: clear())

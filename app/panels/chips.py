@@ -1,0 +1,179 @@
+"""Tokens as clickable chips that wrap like words (Qt's flow layout example): the source the
+model read and the output it produced, each with its probability, unknown words marked.
+
+The chips' height is set explicitly and only changes when the number of rows does: a keystroke
+that changes the tokens but not the rows never resizes (and so never redraws) the views below.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6 import QtCore, QtGui, QtWidgets
+
+CHIP_STYLE = """
+QToolButton { border: 1px solid palette(mid); border-radius: 4px; padding: 1px 5px; }
+QToolButton:checked { background: palette(highlight); color: palette(highlighted-text); }
+QToolButton[unknown="true"] { border: 2px dashed #d6336c; }
+"""
+
+
+class FlowLayout(QtWidgets.QLayout):
+    """Lays its items out left to right, wrapping to a new line when the width runs out."""
+
+    def __init__(self, parent: QtWidgets.QWidget | None = None, spacing: int = 4) -> None:
+        super().__init__(parent)
+        self._items: list[QtWidgets.QLayoutItem] = []
+        self._spacing = spacing
+        self.setContentsMargins(0, 0, 0, 0)
+
+    def addItem(self, item: QtWidgets.QLayoutItem) -> None:
+        self._items.append(item)
+
+    def count(self) -> int:
+        return len(self._items)
+
+    def itemAt(self, index: int) -> QtWidgets.QLayoutItem | None:
+        return self._items[index] if 0 <= index < len(self._items) else None
+
+    def takeAt(self, index: int) -> QtWidgets.QLayoutItem | None:
+        return self._items.pop(index) if 0 <= index < len(self._items) else None
+
+    def expandingDirections(self) -> QtCore.Qt.Orientation:
+        return QtCore.Qt.Orientation(0)
+
+    def height_for(self, width: int) -> int:
+        """The height the visible items need in ``width`` pixels."""
+        return self._arrange(QtCore.QRect(0, 0, width, 0), move=False)
+
+    def setGeometry(self, rect: QtCore.QRect) -> None:
+        super().setGeometry(rect)
+        self._arrange(rect, move=True)
+
+    def sizeHint(self) -> QtCore.QSize:
+        return self.minimumSize()
+
+    def minimumSize(self) -> QtCore.QSize:
+        size = QtCore.QSize()
+        for item in self._items:
+            size = size.expandedTo(item.minimumSize())
+        return size
+
+    def _arrange(self, rect: QtCore.QRect, move: bool) -> int:
+        """Place the visible items in ``rect`` (when ``move``); returns the height they need."""
+        x, y, line_height = rect.x(), rect.y(), 0
+        for item in self._items:
+            if item.widget() is not None and item.widget().isHidden():
+                continue
+            hint = item.sizeHint()
+            if x + hint.width() > rect.right() and line_height > 0:
+                x, y = rect.x(), y + line_height + self._spacing
+                line_height = 0
+            if move:
+                item.setGeometry(QtCore.QRect(QtCore.QPoint(x, y), hint))
+            x += hint.width() + self._spacing
+            line_height = max(line_height, hint.height())
+        return y + line_height - rect.y()
+
+
+class TokenChips(QtWidgets.QWidget):
+    """One side's tokens ("source", "target", ...) as checkable chips; one can be selected.
+
+    sigTokenClicked(side, index): the user clicked chip ``index``.
+    """
+
+    sigTokenClicked = QtCore.Signal(str, int)
+
+    def __init__(self, side: str, caption: str, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.side = side
+        self.caption = QtWidgets.QLabel(caption)
+        self.caption.setMinimumWidth(70)
+        self.caption.setAlignment(QtCore.Qt.AlignmentFlag.AlignTop)
+        self.chips: list[QtWidgets.QToolButton] = []  # reused: only the first len(tokens) show
+        self.tokens: list[str] = []
+        self._area = QtWidgets.QWidget()
+        self._area.setStyleSheet(CHIP_STYLE)
+        self._flow = FlowLayout(self._area)
+        layout = QtWidgets.QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.caption)
+        layout.addWidget(self._area, 1)
+
+    def set_tokens(
+        self,
+        tokens: Sequence[str],
+        probs: Sequence[float] | None = None,
+        unknown: set[int] | frozenset[int] = frozenset(),
+    ) -> None:
+        """Show ``tokens`` (with their probabilities when given); indices in ``unknown`` are the
+        words the model never saw in training."""
+        self.tokens = list(tokens)
+        while len(self.chips) < len(self.tokens):
+            chip = QtWidgets.QToolButton()
+            chip.setCheckable(True)
+            chip.setAutoRaise(False)
+            position = len(self.chips)
+            chip.clicked.connect(lambda _=False, index=position: self._clicked(index))
+            self._flow.addWidget(chip)
+            self.chips.append(chip)
+        for index, chip in enumerate(self.chips):
+            shown = index < len(self.tokens)
+            if chip.isHidden() == shown:
+                chip.setVisible(shown)
+            if shown:
+                is_unknown = index in unknown
+                self._show_chip(
+                    chip, index, probs[index] if probs is not None else None, is_unknown
+                )
+        self._flow.invalidate()
+        self._fit_height()
+
+    def _fit_height(self, shrink: bool = False) -> None:
+        """Give the chips the height of the rows they wrap into. While the user types it only
+        grows (a row more, then a row less, would resize the views below at every keystroke);
+        ``shrink`` (a new width, ``reset_height``) lets it shrink too."""
+        needed = self._flow.height_for(max(self._area.width(), 1))
+        height = needed if shrink else max(needed, self._area.minimumHeight())
+        if height != self._area.minimumHeight() or height != self._area.maximumHeight():
+            self._area.setFixedHeight(height)
+
+    def reset_height(self) -> None:
+        """Fit the height to the tokens on show, shrinking if they need fewer rows."""
+        self._fit_height(shrink=True)
+
+    def resizeEvent(self, event: QtGui.QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self._fit_height(shrink=True)
+
+    def _show_chip(
+        self, chip: QtWidgets.QToolButton, index: int, prob: float | None, is_unknown: bool
+    ) -> None:
+        token = self.tokens[index]
+        text = (token if prob is None else f"{token}\n{prob:.2f}").replace("&", "&&")
+        if chip.text() == text and chip.property("unknown") == is_unknown:
+            return
+        chip.setText(text)
+        if chip.property("unknown") != is_unknown:
+            chip.setProperty("unknown", is_unknown)
+            chip.style().unpolish(chip)
+            chip.style().polish(chip)
+        tip = f"{self.side} token {index}: '{token}'"
+        if prob is not None:
+            tip += f", p = {prob:.3f}"
+        chip.setToolTip(tip + (" · never seen in training" if is_unknown else ""))
+
+    def set_selected(self, index: int | None) -> None:
+        """Check chip ``index`` (None: none)."""
+        for position, chip in enumerate(self.chips):
+            chip.setChecked(position == index)
+
+    def selected(self) -> int | None:
+        return next(
+            (i for i, chip in enumerate(self.chips[: len(self.tokens)]) if chip.isChecked()), None
+        )
+
+    def _clicked(self, index: int) -> None:
+        self.chips[index].setChecked(True)  # the Session's answer decides; a click never unchecks
+        self.sigTokenClicked.emit(self.side, index)

@@ -1,0 +1,95 @@
+"""Compare: a second model side by side with the first on the same input (e.g. ``bahdanau`` vs
+``transformer``), each in its own heatmap. The second model has a Session of its own that copies
+the first one's inputs and display options while the tab is on show.
+"""
+
+from __future__ import annotations
+
+from PySide6 import QtCore, QtWidgets
+
+from app.panels.binding import ViewBinding
+from app.session import Session
+from app.views.heatmap import HeatmapView
+from core_models.inference import list_models
+
+
+class ComparePanel(QtWidgets.QWidget):
+    """Two heatmaps: ``session``'s model on the left, a second model (``other``) on the right."""
+
+    def __init__(self, session: Session, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.other = Session(self)
+        self._on_screen = False
+        self.picker = QtWidgets.QComboBox()
+        self.picker.setToolTip("the model to compare with")
+        self.main_title = QtWidgets.QLabel()
+        self.other_title = QtWidgets.QLabel("choose a second model above")
+        self.main_heatmap = HeatmapView()
+        self.other_heatmap = HeatmapView()
+        self.bindings = [
+            ViewBinding(self.main_heatmap, session, self.is_on_screen),
+            ViewBinding(self.other_heatmap, self.other, self.is_on_screen),
+        ]
+
+        top = QtWidgets.QHBoxLayout()
+        top.addWidget(QtWidgets.QLabel("compare with"))
+        top.addWidget(self.picker, 1)
+        sides = QtWidgets.QGridLayout()
+        sides.addWidget(self.main_title, 0, 0)
+        sides.addWidget(self.other_title, 0, 1)
+        sides.addWidget(self.main_heatmap, 1, 0)
+        sides.addWidget(self.other_heatmap, 1, 1)
+        sides.setRowStretch(1, 1)
+        layout = QtWidgets.QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(top)
+        layout.addLayout(sides, 1)
+
+        self.picker.activated.connect(self._on_pick)
+        session.sigInputsChanged.connect(self._copy_inputs)
+        session.sigDisplayChanged.connect(self._copy_inputs)
+        session.sigModelChanged.connect(self._show_titles)
+        self.other.sigModelChanged.connect(self._show_titles)
+        self.fill_picker()
+
+    def is_on_screen(self) -> bool:
+        return self._on_screen
+
+    def set_on_screen(self, on_screen: bool) -> None:
+        """The tab was shown or hidden: the second model only works while it is shown."""
+        self._on_screen = on_screen
+        if on_screen:
+            self._copy_inputs()
+            for binding in self.bindings:
+                binding.refresh()
+
+    def fill_picker(self) -> None:
+        self.picker.clear()
+        self.picker.addItem("choose a model…", None)
+        for entry in list_models():
+            self.picker.addItem(f"{entry.name}  ·  {entry.family}", str(entry.path))
+
+    def compare_with(self, name_or_path: str) -> None:
+        """Load the second model (in the background) and run it on the first one's input."""
+        self._copy_inputs()
+        self.other.open_model(name_or_path)
+
+    def _on_pick(self, index: int) -> None:
+        path = self.picker.itemData(index)
+        if path:
+            self.compare_with(path)
+
+    def _copy_inputs(self) -> None:
+        if self._on_screen:
+            self.other.copy_from(self.session)
+
+    def _show_titles(self) -> None:
+        for label, session in ((self.main_title, self.session), (self.other_title, self.other)):
+            if session.model is not None:
+                card = session.model.card()
+                label.setText(f"<b>{card['name']}</b> · {card['family']} · {card['task']}")
+        self.main_title.setTextFormat(QtCore.Qt.TextFormat.RichText)
+
+    def shutdown(self) -> None:
+        self.other.shutdown()

@@ -1,0 +1,147 @@
+"""Pieces shared by the translate and NLI panels: a text box that marks unknown words, the notice
+line (empty input, truncation, unknown words, forced decoding, errors), and chip rows fed from the
+record on show.
+"""
+
+from __future__ import annotations
+
+import re
+
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from app import records
+from app.panels.chips import TokenChips
+from app.session import Session
+
+UNKNOWN_UNDERLINE = "#d6336c"
+
+
+class InputBox(QtWidgets.QPlainTextEdit):
+    """A short multi-line text box; ``mark_words`` underlines words (the unknown ones)."""
+
+    def __init__(self, placeholder: str, lines: int = 2) -> None:
+        super().__init__()
+        self.setPlaceholderText(placeholder)
+        self.setTabChangesFocus(True)
+        line = self.fontMetrics().lineSpacing()
+        self.setFixedHeight(int(line * lines + 2 * self.frameWidth() + 12))
+
+    def set_text(self, text: str) -> None:
+        """Replace the text without emitting ``textChanged`` (the Session already knows it)."""
+        if self.toPlainText() != text:
+            blocked = self.blockSignals(True)
+            self.setPlainText(text)
+            self.moveCursor(QtGui.QTextCursor.MoveOperation.End)
+            self.blockSignals(blocked)
+
+    def mark_words(self, words: list[str]) -> None:
+        """Underline every whole-word occurrence of ``words`` with a red wave."""
+        text = self.toPlainText()
+        selections = []
+        marker = QtGui.QTextCharFormat()
+        marker.setUnderlineStyle(QtGui.QTextCharFormat.UnderlineStyle.WaveUnderline)
+        marker.setUnderlineColor(QtGui.QColor(UNKNOWN_UNDERLINE))
+        marker.setToolTip("never seen in the model's training data")
+        for word in words:
+            for match in re.finditer(rf"(?<!\w){re.escape(word)}(?!\w)", text):
+                selection = QtWidgets.QTextEdit.ExtraSelection()
+                selection.format = marker
+                cursor = QtGui.QTextCursor(self.document())
+                cursor.setPosition(match.start())
+                cursor.setPosition(match.end(), QtGui.QTextCursor.MoveMode.KeepAnchor)
+                selection.cursor = cursor
+                selections.append(selection)
+        self.setExtraSelections(selections)
+
+
+class NoticeLabel(QtWidgets.QLabel):
+    """What the user should know about the result on show (else ``tip``, muted). Its line stays
+    reserved, so a notice that comes and goes while the user types (a half-typed word is an
+    unknown word) never makes the views below jump."""
+
+    STYLE = (
+        "QLabel { border-radius: 4px; padding: 3px 6px; }"
+        'QLabel[empty="true"] { color: palette(mid); }'
+        'QLabel[empty="false"] { background: #fff3bf; color: #5c3c00; border: 1px solid #f0c36d; }'
+    )
+
+    def __init__(self, tip: str = "") -> None:
+        super().__init__()
+        self.tip = tip
+        self.setWordWrap(True)
+        self.setTextFormat(QtCore.Qt.TextFormat.PlainText)
+        self.setStyleSheet(self.STYLE)
+        self.setMinimumHeight(self.fontMetrics().height() + 10)
+        self.show_notices([])
+
+    def show_notices(self, notices: list[str]) -> None:
+        self.setText("\n".join(notices) if notices else self.tip)
+        if self.property("empty") != (not notices):
+            self.setProperty("empty", not notices)
+            self.style().unpolish(self)
+            self.style().polish(self)
+
+    def notices(self) -> list[str]:
+        """The notices on show ([] while the tip shows)."""
+        return [] if self.property("empty") else self.text().split("\n")
+
+
+NLI_TIP = (
+    "Click a token here or in any view to follow it everywhere · Alt+←/→ head · Alt+↑/↓ layer · "
+    "Esc clears"
+)
+TRANSLATE_TIP = NLI_TIP.replace(" · Esc", " · Ctrl+←/→ decoding step · Esc")
+
+
+def result_notices(session: Session) -> list[str]:
+    """Truncation, unknown words, forced decoding, or why there is no result."""
+    result = session.result
+    if result is None:
+        return [session.hint[0].upper() + session.hint[1:]] if session.hint else []
+    notices = []
+    if result.truncated:
+        limit = session.model.max_source_len
+        notices.append(
+            f"⚠ Truncated: the input is longer than this model's limit of {limit} tokens; "
+            f"only the first {limit - 1} were read."
+        )
+    if result.unknown_words:
+        notices.append("Never seen in training (marked): " + ", ".join(result.unknown_words[:12]))
+    outside = records.unknown_input_tokens(result.record)
+    if outside:
+        notices.append(
+            f"{outside} input token(s) outside the model's vocabulary were read as "
+            f"{records.UNK_PIECE} (marked)"
+        )
+    if getattr(result, "forced", False):
+        notices.append(
+            "Forced decoding: the model was made to produce the reference; the maps show where "
+            "it looked while doing so."
+        )
+    return notices
+
+
+def show_side(session: Session, chips: TokenChips, with_probs: bool = False) -> None:
+    """Fill ``chips`` with the tokens of its side in the record on show."""
+    record, result = session.record, session.result
+    tokens = records.side_tokens(record).get(chips.side, [])
+    words = session.display.units == "words"
+    probs = None
+    if with_probs and not words and record is not None and len(record.steps) == len(tokens):
+        probs = [step.prob for step in record.steps]
+    unknown: set[int] = set()
+    if result is not None and chips.side != "target":
+        unknown = records.unknown_positions(
+            session.model, chips.side, tokens, result.unknown_words, words
+        )
+    chips.set_tokens(tokens, probs, unknown)
+    chips.setVisible(bool(tokens))
+    if not tokens:
+        chips.reset_height()  # the next tokens start from one row again
+    select_chip(session, chips)
+
+
+def select_chip(session: Session, chips: TokenChips) -> None:
+    """Check the chip of the selected token when it is on ``chips``' side."""
+    token = session.selection.token if session.selection is not None else None
+    chips.set_selected(token.index if token is not None and token.side == chips.side else None)

@@ -1,0 +1,80 @@
+"""The views, as tabs: heatmap, heads grid, token lines, decoding steps, beam tree, compare. Each is
+bound to the Session (``ViewBinding``); only the tab on show is redrawn.
+"""
+
+from __future__ import annotations
+
+from PySide6 import QtWidgets
+
+from app.panels.binding import ViewBinding
+from app.panels.compare_panel import ComparePanel
+from app.session import Session
+from app.views.base import AttentionView
+from app.views.beam_tree import BeamTreeView
+from app.views.heads_grid import HeadsGridView
+from app.views.heatmap import HeatmapView
+from app.views.steps import StepsView
+from app.views.token_lines import TokenLinesView
+
+SEQ2SEQ_ONLY = ("steps", "beam")  # tabs hidden for NLI models
+
+
+class ViewsPanel(QtWidgets.QTabWidget):
+    """Tabs of attention views over one Session (plus the compare tab with a second one)."""
+
+    def __init__(self, session: Session, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.heatmap = HeatmapView()
+        self.heads = HeadsGridView()
+        self.lines = TokenLinesView()
+        self.steps = StepsView()
+        self.beam = BeamTreeView()
+        self.compare = ComparePanel(session)
+        self.pages: dict[str, QtWidgets.QWidget] = {}
+        self.bindings: list[ViewBinding] = []
+        for name, title, view in (
+            ("heatmap", "Heatmap", self.heatmap),
+            ("heads", "Heads grid", self.heads),
+            ("lines", "Token lines", self.lines),
+            ("steps", "Decoding steps", self.steps),
+            ("beam", "Beam tree", self.beam),
+        ):
+            self._add_page(name, title, view)
+            self.bindings.append(ViewBinding(view, session, lambda page=view: self._on_show(page)))
+        self._add_page("compare", "Compare", self.compare)
+        self.heads.sigHeadChosen.connect(lambda *_: self.show_page("heatmap"))
+        self.currentChanged.connect(self._refresh_current)
+        session.sigModelChanged.connect(self._show_tabs_for_model)
+        self._refresh_current()
+
+    def _add_page(self, name: str, title: str, page: QtWidgets.QWidget) -> None:
+        self.pages[name] = page
+        self.addTab(page, title)
+
+    def _on_show(self, page: QtWidgets.QWidget) -> bool:
+        return self.currentWidget() is page
+
+    def show_page(self, name: str) -> None:
+        self.setCurrentWidget(self.pages[name])
+
+    def current_page(self) -> str:
+        return next(name for name, page in self.pages.items() if page is self.currentWidget())
+
+    def current_view(self) -> AttentionView:
+        """The view on show (in the compare tab: the second model's heatmap)."""
+        page = self.currentWidget()
+        return page.other_heatmap if isinstance(page, ComparePanel) else page
+
+    def _refresh_current(self) -> None:
+        for binding in self.bindings:
+            if binding.view is self.currentWidget():
+                binding.refresh()
+        self.compare.set_on_screen(self.currentWidget() is self.compare)
+
+    def _show_tabs_for_model(self) -> None:
+        translation = self.session.task_kind == "translation"
+        for name in SEQ2SEQ_ONLY:
+            self.setTabVisible(self.indexOf(self.pages[name]), translation)
+        if not self.isTabVisible(self.currentIndex()):
+            self.show_page("heatmap")

@@ -1,0 +1,216 @@
+"""The main window: the model panel on the left, the inputs (translate or NLI, by the model's kind)
+above the view tabs, menus and shortcuts (``app.menus``), status bar messages, drag-and-drop of a
+checkpoint directory, export of the view and the record, and a dialog for a model that fails to open.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from app import records
+from app.menus import build_menus, fill_recent
+from app.panels.model_panel import ModelPanel
+from app.panels.nli_panel import NLIPanel
+from app.panels.translate_panel import TranslatePanel
+from app.panels.views_panel import ViewsPanel
+from app.recent import RecentModels, app_settings
+from app.session import Session
+from app.theme import qt_palette
+from core_models.export import save_record
+
+logger = logging.getLogger(__name__)
+
+TITLE = "Attention Workbench"
+STATUS_MS = 10_000
+ABOUT = (
+    "<h3>Attention Workbench</h3>"
+    "<p>Train small sequence models and see, head by head and step by step, where their "
+    "attention goes.</p>"
+    "<p>Type in the box: every keystroke is decoded in the background. Click any token (in "
+    "the heatmap, the chips or the token lines) to follow it in every view. "
+    "Alt+←/→ head, Alt+↑/↓ layer, Ctrl+←/→ decoding step, Esc clears the token.</p>"
+)
+EXPORT_FILTERS = {
+    ".png": "PNG image (*.png)",
+    ".svg": "SVG drawing (*.svg)",
+    ".json": "Attention record, JSON (*.json)",
+    ".npz": "Attention record, NumPy (*.npz)",
+}
+
+
+class MainWindow(QtWidgets.QMainWindow):
+    """Attention Workbench's window over one Session (``self.session``)."""
+
+    def __init__(self, settings: QtCore.QSettings | None = None) -> None:
+        super().__init__()
+        self.setWindowTitle(TITLE)
+        self.setAcceptDrops(True)
+        self.session = Session(self)
+        self.recent = RecentModels(settings or app_settings(), self)
+        self.model_panel = ModelPanel(self.session, self.recent)
+        self.translate_panel = TranslatePanel(self.session)
+        self.nli_panel = NLIPanel(self.session)
+        self.views = ViewsPanel(self.session)
+        self.busy_label = QtWidgets.QLabel()
+        self.statusBar().addPermanentWidget(self.busy_label)
+
+        right = QtWidgets.QWidget()
+        right_layout = QtWidgets.QVBoxLayout(right)
+        right_layout.setContentsMargins(6, 6, 6, 0)
+        right_layout.addWidget(self.translate_panel)  # one of the two shows, by the model's kind
+        right_layout.addWidget(self.nli_panel)
+        self.nli_panel.hide()
+        right_layout.addWidget(self.views, 1)
+        splitter = QtWidgets.QSplitter()
+        splitter.addWidget(self.model_panel)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([320, 1080])
+        self.setCentralWidget(splitter)
+
+        self.menu_actions = build_menus(self, self.session)
+        export_button = QtWidgets.QToolButton()
+        export_button.setText("Export")
+        export_button.setPopupMode(QtWidgets.QToolButton.ToolButtonPopupMode.InstantPopup)
+        export_button.addActions(self.menu_actions.exports)
+        self.views.setCornerWidget(export_button)
+
+        self.model_panel.sigOpenCheckpoint.connect(self.open_checkpoint_dialog)
+        self.session.sigModelChanged.connect(self._on_model_changed)
+        self.session.sigModelFailed.connect(self.show_error)
+        self.views.compare.other.sigModelFailed.connect(self.show_error)
+        self.session.sigMessage.connect(self.show_message)
+        self.session.sigBusy.connect(self._on_busy)
+        self.session.sigDisplayChanged.connect(self._apply_theme)
+        self.recent.sigChanged.connect(self._fill_recent)
+        self._fill_recent()
+        self._apply_theme()
+        self.show_message("open a model to begin: pick one on the left, or File ▸ Open checkpoint…")
+
+    # --- models ---------------------------------------------------------------------------------
+
+    def open_checkpoint_dialog(self) -> None:
+        """File ▸ Open checkpoint…: choose a checkpoint (or training run) directory."""
+        path = QtWidgets.QFileDialog.getExistingDirectory(
+            self, "Open a checkpoint directory", str(Path.home())
+        )
+        if path:
+            self.open_checkpoint(path)
+
+    def open_checkpoint(self, path: str | Path) -> None:
+        """Open a checkpoint directory (what the dialog, the recent list and a drop call)."""
+        self.session.open_model(str(path))
+
+    def _on_model_changed(self) -> None:
+        session = self.session
+        self.translate_panel.setVisible(session.task_kind == "translation")
+        self.nli_panel.setVisible(session.task_kind == "nli")
+        self.setWindowTitle(f"{session.model_name} — {TITLE}")
+        if Path(session.model_source).is_dir():
+            self.recent.add(session.model_source)
+
+    def _fill_recent(self) -> None:
+        fill_recent(
+            self.menu_actions.recent_menu,
+            self.recent.paths(),
+            self.open_checkpoint,
+            self.recent.clear,
+        )
+
+    # --- drag and drop --------------------------------------------------------------------------
+
+    @staticmethod
+    def dropped_directory(mime: QtCore.QMimeData) -> Path | None:
+        """The checkpoint directory a drop carries: a directory, or the folder of a dropped file."""
+        for url in mime.urls() if mime.hasUrls() else []:
+            if url.isLocalFile():
+                path = Path(url.toLocalFile())
+                return path if path.is_dir() else path.parent
+        return None
+
+    def dragEnterEvent(self, event: QtGui.QDragEnterEvent) -> None:
+        if self.dropped_directory(event.mimeData()) is not None:
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QtGui.QDropEvent) -> None:
+        path = self.dropped_directory(event.mimeData())
+        if path is None:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        self.open_checkpoint(path)
+
+    # --- export ---------------------------------------------------------------------------------
+
+    def _ask_save_path(self, suffix: str, what: str) -> Path | None:
+        name = f"{self.session.model_name or 'attention'}-{what}{suffix}"
+        path, _ = QtWidgets.QFileDialog.getSaveFileName(
+            self, f"Export {what}", str(Path.cwd() / name), EXPORT_FILTERS[suffix]
+        )
+        if not path:
+            return None
+        path = Path(path)
+        return path if path.suffix.lower() == suffix else path.with_name(path.name + suffix)
+
+    def export_view(self, suffix: str) -> Path | None:
+        """Write the view on show as ``suffix`` (".png" / ".svg") to a path the user picks."""
+        view = self.views.current_view()
+        path = self._ask_save_path(suffix, self.views.current_page())
+        if path is None:
+            return None
+        try:
+            view.export(path)
+        except (OSError, ValueError) as error:
+            self.show_error(f"Could not export the view to {path}:\n\n{error}")
+            return None
+        self.show_message(f"view exported to {path}")
+        return path
+
+    def export_record(self, suffix: str) -> Path | None:
+        """Write the record on show (pieces or words) as ``suffix`` (".json" / ".npz")."""
+        session = self.session
+        if session.record is None or session.result is None:
+            self.show_message("nothing to export yet: type something first")
+            return None
+        path = self._ask_save_path(suffix, "record")
+        if path is None:
+            return None
+        document = records.export_document(session.model, session.result, session.record)
+        try:
+            save_record(path, session.record, **document)
+        except (OSError, ValueError) as error:
+            self.show_error(f"Could not export the record to {path}:\n\n{error}")
+            return None
+        self.show_message(f"record exported to {path}")
+        return path
+
+    # --- messages -------------------------------------------------------------------------------
+
+    def show_message(self, text: str) -> None:
+        self.statusBar().showMessage(text, STATUS_MS)
+
+    def show_error(self, text: str) -> None:
+        """A dialog for something the user must know (a model that does not open, a failed export)."""
+        logger.warning(text)
+        QtWidgets.QMessageBox.critical(self, TITLE, text)
+
+    def show_about(self) -> None:
+        QtWidgets.QMessageBox.about(self, f"About {TITLE}", ABOUT)
+
+    def _on_busy(self, busy: bool) -> None:
+        self.busy_label.setText("working…" if busy else "")
+
+    def _apply_theme(self) -> None:
+        palette = qt_palette(self.session.display.theme)
+        self.setPalette(palette)
+        self.menuBar().setPalette(palette)
+
+    def closeEvent(self, event: QtGui.QCloseEvent) -> None:
+        self.session.shutdown()
+        self.views.compare.shutdown()
+        super().closeEvent(event)

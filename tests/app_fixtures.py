@@ -1,0 +1,154 @@
+"""Fixtures of the app tests: tiny trained models in an isolated user home, an isolated settings
+file, the main window, and helpers that wait the way a user waits.
+
+The models (a Transformer and a Bahdanau model on the copy task, a decomposable-attention NLI
+model) train for a few dozen steps once per test session (a few seconds each) into
+``$ATTENTION_WORKBENCH_HOME/models``; bundled models are hidden so the tests never depend on them.
+Import the fixtures into a test module: ``from app_fixtures import app_env, window  # noqa: F401``.
+"""
+
+from __future__ import annotations
+
+import functools
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import torch
+from PySide6 import QtCore
+
+from core_models import inference
+from core_models.training.config import TrainConfig
+from core_models.training.trainer import Trainer
+
+WAIT_MS = 30_000  # generous: the machine is shared; nothing here is timed
+
+TINY_FAMILIES = {
+    "transformer": {
+        "d_model": 32,
+        "heads": 2,
+        "ff_size": 64,
+        "encoder_layers": 1,
+        "decoder_layers": 1,
+        "dropout": 0.0,
+        "max_len": 40,
+    },
+    "bahdanau": {"embed_size": 16, "hidden_size": 24, "dropout": 0.0},
+    "decomposable": {"embed_size": 16, "hidden_size": 16, "dropout": 0.0},
+}
+MAX_SOURCE = 16  # the models' input limit (data.max_len): longer inputs are truncated
+
+
+@dataclass(frozen=True)
+class TinyModels:
+    """Checkpoint directories (each a training run's ``model/``) inside the user home."""
+
+    home: Path
+    transformer: Path  # copy task, 1+1 layers, 2 heads
+    bahdanau: Path  # copy task
+    nli: Path  # decomposable attention
+
+
+def train_tiny(run_dir: Path, family: str, task: str) -> Path:
+    """Train ``family`` on ``task`` for 30 steps into ``run_dir``; returns the checkpoint."""
+    if (run_dir / "model" / "config.json").is_file():
+        return run_dir / "model"
+    config = TrainConfig.from_dict(
+        {
+            "name": run_dir.name,
+            "data": {"task": task, "train_size": 400, "valid_size": 8, "max_len": MAX_SOURCE},
+            "tokenizer": {"kind": "word", "vocab_size": 100},
+            "model": {"family": family, "options": dict(TINY_FAMILIES[family])},
+            "optim": {"lr": 0.01},
+            "run": {
+                "batch_size": 32,
+                "max_steps": 30,
+                "eval_every": 1000,
+                "checkpoint_every": 1000,
+                "device": "cpu",
+                "seed": 3,
+            },
+        },
+        source="app test config",
+    )
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        path = Trainer(config, run_dir).run()
+    finally:
+        torch.set_num_threads(threads)
+    assert path is not None, f"training the tiny {family} model failed"
+    return path
+
+
+@functools.cache
+def build_tiny_models(home: Path) -> TinyModels:
+    """Train the three models once per test session (cached by home directory)."""
+    models = home / "models"
+    return TinyModels(
+        home=home,
+        transformer=train_tiny(models / "tiny-copy", "transformer", "copy"),
+        bahdanau=train_tiny(models / "tiny-bahdanau", "bahdanau", "copy"),
+        nli=train_tiny(models / "tiny-nli", "decomposable", "nli"),
+    )
+
+
+@pytest.fixture(scope="session")
+def app_env(tmp_path_factory: pytest.TempPathFactory) -> TinyModels:
+    """User home, settings and bundled models pointed at temporary directories; the tiny models."""
+    base = tmp_path_factory.getbasetemp()
+    home, settings, no_bundled = base / "aw-home", base / "aw-settings", base / "aw-no-bundled"
+    no_bundled.mkdir(exist_ok=True)
+    patch = pytest.MonkeyPatch()
+    patch.setenv("ATTENTION_WORKBENCH_HOME", str(home))
+    patch.setattr(inference, "BUNDLED_MODELS", no_bundled)
+    QtCore.QSettings.setPath(
+        QtCore.QSettings.Format.IniFormat, QtCore.QSettings.Scope.UserScope, str(settings)
+    )
+    yield build_tiny_models(home)
+    patch.undo()
+
+
+@pytest.fixture
+def window(qtbot, app_env, tmp_path):
+    """The main window, 1400×900, shown offscreen with its own settings file; closed after."""
+    from app.window import MainWindow
+
+    settings = QtCore.QSettings(str(tmp_path / "settings.ini"), QtCore.QSettings.Format.IniFormat)
+    main_window = MainWindow(settings)
+    main_window.resize(1400, 900)
+    qtbot.addWidget(main_window)
+    main_window.show()
+    qtbot.waitExposed(main_window)
+    yield main_window
+    main_window.close()
+
+
+def copy_checkpoint(source: Path, destination: Path) -> Path:
+    """A copy of checkpoint ``source`` (to break, or to open from outside the user home)."""
+    shutil.copytree(source, destination)
+    return destination
+
+
+def open_and_wait(qtbot, window, path: Path) -> None:
+    """Open a checkpoint through the window (as the file dialog does) and wait until it is on."""
+    window.open_checkpoint(path)
+    qtbot.waitUntil(
+        lambda: (
+            window.session.model is not None
+            and Path(window.session.model.checkpoint.path).resolve() == Path(path).resolve()
+        ),
+        timeout=WAIT_MS,
+    )
+
+
+def wait_for_source(qtbot, session, words: list[str]) -> None:
+    """Wait until the result on show is the decoding of ``words`` (pieces of a word model)."""
+    qtbot.waitUntil(
+        lambda: (
+            session.result is not None
+            and getattr(session.result, "source_pieces", None) == [*words, "<eos>"]
+        ),
+        timeout=WAIT_MS,
+    )

@@ -1,0 +1,236 @@
+"""The main window driven like a user would: type, wait for the heatmap, pick maps, click tokens in
+the chips and in the heatmap, step through decoding, search with a beam, switch to NLI, compare."""
+
+# pytest fixtures imported from app_fixtures look unused (F401) and shadowed (F811) to ruff
+# ruff: noqa: F401, F811
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from app_fixtures import (
+    WAIT_MS,
+    app_env,
+    open_and_wait,
+    wait_for_source,
+    window,
+)
+from PySide6 import QtCore, QtGui
+
+from app.views.selection import MEAN, TokenRef
+
+LEFT = QtCore.Qt.MouseButton.LeftButton
+
+
+@pytest.fixture
+def translating(qtbot, window, app_env):
+    """The window on the tiny copy Transformer with "a b c d" typed in."""
+    open_and_wait(qtbot, window, app_env.transformer)
+    qtbot.keyClicks(window.translate_panel.source_box, "a b c d")
+    wait_for_source(qtbot, window.session, ["a", "b", "c", "d"])
+    return window
+
+
+def choose(box, data) -> None:
+    """Pick the item of a combo box whose data is ``data``, as a user's click does."""
+    index = box.findData(data)
+    assert index >= 0, f"{data!r} is not offered"
+    box.setCurrentIndex(index)
+    box.activated.emit(index)
+
+
+def press(qtbot, main_window, key, modifier) -> None:
+    """A key press with the views focused (shortcuts are the window's)."""
+    main_window.activateWindow()
+    main_window.views.setFocus()
+    qtbot.keyClick(main_window.views, key, modifier)
+
+
+def test_typed_sentence_shows_in_the_heatmap(qtbot, translating):
+    heatmap, session = translating.views.heatmap, translating.session
+    qtbot.waitUntil(lambda: heatmap.key_axis.tokens == ["a", "b", "c", "d", "<eos>"])
+    assert heatmap.query_axis.tokens == session.result.output_pieces
+    cross = session.record.get("cross", 0).weights.mean(axis=0)
+    np.testing.assert_allclose(heatmap.shown_weights, cross)
+    assert translating.translate_panel.output_text.text() == f"→ {session.result.output_text}"
+    assert [
+        c.text().split("\n")[0] for c in translating.translate_panel.source_chips.chips[:5]
+    ] == [
+        "a",
+        "b",
+        "c",
+        "d",
+        "<eos>",
+    ]
+    assert translating.statusBar().currentMessage().startswith("translated in")
+
+
+def test_kind_layer_and_head_follow_the_heatmap_controls_and_the_shortcuts(qtbot, translating):
+    heatmap, session = translating.views.heatmap, translating.session
+    choose(heatmap.controls.kind_box, "encoder_self")
+    assert session.selection.kind == "encoder_self"
+    assert heatmap.query_axis.tokens == heatmap.key_axis.tokens == ["a", "b", "c", "d", "<eos>"]
+    choose(heatmap.controls.head_box, 1)
+    encoder = session.record.get("encoder_self", 0).weights
+    np.testing.assert_allclose(heatmap.shown_weights, encoder[1])
+    press(qtbot, translating, QtCore.Qt.Key.Key_Right, QtCore.Qt.KeyboardModifier.AltModifier)
+    assert session.selection.head == MEAN
+    assert heatmap.controls.head_box.currentData() == MEAN
+    press(qtbot, translating, QtCore.Qt.Key.Key_Left, QtCore.Qt.KeyboardModifier.AltModifier)
+    assert session.selection.head == 1
+    press(qtbot, translating, QtCore.Qt.Key.Key_Down, QtCore.Qt.KeyboardModifier.AltModifier)
+    assert session.selection.layer == 0  # one layer: stays
+    assert "encoder self · layer 0 · head 1" in heatmap.title.text()
+
+
+def test_clicking_an_output_chip_selects_the_token_in_every_view(qtbot, translating):
+    session, views = translating.session, translating.views
+    chip = translating.translate_panel.output_chips.chips[1]
+    qtbot.mouseClick(chip, LEFT)
+    assert session.selection.token == TokenRef("target", 1)
+    assert views.heatmap.selected_cells() == ([1], [])
+    views.show_page("lines")
+    assert views.lines.focus() == ("query", 1)
+    views.show_page("steps")
+    assert views.steps.step == 1 and views.steps.slider.value() == 1
+    source_chips = translating.translate_panel.source_chips
+    qtbot.mouseClick(source_chips.chips[2], LEFT)
+    assert session.selection.token == TokenRef("source", 2)
+    assert chip.isChecked() is False and source_chips.selected() == 2
+    views.show_page("heatmap")
+    assert views.heatmap.selected_cells() == ([], [2])
+
+
+def test_clicking_a_heatmap_cell_and_an_axis_token_selects_them(qtbot, translating):
+    heatmap, session = translating.views.heatmap, translating.session
+    viewport = heatmap.graphics.viewport()
+    cell = heatmap.plot.vb.mapViewToScene(QtCore.QPointF(0, 2))  # row 2, column 0
+    qtbot.mouseClick(viewport, LEFT, pos=heatmap.graphics.mapFromScene(cell))
+    assert session.selection.token == TokenRef("target", 2)
+    assert translating.translate_panel.output_chips.selected() == 2
+    axis = heatmap.key_axis
+    label = axis.mapToScene(QtCore.QPointF(axis.position_of(3), axis.size().height() - 12))
+    qtbot.mouseClick(viewport, LEFT, pos=heatmap.graphics.mapFromScene(label))
+    assert session.selection.token == TokenRef("source", 3)
+    assert heatmap.selected_cells() == ([], [3])
+
+
+def test_stepping_through_decoding_moves_the_selected_row(qtbot, translating):
+    views, session = translating.views, translating.session
+    views.show_page("steps")
+    views.steps.slider.setValue(2)  # what dragging the slider does
+    assert session.selection.step == 2 and session.selection.token == TokenRef("target", 2)
+    cross = session.record.get("cross", 0).weights.mean(axis=0)
+    np.testing.assert_allclose(views.steps.attention_row, cross[2])
+    press(qtbot, translating, QtCore.Qt.Key.Key_Right, QtCore.Qt.KeyboardModifier.ControlModifier)
+    assert session.selection.step == 3 and views.steps.slider.value() == 3
+    views.steps.slider.setValue(0)
+    qtbot.mouseClick(views.steps.play_button, LEFT)
+    qtbot.waitUntil(lambda: session.selection.step == 1, timeout=WAIT_MS)
+    qtbot.mouseClick(views.steps.play_button, LEFT)  # pause
+    views.show_page("heatmap")
+    assert views.heatmap.selected_cells()[0] == [session.selection.step]
+
+
+def test_beam_search_tree_node_click_shows_the_partial_hypothesis(qtbot, translating):
+    session, views = translating.session, translating.views
+    translating.translate_panel.beam_box.setValue(3)
+    qtbot.waitUntil(lambda: getattr(session.result, "beam", None) is not None, timeout=WAIT_MS)
+    views.show_page("beam")
+    beam = views.beam
+    assert len(beam.node_rects) == sum(len(nodes) for nodes in session.beam_tree)
+    step, index = 1, len(session.beam_tree[1]) - 1
+    qtbot.mouseClick(beam.canvas.viewport(), LEFT, pos=beam.node_center(step, index))
+    assert session.beam_node == (step, index)
+    assert len(session.record.steps) == step + 1 and session.selection.step == step
+    views.show_page("heatmap")
+    partial = session.model.partial_record(session.result, step, index)
+    assert views.heatmap.query_axis.tokens == partial.get("cross", 0).query_tokens
+
+
+def test_heads_grid_click_opens_that_head_in_the_heatmap(qtbot, translating):
+    views, session = translating.views, translating.session
+    views.show_page("heads")
+    grid = views.heads
+    assert len(grid.thumbnails) == 2  # one cross layer × two heads
+    target = next(t for t in grid.thumbnails if t.head == 1)
+    qtbot.mouseClick(grid, LEFT, pos=target.rect.center().toPoint())
+    assert session.selection.head == 1
+    assert views.current_page() == "heatmap"
+    np.testing.assert_allclose(
+        views.heatmap.shown_weights, session.record.get("cross", 0).weights[1]
+    )
+
+
+def test_a_sample_fills_the_source_and_brings_its_gold_alignment(qtbot, translating):
+    samples = translating.model_panel.samples
+    item = samples.item(1)
+    rect = samples.visualItemRect(item)
+    qtbot.mouseClick(samples.viewport(), LEFT, pos=rect.center())
+    source = item.data(QtCore.Qt.ItemDataRole.UserRole).source
+    assert translating.translate_panel.source_box.toPlainText() == source
+    session = translating.session
+    wait_for_source(qtbot, session, source.split())
+    assert session.record.gold_alignment is not None
+    assert "AER" in translating.views.heatmap.title.text()
+
+
+def test_view_menu_options_reach_the_views(qtbot, translating):
+    actions, views = translating.menu_actions, translating.views
+    actions.display[("theme", "dark")].trigger()
+    assert views.heatmap.theme == "dark"
+    assert translating.palette().color(QtGui.QPalette.ColorRole.Window).name() == "#1e1f22"
+    actions.display[("colormap", "greys")].trigger()
+    assert views.heatmap.colormap_box.currentText() == "greys"
+    views.heatmap.scale_box.setCurrentText("log")  # the heatmap's own box tells the Session
+    assert translating.session.display.scale == "log"
+    assert actions.display[("scale", "log")].isChecked()
+    actions.display[("units", "words")].trigger()
+    assert translating.session.display.units == "words"
+    views.show_page("heads")
+    assert views.heads.theme == "dark"
+
+
+def test_nli_model_classifies_a_typed_pair(qtbot, window, app_env):
+    open_and_wait(qtbot, window, app_env.transformer)
+    picker = window.model_panel.picker
+    index = next(i for i in range(picker.count()) if "tiny-nli" in picker.itemText(i))
+    picker.setCurrentIndex(index)
+    picker.activated.emit(index)
+    qtbot.waitUntil(lambda: window.session.task_kind == "nli", timeout=WAIT_MS)
+    panel, session, views = window.nli_panel, window.session, window.views
+    assert panel.isVisible() and not window.translate_panel.isVisible()
+    assert not views.isTabVisible(views.indexOf(views.steps))
+    qtbot.keyClicks(panel.premise_box, "the dog is sleeping")
+    assert session.result is None and "premise and a hypothesis" in panel.notice.text()
+    qtbot.keyClicks(panel.hypothesis_box, "the animal is sleeping")
+    qtbot.waitUntil(lambda: session.result_is_current, timeout=WAIT_MS)
+    tokenizer = session.model.tokenizer
+    pieces = [tokenizer.id_to_piece(i) for i in tokenizer.encode("the animal is sleeping")]
+    assert session.result.hypothesis_pieces == pieces
+    assert panel.bars.predicted == session.result.label
+    assert panel.bars.probabilities.sum() == pytest.approx(1.0, abs=1e-5)
+    assert views.heatmap.query_axis.tokens == session.result.premise_pieces
+    qtbot.mouseClick(panel.chips[1].chips[1], LEFT)  # hypothesis "animal"
+    assert session.selection.token == TokenRef("hypothesis", 1)
+    assert views.heatmap.selected_cells() == ([], [1])
+
+
+def test_compare_runs_a_second_model_on_the_same_input(qtbot, translating):
+    views = translating.views
+    views.show_page("compare")
+    compare = views.compare
+    index = next(
+        i for i in range(compare.picker.count()) if "bahdanau" in compare.picker.itemText(i)
+    )
+    compare.picker.setCurrentIndex(index)
+    compare.picker.activated.emit(index)
+    other = compare.other
+    qtbot.waitUntil(lambda: other.result is not None, timeout=WAIT_MS)
+    assert other.model.family == "bahdanau" and other.inputs == translating.session.inputs
+    assert compare.other_heatmap.key_axis.tokens == ["a", "b", "c", "d", "<eos>"]
+    assert compare.main_heatmap.key_axis.tokens == ["a", "b", "c", "d", "<eos>"]
+    qtbot.keyClicks(translating.translate_panel.source_box, " e")
+    wait_for_source(qtbot, other, ["a", "b", "c", "d", "e"])
+    assert "bahdanau" in compare.other_title.text()
+    assert views.current_view() is compare.other_heatmap
