@@ -108,6 +108,12 @@ class MainWindow(QtWidgets.QMainWindow):
         session = self.session
         self.translate_panel.setVisible(session.task_kind == "translation")
         self.nli_panel.setVisible(session.task_kind == "nli")
+        first_box = (
+            self.translate_panel.source_box
+            if session.task_kind == "translation"
+            else self.nli_panel.premise_box
+        )
+        first_box.setFocus()  # ready to type
         self.setWindowTitle(f"{session.model_name} — {TITLE}")
         if Path(session.model_source).is_dir():
             self.recent.add(session.model_source)

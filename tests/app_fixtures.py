@@ -4,7 +4,7 @@ file, the main window, and helpers that wait the way a user waits.
 The models (a Transformer and a Bahdanau model on the copy task, a decomposable-attention NLI
 model) train for a few dozen steps once per test session (a few seconds each) into
 ``$ATTENTION_WORKBENCH_HOME/models``; bundled models are hidden so the tests never depend on them.
-Import the fixtures into a test module: ``from app_fixtures import app_env, window  # noqa: F401``.
+Import the fixtures into a test module: ``from app_fixtures import app_env, app_models, window``.
 """
 
 from __future__ import annotations
@@ -95,19 +95,24 @@ def build_tiny_models(home: Path) -> TinyModels:
 
 
 @pytest.fixture(scope="session")
-def app_env(tmp_path_factory: pytest.TempPathFactory) -> TinyModels:
-    """User home, settings and bundled models pointed at temporary directories; the tiny models."""
+def app_models(tmp_path_factory: pytest.TempPathFactory) -> TinyModels:
+    """The tiny models, trained once per test session; QSettings' user files in a temp folder."""
     base = tmp_path_factory.getbasetemp()
-    home, settings, no_bundled = base / "aw-home", base / "aw-settings", base / "aw-no-bundled"
-    no_bundled.mkdir(exist_ok=True)
-    patch = pytest.MonkeyPatch()
-    patch.setenv("ATTENTION_WORKBENCH_HOME", str(home))
-    patch.setattr(inference, "BUNDLED_MODELS", no_bundled)
     QtCore.QSettings.setPath(
-        QtCore.QSettings.Format.IniFormat, QtCore.QSettings.Scope.UserScope, str(settings)
+        QtCore.QSettings.Format.IniFormat, QtCore.QSettings.Scope.UserScope, str(base / "aw-qt")
     )
-    yield build_tiny_models(home)
-    patch.undo()
+    return build_tiny_models(base / "aw-home")
+
+
+@pytest.fixture
+def app_env(app_models: TinyModels, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> TinyModels:
+    """For one test: the user home holding the tiny models, and no bundled models (so the tests
+    never depend on, or load, the real ones)."""
+    no_bundled = tmp_path / "no-bundled-models"
+    no_bundled.mkdir()
+    monkeypatch.setenv("ATTENTION_WORKBENCH_HOME", str(app_models.home))
+    monkeypatch.setattr(inference, "BUNDLED_MODELS", no_bundled)
+    return app_models
 
 
 @pytest.fixture

@@ -7,7 +7,15 @@ words the model never saw, a model that fails on an input. (Broken checkpoints: 
 from __future__ import annotations
 
 import pytest
-from app_fixtures import MAX_SOURCE, WAIT_MS, app_env, open_and_wait, wait_for_source, window
+from app_fixtures import (
+    MAX_SOURCE,
+    WAIT_MS,
+    app_env,
+    app_models,
+    open_and_wait,
+    wait_for_source,
+    window,
+)
 from PySide6 import QtCore
 
 

@@ -15,6 +15,7 @@ import pytest
 from app_fixtures import (
     WAIT_MS,
     app_env,
+    app_models,
     copy_checkpoint,
     open_and_wait,
     wait_for_source,

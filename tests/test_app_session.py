@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 
 import pytest
-from app_fixtures import WAIT_MS, app_env, wait_for_source
+from app_fixtures import WAIT_MS, app_env, app_models, wait_for_source
 from PySide6 import QtCore
 
 from app.session import Session

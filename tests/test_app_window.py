@@ -11,6 +11,7 @@ import pytest
 from app_fixtures import (
     WAIT_MS,
     app_env,
+    app_models,
     open_and_wait,
     wait_for_source,
     window,
