@@ -11,10 +11,20 @@ from collections.abc import Sequence
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
-CHIP_STYLE = """
-QToolButton { border: 1px solid palette(mid); border-radius: 4px; padding: 1px 5px; }
-QToolButton:checked { background: palette(highlight); color: palette(highlighted-text); }
-QToolButton[unknown="true"] { border: 2px dashed #d6336c; }
+from app.views.style import Palette, palette_for
+
+UNKNOWN_BORDER = "#d6336c"
+
+
+def chip_style(colors: Palette) -> str:
+    """The chips' style sheet in the colours of a light or dark palette."""
+    return f"""
+QToolButton {{
+    border: 1px solid {colors.grid}; border-radius: 4px; padding: 1px 5px;
+    color: {colors.text}; background: {colors.panel};
+}}
+QToolButton:checked {{ background: {colors.accent}; color: {colors.background}; }}
+QToolButton[unknown="true"] {{ border: 2px dashed {UNKNOWN_BORDER}; }}
 """
 
 
@@ -93,7 +103,7 @@ class TokenChips(QtWidgets.QWidget):
         self.chips: list[QtWidgets.QToolButton] = []  # reused: only the first len(tokens) show
         self.tokens: list[str] = []
         self._area = QtWidgets.QWidget()
-        self._area.setStyleSheet(CHIP_STYLE)
+        self.set_theme("light")
         self._flow = FlowLayout(self._area)
         layout = QtWidgets.QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -141,6 +151,10 @@ class TokenChips(QtWidgets.QWidget):
     def reset_height(self) -> None:
         """Fit the height to the tokens on show, shrinking if they need fewer rows."""
         self._fit_height(shrink=True)
+
+    def set_theme(self, theme: str) -> None:
+        """Colour the chips for the "light" or "dark" palette."""
+        self._area.setStyleSheet(chip_style(palette_for(theme)))
 
     def resizeEvent(self, event: QtGui.QResizeEvent) -> None:
         super().resizeEvent(event)

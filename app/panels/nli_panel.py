@@ -110,5 +110,8 @@ class NLIPanel(QtWidgets.QWidget):
             select_chip(self.session, chips)
 
     def _show_theme(self) -> None:
-        if self.bars.theme != self.session.display.theme:
-            self.bars.set_theme(self.session.display.theme)
+        theme = self.session.display.theme
+        if self.bars.theme != theme:
+            self.bars.set_theme(theme)
+            for chips in self.chips:
+                chips.set_theme(theme)

@@ -80,6 +80,7 @@ class TranslatePanel(QtWidgets.QWidget):
         session.sigResultChanged.connect(self._show_result)
         session.sigSelectionChanged.connect(self._show_selection)
         session.sigModelChanged.connect(self._show_all)
+        session.sigDisplayChanged.connect(self._show_theme)
         self._show_all()
 
     def _in_use(self) -> bool:
@@ -127,6 +128,10 @@ class TranslatePanel(QtWidgets.QWidget):
             self.output_text.setText(text)
         show_side(self.session, self.source_chips)
         show_side(self.session, self.output_chips, with_probs=True)
+
+    def _show_theme(self) -> None:
+        for chips in (self.source_chips, self.output_chips):
+            chips.set_theme(self.session.display.theme)
 
     def _show_selection(self) -> None:
         if not self._in_use():
