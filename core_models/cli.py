@@ -186,30 +186,9 @@ def _nli(args) -> int:
 
 def _evaluate(args) -> int:
     from core_models.inference import load_model
-    from core_models.training.data import encode
-    from core_models.training.evaluate import evaluate
 
-    model = load_model(args.model)
-    if model.task not in TASKS:
-        raise ValueError(
-            f"{args.model} was trained on '{model.task or 'user files'}', not a bundled task"
-        )
-    pairs = TASKS[model.task].generate(args.split, seed=0, size=args.size or None)
-    dataset = encode(
-        TASKS[model.task].kind, pairs, model.checkpoint.tokenizers, model.max_source_len, False
-    )
-    metrics = evaluate(
-        model.model,
-        dataset,
-        model.checkpoint.tokenizers,
-        max_decode=len(pairs),
-        by_length=args.by_length,
-    )
-    print(
-        json.dumps(
-            {"model": model.name, "split": args.split, "examples": len(pairs), **metrics}, indent=1
-        )
-    )
+    metrics = load_model(args.model).evaluate(args.split, args.size, args.by_length)
+    print(json.dumps(metrics, indent=1))
     return 0
 
 

@@ -144,6 +144,26 @@ class _Wrapped:
             return []
         return get_task(self.task).generate(split, seed=0, size=max(count, 1))[:count]
 
+    def evaluate(
+        self, split: str = "test", size: int = 0, by_length: bool = False
+    ) -> dict[str, Any]:
+        """Metrics on a split of the model's bundled task (``attention-workbench evaluate``)."""
+        from core_models.training.data import encode
+        from core_models.training.evaluate import evaluate
+
+        if self.task not in TASKS:
+            raise ValueError(
+                f"{self.name} was trained on '{self.task or 'user files'}', not a bundled task"
+            )
+        task = TASKS[self.task]
+        pairs = task.generate(split, seed=0, size=size or None)
+        tokenizers = self.checkpoint.tokenizers
+        dataset = encode(task.kind, pairs, tokenizers, self.max_source_len, False)
+        metrics = evaluate(
+            self.model, dataset, tokenizers, max_decode=len(pairs), by_length=by_length
+        )
+        return {"model": self.name, "split": split, "examples": len(pairs), **metrics}
+
     def _truncate(self, ids: list[int]) -> tuple[list[int], bool]:
         """At most max_source_len - 1 ids: room for EOS (translation) or the pair's specials."""
         limit = self.max_source_len - 1
