@@ -280,9 +280,14 @@ class PremiseBalance:
         self.per_label: dict[str, Counter[str]] = {label: Counter() for label in NLI_LABELS}
         self.total: Counter[str] = Counter()
 
-    def excess(self, text: str, label: str) -> float:
-        counts, share = self.per_label[label], 1 / len(NLI_LABELS)
-        return sum(counts[f] - share * self.total[f] for f in _features(text))
+    def excess(self, text: str, label: str) -> int:
+        """How over-represented the text's features are under ``label`` (× the label count).
+
+        Integer arithmetic: a float sum over a set would depend on the set's iteration order,
+        which changes with PYTHONHASHSEED, and make the generated pairs differ between runs.
+        """
+        counts, labels = self.per_label[label], len(NLI_LABELS)
+        return sum(labels * counts[f] - self.total[f] for f in _features(text))
 
     def add(self, text: str, label: str) -> None:
         features = _features(text)
