@@ -37,7 +37,8 @@ def fit_selection(previous: Selection | None, record: AttentionRecord | None) ->
     step = (
         previous.step if previous.step is not None and previous.step < len(record.steps) else None
     )
-    return Selection(previous.kind, layer, head, step, fit_token(previous.token, record))
+    token = fit_token(previous.token, record)
+    return Selection(previous.kind, layer, head, step, token, previous.span)
 
 
 def fit_token(token: TokenRef | None, record: AttentionRecord) -> TokenRef | None:

@@ -1,8 +1,9 @@
 """The Session: everything the user is looking at, as state and signals, without a widget.
 
 It holds the model, the inputs, the decoding options, the latest result, the record on show (pieces
-or merged words, or a beam node's partial hypothesis), the selection (``app.views.selection``) and
-the display options. Panels and views read it and call its intent methods (``set_source``,
+or merged words, or a beam node's partial hypothesis), the selection (``app.views.selection``), the
+text selected in a text box (which filters the maps' rows or columns, ``app.text_filter``) and the
+display options. Panels and views read it and call its intent methods (``set_source``,
 ``select_token``, ...); it answers with signals. Loading and decoding run on ``LatestJobWorker``
 threads, so a keystroke never waits for the model.
 """
@@ -20,12 +21,13 @@ from PySide6 import QtCore
 from app import records, selection_moves
 from app.records import Model, Result
 from app.session_state import UNITS, DecodeOptions, Display, Inputs, Sample, decode
+from app.text_filter import TextSelection, token_span
 from app.views.beam_tree import BeamTree
-from app.views.selection import MEAN, Head, Selection
+from app.views.selection import MEAN, Head, Selection, TokenSpan
 from app.views.style import COLORMAPS, NORMALISATIONS, SCALES, THEMES, choose
 from app.workers import LatestJobWorker
 from core_models.data.pairs import NLIPair, TranslationPair
-from core_models.inference import Translator, load_model
+from core_models.inference import TranslationResult, Translator, load_model
 from core_models.record import AttentionRecord
 
 logger = logging.getLogger(__name__)
@@ -66,6 +68,7 @@ class Session(QtCore.QObject):
         self._result_for: tuple[Inputs, DecodeOptions] | None = None  # what made ``result``
         self.record: AttentionRecord | None = None  # what the views draw
         self.selection: Selection | None = None
+        self.text_selection: TextSelection | None = None  # filters the maps (selection.span)
         self.beam_tree: BeamTree = []
         self.beam_node: tuple[int, int] | None = None
         self.hint = "open a model to begin"
@@ -168,7 +171,14 @@ class Session(QtCore.QObject):
     def set_inputs(self, inputs: Inputs) -> None:
         if inputs == self.inputs:
             return
+        chosen, previous = self.text_selection, self.inputs
         self.inputs = inputs
+        if (
+            chosen is not None
+            and chosen.box != "output"
+            and getattr(previous, chosen.box) != getattr(inputs, chosen.box)
+        ):
+            self.clear_text_filter()  # its words are gone or moved
         self.sigInputsChanged.emit()
         self._request_decode()
 
@@ -191,7 +201,8 @@ class Session(QtCore.QObject):
 
     def copy_from(self, other: Session) -> None:
         """Decode and draw what ``other`` does (the "compare" side): its inputs, decoding options,
-        sample and display options."""
+        sample, display options and text filter (on an input box: another model's output is
+        another text)."""
         if other.display != self.display:
             units_changed = other.display.units != self.display.units
             self.display = other.display
@@ -202,6 +213,12 @@ class Session(QtCore.QObject):
             self.inputs, self.options, self.sample = other.inputs, other.options, other.sample
             self.sigInputsChanged.emit()
             self._request_decode()
+        chosen = other.text_selection
+        if chosen is not None and chosen.box == "output":
+            chosen = None
+        if chosen != self.text_selection:
+            self.text_selection = chosen
+            self._apply_text_filter()
 
     def gold_label(self) -> str | None:
         """The NLI sample's gold label while its pair is on show."""
@@ -271,7 +288,10 @@ class Session(QtCore.QObject):
             self.sigMessage.emit(self.hint)
 
     def _set_result(self, result: Result | None, hint: str) -> None:
+        chosen, output = self.text_selection, self._box_text("output")
         self.result, self.hint = result, hint
+        if chosen is not None and chosen.box == "output" and self._box_text("output") != output:
+            self.text_selection = None  # the selected output text was replaced
         # the current request: a newer one would have made a result for older ones stale
         self._result_for = (self.inputs, self.options) if result is not None else None
         self.beam_node, self._partial = None, None
@@ -297,6 +317,8 @@ class Session(QtCore.QObject):
         if reset_token and previous is not None:
             previous = replace(previous, token=None)
         self.selection = selection_moves.fit_selection(previous, record)
+        if self.selection is not None:
+            self.selection = replace(self.selection, span=self._text_span())
         self.sigRecordChanged.emit()
 
     def select_beam_node(self, step: int | None, index: int | None = None) -> None:
@@ -336,6 +358,58 @@ class Session(QtCore.QObject):
             self._set_selection(
                 selection_moves.with_token(self.selection, self.record, side, index, by_piece)
             )
+
+    def select_text(self, box: str, start: int, end: int) -> None:
+        """The user selected characters ``start``..``end`` of text box ``box`` ("source",
+        "reference", "output", "premise" or "hypothesis"): the maps keep only the rows or columns
+        of the tokens those words were read or written as (``selection.span``). An empty
+        selection (``start == end``) clears the filter."""
+        chosen = TextSelection(box, start, end) if end > start else None
+        if chosen is None and (self.text_selection is None or self.text_selection.box != box):
+            return  # a box without the filter lost a selection it never had
+        if chosen == self.text_selection:
+            return
+        self.text_selection = chosen
+        self._apply_text_filter()
+
+    def clear_text_filter(self) -> None:
+        """Show every row and column again."""
+        if self.text_selection is not None:
+            self.text_selection = None
+            self._apply_text_filter()
+
+    def _apply_text_filter(self) -> None:
+        if self.selection is None:
+            return
+        span = self._text_span()
+        self._set_selection(replace(self.selection, span=span))
+        if span is not None:
+            self.sigMessage.emit(
+                f"showing only {span.describe()}: clear the text selection to see all"
+            )
+        elif self.text_selection is None:
+            self.sigMessage.emit("showing every token")
+
+    def _box_text(self, box: str) -> str:
+        """The text of box ``box`` (the output: the translation on show)."""
+        if box == "output":
+            return self.result.output_text if isinstance(self.result, TranslationResult) else ""
+        return getattr(self.inputs, box)
+
+    def _text_span(self) -> TokenSpan | None:
+        """The tokens of the record on show that the selected text stands for (None: no filter)."""
+        chosen, pieces = self.text_selection, self.pieces_record
+        if chosen is None or pieces is None or not pieces.maps or self.model is None:
+            return None
+        words = self.display.units == "words"
+        model = self.model
+        return token_span(
+            lambda side: records.tokenizer_of_side(model, side),
+            pieces,
+            chosen,
+            self._box_text(chosen.box),
+            words,
+        )
 
     def clear_token(self) -> None:
         if self.selection is not None:

@@ -59,4 +59,4 @@ def decode(model: Model, inputs: Inputs, options: DecodeOptions, gold: tuple | N
             reference=inputs.reference or None,
             gold_alignment=gold,
         )
-    return model.classify(inputs.premise, inputs.hypothesis)
+    return model.classify(inputs.premise, inputs.hypothesis, gold_alignment=gold)

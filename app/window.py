@@ -18,7 +18,7 @@ from app.panels.translate_panel import TranslatePanel
 from app.panels.views_panel import ViewsPanel
 from app.recent import RecentModels, app_settings
 from app.session import Session
-from app.theme import qt_palette
+from app.views.style import palette_for, qt_palette
 from core_models.export import save_record
 
 logger = logging.getLogger(__name__)
@@ -212,7 +212,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.busy_label.setText("working…" if busy else "")
 
     def _apply_theme(self) -> None:
-        palette = qt_palette(self.session.display.theme)
+        palette = qt_palette(palette_for(self.session.display.theme))
         self.setPalette(palette)
         self.menuBar().setPalette(palette)
 

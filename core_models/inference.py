@@ -282,7 +282,11 @@ class Classifier(_Wrapped):
         self.tokenizer = checkpoint.tokenizers["text"]
 
     @torch.inference_mode()
-    def classify(self, premise: str, hypothesis: str) -> NLIResult:
+    def classify(
+        self, premise: str, hypothesis: str, gold_alignment: tuple | None = None
+    ) -> NLIResult:
+        """Label the pair; ``gold_alignment``: the pair's word links (premise word i, hypothesis
+        word j), as ``NLIPair.alignment`` gives them, kept in the record (see ``_gold_matrix``)."""
         premise_ids, cut_premise = self._truncate(self.tokenizer.encode(premise))
         hypothesis_ids, cut_hypothesis = self._truncate(self.tokenizer.encode(hypothesis))
         premise_ids = premise_ids or [UNK_ID]  # an empty text is read as one unknown word
@@ -303,12 +307,32 @@ class Classifier(_Wrapped):
             "hypothesis": hypothesis_pieces,
             "pair": [cls, *premise_pieces, sep, *hypothesis_pieces, sep],
         }
+        record = build_record(output.maps, 0, tokens)
+        if gold_alignment is not None:
+            record.gold_alignment = self._gold_matrix(
+                gold_alignment, premise_pieces, hypothesis_pieces
+            )
         return NLIResult(
             premise_pieces=premise_pieces,
             hypothesis_pieces=hypothesis_pieces,
             label=NLI_LABELS[int(np.argmax(probs))],
             probs=dict(zip(NLI_LABELS, probs, strict=True)),
-            record=build_record(output.maps, 0, tokens),
+            record=record,
             truncated=cut_premise or cut_hypothesis,
             unknown_words=self.tokenizer.unknown_words(f"{premise} {hypothesis}"),
         )
+
+    def _gold_matrix(
+        self, alignment, premise_pieces: list[str], hypothesis_pieces: list[str]
+    ) -> np.ndarray:
+        """(hypothesis words, premise words) 0/1 from the word links, oriented like a
+        translation's (target words, source words): as the ``hypothesis_to_premise`` map, and
+        transposed for ``premise_to_hypothesis``. Sized like the pieces merged to words; links
+        past a truncated text are left out."""
+        rows = len(self.tokenizer.word_groups(hypothesis_pieces))
+        cols = len(self.tokenizer.word_groups(premise_pieces))
+        matrix = np.zeros((rows, cols), dtype=np.float32)
+        for premise_word, hypothesis_word in alignment:
+            if hypothesis_word < rows and premise_word < cols:
+                matrix[hypothesis_word, premise_word] = 1.0
+        return matrix

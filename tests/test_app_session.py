@@ -202,3 +202,21 @@ def test_nli_session_classifies_and_uses_the_samples_gold_label(qtbot, app_env):
         assert session.gold_label() is None
     finally:
         session.shutdown()
+
+
+def test_an_nli_gold_alignment_is_kept_as_hypothesis_words_by_premise_words(app_env):
+    classifier = load_model(app_env.nli)
+    links = ((0, 0), (1, 1), (3, 2))  # (premise word, hypothesis word)
+    result = classifier.classify("the dog is sleeping", "the animal sleeps", gold_alignment=links)
+    gold = result.record.gold_alignment
+    assert gold.shape == (3, 4)  # 3 hypothesis words × 4 premise words
+    assert {(int(j), int(i)) for j, i in zip(*gold.nonzero(), strict=True)} == {
+        (0, 0),
+        (1, 1),
+        (2, 3),
+    }
+    shorter = classifier.classify("the dog", "the animal sleeps", gold_alignment=links)
+    assert (
+        shorter.record.gold_alignment.shape == (3, 2) and shorter.record.gold_alignment.sum() == 2
+    )
+    assert classifier.classify("a", "b").record.gold_alignment is None

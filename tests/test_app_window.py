@@ -53,7 +53,7 @@ def test_typed_sentence_shows_in_the_heatmap(qtbot, translating):
     assert heatmap.query_axis.tokens == session.result.output_pieces
     cross = session.record.get("cross", 0).weights.mean(axis=0)
     np.testing.assert_allclose(heatmap.shown_weights, cross)
-    assert translating.translate_panel.output_text.text() == f"→ {session.result.output_text}"
+    assert translating.translate_panel.output_text.text() == session.result.output_text
     assert [
         c.text().split("\n")[0] for c in translating.translate_panel.source_chips.chips[:5]
     ] == [
@@ -180,7 +180,9 @@ def test_view_menu_options_reach_the_views(qtbot, translating):
     actions, views = translating.menu_actions, translating.views
     actions.display[("theme", "dark")].trigger()
     assert views.heatmap.theme == "dark"
-    assert translating.palette().color(QtGui.QPalette.ColorRole.Window).name() == "#1e1f22"
+    window_role = QtGui.QPalette.ColorRole.Window
+    assert translating.palette().color(window_role).name() == "#1e1f22"
+    assert views.heatmap.palette() == translating.palette()  # one palette, shared
     actions.display[("colormap", "greys")].trigger()
     assert views.heatmap.colormap_box.currentText() == "greys"
     views.heatmap.scale_box.setCurrentText("log")  # the heatmap's own box tells the Session
@@ -215,6 +217,25 @@ def test_nli_model_classifies_a_typed_pair(qtbot, window, app_env):
     qtbot.mouseClick(panel.chips[1].chips[1], LEFT)  # hypothesis "animal"
     assert session.selection.token == TokenRef("hypothesis", 1)
     assert views.heatmap.selected_cells() == ([], [1])
+
+
+def test_an_nli_sample_shows_its_gold_cells_and_aer_both_ways(qtbot, window, app_env):
+    open_and_wait(qtbot, window, app_env.nli)
+    samples, session, heatmap = window.model_panel.samples, window.session, window.views.heatmap
+    item = samples.item(0)
+    qtbot.mouseClick(samples.viewport(), LEFT, pos=samples.visualItemRect(item).center())
+    pair = item.data(QtCore.Qt.ItemDataRole.UserRole)
+    assert pair.alignment, "the first NLI sample should have gold links"
+    qtbot.waitUntil(lambda: session.result_is_current, timeout=WAIT_MS)
+    assert session.selection.kind == "premise_to_hypothesis" and "AER" in heatmap.title.text()
+    outline = heatmap.gold_outline.path()
+    for premise_word, hypothesis_word in pair.alignment:  # premise rows, hypothesis columns
+        assert outline.contains(QtCore.QPointF(hypothesis_word, premise_word))
+    session.select_kind("hypothesis_to_premise")
+    outline = heatmap.gold_outline.path()
+    for premise_word, hypothesis_word in pair.alignment:
+        assert outline.contains(QtCore.QPointF(premise_word, hypothesis_word))
+    assert "AER" in heatmap.title.text()
 
 
 def test_compare_runs_a_second_model_on_the_same_input(qtbot, translating):

@@ -8,7 +8,7 @@ from view_checks import assert_readable_png, assert_svg_draws, color_share, show
 
 from app.views.heatmap import HeatmapView
 from app.views.measures import attention_aer
-from app.views.selection import Selection
+from app.views.selection import Selection, TokenSpan
 from app.views.style import DARK, LOG_FLOOR
 
 
@@ -171,3 +171,48 @@ def test_moving_the_mouse_over_a_cell_shows_its_weight_below_the_map(qtbot, view
     weight = record.get("cross", 1).weights.mean(0)[4, 3]
     qtbot.waitUntil(lambda: view.hover_label.text().endswith(f"{weight:.3f}"), timeout=1000)
     assert view.hover_label.text().startswith("target '▁assis' (4) → source '▁sat' (3)")
+
+
+def test_a_source_span_keeps_its_columns_with_their_gold_cells_and_a_badge(view, record):
+    view.set_selection(Selection("cross", 1, "mean", span=TokenSpan("source", 2, 4)))
+    assert view.key_axis.tokens == SOURCE[2:5] and view.query_axis.tokens == TARGET
+    weights = record.get("cross", 1).weights.mean(0)
+    np.testing.assert_allclose(view.shown_weights, weights[:, 2:5])
+    assert view.shown_columns == [2, 3, 4]
+    path = view.gold_outline.path()  # chat <- cat: row 1, source 2 -> column 0 on show
+    assert path.contains(QtCore.QPointF(0, 1)) and not path.contains(QtCore.QPointF(0, 0))
+    assert f"AER {attention_aer(weights, record.gold_alignment):.2f}" in view.title.text()
+    assert view.filter_badge.isVisible()
+    assert "filtered: source tokens 2–4 (▁cat ▁sat ▁on)" in view.filter_badge.text()
+
+
+def test_a_span_on_self_attention_keeps_its_rows_over_every_key(view):
+    view.set_selection(Selection("encoder_self", 0, 1, span=TokenSpan("source", 1, 2)))
+    assert view.query_axis.tokens == SOURCE[1:3] and view.key_axis.tokens == SOURCE
+
+
+def test_a_span_the_map_does_not_have_filters_nothing_and_says_so(view):
+    view.set_selection(Selection("encoder_self", 0, 1, span=TokenSpan("target", 1, 2)))
+    assert view.query_axis.tokens == view.key_axis.tokens == SOURCE
+    assert "not on this map" in view.filter_badge.text()
+
+
+def test_clicks_and_hover_in_a_filtered_map_name_the_tokens_shown(qtbot, view, record):
+    view.set_selection(Selection("cross", 1, "mean", span=TokenSpan("target", 3, 5)))
+    with qtbot.waitSignal(view.sigTokenClicked, timeout=1000) as clicked:
+        qtbot.mouseClick(
+            view.graphics.viewport(), QtCore.Qt.MouseButton.LeftButton, pos=viewport_pos(view, 1, 1)
+        )
+    assert clicked.args == ["target", 4]
+    hover = view.describe_point(view.plot.vb.mapViewToScene(QtCore.QPointF(1, 1)))
+    assert hover.startswith("target '▁assis' (4) → source '▁black' (1)")
+    view.set_selection(view._selection.with_token("target", 5))
+    assert view.selected_cells() == ([2], [])
+    view.set_selection(view._selection.with_token("target", 0))  # filtered out: no outline
+    assert view.selected_cells() == ([], [])
+
+
+def test_the_badges_clear_link_asks_for_every_token_back(qtbot, view):
+    view.set_selection(Selection("cross", 1, "mean", span=TokenSpan("source", 0, 1)))
+    with qtbot.waitSignal(view.sigFilterCleared, timeout=1000):
+        view.filter_badge.linkActivated.emit("clear")

@@ -8,13 +8,15 @@ import pytest
 from PySide6 import QtGui
 
 from app.views.measures import attention_aer, head_weights, mean_row_entropy
-from app.views.selection import KIND_SIDES, Selection, TokenRef
+from app.views.selection import KIND_SIDES, Selection, TokenRef, TokenSpan
 from app.views.style import (
     COLORMAPS,
+    DARK,
     LOG_FLOOR,
     lookup_table,
     normalise,
     palette_for,
+    qt_palette,
     scale_values,
     to_rgba,
 )
@@ -106,6 +108,23 @@ def test_selection_describes_itself_and_changes_by_copy():
     moved = selection.with_token("source", 3).with_step(4)
     assert moved.token == TokenRef("source", 3) and moved.step == 4
     assert selection.token is None
+
+
+def test_the_qt_palette_paints_widgets_in_the_themes_colours():
+    palette = qt_palette(DARK)
+    role = QtGui.QPalette.ColorRole
+    assert palette.color(role.Window).name() == DARK.background
+    assert palette.color(role.Text).name() == DARK.text
+    assert palette.color(role.Link).name() == DARK.accent  # the filter badge's "clear"
+    disabled = QtGui.QPalette.ColorGroup.Disabled
+    assert palette.color(disabled, role.Text).name() == DARK.muted
+
+
+def test_a_token_span_names_its_tokens_and_rejects_an_empty_range():
+    assert TokenSpan("source", 2, 4).describe() == "source tokens 2–4"
+    assert TokenSpan("target", 3, 3).describe() == "target token 3"
+    with pytest.raises(ValueError, match="first <= last"):
+        TokenSpan("source", 4, 2)
 
 
 def test_views_never_import_torch():

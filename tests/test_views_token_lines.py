@@ -6,7 +6,7 @@ from PySide6 import QtCore
 from record_factory import SOURCE, TARGET, make_translation_record
 from view_checks import assert_readable_png, assert_svg_draws, show_view
 
-from app.views.selection import Selection
+from app.views.selection import Selection, TokenSpan
 from app.views.token_lines import MIN_ALPHA, TokenLinesView
 
 
@@ -69,3 +69,19 @@ def test_hovering_a_token_previews_its_lines(qtbot, view):
 def test_export_writes_a_readable_png_and_svg(view, tmp_path):
     assert_readable_png(view.export(tmp_path / "lines.png"))
     assert_svg_draws(view.export(tmp_path / "lines.svg"))
+
+
+def test_a_target_span_keeps_only_those_tokens_and_their_lines(qtbot, view, record):
+    view.set_selection(Selection("cross", 0, "mean", span=TokenSpan("target", 2, 3)))
+    assert view.query_tokens() == TARGET[2:4] and view.key_tokens() == SOURCE
+    weights = record.get("cross", 0).weights.mean(0)
+    np.testing.assert_allclose(view.shown_weights, weights[2:4])
+    assert len(view.visible_lines()) == int((weights[2:4] >= MIN_ALPHA).sum())
+    assert "filtered: target tokens 2–3" in view.filter_badge.text()
+    with qtbot.waitSignal(view.sigTokenClicked, timeout=1000) as clicked:
+        qtbot.mouseClick(
+            view,
+            QtCore.Qt.MouseButton.LeftButton,
+            pos=view.token_rect("query", 1).center().toPoint(),
+        )
+    assert clicked.args == ["target", 3]

@@ -56,6 +56,7 @@ class ViewBinding(QtCore.QObject):
         view, session = self.view, self.session
         if isinstance(view, (HeatmapView, TokenLinesView)):
             view.sigTokenClicked.connect(session.select_token)
+            view.sigFilterCleared.connect(session.clear_text_filter)
         if isinstance(view, HeatmapView):
             view.sigMapChosen.connect(session.select_map)
             view.colormap_box.currentTextChanged.connect(session.set_colormap)

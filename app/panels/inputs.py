@@ -1,6 +1,6 @@
 """Pieces shared by the translate and NLI panels: a text box that marks unknown words, the notice
-line (empty input, truncation, unknown words, forced decoding, errors), and chip rows fed from the
-record on show.
+line (empty input, truncation, unknown words, forced decoding, errors), chip rows fed from the
+record on show, and text selections passed on to the Session (they filter the maps).
 """
 
 from __future__ import annotations
@@ -145,3 +145,51 @@ def select_chip(session: Session, chips: TokenChips) -> None:
     """Check the chip of the selected token when it is on ``chips``' side."""
     token = session.selection.token if session.selection is not None else None
     chips.set_selected(token.index if token is not None and token.side == chips.side else None)
+
+
+TextBox = QtWidgets.QPlainTextEdit | QtWidgets.QLineEdit
+
+
+def python_index(text: str, position: int) -> int:
+    """Qt's position ``position`` in ``text`` (UTF-16 code units) as a Python string index."""
+    return len(text.encode("utf-16-le")[: 2 * position].decode("utf-16-le", errors="ignore"))
+
+
+def selected_range(box: TextBox) -> tuple[int, int]:
+    """(start, end) of the text selected in ``box`` as indices of its text; (0, 0) when none."""
+    if isinstance(box, QtWidgets.QLineEdit):
+        if not box.hasSelectedText():
+            return 0, 0
+        start, end = box.selectionStart(), box.selectionStart() + box.selectionLength()
+        text = box.text()
+    else:
+        cursor = box.textCursor()
+        start, end, text = cursor.selectionStart(), cursor.selectionEnd(), box.toPlainText()
+    return python_index(text, start), python_index(text, end)
+
+
+def pass_text_selections(session: Session, boxes: dict[str, TextBox]) -> None:
+    """Text selected in ``boxes`` (by box name: "source", "output", ...) filters the maps; the
+    boxes' selections follow the Session's (one filter at a time: a new one, or "clear" on a
+    view, unselects the text of the other boxes)."""
+    for name, box in boxes.items():
+        box.selectionChanged.connect(
+            lambda name=name, box=box: session.select_text(name, *selected_range(box))
+        )
+
+    def follow_session() -> None:
+        chosen = session.text_selection
+        for name, box in boxes.items():
+            start, end = selected_range(box)
+            if (chosen is None or chosen.box != name) and start < end:
+                blocked = box.blockSignals(True)
+                if isinstance(box, QtWidgets.QLineEdit):
+                    box.deselect()
+                else:
+                    cursor = box.textCursor()
+                    cursor.clearSelection()
+                    box.setTextCursor(cursor)
+                box.blockSignals(blocked)
+
+    session.sigSelectionChanged.connect(follow_session)
+    session.sigRecordChanged.connect(follow_session)

@@ -1,5 +1,6 @@
 """The NLI panel: premise and hypothesis boxes (classified as you type), the label probabilities
-as bars (``app.views.nli.NLIView``) and the tokens the model read as clickable chips.
+as bars (``app.views.nli.NLIView``) and the tokens the model read as clickable chips. Selecting
+words of the premise or the hypothesis filters the maps to their tokens.
 """
 
 from __future__ import annotations
@@ -10,7 +11,15 @@ import numpy as np
 from PySide6 import QtWidgets
 
 from app.panels.chips import TokenChips
-from app.panels.inputs import NLI_TIP, InputBox, NoticeLabel, result_notices, select_chip, show_side
+from app.panels.inputs import (
+    NLI_TIP,
+    InputBox,
+    NoticeLabel,
+    pass_text_selections,
+    result_notices,
+    select_chip,
+    show_side,
+)
 from app.session import Session
 from app.views.nli import NLIView
 from core_models.inference import NLIResult
@@ -52,6 +61,9 @@ class NLIPanel(QtWidgets.QWidget):
             chips.sigTokenClicked.connect(session.select_token)
         layout.addWidget(self.notice)
 
+        pass_text_selections(
+            session, {"premise": self.premise_box, "hypothesis": self.hypothesis_box}
+        )
         self.premise_box.textChanged.connect(self._on_text)
         self.hypothesis_box.textChanged.connect(self._on_text)
         session.sigInputsChanged.connect(self._show_inputs)

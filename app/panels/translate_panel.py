@@ -1,16 +1,19 @@
 """The translate panel: the source box (translates as you type), an optional reference for forced
-decoding, greedy / beam width / max length, and the source and output tokens as clickable chips.
+decoding, greedy / beam width / max length, the translation, and the source and output tokens as
+clickable chips. Selecting words of the source, the reference or the translation filters the maps
+to their tokens.
 """
 
 from __future__ import annotations
 
-from PySide6 import QtCore, QtWidgets
+from PySide6 import QtGui, QtWidgets
 
 from app.panels.chips import TokenChips
 from app.panels.inputs import (
     TRANSLATE_TIP,
     InputBox,
     NoticeLabel,
+    pass_text_selections,
     result_notices,
     select_chip,
     show_side,
@@ -42,13 +45,18 @@ class TranslatePanel(QtWidgets.QWidget):
         self.max_len_box.setRange(0, MAX_OUTPUT)
         self.max_len_box.setSpecialValueText("auto")
         self.max_len_box.setToolTip("longest output in tokens (auto: twice the source + 10)")
-        self.output_text = QtWidgets.QLabel()
-        self.output_text.setTextInteractionFlags(
-            QtCore.Qt.TextInteractionFlag.TextSelectableByMouse
-        )
+        self.output_text = QtWidgets.QLineEdit()  # read-only: selectable, to filter the maps
+        self.output_text.setReadOnly(True)
+        self.output_text.setFrame(False)
+        self.output_text.setToolTip("the translation · select words to see only their rows")
+        self.output_text.setStyleSheet("QLineEdit { background: transparent; }")
+        self.output_arrow = QtWidgets.QLabel("→")
+        self.output_note = QtWidgets.QLabel()  # which beam hypothesis is on show
+        self.output_note.setForegroundRole(QtGui.QPalette.ColorRole.PlaceholderText)
         font = self.output_text.font()
         font.setPointSizeF(font.pointSizeF() * 1.2)
-        self.output_text.setFont(font)
+        for label in (self.output_text, self.output_arrow):
+            label.setFont(font)
         self.source_chips = TokenChips("source", "model read")
         self.output_chips = TokenChips("target", "output · p")
         self.notice = NoticeLabel(TRANSLATE_TIP)
@@ -64,7 +72,11 @@ class TranslatePanel(QtWidgets.QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.source_box)
         layout.addLayout(options)
-        layout.addWidget(self.output_text)
+        output = QtWidgets.QHBoxLayout()
+        output.addWidget(self.output_arrow)
+        output.addWidget(self.output_text, 1)
+        output.addWidget(self.output_note)
+        layout.addLayout(output)
         layout.addWidget(self.source_chips)
         layout.addWidget(self.output_chips)
         layout.addWidget(self.notice)
@@ -75,6 +87,14 @@ class TranslatePanel(QtWidgets.QWidget):
         self.max_len_box.valueChanged.connect(session.set_max_len)
         for chips in (self.source_chips, self.output_chips):
             chips.sigTokenClicked.connect(session.select_token)
+        pass_text_selections(
+            session,
+            {
+                "source": self.source_box,
+                "reference": self.reference_box,
+                "output": self.output_text,
+            },
+        )
         session.sigInputsChanged.connect(self._show_inputs)
         session.sigRecordChanged.connect(self._show_record)
         session.sigResultChanged.connect(self._show_result)
@@ -112,22 +132,31 @@ class TranslatePanel(QtWidgets.QWidget):
             return
         result = self.session.result
         translated = isinstance(result, TranslationResult)
-        self.output_text.setText(f"→ {result.output_text}" if translated else "")
-        self.output_text.setVisible(translated)
+        self._show_output(result.output_text if translated else "")
+        for widget in (self.output_arrow, self.output_text, self.output_note):
+            widget.setVisible(translated)
         self.source_box.mark_words(result.unknown_words if translated else [])
         self.notice.show_notices(result_notices(self.session))
 
     def _show_record(self) -> None:
         if not self._in_use():
             return
-        result, node = self.session.result, self.session.beam_node
-        if isinstance(result, TranslationResult):
-            text = f"→ {result.output_text}"
-            if node is not None:
-                text += f"   (showing the beam's hypothesis {node[1]} at step {node[0] + 1})"
-            self.output_text.setText(text)
+        node = self.session.beam_node
+        self.output_note.setText(
+            ""
+            if node is None
+            else f"(showing the beam's hypothesis {node[1]} at step {node[0] + 1})"
+        )
         show_side(self.session, self.source_chips)
         show_side(self.session, self.output_chips, with_probs=True)
+
+    def _show_output(self, text: str) -> None:
+        """The translation, without telling the Session its selection went (it knows)."""
+        if self.output_text.text() != text:
+            blocked = self.output_text.blockSignals(True)
+            self.output_text.setText(text)
+            self.output_text.setCursorPosition(0)
+            self.output_text.blockSignals(blocked)
 
     def _show_theme(self) -> None:
         for chips in (self.source_chips, self.output_chips):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from PySide6 import QtCore, QtGui, QtSvg, QtWidgets
 
-from app.views.style import LIGHT, Palette, palette_for
+from app.views.style import LIGHT, Palette, palette_for, qt_palette
 
 EXPORT_FORMATS = (".png", ".svg")
 
@@ -39,20 +39,7 @@ class AttentionView(QtWidgets.QWidget):
         self.update()
 
     def _apply_qt_palette(self) -> None:
-        colors = self.colors
-        qt_palette = QtGui.QPalette()
-        role = QtGui.QPalette.ColorRole
-        for roles, color in (
-            ((role.Window,), colors.background),
-            ((role.WindowText, role.Text, role.ButtonText, role.ToolTipText), colors.text),
-            ((role.Base, role.Button, role.AlternateBase, role.ToolTipBase), colors.panel),
-            ((role.Highlight,), colors.accent),
-            ((role.HighlightedText,), colors.background),
-            ((role.PlaceholderText, role.Mid), colors.muted),
-        ):
-            for each in roles:
-                qt_palette.setColor(each, QtGui.QColor(color))
-        self.setPalette(qt_palette)
+        self.setPalette(qt_palette(self.colors))
 
     def export(self, path: str | Path) -> Path:
         """Write the view to ``path``: PNG (a screenshot) or SVG (vector), chosen by suffix."""

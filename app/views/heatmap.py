@@ -3,9 +3,10 @@ MatrixDisplayExample (row-major ImageItem centred on integer cells, inverted y, 
 
 Hover shows query token, key token and weight; a click on a cell selects its query token, a click on
 an axis label selects that token. The selected token's row (queries) or column (keys) is outlined
-and the tokens it attends to / that attend to it are emphasised on the other axis. Optional: gold
-alignment outlines with the AER of argmax attention, colour map, linear/log scale, per-row or global
-normalisation.
+and the tokens it attends to / that attend to it are emphasised on the other axis. A selection's
+span (text the user selected) keeps only its tokens' rows or columns, with a "filtered … · clear"
+badge. Optional: gold alignment outlines with the AER of argmax attention, colour map, linear/log
+scale, per-row or global normalisation.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from app.views.base import AttentionView
 from app.views.controls import MapControls
+from app.views.filter_badge import FilterBadge
 from app.views.measures import attention_aer, head_weights
-from app.views.selection import MEAN, Selection, find_map, map_sides
+from app.views.selection import MEAN, Selection, find_map, map_sides, shown_indices
 from app.views.style import (
     COLORMAPS,
     NORMALISATIONS,
@@ -32,7 +34,8 @@ from core_models.record import AttentionMap, AttentionRecord
 
 HOVER_HINT = "hover a cell to read its weight · click a cell or a token to select that token"
 EMPHASIS_SHARE = 0.5  # keys with at least half the row's top weight count as "attended to"
-# Side pairs the record's gold alignment (target words, source words) applies to, as is or transposed.
+# Side pairs the record's gold alignment applies to, as is or transposed: it is (target words,
+# source words), for NLI (hypothesis words, premise words) (``Classifier._gold_matrix``).
 GOLD_SIDES = {
     ("target", "source"): False,
     ("hypothesis", "premise"): False,
@@ -53,17 +56,25 @@ class HeatmapView(AttentionView):
 
     sigTokenClicked(side, index): the user clicked a cell (its query token) or an axis token.
     sigMapChosen(kind, layer, head): the user picked another map in the controls.
+    sigFilterCleared(): the user clicked the filter badge's "clear".
+
+    ``shown_weights`` is the (rows, columns) block drawn; ``shown_rows`` / ``shown_columns`` are
+    the map's query / key indices of its rows / columns (all of them unless a span filters them).
     """
 
     sigTokenClicked = QtCore.Signal(str, int)
     sigMapChosen = QtCore.Signal(str, int, object)
+    sigFilterCleared = QtCore.Signal()
 
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
         self._record: AttentionRecord | None = None
         self._selection: Selection | None = None
         self._map: AttentionMap | None = None
-        self.shown_weights = np.zeros((0, 0), dtype=np.float32)  # (queries, keys) before scaling
+        self.shown_weights = np.zeros((0, 0), dtype=np.float32)  # (rows, columns) before scaling
+        self.shown_rows: list[int] = []
+        self.shown_columns: list[int] = []
+        self._full_weights = self.shown_weights  # the whole (queries, keys) map, for the AER
         self._colormap = "viridis"
         self._scale = "linear"
         self._normalisation = "global"
@@ -78,6 +89,8 @@ class HeatmapView(AttentionView):
         self.gold_box.setChecked(True)
         self.gold_box.toggled.connect(self.set_gold_visible)
         self.title = QtWidgets.QLabel()
+        self.filter_badge = FilterBadge()
+        self.filter_badge.sigCleared.connect(self.sigFilterCleared)
         self.hover_label = QtWidgets.QLabel(HOVER_HINT)
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setMouseTracking(True)
@@ -111,6 +124,7 @@ class HeatmapView(AttentionView):
         choices.addWidget(self.gold_box)
         display = QtWidgets.QHBoxLayout()  # the title, then how to colour the map
         display.addWidget(self.title, 1)
+        display.addWidget(self.filter_badge)
         for caption, box in (
             ("colours", self.colormap_box),
             ("scale", self.scale_box),
@@ -219,54 +233,72 @@ class HeatmapView(AttentionView):
         ):
             self._show_nothing()
             return
-        if (
-            attention_map.query_tokens != self.query_axis.tokens
-            or attention_map.key_tokens != self.key_axis.tokens
-        ):
-            self.query_axis.set_tokens(attention_map.query_tokens)
-            self.key_axis.set_tokens(attention_map.key_tokens)
+        rows, columns = shown_indices(attention_map, self._selection.span)
+        query_tokens = [attention_map.query_tokens[i] for i in rows]
+        key_tokens = [attention_map.key_tokens[i] for i in columns]
+        if query_tokens != self.query_axis.tokens or key_tokens != self.key_axis.tokens:
+            self.query_axis.set_tokens(query_tokens)
+            self.key_axis.set_tokens(key_tokens)
         query_side, key_side = map_sides(attention_map)
         self.query_axis.set_title(f"{query_side} (queries)")
         self.key_axis.set_title(f"{key_side} (keys)")
-        raw = head_weights(attention_map.weights, self._selection.head)
+        full = head_weights(attention_map.weights, self._selection.head)
+        filtered = (len(rows), len(columns)) != full.shape
+        raw = full[np.ix_(rows, columns)] if filtered else full
         scaled, levels = scale_values(normalise(raw, self._normalisation), self._scale)
-        queries, keys = raw.shape
         self.image.setImage(scaled, autoLevels=False)
         if self.shown_weights.shape != raw.shape or self._map is None:
-            self.image.setRect(
-                QtCore.QRectF(-0.5, -0.5, keys, queries)
-            )  # cell (r, c) centred on (c, r)
+            queries, keys = raw.shape
+            self.image.setRect(QtCore.QRectF(-0.5, -0.5, keys, queries))  # cell (r, c) at (c, r)
             self.plot.setRange(xRange=(-0.5, keys - 0.5), yRange=(-0.5, queries - 0.5), padding=0)
         self.colorbar.setLevels(levels)
         if self.colorbar.axis.logMode != (self._scale == "log"):
             self.colorbar.axis.setLogMode(self._scale == "log")
-        self._map, self.shown_weights = attention_map, raw
+        self._map, self.shown_weights, self._full_weights = attention_map, raw, full
+        self.shown_rows, self.shown_columns = rows, columns
+        self._show_filter()
         self._draw_selected_token()
         aer = self._draw_gold()
         self.title.setText(self._selection.describe() + (f"   ·   {aer}" if aer else ""))
 
+    def _show_filter(self) -> None:
+        """The badge of the selection's span: the tokens it keeps on this map."""
+        span, (query_side, key_side) = self._selection.span, map_sides(self._map)
+        if span is not None and span.side == query_side:
+            kept = self.query_axis.tokens
+        elif span is not None and span.side == key_side:
+            kept = self.key_axis.tokens
+        else:
+            kept = []
+        self.filter_badge.show_span(span, kept, span is not None and span.side in self._map.sides)
+
     def _show_nothing(self) -> None:
         self._map, self.shown_weights = None, np.zeros((0, 0), dtype=np.float32)
+        self._full_weights, self.shown_rows, self.shown_columns = self.shown_weights, [], []
         self.image.clear()
         self.query_axis.set_tokens([])
         self.key_axis.set_tokens([])
         self.selection_outline.setPath(QtGui.QPainterPath())
         self.gold_outline.setPath(QtGui.QPainterPath())
+        self.filter_badge.show_span(None, [], False)
         if self._selection is None:
             self.title.setText("no attention record")
         else:
             self.title.setText(f"this record has no {self._selection.describe()} map")
 
     def selected_cells(self) -> tuple[list[int], list[int]]:
-        """(outlined rows, outlined columns) of the selected token; both empty when none."""
+        """(outlined rows, outlined columns) of the selected token, as positions in the block
+        drawn (its map index when nothing is filtered); both empty when none."""
         token = self._selection.token if self._selection is not None else None
         if token is None or self._map is None:
             return [], []
         query_side, key_side = map_sides(self._map)
-        queries, keys = self.shown_weights.shape
-        rows = [token.index] if token.side == query_side and token.index < queries else []
-        columns = [token.index] if token.side == key_side and token.index < keys else []
-        return rows, columns
+        rows = self.shown_rows if token.side == query_side else []
+        columns = self.shown_columns if token.side == key_side else []
+        return (
+            [rows.index(token.index)] if token.index in rows else [],
+            [columns.index(token.index)] if token.index in columns else [],
+        )
 
     def _draw_selected_token(self) -> None:
         rows, columns = self.selected_cells()
@@ -289,16 +321,22 @@ class HeatmapView(AttentionView):
         self.key_axis.set_emphasis(key_emphasis, columns[0] if columns else None)
 
     def _draw_gold(self) -> str:
-        """Outline the gold cells; returns the AER text ("" when there is no gold alignment)."""
+        """Outline the gold cells on show; returns the AER of the whole map ("" when there is no
+        gold alignment)."""
         path = QtGui.QPainterPath()
         gold = gold_for(self._record, self._map) if self._show_gold else None
         text = ""
-        if gold is not None and gold.shape != self.shown_weights.shape:
-            text = f"gold alignment is {gold.shape[0]}×{gold.shape[1]} words, this map {self.shown_weights.shape[0]}×{self.shown_weights.shape[1]} tokens"
+        if gold is not None and gold.shape != self._full_weights.shape:
+            words, tokens = gold.shape, self._full_weights.shape
+            text = (
+                f"gold alignment is {words[0]}×{words[1]} words, "
+                f"this map {tokens[0]}×{tokens[1]} tokens"
+            )
         elif gold is not None:
-            for row, column in zip(*np.nonzero(gold), strict=True):
+            shown = gold[np.ix_(self.shown_rows, self.shown_columns)]
+            for row, column in zip(*np.nonzero(shown), strict=True):
                 path.addRect(QtCore.QRectF(column - 0.5, row - 0.5, 1, 1))
-            aer = attention_aer(self.shown_weights, gold)
+            aer = attention_aer(self._full_weights, gold)
             text = f"AER {aer:.2f} (argmax vs gold, dashed)"
         self.gold_outline.setPath(path)
         return text
@@ -306,7 +344,8 @@ class HeatmapView(AttentionView):
     # --- mouse ----------------------------------------------------------------------------------
 
     def cell_at(self, scene_pos: QtCore.QPointF) -> tuple[int, int] | None:
-        """(row, column) of the cell under ``scene_pos``, or None outside the map."""
+        """(row, column) position, in the block drawn, of the cell under ``scene_pos``, or None
+        outside the map."""
         if self._map is None or not self.plot.vb.sceneBoundingRect().contains(scene_pos):
             return None
         point = self.plot.vb.mapSceneToView(scene_pos)
@@ -315,25 +354,29 @@ class HeatmapView(AttentionView):
         return (row, column) if 0 <= row < queries and 0 <= column < keys else None
 
     def _axis_token_at(self, scene_pos: QtCore.QPointF) -> tuple[str, int, str] | None:
-        """(side, index, token) of the axis label under ``scene_pos``, or None."""
+        """(side, map index, token) of the axis label under ``scene_pos``, or None."""
         if self._map is None:
             return None
         query_side, key_side = map_sides(self._map)
         point = self.plot.vb.mapSceneToView(scene_pos)
         if self.query_axis.sceneBoundingRect().contains(scene_pos):
-            index, side, tokens = int(np.floor(point.y() + 0.5)), query_side, self._map.query_tokens
+            position, side, indices = int(np.floor(point.y() + 0.5)), query_side, self.shown_rows
+            tokens = self._map.query_tokens
         elif self.key_axis.sceneBoundingRect().contains(scene_pos):
-            index, side, tokens = int(np.floor(point.x() + 0.5)), key_side, self._map.key_tokens
+            position, side, indices = int(np.floor(point.x() + 0.5)), key_side, self.shown_columns
+            tokens = self._map.key_tokens
         else:
             return None
-        return (side, index, tokens[index]) if 0 <= index < len(tokens) else None
+        if not 0 <= position < len(indices):
+            return None
+        return side, indices[position], tokens[indices[position]]
 
     def _on_click(self, event: object) -> None:
         if event.button() != QtCore.Qt.MouseButton.LeftButton:
             return
         cell = self.cell_at(event.scenePos())
         if cell is not None:
-            self.sigTokenClicked.emit(map_sides(self._map)[0], cell[0])
+            self.sigTokenClicked.emit(map_sides(self._map)[0], self.shown_rows[cell[0]])
             return
         token = self._axis_token_at(event.scenePos())
         if token is not None:
@@ -345,15 +388,16 @@ class HeatmapView(AttentionView):
         self.graphics.setToolTip(text)
 
     def describe_point(self, scene_pos: QtCore.QPointF) -> str:
-        """What is under ``scene_pos``: "target '▁chat' (1) → source '▁cat' (2): 0.734" on a cell,
-        the token on an axis label, "" elsewhere."""
+        """What is under ``scene_pos``: "target '▁chat' (1) → source '▁cat' (2): 0.734" on a cell
+        (the tokens' indices in the map), the token on an axis label, "" elsewhere."""
         cell = self.cell_at(scene_pos)
         if cell is not None:
             row, column = cell
+            query, key = self.shown_rows[row], self.shown_columns[column]
             query_side, key_side = map_sides(self._map)
             return (
-                f"{query_side} '{self._map.query_tokens[row]}' ({row}) → {key_side} "
-                f"'{self._map.key_tokens[column]}' ({column}): {self.shown_weights[row, column]:.3f}"
+                f"{query_side} '{self._map.query_tokens[query]}' ({query}) → {key_side} "
+                f"'{self._map.key_tokens[key]}' ({key}): {self.shown_weights[row, column]:.3f}"
             )
         token = self._axis_token_at(scene_pos)
         if token is None:

@@ -1,5 +1,6 @@
-"""What the user is looking at: map kind, layer, head (or the mean of heads), decoding step and
-selected token. Plain data (no Qt): the Session owns one and hands it to every view.
+"""What the user is looking at: map kind, layer, head (or the mean of heads), decoding step,
+selected token and the span of tokens the maps are filtered to. Plain data (no Qt): the Session
+owns one and hands it to every view.
 """
 
 from __future__ import annotations
@@ -36,14 +37,39 @@ class TokenRef:
 
 
 @dataclass(frozen=True)
+class TokenSpan:
+    """Tokens ``first``..``last`` (inclusive) of one side: the rows or columns a filter keeps."""
+
+    side: str
+    first: int
+    last: int
+
+    def __post_init__(self) -> None:
+        if self.side not in SIDES:
+            raise ValueError(f"unknown token side '{self.side}'; choose one of {', '.join(SIDES)}")
+        if not 0 <= self.first <= self.last:
+            raise ValueError(
+                f"a token span needs 0 <= first <= last, got {self.first}..{self.last}"
+            )
+
+    def describe(self) -> str:
+        """E.g. "source tokens 2–4" or "source token 2"."""
+        if self.first == self.last:
+            return f"{self.side} token {self.first}"
+        return f"{self.side} tokens {self.first}–{self.last}"
+
+
+@dataclass(frozen=True)
 class Selection:
-    """The map on show (kind, layer, head or "mean"), the decoding step and the selected token."""
+    """The map on show (kind, layer, head or "mean"), the decoding step, the selected token and
+    the span the maps are filtered to (None: every row and column)."""
 
     kind: str
     layer: int = 0
     head: Head = MEAN
     step: int | None = None
     token: TokenRef | None = None
+    span: TokenSpan | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -82,3 +108,22 @@ def find_map(record: AttentionRecord | None, selection: Selection | None) -> Att
         return record.get(selection.kind, selection.layer)
     except KeyError:
         return None
+
+
+def shown_indices(
+    attention_map: AttentionMap, span: TokenSpan | None
+) -> tuple[list[int], list[int]]:
+    """(rows, columns) of ``attention_map`` a view draws under ``span``: a span on the query side
+    keeps those rows (self-attention too: what the chosen tokens attend to, over every key), a
+    span on the key side keeps those columns; a span on neither side, or past the map's tokens,
+    keeps everything."""
+    queries, keys = attention_map.weights.shape[1:]
+    rows, columns = list(range(queries)), list(range(keys))
+    if span is None:
+        return rows, columns
+    query_side, key_side = attention_map.sides
+    if span.side == query_side and span.first < queries:
+        rows = list(range(span.first, min(span.last, queries - 1) + 1))
+    elif span.side == key_side and span.first < keys:
+        columns = list(range(span.first, min(span.last, keys - 1) + 1))
+    return rows, columns

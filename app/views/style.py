@@ -1,7 +1,8 @@
-"""Colours and value scales shared by every view: light/dark palettes, colour maps (viridis and
-friends, a grey ramp), linear/log colour scales and per-row/global normalisation of attention maps.
+"""Colours and value scales shared by every view: light/dark palettes (and the Qt palette of the
+widgets around and inside the views), colour maps (viridis and friends, a grey ramp), linear/log
+colour scales and per-row/global normalisation of attention maps.
 
-Everything here but ``colormap`` / ``lookup_table`` is plain numpy and data.
+Everything here but ``qt_palette``, ``colormap`` and ``lookup_table`` is plain numpy and data.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6 import QtGui
 
 THEMES = ("light", "dark")
 COLORMAPS = ("viridis", "magma", "cividis", "greys")
@@ -70,6 +72,27 @@ def choose(value: str, choices: tuple[str, ...], what: str) -> str:
 def palette_for(theme: str) -> Palette:
     """The palette of ``theme`` ("light" or "dark")."""
     return LIGHT if choose(theme, THEMES, "theme") == "light" else DARK
+
+
+def qt_palette(colors: Palette) -> QtGui.QPalette:
+    """The QPalette of widgets in ``colors``: the window's panels and menus, and each view's
+    own controls (combo boxes, labels, links), so that both follow the light / dark theme."""
+    palette = QtGui.QPalette()
+    role, disabled = QtGui.QPalette.ColorRole, QtGui.QPalette.ColorGroup.Disabled
+    for roles, color in (
+        ((role.Window, role.Base), colors.background),
+        ((role.AlternateBase, role.Button, role.ToolTipBase), colors.panel),
+        ((role.WindowText, role.Text, role.ButtonText, role.ToolTipText), colors.text),
+        ((role.BrightText,), colors.highlight),
+        ((role.Highlight, role.Link), colors.accent),
+        ((role.HighlightedText,), colors.background),
+        ((role.PlaceholderText, role.Mid, role.Dark), colors.muted),
+    ):
+        for each in roles:
+            palette.setColor(each, QtGui.QColor(color))
+    for each in (role.WindowText, role.Text, role.ButtonText):
+        palette.setColor(disabled, each, QtGui.QColor(colors.muted))
+    return palette
 
 
 def colormap(name: str, palette: Palette = LIGHT) -> pg.ColorMap:

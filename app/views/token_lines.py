@@ -2,7 +2,8 @@
 the right, one line per (query, key) whose opacity is the attention weight, for one head or the
 mean of heads. With a token selected (or hovered) only its lines are drawn and the tokens at their
 other ends are shaded by weight. In self-attention both columns list the same tokens: a selected
-token then shows its own (outgoing, query-side) lines.
+token then shows its own (outgoing, query-side) lines. A selection's span (text the user selected)
+keeps only its tokens in their column, with a "filtered … · clear" badge.
 """
 
 from __future__ import annotations
@@ -11,8 +12,9 @@ import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from app.views.base import AttentionView
+from app.views.filter_badge import FilterBadge
 from app.views.measures import head_weights
-from app.views.selection import MEAN, Selection, TokenRef, find_map, map_sides
+from app.views.selection import MEAN, Selection, TokenRef, find_map, map_sides, shown_indices
 from core_models.record import AttentionMap, AttentionRecord
 
 MAX_TOKEN_PX = 150
@@ -24,9 +26,15 @@ class TokenLinesView(AttentionView):
     """Two columns of tokens joined by attention lines.
 
     sigTokenClicked(side, index): the user clicked a token of either column.
+    sigFilterCleared(): the user clicked the filter badge's "clear".
+
+    Rows and columns of ``shown_weights`` are the drawn tokens, map indices ``query_indices`` and
+    ``key_indices`` (all of them unless a span filters them); ``focus``, ``visible_lines`` and
+    ``token_rect`` count positions among the drawn tokens.
     """
 
     sigTokenClicked = QtCore.Signal(str, int)
+    sigFilterCleared = QtCore.Signal()
 
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
@@ -34,12 +42,20 @@ class TokenLinesView(AttentionView):
         self._selection: Selection | None = None
         self._map: AttentionMap | None = None
         self.shown_weights = np.zeros((0, 0), dtype=np.float32)
+        self.query_indices: list[int] = []
+        self.key_indices: list[int] = []
         self._hovered: TokenRef | None = None
         self._query_rects: list[QtCore.QRectF] = []
         self._key_rects: list[QtCore.QRectF] = []
         self._font = QtGui.QFont()
         self.setMouseTracking(True)
         self.setMinimumSize(260, 160)
+        self.filter_badge = FilterBadge()
+        self.filter_badge.sigCleared.connect(self.sigFilterCleared)
+        badge_row = QtWidgets.QHBoxLayout(self)  # the badge sits top right, over the painting
+        badge_row.setContentsMargins(8, 4, 8, 4)
+        badge_row.addStretch(1)
+        badge_row.addWidget(self.filter_badge, 0, QtCore.Qt.AlignmentFlag.AlignTop)
 
     # --- the API the Session drives -------------------------------------------------------------
 
@@ -55,29 +71,54 @@ class TokenLinesView(AttentionView):
         self._record, self._selection = record, selection
         self._map = find_map(record, selection)
         if self._map is not None and (selection.head == MEAN or selection.head < self._map.heads):
-            self.shown_weights = head_weights(self._map.weights, selection.head)
+            rows, columns = shown_indices(self._map, selection.span)
+            weights = head_weights(self._map.weights, selection.head)
+            if (len(rows), len(columns)) != weights.shape:
+                weights = weights[np.ix_(rows, columns)]
+            self.shown_weights, self.query_indices, self.key_indices = weights, rows, columns
         else:
             self._map, self.shown_weights = None, np.zeros((0, 0), dtype=np.float32)
+            self.query_indices, self.key_indices = [], []
+        self._show_filter()
         self._layout()
         self.update()
 
+    def _show_filter(self) -> None:
+        span = self._selection.span if self._map is not None else None
+        query_side, key_side = map_sides(self._map) if self._map is not None else ("", "")
+        if span is not None and span.side == query_side:
+            kept = [self._map.query_tokens[i] for i in self.query_indices]
+        elif span is not None and span.side == key_side:
+            kept = [self._map.key_tokens[i] for i in self.key_indices]
+        else:
+            kept = []
+        applies = span is not None and span.side in (query_side, key_side)
+        self.filter_badge.show_span(span, kept, applies)
+
+    def query_tokens(self) -> list[str]:
+        """The tokens of the left column, as drawn."""
+        return [self._map.query_tokens[i] for i in self.query_indices] if self._map else []
+
+    def key_tokens(self) -> list[str]:
+        """The tokens of the right column, as drawn."""
+        return [self._map.key_tokens[i] for i in self.key_indices] if self._map else []
+
     def focus(self) -> tuple[str, int] | None:
-        """("query" | "key", index) of the token whose lines alone are drawn, or None for all."""
+        """("query" | "key", position) of the token whose lines alone are drawn, or None for all."""
         if self._map is None:
             return None
         query_side, key_side = map_sides(self._map)
         for token in (self._hovered, self._selection.token):
             if token is None:
                 continue
-            queries, keys = self.shown_weights.shape
-            if token.side == query_side and token.index < queries:
-                return "query", token.index
-            if token.side == key_side and token.index < keys:
-                return "key", token.index
+            if token.side == query_side and token.index in self.query_indices:
+                return "query", self.query_indices.index(token.index)
+            if token.side == key_side and token.index in self.key_indices:
+                return "key", self.key_indices.index(token.index)
         return None
 
     def visible_lines(self) -> list[tuple[int, int, float]]:
-        """(query, key, weight) of every line drawn."""
+        """(query position, key position, weight) of every line drawn."""
         focus = self.focus()
         weights = self.shown_weights
         if focus is None:
@@ -91,7 +132,8 @@ class TokenLinesView(AttentionView):
         return [(int(r), int(c), float(weights[r, c])) for r, c in zip(rows, columns, strict=True)]
 
     def token_rect(self, side: str, index: int) -> QtCore.QRectF:
-        """Where token ``index`` of the query ("query") or key ("key") column is drawn."""
+        """Where the token at ``index`` (its position) of the query ("query") or key ("key")
+        column is drawn."""
         return (self._query_rects if side == "query" else self._key_rects)[index]
 
     # --- layout and painting --------------------------------------------------------------------
@@ -106,9 +148,7 @@ class TokenLinesView(AttentionView):
         top = max(52.0, (self.height() - rows * row) / 2)  # centred below the title and headers
         self._font.setPointSizeF(10.0 if row >= 26 else 9.0 if row >= 18 else 7.5)
         metrics = QtGui.QFontMetrics(self._font)
-        widest = max(
-            metrics.horizontalAdvance(t) for t in self._map.query_tokens + self._map.key_tokens
-        )
+        widest = max(metrics.horizontalAdvance(t) for t in self.query_tokens() + self.key_tokens())
         width = min(widest, MAX_TOKEN_PX) + 12
         left_x = self.width() * 0.32 - width
         right_x = self.width() * 0.68
@@ -191,8 +231,8 @@ class TokenLinesView(AttentionView):
         metrics = QtGui.QFontMetrics(self._font)
         align = QtCore.Qt.AlignmentFlag
         for column, rects, tokens, flag in (
-            ("query", self._query_rects, self._map.query_tokens, align.AlignRight),
-            ("key", self._key_rects, self._map.key_tokens, align.AlignLeft),
+            ("query", self._query_rects, self.query_tokens(), align.AlignRight),
+            ("key", self._key_rects, self.key_tokens(), align.AlignLeft),
         ):
             for index, (rect, token) in enumerate(zip(rects, tokens, strict=True)):
                 painter.setPen(QtCore.Qt.PenStyle.NoPen)
@@ -220,10 +260,13 @@ class TokenLinesView(AttentionView):
         if self._map is None:
             return None
         query_side, key_side = map_sides(self._map)
-        for side, rects in ((query_side, self._query_rects), (key_side, self._key_rects)):
-            for index, rect in enumerate(rects):
+        for side, rects, indices in (
+            (query_side, self._query_rects, self.query_indices),
+            (key_side, self._key_rects, self.key_indices),
+        ):
+            for position, rect in enumerate(rects):
                 if rect.contains(pos):
-                    return TokenRef(side, index)
+                    return TokenRef(side, indices[position])
         return None
 
     def mouseMoveEvent(self, event: QtGui.QMouseEvent) -> None:
