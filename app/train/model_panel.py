@@ -1,0 +1,308 @@
+"""The model half of a TrainConfig: family, size preset with the fields behind it (a form generated
+from the family's config dataclass), tokenizer kind and vocabulary size, and an estimate of the
+parameters, recomputed on every change."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6 import QtCore, QtWidgets
+
+from app.train.presets import (
+    SIZES,
+    ModelField,
+    count_parameters,
+    families_for,
+    format_count,
+    model_fields,
+    preset_options,
+    vocab_options,
+    vocabulary_estimate,
+)
+from core_models.models.registry import FAMILIES
+from core_models.training.config import TOKENIZER_KINDS, ModelSection, TokenizerConfig
+
+CUSTOM = "custom"
+DEFAULT_FAMILIES = {"translation": "transformer", "nli": "decomposable"}  # both have attention
+FORM_COLUMNS = 2
+ESTIMATE_DELAY_MS = 30  # edits in a burst (a preset filling the form) give one estimate
+
+
+class FieldForm(QtWidgets.QWidget):
+    """One input per config field: spin boxes for numbers, a check box for flags, a choice for
+    text fields with fixed values. sigEdited(): the user changed a value."""
+
+    sigEdited = QtCore.Signal()
+
+    def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.inputs: dict[str, QtWidgets.QWidget] = {}
+        self._grid = QtWidgets.QGridLayout(self)
+        self._grid.setContentsMargins(0, 0, 0, 0)
+        self._grid.setVerticalSpacing(2)
+
+    def build(self, fields: list[ModelField]) -> None:
+        """One label and input per field, FORM_COLUMNS fields to a row."""
+        while self._grid.count():
+            self._grid.takeAt(0).widget().deleteLater()
+        self.inputs = {f.name: self._input(f) for f in fields}
+        for index, (name, widget) in enumerate(self.inputs.items()):
+            row, column = divmod(index, FORM_COLUMNS)
+            label = QtWidgets.QLabel(name.replace("_", " "))
+            label.setBuddy(widget)
+            self._grid.addWidget(label, row, 2 * column)
+            self._grid.addWidget(widget, row, 2 * column + 1)
+        for column in range(FORM_COLUMNS):
+            self._grid.setColumnStretch(2 * column + 1, 1)
+
+    def _input(self, model_field: ModelField) -> QtWidgets.QWidget:
+        if model_field.kind is bool:
+            widget = QtWidgets.QCheckBox()
+            widget.toggled.connect(self.sigEdited)
+        elif model_field.kind is int:
+            widget = QtWidgets.QSpinBox()
+            widget.setRange(0, 1_000_000)
+            widget.valueChanged.connect(self.sigEdited)
+        elif model_field.kind is float:
+            widget = QtWidgets.QDoubleSpinBox()
+            widget.setDecimals(3)
+            widget.setRange(0.0, 1_000.0)
+            widget.setSingleStep(0.05)
+            widget.valueChanged.connect(self.sigEdited)
+        elif model_field.choices:
+            widget = QtWidgets.QComboBox()
+            widget.addItems(list(model_field.choices))
+            widget.currentTextChanged.connect(self.sigEdited)
+        else:
+            widget = QtWidgets.QLineEdit()
+            widget.textEdited.connect(self.sigEdited)
+        return widget
+
+    def set_values(self, values: dict[str, Any]) -> None:
+        """Fill the inputs without reporting edits."""
+        for name, value in values.items():
+            widget = self.inputs[name]
+            blocked = widget.blockSignals(True)
+            if isinstance(widget, QtWidgets.QCheckBox):
+                widget.setChecked(bool(value))
+            elif isinstance(widget, QtWidgets.QComboBox):
+                widget.setCurrentText(str(value))
+            elif isinstance(widget, QtWidgets.QLineEdit):
+                widget.setText(str(value))
+            else:
+                widget.setValue(value)
+            widget.blockSignals(blocked)
+
+    def values(self) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for name, widget in self.inputs.items():
+            if isinstance(widget, QtWidgets.QCheckBox):
+                result[name] = widget.isChecked()
+            elif isinstance(widget, QtWidgets.QComboBox):
+                result[name] = widget.currentText()
+            elif isinstance(widget, QtWidgets.QLineEdit):
+                result[name] = widget.text()
+            else:
+                result[name] = widget.value()
+        return result
+
+
+class ModelPanel(QtWidgets.QGroupBox):
+    """Family, size, fields, tokenizer and the parameter estimate.
+
+    sigChanged(): anything here changed. sigSizeChosen(size): the user picked a size preset.
+    """
+
+    sigChanged = QtCore.Signal()
+    sigSizeChosen = QtCore.Signal(str)
+
+    def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__("Model", parent)
+        self.task_kind = "translation"
+        self.estimate: int | None = None
+        self._vocab_texts: tuple[list[str], list[str]] = ([], [])
+
+        self.family_box = QtWidgets.QComboBox()
+        self.size_box = QtWidgets.QComboBox()
+        self.size_box.addItems([*SIZES, CUSTOM])
+        self.description = QtWidgets.QLabel()
+        self.description.setWordWrap(True)
+        self.form = FieldForm()
+        self.tokenizer_box = QtWidgets.QComboBox()
+        self.tokenizer_box.addItems(list(TOKENIZER_KINDS))
+        self.vocab_size = QtWidgets.QSpinBox()
+        self.vocab_size.setRange(16, 1_000_000)
+        self.vocab_size.setValue(8000)
+        self.vocab_size.setToolTip("at most this many pieces per tokenizer")
+        self.shared_box = QtWidgets.QCheckBox("shared")
+        self.shared_box.setToolTip("one tokenizer for source and target")
+        self.estimate_label = QtWidgets.QLabel()
+        self.estimate_label.setWordWrap(True)
+        self._estimate_timer = QtCore.QTimer(self)
+        self._estimate_timer.setSingleShot(True)
+        self._estimate_timer.setInterval(ESTIMATE_DELAY_MS)
+        self._estimate_timer.timeout.connect(self.update_estimate)
+
+        top = QtWidgets.QFormLayout()
+        top.addRow("family", self.family_box)
+        top.addRow("size", self.size_box)
+        tokenizer = QtWidgets.QHBoxLayout()
+        tokenizer.addWidget(self.tokenizer_box)
+        tokenizer.addWidget(QtWidgets.QLabel("vocab"))
+        tokenizer.addWidget(self.vocab_size)
+        tokenizer.addWidget(self.shared_box)
+        layout = QtWidgets.QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.setSpacing(4)
+        layout.addLayout(top)
+        layout.addWidget(self.description)
+        layout.addWidget(self.form)
+        tokenizer_row = QtWidgets.QFormLayout()
+        tokenizer_row.addRow("tokenizer", tokenizer)
+        layout.addLayout(tokenizer_row)
+        layout.addWidget(self.estimate_label)
+
+        self.family_box.currentIndexChanged.connect(self._on_family)
+        self.size_box.textActivated.connect(self._on_size)
+        self.form.sigEdited.connect(self._on_field_edited)
+        for signal in (
+            self.tokenizer_box.currentTextChanged,
+            self.vocab_size.valueChanged,
+            self.shared_box.toggled,
+        ):
+            signal.connect(self._changed)
+        self.set_task_kind("translation")
+
+    # --- what the panel holds ---------------------------------------------------------------------
+
+    @property
+    def family(self) -> str:
+        return self.family_box.currentData()
+
+    @property
+    def size(self) -> str:
+        return self.size_box.currentText()
+
+    def options(self) -> dict[str, Any]:
+        return self.form.values()
+
+    def tokenizer_config(self) -> TokenizerConfig:
+        return TokenizerConfig(
+            kind=self.tokenizer_box.currentText(),
+            vocab_size=self.vocab_size.value(),
+            shared=self.shared_box.isChecked() and self.task_kind == "translation",
+        )
+
+    def model_section(self) -> ModelSection:
+        return ModelSection(family=self.family, options=self.options())
+
+    # --- what the user (or the view) changes ------------------------------------------------------
+
+    def set_task_kind(self, task_kind: str) -> None:
+        """Offer the families that train on ``task_kind`` data, keeping the family if it fits."""
+        current = self.family_box.currentData()
+        self.task_kind = task_kind
+        blocked = self.family_box.blockSignals(True)
+        self.family_box.clear()
+        for name in families_for(task_kind):
+            self.family_box.addItem(name, name)
+        index = self.family_box.findData(current)
+        default = self.family_box.findData(DEFAULT_FAMILIES.get(task_kind))
+        self.family_box.setCurrentIndex(index if index >= 0 else max(default, 0))
+        self.family_box.blockSignals(blocked)
+        self.shared_box.setEnabled(task_kind == "translation")
+        if index < 0:
+            self._on_family()
+
+    def set_family(self, family: str) -> None:
+        index = self.family_box.findData(family)
+        if index < 0:
+            raise ValueError(
+                f"family '{family}' does not train on {self.task_kind} data; "
+                f"choose one of {', '.join(families_for(self.task_kind))}"
+            )
+        self.family_box.setCurrentIndex(index)
+
+    def set_size(self, size: str) -> None:
+        """Fill the form from a size preset (what picking it in the list does)."""
+        self.size_box.setCurrentText(size)
+        self._on_size(size)
+
+    def set_option(self, name: str, value: Any) -> None:
+        """Set one field as if typed (the size becomes "custom")."""
+        self.form.set_values({name: value})
+        self._on_field_edited()
+
+    def set_vocab_texts(self, source_texts: list[str], target_texts: list[str]) -> None:
+        """A sample of the data, to estimate the vocabularies the tokenizers will have."""
+        self._vocab_texts = (source_texts, target_texts)
+        self._changed()
+
+    def _on_family(self) -> None:
+        family = self.family
+        self.description.setText(FAMILIES[family].description)
+        self.form.build(model_fields(family))
+        size = self.size if self.size in SIZES else SIZES[0]
+        self.size_box.setCurrentText(size)
+        self.form.set_values(preset_options(family, size))
+        self._changed()
+
+    def _on_size(self, size: str) -> None:
+        if size not in SIZES:
+            return
+        self.form.set_values(preset_options(self.family, size))
+        self.sigSizeChosen.emit(size)
+        self._changed()
+
+    def _on_field_edited(self) -> None:
+        self.size_box.setCurrentText(CUSTOM)
+        self._changed()
+
+    def _changed(self) -> None:
+        self.estimate_label.setText("estimating…")
+        self._estimate_timer.start()
+        self.sigChanged.emit()
+
+    # --- the estimate -------------------------------------------------------------------------
+
+    def vocabularies(self) -> tuple[int, int]:
+        """The (source, target) vocabulary sizes the tokenizers will have, estimated."""
+        tokenizer = self.tokenizer_config()
+        sources, targets = self._vocab_texts
+        if tokenizer.shared:
+            sources = targets = sources + targets
+        return (
+            vocabulary_estimate(tokenizer.kind, tokenizer.vocab_size, sources),
+            vocabulary_estimate(tokenizer.kind, tokenizer.vocab_size, targets),
+        )
+
+    def current_estimate(self) -> int | None:
+        """The estimate of what the form shows now (computed only if an edit is pending)."""
+        return self.update_estimate() if self._estimate_timer.isActive() else self.estimate
+
+    def update_estimate(self) -> int | None:
+        """Count the parameters of the model the form describes (None and the reason if it
+        cannot be built)."""
+        self._estimate_timer.stop()
+        source_vocab, target_vocab = self.vocabularies()
+        options = {**self.options(), **vocab_options(self.task_kind, source_vocab, target_vocab)}
+        try:
+            self.estimate = count_parameters(self.family, options)
+        except (TypeError, ValueError) as error:
+            self.estimate = None
+            self.estimate_label.setText(f"<span style='color:#c92a2a'>cannot build: {error}</span>")
+            return None
+        vocab = (
+            f"{source_vocab:,}"
+            if self.task_kind == "nli"
+            else f"{source_vocab:,} / {target_vocab:,}"
+        )
+        self.estimate_label.setText(
+            f"<b>≈ {format_count(self.estimate)} parameters</b> ({self.estimate:,})"
+            f" · vocabulary ≈ {vocab} pieces"
+        )
+        self.estimate_label.setToolTip(
+            "counted on a model built with the vocabulary the tokenizer would learn from a sample "
+            "of the data (source / target); the trained tokenizer may differ a little"
+        )
+        return self.estimate

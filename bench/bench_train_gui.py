@@ -1,0 +1,191 @@
+"""The Train view while a model trains: the longest stall of the GUI's event loop, and training
+throughput in the GUI's worker process against the same config run in-process (as the CLI does).
+
+A QTimer firing every 10 ms records the gap between its ticks from Start until the run ends; a gap
+well above 10 ms is time the event loop was busy (handling the worker's messages, redrawing the
+curves and the probe heatmap). Throughput is the trainer's own tokens/s (from its StepEvents, the
+median over the run's second half), so the queue and the GUI cannot blur it. Both runs use one torch
+thread (the worker sets it; the in-process run here too). Goals: stall < 100 ms, GUI/CLI >= 0.90.
+
+    QT_QPA_PLATFORM=offscreen python3 -m bench.bench_train_gui            # small Transformer, copy
+    QT_QPA_PLATFORM=offscreen python3 -m bench.bench_train_gui --size tiny --steps 600
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+TICK_MS = 10
+IDLE_S = 5
+STALL_GOAL_MS = 100
+SPEED_GOAL = 0.90
+
+
+def median_speed(events: list) -> float:
+    """Median tokens/s of the second half of the steps (the first half includes the warm-up)."""
+    speeds = [e.tokens_per_second for e in events[len(events) // 2 :]]
+    return statistics.median(speeds) if speeds else 0.0
+
+
+class TickProbe:
+    """A QTimer every TICK_MS recording, per tick, the wall-clock gap since the previous tick and
+    the GUI thread's CPU time in that gap: a long gap with little CPU is the machine's load (the
+    thread waited for a core), a long gap full of CPU is the event loop's own work."""
+
+    def __init__(self) -> None:
+        from PySide6 import QtCore
+
+        self.gaps: list[float] = []  # ms
+        self.busy: list[float] = []  # ms of GUI-thread CPU within each gap
+        self.timer = QtCore.QTimer()
+        self.timer.setTimerType(QtCore.Qt.TimerType.PreciseTimer)
+        self.timer.setInterval(TICK_MS)
+        self.timer.timeout.connect(self._tick)
+
+    def start(self) -> None:
+        self.gaps.clear()
+        self.busy.clear()
+        self._wall, self._cpu = time.perf_counter(), time.thread_time()
+        self.timer.start()
+
+    def stop(self) -> None:
+        self.timer.stop()
+
+    def _tick(self) -> None:
+        wall, cpu = time.perf_counter(), time.thread_time()
+        self.gaps.append((wall - self._wall) * 1000)
+        self.busy.append((cpu - self._cpu) * 1000)
+        self._wall, self._cpu = wall, cpu
+
+    def run_idle(self, seconds: float) -> None:
+        from PySide6 import QtCore
+
+        loop = QtCore.QEventLoop()
+        QtCore.QTimer.singleShot(int(seconds * 1000), loop.quit)
+        self.start()
+        loop.exec()
+        self.stop()
+        self.idle_gaps = list(self.gaps)
+
+    def summary(self, gaps: list[float] | None = None) -> str:
+        gaps = sorted(self.gaps if gaps is None else gaps)
+        p99 = gaps[int(0.99 * (len(gaps) - 1))]
+        return (
+            f"longest {gaps[-1]:.0f} ms, p99 {p99:.0f} ms, median {statistics.median(gaps):.0f} ms"
+        )
+
+
+def gui_run(args: argparse.Namespace) -> tuple[dict, float, TickProbe]:
+    """Train from the Train view; returns (the config dict, tokens/s, the tick probe)."""
+    from PySide6 import QtCore, QtWidgets
+
+    from app.train.view import TrainView
+    from core_models.training.events import StepEvent
+
+    QtWidgets.QApplication.instance() or QtWidgets.QApplication(sys.argv[:1])
+    view = TrainView()
+    view.resize(1400, 900)
+    view.show()
+    view.data_panel.use_task(args.task)
+    view.data_panel.train_size.setValue(args.train_size)
+    view.data_panel.valid_size.setValue(args.valid_size)
+    view.model_panel.set_family(args.family)
+    view.model_panel.set_size(args.size)
+    settings = view.settings
+    settings.device_box.setCurrentIndex(settings.device_box.findData("cpu"))
+    settings.max_steps.setValue(args.steps)
+    settings.eval_every.setValue(args.eval_every)
+    settings.checkpoint_every.setValue(args.eval_every)
+    config = view.train_config().to_dict()
+
+    steps: list = []
+    view.process.sigMessages.connect(
+        lambda batch: steps.extend(m for m in batch if isinstance(m, StepEvent))
+    )
+    probe = TickProbe()
+    probe.run_idle(IDLE_S)  # the noise floor: the same window, nothing training
+
+    loop = QtCore.QEventLoop()
+    view.process.sigStateChanged.connect(lambda state: state == "idle" and loop.quit())
+    probe.start()
+    cpu = time.process_time()
+    if not view.start():
+        raise SystemExit(f"the view did not start: {view.controls.status.text()}")
+    loop.exec()
+    cpu = time.process_time() - cpu
+    probe.stop()
+    print(f"  GUI: {view.controls.status.text()}")
+    print(
+        f"  GUI: {len(steps)} steps, {len(view.probe.snapshots)} probe snapshots; "
+        f"the GUI process used {cpu:.1f} s of CPU"
+    )
+    view.shutdown()
+    return config, median_speed(steps), probe
+
+
+def cli_run(config_dict: dict, run_dir: Path) -> float:
+    """The same config trained in this process, one torch thread; returns tokens/s."""
+    import torch
+
+    from core_models.training.config import TrainConfig
+    from core_models.training.events import StepEvent
+    from core_models.training.trainer import Trainer
+
+    torch.set_num_threads(1)
+    steps: list = []
+    config = TrainConfig.from_dict(config_dict, source="bench")
+    Trainer(
+        config, run_dir, [lambda e: steps.append(e) if isinstance(e, StepEvent) else None]
+    ).run()
+    print(f"  CLI: {len(steps)} steps")
+    return median_speed(steps)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--task", default="copy")
+    parser.add_argument("--family", default="transformer")
+    parser.add_argument("--size", default="small", choices=("tiny", "small", "base"))
+    parser.add_argument("--steps", type=int, default=300)
+    parser.add_argument("--eval-every", type=int, default=100)
+    parser.add_argument("--train-size", type=int, default=3000)
+    parser.add_argument("--valid-size", type=int, default=50)
+    args = parser.parse_args(argv)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    with tempfile.TemporaryDirectory(prefix="bench-train-gui-") as scratch:
+        os.environ["ATTENTION_WORKBENCH_HOME"] = str(Path(scratch) / "home")
+        print(
+            f"{args.family} ({args.size}) on {args.task}: {args.steps} steps, eval every {args.eval_every}"
+        )
+        started = time.perf_counter()
+        config, gui_speed, probe = gui_run(args)
+        gui_seconds = time.perf_counter() - started
+        started = time.perf_counter()
+        cli_speed = cli_run(config, Path(scratch) / "cli-run")
+        cli_seconds = time.perf_counter() - started
+    ratio = gui_speed / cli_speed if cli_speed else 0.0
+    worst = max(probe.gaps)
+    print(f"load average during the runs: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    print(f"event loop, window idle ({IDLE_S} s): {probe.summary(probe.idle_gaps)}")
+    print(
+        f"event loop while training ({gui_seconds:.1f} s, {len(probe.gaps)} ticks of {TICK_MS} ms): "
+        f"{probe.summary()}; GUI-thread CPU in the longest gap {probe.busy[probe.gaps.index(worst)]:.0f} ms, "
+        f"most CPU in one gap {max(probe.busy):.0f} ms "
+        f"(goal < {STALL_GOAL_MS} ms: {'met' if worst < STALL_GOAL_MS else 'MISSED'})"
+    )
+    print(
+        f"tokens/s: GUI worker {gui_speed:,.0f}, in-process (CLI) {cli_speed:,.0f} "
+        f"({cli_seconds:.1f} s); ratio {ratio:.3f} "
+        f"(goal >= {SPEED_GOAL}: {'met' if ratio >= SPEED_GOAL else 'MISSED'})"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,86 @@
+"""Pieces of the Train view that need no training process: publishing a checkpoint into the model
+directory, the metric curves, the device list, the size presets."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from PySide6 import QtCore
+
+from app.train.curves import CurvesView
+from app.train.presets import SIZES, count_parameters, preset_options, vocab_options
+from app.train.process import publish_checkpoint
+from app.train.run_panel import RunSettings, format_duration
+from core_models.models.registry import FAMILIES
+from core_models.training.events import EvalEvent, StepEvent
+from core_models.training.trainer import available_devices
+
+
+def fake_checkpoint(path):
+    path.mkdir(parents=True)
+    for name in ("config.json", "model.safetensors", "trainer_state.json"):
+        (path / name).write_text(name, encoding="utf-8")
+    return path
+
+
+def test_a_second_model_of_the_same_name_never_replaces_the_first(tmp_path):
+    checkpoint = fake_checkpoint(tmp_path / "run" / "model")
+    models = tmp_path / "models"
+    first = publish_checkpoint(checkpoint, models, "copy-model")
+    second = publish_checkpoint(checkpoint, models, "copy-model")
+    assert (first.name, second.name) == ("copy-model", "copy-model-2")
+    assert sorted(p.name for p in models.iterdir()) == ["copy-model", "copy-model-2"]
+    assert sorted(p.name for p in first.iterdir()) == ["config.json", "model.safetensors"]
+    assert (checkpoint / "trainer_state.json").is_file()  # the run keeps what resuming needs
+
+
+def test_metric_list_offers_numbers_only_preferred_first(qtbot):
+    curves = CurvesView()
+    qtbot.addWidget(curves)
+    for step in (1, 2):
+        curves.add_step(StepEvent(step, 10, 0, 3.0 - step, 1e-3, 100.0, 5.0))
+    metrics = {"loss": 2.5, "chrf": 9.0, "aer": 0.6, "bleu": 4.0, "aer_layer": 0}
+    curves.add_eval(EvalEvent(2, {**metrics, "aer_by_layer": {0: 0.6}, "confusion": [[1]]}))
+    curves.add_eval(EvalEvent(4, {"loss": 2.0, "bleu": 6.0, "aer": 0.4}))
+    curves.redraw()
+    items = [curves.metric_box.itemText(i) for i in range(curves.metric_box.count())]
+    assert items == ["bleu", "aer", "chrf"]
+    assert list(curves.metric_curve.yData) == [4.0, 6.0]
+    assert list(curves.valid_curve.yData) == [2.5, 2.0]
+    assert list(curves.loss_curve.yData) == [2.0, 1.0]
+    curves.metric_box.setCurrentText("chrf")
+    assert curves.metric_curve.yData[0] == 9.0 and math.isnan(curves.metric_curve.yData[1])
+    curves.clear()
+    assert curves.steps == [] and curves.metric_box.count() == 0
+
+
+def test_devices_the_machine_lacks_are_listed_but_cannot_be_chosen(qtbot):
+    settings = RunSettings()
+    qtbot.addWidget(settings)
+    model = settings.device_box.model()
+    role = QtCore.Qt.ItemDataRole.UserRole
+    usable = {
+        model.item(row).data(role): model.item(row).isEnabled() for row in range(model.rowCount())
+    }
+    assert usable == {
+        "auto": True,
+        "cpu": True,
+        "cuda": "cuda" in available_devices(),
+        "mps": "mps" in available_devices(),
+    }
+    assert settings.device == "auto" and settings.run_config().device == "auto"
+
+
+@pytest.mark.parametrize("family", list(FAMILIES))
+def test_every_size_preset_builds_and_grows_with_the_size(family):
+    kind = FAMILIES[family].task_kind
+    counts = [
+        count_parameters(family, {**preset_options(family, size), **vocab_options(kind, 50, 50)})
+        for size in SIZES
+    ]
+    assert counts == sorted(counts) and len(set(counts)) == len(SIZES)
+
+
+def test_durations_read_as_clock_times():
+    assert [format_duration(s) for s in (0, 75.4, 3725)] == ["0:00", "1:15", "1:02:05"]

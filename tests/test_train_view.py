@@ -1,0 +1,204 @@
+"""The Train view driven like a user: pick the copy task and a tiny Transformer, start, watch the
+progress, curves and probe heatmap, pause and resume, stop, find the model in the model list and
+inspect it; close the window mid-run. Each run trains in a spawned worker process."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6 import QtCore, QtWidgets
+
+from app.train.presets import count_parameters, preset_options, vocab_options
+from app.train.view import TrainView
+from core_models.inference import list_models, load_model, user_models_dir
+from core_models.models.registry import build_model
+
+WAIT_MS = 60_000  # generous: the machine is shared; nothing here is timed
+LEFT = QtCore.Qt.MouseButton.LeftButton
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch):
+    """An empty user home (models, runs) and download cache."""
+    monkeypatch.setenv("ATTENTION_WORKBENCH_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("ATTENTION_WORKBENCH_CACHE", str(tmp_path / "cache"))
+    return tmp_path / "home"
+
+
+@pytest.fixture
+def view(qtbot, home):
+    """The Train view on the copy task with a tiny Transformer and a short, small run."""
+    train_view = TrainView()
+    qtbot.addWidget(train_view)
+    train_view.resize(1400, 900)
+    train_view.show()
+    train_view.data_panel.use_task("copy")
+    train_view.data_panel.train_size.setValue(300)
+    train_view.data_panel.valid_size.setValue(8)
+    train_view.data_panel.max_len.setValue(16)
+    train_view.model_panel.set_family("transformer")
+    train_view.model_panel.set_size("tiny")
+    settings = train_view.settings
+    settings.device_box.setCurrentIndex(settings.device_box.findData("cpu"))
+    settings.max_steps.setValue(30)
+    settings.eval_every.setValue(10)
+    settings.checkpoint_every.setValue(1000)
+    yield train_view
+    train_view.shutdown()
+
+
+def click(qtbot, button: QtWidgets.QPushButton) -> None:
+    assert button.isEnabled(), f"'{button.text()}' is disabled"
+    qtbot.mouseClick(button, LEFT)
+
+
+def drawn_points(curve) -> int:
+    """How many points a curve shows (its data arrays, as last drawn)."""
+    return 0 if curve.xData is None else len(curve.xData)
+
+
+def wait_for_steps(qtbot, view: TrainView, count: int) -> None:
+    qtbot.waitUntil(lambda: len(view.curves.steps) >= count, timeout=WAIT_MS)
+
+
+def test_parameter_estimate_is_the_built_models_count_and_follows_edits(view):
+    panel = view.model_panel
+    tiny = panel.update_estimate()
+    source_vocab, target_vocab = panel.vocabularies()
+    assert source_vocab == target_vocab == 6 + 26  # special pieces + the copy task's letters
+    options = {
+        **preset_options("transformer", "tiny"),
+        **vocab_options("translation", source_vocab, target_vocab),
+    }
+    built = build_model("transformer", options)
+    assert (
+        tiny
+        == sum(p.numel() for p in built.parameters())
+        == count_parameters("transformer", options)
+    )
+    assert "parameters" in panel.estimate_label.text()
+
+    panel.set_option("d_model", 64)
+    assert panel.size == "custom"
+    assert panel.update_estimate() > tiny
+    panel.set_option("heads", 3)  # 64 is not divisible by 3
+    assert panel.update_estimate() is None
+    assert "cannot build" in panel.estimate_label.text()
+    assert not view.start()
+    assert "cannot start" in view.controls.status.text()
+    assert not view.process.active
+
+
+def test_family_list_and_probe_follow_the_data_kind(view):
+    view.data_panel.use_task("nli")
+    families = [
+        view.model_panel.family_box.itemData(i) for i in range(view.model_panel.family_box.count())
+    ]
+    assert families == ["decomposable", "encoder_classifier"]
+    assert view.probe.text_label.text() == "premise"
+    sample = view.data_panel.probe_pair()
+    assert view.probe.probe_input().text == sample.premise
+    assert view.probe.probe_input().hypothesis == sample.hypothesis
+    assert view.settings.name() == "decomposable-nli"
+    assert view.data_panel.task_tab.table.cell_texts()[0][2] in (
+        "entailment",
+        "neutral",
+        "contradiction",
+    )
+
+
+def test_training_shows_progress_pauses_resumes_stops_and_opens_in_inspect(qtbot, view, home):
+    view.settings.max_steps.setValue(100_000)  # runs until stopped
+    click(qtbot, view.controls.start_button)
+    assert view.process.active
+    wait_for_steps(qtbot, view, 12)
+    qtbot.waitUntil(lambda: len(view.curves.eval_steps) >= 1, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: drawn_points(view.curves.loss_curve) > 0, timeout=WAIT_MS)
+    seen = drawn_points(view.curves.loss_curve)
+    qtbot.waitUntil(lambda: drawn_points(view.curves.loss_curve) > seen, timeout=WAIT_MS)
+    assert view.controls.progress.value() > 0
+    assert "tok/s" in view.controls.progress.text() and "ETA" in view.controls.progress.text()
+    assert 0 < drawn_points(view.curves.lr_curve) <= len(view.curves.steps)
+    qtbot.waitUntil(lambda: len(view.probe.snapshots) >= 1, timeout=WAIT_MS)
+    assert view.probe.heatmap.shown_weights.size > 0  # the probe's cross attention is drawn
+
+    click(qtbot, view.controls.pause_button)
+    assert view.controls.pause_button.text() == "Resume"
+    assert view.controls.progress.text().endswith("· paused")
+    qtbot.wait(1000)  # steps already on their way arrive
+    paused_at = len(view.curves.steps)
+    qtbot.wait(1500)
+    assert len(view.curves.steps) == paused_at
+
+    click(qtbot, view.controls.pause_button)
+    wait_for_steps(qtbot, view, paused_at + 3)
+
+    with qtbot.waitSignal(view.sigModelSaved, timeout=WAIT_MS) as saved:
+        click(qtbot, view.controls.stop_button)
+    qtbot.waitUntil(lambda: not view.process.active, timeout=WAIT_MS)
+    path = saved.args[0]
+    assert path == str(user_models_dir() / "transformer-copy")
+    assert [(e.name, str(e.path)) for e in list_models() if e.source == "user"] == [
+        ("transformer-copy", path)
+    ]
+    assert "stopped at step" in view.log.toPlainText()
+    with qtbot.waitSignal(view.sigOpenModel) as opened:
+        click(qtbot, view.controls.inspect_button)
+    assert opened.args == [path]
+    model = load_model(path)
+    assert model.checkpoint.meta["step"] == view.curves.steps[-1]
+    assert "cross" in model.translate("a b c").record.kinds()
+
+
+def test_each_evaluation_adds_a_probe_snapshot_the_slider_replays(qtbot, view):
+    with qtbot.waitSignal(view.sigModelSaved, timeout=WAIT_MS):
+        click(qtbot, view.controls.start_button)
+    qtbot.waitUntil(lambda: not view.process.active, timeout=WAIT_MS)
+    probe = view.probe
+    assert [s.step for s in probe.snapshots] == [10, 20, 30]
+    assert view.curves.eval_steps == [10, 20, 30]
+    assert view.controls.progress.value() == view.controls.progress.maximum() == 30
+    assert probe.slider.maximum() == 2 and probe.slider.value() == 2
+    sample = view.data_panel.probe_pair()
+    first = probe.snapshots[0].record.get("cross", 0)
+    assert first.key_tokens == [*sample.source.split(), "<eos>"]  # forced on the sample's target
+
+    probe.slider.setValue(0)
+    np.testing.assert_allclose(probe.heatmap.shown_weights, first.weights.mean(axis=0))
+    assert "step 10" in probe.snapshot_label.text()
+    latest = probe.snapshots[-1].record.get("cross", 0).weights.mean(axis=0)
+    assert not np.allclose(first.weights.mean(axis=0), latest)  # the attention moved
+    assert "finished at step 30" in view.log.toPlainText()
+    assert view.controls.inspect_button.isEnabled()
+
+
+def test_closing_during_training_stops_it_and_leaves_a_loadable_checkpoint(
+    qtbot, view, home, monkeypatch
+):
+    answers = [QtWidgets.QMessageBox.StandardButton.No, QtWidgets.QMessageBox.StandardButton.Yes]
+    asked = []
+
+    def question(*args, **kwargs):
+        asked.append(args[2])
+        return answers[len(asked) - 1]
+
+    monkeypatch.setattr(QtWidgets.QMessageBox, "question", question)
+    view.settings.max_steps.setValue(100_000)
+    click(qtbot, view.controls.start_button)
+    wait_for_steps(qtbot, view, 5)
+
+    assert not view.close_requested()  # "No": keep training
+    assert view.process.active
+    assert view.close_requested()  # "Yes": stop, checkpoint first
+    assert "checkpointed" in asked[0]
+    assert not view.process.active
+    saved = user_models_dir() / "transformer-copy"
+    assert view.saved_path == str(saved)
+    assert load_model(saved).checkpoint.meta["step"] >= 5
+    assert load_model(view.run_dir).checkpoint.meta["step"] >= 5
+    leftovers = [
+        p.name for p in (*saved.parent.iterdir(), *view.run_dir.iterdir()) if p.name.startswith(".")
+    ]
+    assert leftovers == []
+    assert not (saved / "trainer_state.json").exists()  # the run dir keeps what resuming needs
+    assert (view.run_dir / "model" / "trainer_state.json").is_file()
