@@ -60,6 +60,12 @@ def build_parser(prog: str = "attention-workbench") -> argparse.ArgumentParser:
     evaluate.add_argument("--size", type=int, default=0, help="examples (0: the whole split)")
     evaluate.add_argument("--by-length", action="store_true", help="BLEU by source length bucket")
 
+    export = commands.add_parser(
+        "export", help="write a slim copy of a model (float16 weights, no trainer state)"
+    )
+    export.add_argument("model", help="checkpoint or run directory")
+    export.add_argument("output", help="directory to write (e.g. resources/models/NAME)")
+
     commands.add_parser("tasks", help="list the bundled tasks")
     commands.add_parser("models", help="list bundled and user models")
 
@@ -192,6 +198,14 @@ def _evaluate(args) -> int:
     return 0
 
 
+def _export(args) -> int:
+    from core_models.inference import resolve_model
+    from core_models.training.checkpoint import export_for_inference
+
+    print(export_for_inference(resolve_model(args.model), args.output))
+    return 0
+
+
 def _tasks(args) -> int:
     for task in TASKS.values():
         print(f"{task.name:<10} {task.kind:<12} {task.description}")
@@ -234,6 +248,7 @@ COMMANDS = {
     "translate": _translate,
     "nli": _nli,
     "evaluate": _evaluate,
+    "export": _export,
     "tasks": _tasks,
     "models": _models,
     "download": _download,

@@ -16,7 +16,7 @@ import torch
 from tiny_training import tiny_checkpoint
 
 from core_models.tokenizers import train_tokenizer
-from core_models.training.checkpoint import CheckpointError, load_checkpoint
+from core_models.training.checkpoint import CheckpointError, export_for_inference, load_checkpoint
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -56,6 +56,23 @@ def test_saved_weights_are_the_models_weights(tmp_path):
     on_disk = safetensors.torch.load_file(str(path / "model.safetensors"))
     for name, value in on_disk.items():
         assert torch.equal(loaded[name], value), name
+
+
+def test_exported_copy_has_half_size_weights_that_load_as_float32(tmp_path):
+    source = tiny_checkpoint(tmp_path / "ckpt")
+    slim = export_for_inference(source, tmp_path / "slim")
+    assert not (slim / "trainer_state.json").exists()
+    assert (slim / "model.safetensors").stat().st_size < 0.6 * (
+        source / "model.safetensors"
+    ).stat().st_size
+    original, exported = load_checkpoint(source), load_checkpoint(slim)
+    assert exported.meta["weights"] == "float16" and exported.meta["task"] == "copy"
+    for (name, value), (_, other) in zip(
+        original.model.state_dict().items(), exported.model.state_dict().items(), strict=True
+    ):
+        assert other.dtype == torch.float32, name
+        assert torch.allclose(value, other, atol=1e-3, rtol=1e-3), name
+    assert exported.tokenizers["source"].vocabulary() == original.tokenizers["source"].vocabulary()
 
 
 def test_shared_tokenizer_is_written_once_and_loaded_as_one_object(tmp_path):

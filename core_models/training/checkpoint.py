@@ -324,3 +324,16 @@ def _package_version() -> str:
     from core_models import __version__
 
     return __version__
+
+
+def export_for_inference(source: str | Path, destination: str | Path) -> Path:
+    """A slim copy of a checkpoint for sharing or bundling: float16 weights (half the size; they
+    load back into a float32 model), the tokenizers and config.json, no trainer state."""
+    checkpoint = load_checkpoint(source)
+    model = checkpoint.model.half()
+    meta = {
+        k: v for k, v in checkpoint.meta.items() if k not in ("model", "tokenizers", "versions")
+    }
+    return save_checkpoint(
+        destination, model, checkpoint.tokenizers, {**meta, "weights": "float16"}
+    )
