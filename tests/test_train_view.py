@@ -4,12 +4,16 @@ inspect it; close the window mid-run. Each run trains in a spawned worker proces
 
 from __future__ import annotations
 
+import os
+import signal
+
 import numpy as np
 import pytest
 from PySide6 import QtCore, QtWidgets
 
 from app.train.presets import count_parameters, preset_options, vocab_options
 from app.train.view import TrainView
+from app.views.style import palette_for
 from core_models.inference import list_models, load_model, user_models_dir
 from core_models.models.registry import build_model
 
@@ -130,8 +134,19 @@ def test_training_shows_progress_pauses_resumes_stops_and_opens_in_inspect(qtbot
     qtbot.wait(1500)
     assert len(view.curves.steps) == paused_at
 
+    probe = view.probe  # a probe of one's own, typed while paused: used from the next evaluation
+    for edit, text in ((probe.text_edit, "a b"), (probe.second_edit, "")):
+        edit.clear()
+        qtbot.keyClicks(edit, text)
+        qtbot.keyClick(edit, QtCore.Qt.Key.Key_Return)
+    assert probe.probe_input().text == "a b" and probe.probe_input().gold is None
+
     click(qtbot, view.controls.pause_button)
     wait_for_steps(qtbot, view, paused_at + 3)
+    qtbot.waitUntil(
+        lambda: probe.snapshots[-1].record.get("cross", 0).key_tokens == ["a", "b", "<eos>"],
+        timeout=WAIT_MS,
+    )
 
     with qtbot.waitSignal(view.sigModelSaved, timeout=WAIT_MS) as saved:
         click(qtbot, view.controls.stop_button)
@@ -202,3 +217,21 @@ def test_closing_during_training_stops_it_and_leaves_a_loadable_checkpoint(
     assert leftovers == []
     assert not (saved / "trainer_state.json").exists()  # the run dir keeps what resuming needs
     assert (view.run_dir / "model" / "trainer_state.json").is_file()
+
+
+def test_a_killed_training_process_is_reported_and_the_view_can_train_again(qtbot, view):
+    view.settings.max_steps.setValue(100_000)
+    click(qtbot, view.controls.start_button)
+    wait_for_steps(qtbot, view, 3)
+    os.kill(view.process.pid, signal.SIGKILL)
+    qtbot.waitUntil(lambda: not view.process.active, timeout=WAIT_MS)
+    assert "ended with exit code -9" in view.controls.status.text()
+    assert view.controls.start_button.isEnabled() and view.setup_area.isEnabled()
+    assert not view.controls.inspect_button.isEnabled()
+
+
+def test_dark_theme_recolours_curves_and_probe(view):
+    view.set_theme("dark")
+    assert view.curves.theme == view.probe.heatmap.theme == "dark"
+    background = view.curves.graphics.backgroundBrush().color().name()
+    assert background == palette_for("dark").background

@@ -48,6 +48,11 @@ class TrainingProcess(QtCore.QObject):
         """True from ``start`` until the child's last message has been read."""
         return self.state != "idle"
 
+    @property
+    def pid(self) -> int | None:
+        """The training process's id while a run is on (None otherwise)."""
+        return self._process.pid if self._process is not None else None
+
     def start(self, job: TrainJob) -> None:
         if self.active:
             raise RuntimeError("a training run is already in progress")

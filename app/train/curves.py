@@ -11,7 +11,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtWidgets
 
-from app.views.style import LIGHT
+from app.views.base import AttentionView
 from core_models.training.events import EvalEvent, StepEvent
 
 AXIS_WIDTH = 64  # pixels of the value axes, labels included
@@ -36,9 +36,10 @@ def metric_rank(name: str) -> tuple[int, str]:
     return len(PREFERRED_METRICS), name
 
 
-class CurvesView(QtWidgets.QWidget):
+class CurvesView(AttentionView):
     """Loss, learning-rate and metric curves, fed with ``add_step`` / ``add_eval`` and drawn by
-    ``redraw`` (once per batch of events, not once per event)."""
+    ``redraw`` (once per batch of events, not once per event). Light or dark (``set_theme``),
+    exportable to PNG / SVG (``export``) like the attention views."""
 
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
@@ -54,18 +55,17 @@ class CurvesView(QtWidgets.QWidget):
         self.metric_box.setMinimumWidth(120)
         self.metric_box.currentTextChanged.connect(self._draw_metric)
         self.graphics = pg.GraphicsLayoutWidget()
-        self.graphics.setBackground(LIGHT.background)
-        self.loss_plot = self._plot(0, "loss")
-        self.lr_plot = self._plot(1, "learning rate")
-        self.metric_plot = self._plot(2, "metric")
+        self.loss_plot = self._plot(0)
+        self.lr_plot = self._plot(1)
+        self.metric_plot = self._plot(2)
         for plot in (self.lr_plot, self.metric_plot):
             plot.setXLink(self.loss_plot)
         self.lr_plot.getAxis("left").enableAutoSIPrefix(False)
-        self.loss_plot.addLegend(offset=(-10, 10), labelTextColor=LIGHT.text)
-        self.loss_curve = self._curve(self.loss_plot, LIGHT.accent, "train")
-        self.valid_curve = self._curve(self.loss_plot, LIGHT.highlight, "valid", symbol="o")
-        self.lr_curve = self._curve(self.lr_plot, LIGHT.good)
-        self.metric_curve = self._curve(self.metric_plot, LIGHT.gold, symbol="o")
+        self.legend = self.loss_plot.addLegend(offset=(-10, 10))
+        self.loss_curve = self._curve(self.loss_plot, "train")
+        self.valid_curve = self._curve(self.loss_plot, "valid", symbol="o")
+        self.lr_curve = self._curve(self.lr_plot)
+        self.metric_curve = self._curve(self.metric_plot, symbol="o")
 
         header = QtWidgets.QHBoxLayout()
         header.addWidget(QtWidgets.QLabel("<b>Curves</b>"))
@@ -76,39 +76,50 @@ class CurvesView(QtWidgets.QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(header)
         layout.addWidget(self.graphics, 1)
+        self._apply_theme()
 
-    def _plot(self, row: int, title: str) -> pg.PlotItem:
+    def _plot(self, row: int) -> pg.PlotItem:
         plot = self.graphics.addPlot(row=row, col=0)
-        plot.setLabel("left", title, color=LIGHT.text)
         plot.showGrid(x=True, y=True, alpha=0.2)
         plot.setMenuEnabled(False)
         plot.setClipToView(True)
         plot.setDownsampling(auto=True, mode="peak")
-        for name in ("left", "bottom"):
-            axis = plot.getAxis(name)
-            axis.setPen(pg.mkPen(LIGHT.grid))
-            axis.setTextPen(pg.mkPen(LIGHT.text))
         plot.getAxis("left").setWidth(AXIS_WIDTH)  # the same for all: the step axes line up
-        if row == 2:
-            plot.setLabel("bottom", "step", color=LIGHT.text)
-        else:  # the plots share the step axis: one set of step labels, under the last plot
+        if row < 2:  # the plots share the step axis: one set of step labels, under the last plot
             plot.getAxis("bottom").setStyle(showValues=False)
         return plot
 
     @staticmethod
     def _curve(
-        plot: pg.PlotItem, color: str, name: str | None = None, symbol: str | None = None
+        plot: pg.PlotItem, name: str | None = None, symbol: str | None = None
     ) -> pg.PlotDataItem:
-        return plot.plot(
-            [],
-            [],
-            pen=pg.mkPen(color, width=1.5),
-            symbol=symbol,
-            symbolSize=6,
-            symbolBrush=color,
-            symbolPen=None,
-            name=name,
+        return plot.plot([], [], symbol=symbol, symbolSize=6, symbolPen=None, name=name)
+
+    def _apply_theme(self) -> None:
+        colors = self.colors
+        self.graphics.setBackground(colors.background)
+        for plot, title in ((self.loss_plot, "loss"), (self.lr_plot, "learning rate")):
+            plot.setLabel("left", title, color=colors.text)
+        self.metric_plot.setLabel("bottom", "step", color=colors.text)
+        self.metric_plot.setLabel(
+            "left", self.metric_box.currentText() or "metric", color=colors.text
         )
+        for plot in (self.loss_plot, self.lr_plot, self.metric_plot):
+            for name in ("left", "bottom"):
+                axis = plot.getAxis(name)
+                axis.setPen(pg.mkPen(colors.grid))
+                axis.setTextPen(pg.mkPen(colors.text))
+        for curve, color in (
+            (self.loss_curve, colors.accent),
+            (self.valid_curve, colors.highlight),
+            (self.lr_curve, colors.good),
+            (self.metric_curve, colors.gold),
+        ):
+            curve.setPen(pg.mkPen(color, width=1.5))
+            curve.setSymbolBrush(color)
+        self.legend.setLabelTextColor(colors.text)
+        for _, label in self.legend.items:  # pyqtgraph stores the colour; the text redraws it
+            label.setText(label.text)
 
     # --- feeding ------------------------------------------------------------------------------
 
@@ -174,7 +185,7 @@ class CurvesView(QtWidgets.QWidget):
 
     def _draw_metric(self, name: str) -> None:
         values = self.metrics.get(name, [])
-        self.metric_plot.setLabel("left", name or "metric", color=LIGHT.text)
+        self.metric_plot.setLabel("left", name or "metric", color=self.colors.text)
         self.metric_curve.setData(
             np.asarray(self.eval_steps[: len(values)], dtype=np.float64),
             np.asarray(values, dtype=np.float64),

@@ -17,6 +17,7 @@ from core_models.data.pairs import NLIPair, TranslationPair
 from core_models.training.config import DATA_FORMATS
 
 PREVIEW_ROWS = 20
+COUNTED_PAIRS = 5000  # a training file up to this size is kept whole for the vocabulary estimate
 FORMAT_LABELS = {
     "tatoeba": "Tatoeba / manythings: source<TAB>target per line (.txt, or the release .zip)",
     "parallel": "Parallel files: PREFIX.SRC and PREFIX.TGT, one sentence per line",
@@ -28,9 +29,11 @@ ERROR_COLOR = "#c92a2a"
 
 @dataclass
 class FilePreview:
-    """What reading the chosen files found: the first rows, the pair count, the errors."""
+    """What reading the chosen files found: the first rows, the pair count, the errors, and the
+    training file's pairs when it has at most COUNTED_PAIRS."""
 
     rows: list[TranslationPair] | list[NLIPair] = field(default_factory=list)
+    pairs: list[TranslationPair] | list[NLIPair] = field(default_factory=list)
     count: int = 0
     errors: list[str] = field(default_factory=list)
 
@@ -81,12 +84,14 @@ def preview_files(
     preview = FilePreview()
     if paths:
         preview.rows = first_rows(data_format, paths[0], source_lang, target_lang)
-    for path in paths:
+    for index, path in enumerate(paths):
         try:
             pairs = read_pairs(data_format, path, source_lang, target_lang, None)
         except (formats.DataFormatError, OSError) as error:
             preview.errors.append(describe_error(error))
             continue
+        if index == 0 and len(pairs) <= COUNTED_PAIRS:
+            preview.pairs = pairs
         preview.count += len(pairs)
         if not pairs:
             preview.errors.append(f"{path}: no pairs in this file")

@@ -295,6 +295,11 @@ class TrainView(QtWidgets.QWidget):
         else:
             self.controls.set_status("the run ended without a checkpoint", error=True)
 
+    def set_theme(self, theme: str) -> None:
+        """Draw the curves and the probe heatmap in the "light" or "dark" palette."""
+        self.curves.set_theme(theme)
+        self.probe.heatmap.set_theme(theme)
+
     # --- closing ----------------------------------------------------------------------------------
 
     def close_requested(self) -> bool:
