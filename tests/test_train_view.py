@@ -2,67 +2,19 @@
 progress, curves and probe heatmap, pause and resume, stop, find the model in the model list and
 inspect it; close the window mid-run. Each run trains in a spawned worker process."""
 
+# pytest fixtures imported from train_fixtures look unused (F401) and shadowed (F811) to ruff
+# ruff: noqa: F401, F811
+
 from __future__ import annotations
 
-import os
-import signal
-
 import numpy as np
-import pytest
 from PySide6 import QtCore, QtWidgets
+from train_fixtures import WAIT_MS, click, drawn_points, home, view, wait_for_steps
 
 from app.train.presets import count_parameters, preset_options, vocab_options
-from app.train.view import TrainView
 from app.views.style import palette_for
 from core_models.inference import list_models, load_model, user_models_dir
 from core_models.models.registry import build_model
-
-WAIT_MS = 60_000  # generous: the machine is shared; nothing here is timed
-LEFT = QtCore.Qt.MouseButton.LeftButton
-
-
-@pytest.fixture
-def home(tmp_path, monkeypatch):
-    """An empty user home (models, runs) and download cache."""
-    monkeypatch.setenv("ATTENTION_WORKBENCH_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("ATTENTION_WORKBENCH_CACHE", str(tmp_path / "cache"))
-    return tmp_path / "home"
-
-
-@pytest.fixture
-def view(qtbot, home):
-    """The Train view on the copy task with a tiny Transformer and a short, small run."""
-    train_view = TrainView()
-    qtbot.addWidget(train_view)
-    train_view.resize(1400, 900)
-    train_view.show()
-    train_view.data_panel.use_task("copy")
-    train_view.data_panel.train_size.setValue(300)
-    train_view.data_panel.valid_size.setValue(8)
-    train_view.data_panel.max_len.setValue(16)
-    train_view.model_panel.set_family("transformer")
-    train_view.model_panel.set_size("tiny")
-    settings = train_view.settings
-    settings.device_box.setCurrentIndex(settings.device_box.findData("cpu"))
-    settings.max_steps.setValue(30)
-    settings.eval_every.setValue(10)
-    settings.checkpoint_every.setValue(1000)
-    yield train_view
-    train_view.shutdown()
-
-
-def click(qtbot, button: QtWidgets.QPushButton) -> None:
-    assert button.isEnabled(), f"'{button.text()}' is disabled"
-    qtbot.mouseClick(button, LEFT)
-
-
-def drawn_points(curve) -> int:
-    """How many points a curve shows (its data arrays, as last drawn)."""
-    return 0 if curve.xData is None else len(curve.xData)
-
-
-def wait_for_steps(qtbot, view: TrainView, count: int) -> None:
-    qtbot.waitUntil(lambda: len(view.curves.steps) >= count, timeout=WAIT_MS)
 
 
 def test_parameter_estimate_is_the_built_models_count_and_follows_edits(view):
@@ -217,17 +169,6 @@ def test_closing_during_training_stops_it_and_leaves_a_loadable_checkpoint(
     assert leftovers == []
     assert not (saved / "trainer_state.json").exists()  # the run dir keeps what resuming needs
     assert (view.run_dir / "model" / "trainer_state.json").is_file()
-
-
-def test_a_killed_training_process_is_reported_and_the_view_can_train_again(qtbot, view):
-    view.settings.max_steps.setValue(100_000)
-    click(qtbot, view.controls.start_button)
-    wait_for_steps(qtbot, view, 3)
-    os.kill(view.process.pid, signal.SIGKILL)
-    qtbot.waitUntil(lambda: not view.process.active, timeout=WAIT_MS)
-    assert "ended with exit code -9" in view.controls.status.text()
-    assert view.controls.start_button.isEnabled() and view.setup_area.isEnabled()
-    assert not view.controls.inspect_button.isEnabled()
 
 
 def test_dark_theme_recolours_curves_and_probe(view):

@@ -132,7 +132,7 @@ class DataPanel(QtWidgets.QGroupBox):
 
     @property
     def source(self) -> str:
-        """ "task" or "files" (a download trains from the files it lands as)."""
+        """Where the pairs come from: "task", or "files" (a download lands as files)."""
         return "task" if self.tabs.currentWidget() is self.task_tab else "files"
 
     def use_task(self, name: str) -> None:

@@ -212,6 +212,10 @@ class FilesTab(QtWidgets.QWidget):
         self, data_format: str, train: str, valid: str = "", languages: tuple[str, str] = ("", "")
     ) -> None:
         """Choose files (what the dialogs, a drop and a finished download call)."""
+        if data_format not in DATA_FORMATS:
+            raise ValueError(
+                f"unknown data format '{data_format}'; choose one of {', '.join(DATA_FORMATS)}"
+            )
         self.format_box.setCurrentIndex(self.format_box.findData(data_format))
         self.train_edit.setText(train)
         self.valid_edit.setText(valid)

@@ -21,7 +21,6 @@ import os
 import queue
 import shutil
 import threading
-import traceback
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -128,8 +127,8 @@ def child_main(job: TrainJob, messages: Any, commands: Any) -> None:
             published = str(publish_checkpoint(path, Path(job.models_dir), config.name))
             messages.put(ModelPublished(published))
     except Exception as exception:  # reported to the GUI (the trainer already sent FailedEvent)
+        logger.exception("training failed")  # the traceback, on the child's stderr
         error = f"{type(exception).__name__}: {exception}"
-        messages.put(ChildLog(traceback.format_exc()))
     messages.put(ChildFinished(checkpoint, error, published))
 
 

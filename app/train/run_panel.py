@@ -24,7 +24,7 @@ def format_duration(seconds: float) -> str:
 
 
 def progress_text(event: StepEvent) -> str:
-    """ "step 120 / 300 · ETA 0:42 · 3,400 tok/s" """
+    """The progress bar's text, e.g. "step 120 / 300 · ETA 0:42 · 3,400 tok/s"."""
     return (
         f"step {event.step:,} / {event.total_steps:,} · ETA {format_duration(event.eta_seconds)}"
         f" · {event.tokens_per_second:,.0f} tok/s"

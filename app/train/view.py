@@ -49,7 +49,7 @@ LEFT_WIDTH = 480
 
 
 def metrics_text(metrics: dict) -> str:
-    """ "loss 0.412 · bleu 87.3 · aer 0.05" """
+    """An evaluation in one line, e.g. "loss 0.412 · bleu 87.3 · aer 0.05"."""
     values = {"loss": metrics.get("loss"), **scalar_metrics(metrics)}
     return " · ".join(f"{name} {value:.3g}" for name, value in values.items() if value is not None)
 
@@ -188,8 +188,12 @@ class TrainView(QtWidgets.QWidget):
             return False
         runs = user_home() / "runs"
         self.run_dir = unique_directory(runs, f"{config.name}-{time.strftime('%Y%m%d-%H%M%S')}")
-        self.run_dir.mkdir(parents=True)
-        config.to_toml(self.run_dir / "train.toml")
+        try:
+            self.run_dir.mkdir(parents=True)
+            config.to_toml(self.run_dir / "train.toml")
+        except OSError as error:
+            self.controls.set_status(f"cannot start: {error}", error=True)
+            return False
         self.saved_path, self.failure = None, ""
         self.curves.clear()
         self.probe.clear_snapshots()
@@ -200,7 +204,7 @@ class TrainView(QtWidgets.QWidget):
             f"{config.data.task or config.data.train} in {self.run_dir}"
         )
         self.log.add(
-            f"the same run from a terminal: attention-workbench train {self.run_dir / 'train.toml'}"
+            f"to train the same from a terminal: attention-workbench train {self.run_dir / 'train.toml'}"
         )
         job = TrainJob(
             config.to_dict(), str(self.run_dir), str(user_models_dir()), self.probe.probe_input()
@@ -216,12 +220,15 @@ class TrainView(QtWidgets.QWidget):
             self.pause()
 
     def pause(self) -> None:
-        self.process.pause()
-        self.log.add("paused")
+        """Hold training before its next step (the worker keeps its state)."""
+        if self.process.state in ("starting", "running"):
+            self.process.pause()
+            self.log.add("paused")
 
     def resume(self) -> None:
-        self.process.resume()
-        self.log.add("resumed")
+        if self.process.state == "paused":
+            self.process.resume()
+            self.log.add("resumed")
 
     def stop(self) -> None:
         """Stop after the current step; the model is checkpointed and saved first."""
