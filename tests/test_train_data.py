@@ -61,6 +61,7 @@ def test_malformed_pairs_file_shows_its_parse_error_and_the_rows_before_it(qtbot
     ]
     assert not panel.files_tab.errors.isHidden()
     assert panel.files_tab.table.cell_texts() == [["one", "un"], ["two", "deux"]]
+    assert panel.files_tab.summary.text() == "2 rows read before the error · 1 problem"
     assert panel.problems() == panel.files_tab.error_texts()
 
 

@@ -176,3 +176,20 @@ def test_dark_theme_recolours_curves_and_probe(view):
     assert view.curves.theme == view.probe.heatmap.theme == "dark"
     background = view.curves.graphics.backgroundBrush().color().name()
     assert background == palette_for("dark").background
+
+
+def test_probe_follows_the_data_until_the_user_types_one(qtbot, view):
+    probe = view.probe
+    view.data_panel.use_task("reverse")
+    reverse = view.data_panel.probe_pair()
+    assert (probe.text_edit.text(), probe.second_edit.text()) == (reverse.source, reverse.target)
+    assert probe.probe_input().gold == reverse.alignment
+
+    probe.text_edit.clear()
+    qtbot.keyClicks(probe.text_edit, "x y z")
+    qtbot.keyClick(probe.text_edit, QtCore.Qt.Key.Key_Return)
+    view.data_panel.use_task("dates")
+    assert probe.text_edit.text() == "x y z" and probe.probe_input().gold is None
+
+    qtbot.mouseClick(probe.sample_button, QtCore.Qt.MouseButton.LeftButton)
+    assert probe.text_edit.text() == view.data_panel.probe_pair().source

@@ -19,9 +19,9 @@ from core_models.training.config import DATA_FORMATS
 PREVIEW_ROWS = 20
 COUNTED_PAIRS = 5000  # a training file up to this size is kept whole for the vocabulary estimate
 FORMAT_LABELS = {
-    "tatoeba": "Tatoeba / manythings: source<TAB>target per line (.txt, or the release .zip)",
-    "parallel": "Parallel files: PREFIX.SRC and PREFIX.TGT, one sentence per line",
-    "snli": "SNLI / MultiNLI jsonl: sentence1, sentence2, gold_label",
+    "tatoeba": "Tatoeba pairs: source<TAB>target lines (.txt / .zip)",
+    "parallel": "Parallel files: PREFIX.src + PREFIX.tgt, line by line",
+    "snli": "SNLI / MultiNLI jsonl (sentence1, sentence2, gold_label)",
 }
 TATOEBA_SUFFIXES = (".txt", ".tsv", ".zip")
 ERROR_COLOR = "#c92a2a"
@@ -238,8 +238,12 @@ class FilesTab(QtWidgets.QWidget):
         self.sigChanged.emit()
 
     def _on_read(self, request: int, preview: FilePreview) -> None:
-        if request == self._request:
+        if request != self._request:
+            return
+        if preview.count or not preview.rows:
             self._show(preview, f"{preview.count:,} pairs read")
+        else:
+            self._show(preview, f"{len(preview.rows)} rows read before the error")
 
     def _on_read_failed(self, request: int, error: Exception) -> None:
         if request == self._request:

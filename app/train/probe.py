@@ -35,6 +35,7 @@ class ProbePanel(QtWidgets.QWidget):
         super().__init__(parent)
         self.task_kind = "translation"
         self.sample: TranslationPair | NLIPair | None = None
+        self._follow_sample = True  # until the user types a probe of their own
         self.snapshots: list[ProbeSnapshot] = []
         self._selection: Selection | None = None
 
@@ -96,12 +97,13 @@ class ProbePanel(QtWidgets.QWidget):
 
     def set_sample(self, pair: TranslationPair | NLIPair | None) -> None:
         """The data's probe pair; shown in the inputs until the user types a probe of their own."""
-        was_sample = self.is_sample() or not self.text_edit.text()
         self.sample = pair
-        if was_sample:
+        if self._follow_sample:
             self.use_sample()
 
     def use_sample(self) -> None:
+        """Probe with the data's sample pair (and follow the data's sample from now on)."""
+        self._follow_sample = True
         if self.sample is None:
             return
         first, second = (
@@ -132,6 +134,7 @@ class ProbePanel(QtWidgets.QWidget):
         return ProbeInput(text, reference=second, gold=gold)
 
     def _on_edited(self) -> None:
+        self._follow_sample = self.is_sample()
         probe = self.probe_input()
         if probe is not None:
             self.sigProbeChanged.emit(probe)
