@@ -112,6 +112,7 @@ class PaintWatch(QtCore.QObject):
         self.armed = False
         self.painted_at: float | None = None
         self.painted_cpu: float | None = None
+        self.paints = 0  # every paint event since the last reset (the armed one and any after)
         self._loop = QtCore.QEventLoop()  # connected once: connecting costs ~1 ms in PySide6
         widget.installEventFilter(self)
 
@@ -120,6 +121,7 @@ class PaintWatch(QtCore.QObject):
 
     def reset(self) -> None:
         self.armed, self.painted_at, self.painted_cpu = False, None, None
+        self.paints = 0
 
     def wait(self, timeout_ms: int = 30_000) -> None:
         """Run the event loop until the armed paint has happened."""
@@ -130,6 +132,7 @@ class PaintWatch(QtCore.QObject):
             self._loop.exec()
 
     def eventFilter(self, watched: QtCore.QObject, event: QtCore.QEvent) -> bool:
+        self.paints += event.type() == QtCore.QEvent.Type.Paint
         if self.armed and event.type() == QtCore.QEvent.Type.Paint:
             self.armed = False
             QtCore.QTimer.singleShot(0, self._after_paint)
@@ -154,15 +157,24 @@ def percentile(values: list[float], fraction: float) -> float:
 
 def keystroke_latencies(window, letter: str, runs: int, warmup: int) -> dict[str, list[float]]:
     """Per keystroke (Backspace, then ``letter`` back, and so on), in ms: "painted" keystroke →
-    the heatmap's first paint after the new result (wall clock), "decode" the decode alone (wall), and "cpu" the CPU time on the
-    critical path (the GUI thread's plus the decoding thread's): what an idle 2-core machine would
-    take, whatever else is running now."""
+    the heatmap's first paint after the new result (wall clock), "decode" the decode alone
+    (wall), and "cpu" the CPU time on the critical path (the GUI thread's plus the decoding thread's): what an idle 2-core machine would
+    take, whatever else is running now; "paints": how often the heatmap was painted for one result
+    (once is enough: more are relayouts)."""
     session, box = window.session, window.translate_panel.source_box
     watch = PaintWatch(window.views.heatmap.graphics.viewport())
     session.sigRecordChanged.connect(lambda: watch.arm() if session.result_is_current else None)
-    times: dict[str, list[float]] = {"painted": [], "decode": [], "cpu": [], "gui": []}
+    times: dict[str, list[float]] = {
+        "painted": [],
+        "decode": [],
+        "cpu": [],
+        "gui": [],
+        "paints": [],
+    }
     for run in range(warmup + runs):
         settle()
+        if run > warmup:  # the paints of the previous keystroke's result, repaints included
+            times["paints"].append(watch.paints)
         watch.reset()
         start, cpu_start = time.perf_counter(), time.thread_time()
         if run % 2 == 0:
@@ -240,6 +252,7 @@ def main() -> int:
         "p95": percentile(painted, 0.95),
         "grid": statistics.median(grid),
     }
+    after_decode = [p - d for p, d in zip(painted, keystrokes["decode"], strict=True)]
     load = os.getloadavg()[0]
     print("command: QT_QPA_PLATFORM=offscreen python3 -m bench.bench_app " + " ".join(sys.argv[1:]))
     print(
@@ -250,12 +263,18 @@ def main() -> int:
     print(
         f"keystroke → heatmap painted: median {figures['median']:.1f} ms, p95 {figures['p95']:.1f} "
         f"ms (goals < {GOALS['median']:.0f} / < {GOALS['p95']:.0f} ms); of which decoding: median "
-        f"{statistics.median(keystrokes['decode']):.1f} ms"
+        f"{statistics.median(keystrokes['decode']):.1f} ms; the rest (keystroke and result "
+        f"handling, painting): median {statistics.median(after_decode):.1f} ms"
     )
     print(
         f"  CPU time on that path (GUI thread + decoding thread): median "
         f"{statistics.median(cpu):.1f} ms, p95 {percentile(cpu, 0.95):.1f} ms; GUI thread alone: "
         f"median {statistics.median(keystrokes['gui']):.1f} ms"
+    )
+    paints = keystrokes["paints"]
+    print(
+        f"  heatmap paints per new result (the first and any repaint after it): median "
+        f"{statistics.median(paints):.0f}, most {max(paints)}"
     )
     print(
         f"heads grid redraw ({grid_what}): median {figures['grid']:.1f} ms, p95 "

@@ -66,6 +66,35 @@ def test_typed_sentence_shows_in_the_heatmap(qtbot, translating):
     assert translating.statusBar().currentMessage().startswith("translated in")
 
 
+class EventCounter(QtCore.QObject):
+    """Counts the paint and resize events a widget gets."""
+
+    def __init__(self, widget) -> None:
+        super().__init__()
+        self.paints = self.resizes = 0
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:
+        self.paints += event.type() == QtCore.QEvent.Type.Paint
+        self.resizes += event.type() == QtCore.QEvent.Type.Resize
+        return False
+
+
+def test_typing_repaints_the_heatmap_once_per_result_and_never_resizes_it(qtbot, translating):
+    session, heatmap = translating.session, translating.views.heatmap
+    box = translating.translate_panel.source_box
+    qtbot.wait(200)  # the first result's layout settles
+    counter = EventCounter(heatmap.graphics.viewport())
+    for text in (" zebra", " e"):  # an unknown word brings notices and marked chips
+        counter.paints = 0
+        qtbot.keyClicks(box, text)
+        qtbot.waitUntil(lambda: session.result_is_current, timeout=WAIT_MS)
+        qtbot.wait(200)
+        assert counter.paints == 1, f"{counter.paints} heatmap paints for one result"
+    assert translating.translate_panel.notice.notices()  # "zebra" is unknown: a notice shows
+    assert counter.resizes == 0
+
+
 def test_kind_layer_and_head_follow_the_heatmap_controls_and_the_shortcuts(qtbot, translating):
     heatmap, session = translating.views.heatmap, translating.session
     choose(heatmap.controls.kind_box, "encoder_self")

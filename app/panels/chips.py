@@ -17,14 +17,16 @@ UNKNOWN_BORDER = "#d6336c"
 
 
 def chip_style(colors: Palette) -> str:
-    """The chips' style sheet in the colours of a light or dark palette."""
+    """The chips' style sheet in the colours of a light or dark palette. An unknown word's
+    thicker border takes the room of its padding: a chip never changes size when a half-typed
+    word becomes unknown (a taller row would resize the views below)."""
     return f"""
 QToolButton {{
     border: 1px solid {colors.grid}; border-radius: 4px; padding: 1px 5px;
     color: {colors.text}; background: {colors.panel};
 }}
 QToolButton:checked {{ background: {colors.accent}; color: {colors.background}; }}
-QToolButton[unknown="true"] {{ border: 2px dashed {UNKNOWN_BORDER}; }}
+QToolButton[unknown="true"] {{ border: 2px dashed {UNKNOWN_BORDER}; padding: 0px 4px; }}
 """
 
 

@@ -55,27 +55,35 @@ class InputBox(QtWidgets.QPlainTextEdit):
 
 
 class NoticeLabel(QtWidgets.QLabel):
-    """What the user should know about the result on show (else ``tip``, muted). Its line stays
-    reserved, so a notice that comes and goes while the user types (a half-typed word is an
-    unknown word) never makes the views below jump."""
+    """What the user should know about the result on show (else ``tip``, muted), on one line of
+    constant height: the notices side by side, cut with "…" when too long, all of them in the
+    tooltip. A notice that comes and goes while the user types (a half-typed word is an unknown
+    word) never resizes the views below (each resize costs the heatmap a relayout and repaints).
+    """
 
     STYLE = (
-        "QLabel { border-radius: 4px; padding: 3px 6px; }"
+        "QLabel { border-radius: 4px; padding: 3px 6px; border: 1px solid transparent; }"
         'QLabel[empty="true"] { color: palette(mid); }'
-        'QLabel[empty="false"] { background: #fff3bf; color: #5c3c00; border: 1px solid #f0c36d; }'
+        'QLabel[empty="false"] { background: #fff3bf; color: #5c3c00; border-color: #f0c36d; }'
     )
+    SEPARATOR = "  ·  "
 
     def __init__(self, tip: str = "") -> None:
         super().__init__()
         self.tip = tip
-        self.setWordWrap(True)
+        self._notices: list[str] = []
+        self._full_text = ""
         self.setTextFormat(QtCore.Qt.TextFormat.PlainText)
         self.setStyleSheet(self.STYLE)
-        self.setMinimumHeight(self.fontMetrics().height() + 10)
+        self.setSizePolicy(QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Fixed)
+        self.setFixedHeight(self.fontMetrics().height() + 2 * (3 + 1) + 2)  # padding, border
         self.show_notices([])
 
     def show_notices(self, notices: list[str]) -> None:
-        self.setText("\n".join(notices) if notices else self.tip)
+        self._notices = list(notices)
+        self._full_text = self.SEPARATOR.join(notices) if notices else self.tip
+        self.setToolTip("\n".join(notices))
+        self._fit_text()
         if self.property("empty") != (not notices):
             self.setProperty("empty", not notices)
             self.style().unpolish(self)
@@ -83,7 +91,23 @@ class NoticeLabel(QtWidgets.QLabel):
 
     def notices(self) -> list[str]:
         """The notices on show ([] while the tip shows)."""
-        return [] if self.property("empty") else self.text().split("\n")
+        return list(self._notices)
+
+    def full_text(self) -> str:
+        """Everything the line says, before it is cut to its width."""
+        return self._full_text
+
+    def resizeEvent(self, event: QtGui.QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_text()
+
+    def _fit_text(self) -> None:
+        room = max(self.width() - 2 * (6 + 1) - 4, 40)
+        elided = self.fontMetrics().elidedText(
+            self._full_text, QtCore.Qt.TextElideMode.ElideRight, room
+        )
+        if elided != self.text():
+            self.setText(elided)
 
 
 NLI_TIP = (

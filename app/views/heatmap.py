@@ -11,6 +11,8 @@ scale, per-row or global normalisation.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
@@ -33,7 +35,8 @@ from app.views.token_axis import TokenAxis
 from core_models.record import AttentionMap, AttentionRecord
 
 HOVER_HINT = "hover a cell to read its weight · click a cell or a token to select that token"
-EMPHASIS_SHARE = 0.5  # keys with at least half the row's top weight count as "attended to"
+EMPHASIS_SHARE = 0.5
+LEVEL_STEP = 0.05  # of the colour bar's top (a weight, or a decade on the log scale)  # keys with at least half the row's top weight count as "attended to"
 # Side pairs the record's gold alignment applies to, as is or transposed: it is (target words,
 # source words), for NLI (hypothesis words, premise words) (``Classifier._gold_matrix``).
 GOLD_SIDES = {
@@ -41,6 +44,13 @@ GOLD_SIDES = {
     ("hypothesis", "premise"): False,
     ("premise", "hypothesis"): True,
 }
+
+
+def colour_bar_levels(levels: tuple[float, float]) -> tuple[float, float]:
+    """``levels`` with the top rounded up to a multiple of LEVEL_STEP: a new sentence whose
+    strongest weight moved a little keeps the same colour bar (redrawing its axes costs ~2 ms)."""
+    low, high = levels
+    return low, math.ceil(round(high / LEVEL_STEP, 6)) * LEVEL_STEP
 
 
 def gold_for(record: AttentionRecord, attention_map: AttentionMap) -> np.ndarray | None:
@@ -251,7 +261,11 @@ class HeatmapView(AttentionView):
             queries, keys = raw.shape
             self.image.setRect(QtCore.QRectF(-0.5, -0.5, keys, queries))  # cell (r, c) at (c, r)
             self.plot.setRange(xRange=(-0.5, keys - 0.5), yRange=(-0.5, queries - 0.5), padding=0)
-        self.colorbar.setLevels(levels)
+            # now, not when painting: a transform set while painting asks for a second paint
+            self.plot.vb.updateMatrix()
+        levels = colour_bar_levels(levels)
+        if self.colorbar.levels() != levels:
+            self.colorbar.setLevels(levels)
         if self.colorbar.axis.logMode != (self._scale == "log"):
             self.colorbar.axis.setLogMode(self._scale == "log")
         self._map, self.shown_weights, self._full_weights = attention_map, raw, full
