@@ -6,8 +6,10 @@ well above 10 ms is time the event loop was busy (handling the worker's messages
 curves and the probe heatmap) or, on a loaded machine, waiting for a core: the GUI thread's CPU time
 within each gap tells the two apart, and 5 s of the idle window first give the machine's noise
 floor. Throughput is the trainer's own tokens/s (from its StepEvents, the
-median over the run's second half), so the queue and the GUI cannot blur it. Both runs use one torch
-thread (the worker sets it; the in-process run here too). Goals: stall < 100 ms, GUI/CLI >= 0.90.
+median over the run's second half), so the queue and the GUI cannot blur it; as other processes
+load the machine, the training process's CPU seconds from its first step to the end are compared
+too (same batches, evaluations and checkpoints in both runs). Both runs use one torch thread (the
+worker sets it; the in-process run here too). Goals: stall < 100 ms, GUI/CLI >= 0.90.
 
     QT_QPA_PLATFORM=offscreen python3 -m bench.bench_train_gui            # small Transformer, copy
     QT_QPA_PLATFORM=offscreen python3 -m bench.bench_train_gui --size tiny --steps 600
@@ -21,6 +23,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 TICK_MS = 10
@@ -29,10 +32,40 @@ STALL_GOAL_MS = 100
 SPEED_GOAL = 0.90
 
 
-def median_speed(events: list) -> float:
-    """Median tokens/s of the second half of the steps (the first half includes the warm-up)."""
-    speeds = [e.tokens_per_second for e in events[len(events) // 2 :]]
-    return statistics.median(speeds) if speeds else 0.0
+class TrainingWatch:
+    """A run's step events, and the CPU seconds its training process spent from the first step to
+    the end of the run (``cpu_of()`` reads that process's CPU time; None where it cannot)."""
+
+    def __init__(self, cpu_of: Callable[[], float | None]) -> None:
+        self.cpu_of = cpu_of
+        self.steps: list = []
+        self.cpu: float | None = None
+        self._first: float | None = None
+
+    def __call__(self, event: object) -> None:
+        from core_models.training.events import DoneEvent, StepEvent
+
+        if isinstance(event, StepEvent):
+            if not self.steps:
+                self._first = self.cpu_of()
+            self.steps.append(event)
+        elif isinstance(event, DoneEvent) and self._first is not None:
+            end = self.cpu_of()
+            self.cpu = end - self._first if end is not None else None
+
+    def speed(self) -> float:
+        """Median tokens/s of the second half of the steps (the first half includes the warm-up)."""
+        speeds = [e.tokens_per_second for e in self.steps[len(self.steps) // 2 :]]
+        return statistics.median(speeds) if speeds else 0.0
+
+
+def process_cpu_seconds(pid: int | None) -> float | None:
+    """User + system CPU seconds of process ``pid`` (Linux /proc; None elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 class TickProbe:
@@ -83,12 +116,11 @@ class TickProbe:
         )
 
 
-def gui_run(args: argparse.Namespace) -> tuple[dict, float, TickProbe]:
-    """Train from the Train view; returns (the config dict, tokens/s, the tick probe)."""
+def gui_run(args: argparse.Namespace) -> tuple[dict, TrainingWatch, TickProbe]:
+    """Train from the Train view; returns (the config dict, the run, the tick probe)."""
     from PySide6 import QtCore, QtWidgets
 
     from app.train.view import TrainView
-    from core_models.training.events import StepEvent
 
     QtWidgets.QApplication.instance() or QtWidgets.QApplication(sys.argv[:1])
     view = TrainView()
@@ -106,10 +138,8 @@ def gui_run(args: argparse.Namespace) -> tuple[dict, float, TickProbe]:
     settings.checkpoint_every.setValue(args.eval_every)
     config = view.train_config().to_dict()
 
-    steps: list = []
-    view.process.sigMessages.connect(
-        lambda batch: steps.extend(m for m in batch if isinstance(m, StepEvent))
-    )
+    watch = TrainingWatch(lambda: process_cpu_seconds(view.process.pid))
+    view.process.sigMessages.connect(lambda batch: [watch(message) for message in batch])
     probe = TickProbe()
     probe.run_idle(IDLE_S)  # the noise floor: the same window, nothing training
 
@@ -124,29 +154,25 @@ def gui_run(args: argparse.Namespace) -> tuple[dict, float, TickProbe]:
     probe.stop()
     print(f"  GUI: {view.controls.status.text()}")
     print(
-        f"  GUI: {len(steps)} steps, {len(view.probe.snapshots)} probe snapshots; "
-        f"the GUI process used {cpu:.1f} s of CPU"
+        f"  GUI: {len(watch.steps)} steps, {len(view.probe.snapshots)} probe snapshots; "
+        f"the GUI process itself used {cpu:.1f} s of CPU"
     )
     view.shutdown()
-    return config, median_speed(steps), probe
+    return config, watch, probe
 
 
-def cli_run(config_dict: dict, run_dir: Path) -> float:
-    """The same config trained in this process, one torch thread; returns tokens/s."""
+def cli_run(config_dict: dict, run_dir: Path) -> TrainingWatch:
+    """The same config trained in this process with one torch thread, as the CLI does."""
     import torch
 
     from core_models.training.config import TrainConfig
-    from core_models.training.events import StepEvent
     from core_models.training.trainer import Trainer
 
     torch.set_num_threads(1)
-    steps: list = []
-    config = TrainConfig.from_dict(config_dict, source="bench")
-    Trainer(
-        config, run_dir, [lambda e: steps.append(e) if isinstance(e, StepEvent) else None]
-    ).run()
-    print(f"  CLI: {len(steps)} steps")
-    return median_speed(steps)
+    watch = TrainingWatch(time.process_time)
+    Trainer(TrainConfig.from_dict(config_dict, source="bench"), run_dir, [watch]).run()
+    print(f"  CLI: {len(watch.steps)} steps")
+    return watch
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -154,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--task", default="copy")
     parser.add_argument("--family", default="transformer")
     parser.add_argument("--size", default="small", choices=("tiny", "small", "base"))
-    parser.add_argument("--steps", type=int, default=300)
+    parser.add_argument("--steps", type=int, default=200)
     parser.add_argument("--eval-every", type=int, default=100)
     parser.add_argument("--train-size", type=int, default=3000)
     parser.add_argument("--valid-size", type=int, default=50)
@@ -166,12 +192,11 @@ def main(argv: list[str] | None = None) -> int:
             f"{args.family} ({args.size}) on {args.task}: {args.steps} steps, eval every {args.eval_every}"
         )
         started = time.perf_counter()
-        config, gui_speed, probe = gui_run(args)
+        config, gui, probe = gui_run(args)
         gui_seconds = time.perf_counter() - started
         started = time.perf_counter()
-        cli_speed = cli_run(config, Path(scratch) / "cli-run")
+        cli = cli_run(config, Path(scratch) / "cli-run")
         cli_seconds = time.perf_counter() - started
-    ratio = gui_speed / cli_speed if cli_speed else 0.0
     worst = max(probe.gaps)
     print(f"load average during the runs: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     print(f"event loop, window idle ({IDLE_S} s): {probe.summary(probe.idle_gaps)}")
@@ -186,11 +211,18 @@ def main(argv: list[str] | None = None) -> int:
         f"(goal < {STALL_GOAL_MS} ms: {'met' if busiest < STALL_GOAL_MS else 'MISSED'}); a gap much "
         "longer than its CPU is time spent waiting for a core on a loaded machine"
     )
+    ratio = gui.speed() / cli.speed() if cli.speed() else 0.0
     print(
-        f"tokens/s: GUI worker {gui_speed:,.0f}, in-process (CLI) {cli_speed:,.0f} "
+        f"tokens/s: GUI worker {gui.speed():,.0f}, in-process (CLI) {cli.speed():,.0f} "
         f"({cli_seconds:.1f} s); ratio {ratio:.3f} "
         f"(goal >= {SPEED_GOAL}: {'met' if ratio >= SPEED_GOAL else 'MISSED'})"
     )
+    if gui.cpu and cli.cpu:
+        print(
+            f"CPU seconds from the first step to the end (same batches, evaluations, checkpoints): "
+            f"GUI worker {gui.cpu:.1f} s, in-process {cli.cpu:.1f} s; in-process / worker "
+            f"{cli.cpu / gui.cpu:.3f} (the worker's own overhead, whatever the machine's load)"
+        )
     return 0
 
 

@@ -167,6 +167,11 @@ class CurvesView(AttentionView):
 
     # --- drawing ------------------------------------------------------------------------------
 
+    @property
+    def pending(self) -> bool:
+        """True when data was added since the last redraw."""
+        return self._dirty
+
     def redraw(self) -> None:
         """Draw what was added since the last redraw (nothing to do when nothing was)."""
         if not self._dirty:

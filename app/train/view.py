@@ -44,7 +44,8 @@ from core_models.training.events import (
 logger = logging.getLogger(__name__)
 
 CLOSE_WAIT_S = 120  # how long closing waits for the stopped run's checkpoint
-REDRAW_MS = 200  # curves and progress are redrawn at most this often (5 per second)
+REDRAW_MS = 200  # the progress bar is redrawn at most this often (5 per second)
+CURVES_S = 0.5  # the curves (~30 ms of painting each time) at most this often
 LEFT_WIDTH = 480
 
 
@@ -77,6 +78,7 @@ class TrainView(QtWidgets.QWidget):
         self._redraw_timer.setSingleShot(True)
         self._redraw_timer.setInterval(REDRAW_MS)
         self._redraw_timer.timeout.connect(self._redraw)
+        self._curves_drawn = 0.0  # time.monotonic() of the last curves redraw
         self.data_panel = DataPanel(catalogue)
         self.model_panel = ModelPanel()
         self.settings = RunSettings()
@@ -243,7 +245,7 @@ class TrainView(QtWidgets.QWidget):
 
     def _on_state(self, state: str) -> None:
         if state == "idle":  # the run ended: show where it ended at once
-            self._redraw()
+            self._redraw(final=True)
         self.controls.set_state(state)
         self.setup_area.setEnabled(state == "idle")
 
@@ -262,14 +264,21 @@ class TrainView(QtWidgets.QWidget):
         if not self._redraw_timer.isActive():  # painting every batch would cost the child CPU
             self._redraw_timer.start()
 
-    def _redraw(self) -> None:
+    def _redraw(self, final: bool = False) -> None:
+        """The progress now, the curves when CURVES_S has passed (or the run ended): painting
+        every batch would take CPU from the training process on a small machine."""
         self._redraw_timer.stop()
         if self._last_step is not None:
             self.controls.show_step(self._last_step)
             self._last_step = None
             if self.process.state == "running":
                 self.controls.set_status("training")
-        self.curves.redraw()
+        now = time.monotonic()
+        if final or now - self._curves_drawn >= CURVES_S:
+            self.curves.redraw()
+            self._curves_drawn = now
+        elif self.curves.pending:
+            self._redraw_timer.start()
 
     def _on_other(self, message: object) -> None:
         if isinstance(message, CheckpointEvent):
