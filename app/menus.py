@@ -1,5 +1,9 @@
 """The main window's menus: File (open, recent, export, quit), View (palette, colour map,
-normalisation, scale, pieces/words, head/layer/step navigation with shortcuts) and Help (About).
+normalisation, scale, pieces/words, head/layer/step navigation with shortcuts) and Help (keyboard
+shortcuts, About).
+
+The decoding-step shortcuts are Page Up / Page Down: text boxes keep Ctrl+← / → for moving by
+words, so those work for the steps only outside a text box.
 
 Each menu item only calls a Session intent or a window method; the View menu's check marks follow
 the Session's display options.
@@ -18,6 +22,9 @@ from app.session_state import UNITS
 from app.views.style import COLORMAPS, NORMALISATIONS, SCALES, THEMES
 
 Key = QtGui.QKeySequence
+# The decoding step's keys, by direction: Page Up / Down work in a text box too (it does not use
+# them for editing), Ctrl+← / → only outside one (a text box moves by words with them).
+STEP_KEYS = {1: ("PgDown", "Ctrl+Right"), -1: ("PgUp", "Ctrl+Left")}
 # (field of Session.display, menu title, choices, label of each choice, Session setter)
 DISPLAY_MENUS = (
     ("theme", "&Palette", THEMES, {"light": "Light", "dark": "Dark"}, "set_theme"),
@@ -44,6 +51,7 @@ class WindowActions:
     export_json: QtGui.QAction
     export_npz: QtGui.QAction
     quit: QtGui.QAction
+    shortcuts: QtGui.QAction
     about: QtGui.QAction
     recent_menu: QtWidgets.QMenu
     navigation: dict[str, QtGui.QAction] = field(default_factory=dict)
@@ -55,11 +63,11 @@ class WindowActions:
 
 
 def _action(
-    parent: QtWidgets.QWidget, text: str, slot: Callable[[], object], shortcut: object = None
+    parent: QtWidgets.QWidget, text: str, slot: Callable[[], object], *shortcuts: object
 ) -> QtGui.QAction:
     action = QtGui.QAction(text, parent)
-    if shortcut is not None:
-        action.setShortcut(Key(shortcut))
+    if shortcuts:
+        action.setShortcuts([Key(shortcut) for shortcut in shortcuts])
     action.triggered.connect(lambda _=False: slot())
     return action
 
@@ -80,6 +88,7 @@ def build_menus(window: QtWidgets.QMainWindow, session: Session) -> WindowAction
         ),
         export_npz=_action(window, "Export record as &NPZ…", lambda: window.export_record(".npz")),
         quit=_action(window, "&Quit", window.close, Key.StandardKey.Quit),
+        shortcuts=_action(window, "&Keyboard shortcuts…", window.show_shortcuts, "F1"),
         about=_action(window, "&About Attention Workbench", window.show_about),
         recent_menu=QtWidgets.QMenu("Open &recent", window),
     )
@@ -106,19 +115,21 @@ def build_menus(window: QtWidgets.QMainWindow, session: Session) -> WindowAction
             submenu.addAction(action)
             actions.display[(field_name, choice)] = action
     view_menu.addSeparator()
-    for name, text, slot, shortcut in (
-        ("next_head", "Next head", lambda: session.head_by(1), "Alt+Right"),
-        ("previous_head", "Previous head", lambda: session.head_by(-1), "Alt+Left"),
-        ("next_layer", "Next layer", lambda: session.layer_by(1), "Alt+Down"),
-        ("previous_layer", "Previous layer", lambda: session.layer_by(-1), "Alt+Up"),
-        ("next_step", "Next decoding step", lambda: session.step_by(1), "Ctrl+Right"),
-        ("previous_step", "Previous decoding step", lambda: session.step_by(-1), "Ctrl+Left"),
-        ("clear_token", "Clear the selected token", session.clear_token, "Escape"),
+    for name, text, slot, shortcuts in (
+        ("next_head", "Next head", lambda: session.head_by(1), ("Alt+Right",)),
+        ("previous_head", "Previous head", lambda: session.head_by(-1), ("Alt+Left",)),
+        ("next_layer", "Next layer", lambda: session.layer_by(1), ("Alt+Down",)),
+        ("previous_layer", "Previous layer", lambda: session.layer_by(-1), ("Alt+Up",)),
+        ("next_step", "Next decoding step", lambda: session.step_by(1), STEP_KEYS[1]),
+        ("previous_step", "Previous decoding step", lambda: session.step_by(-1), STEP_KEYS[-1]),
+        ("clear_token", "Clear the selected token", session.clear_token, ("Escape",)),
+        ("clear_filter", "Show every token (clear the text filter)", session.clear_text_filter, ()),
     ):
-        actions.navigation[name] = _action(window, text, slot, shortcut)
+        actions.navigation[name] = _action(window, text, slot, *shortcuts)
         view_menu.addAction(actions.navigation[name])
 
     help_menu = bar.addMenu("&Help")
+    help_menu.addAction(actions.shortcuts)
     help_menu.addAction(actions.about)
     session.sigDisplayChanged.connect(lambda: check_display(actions, session))
     check_display(actions, session)

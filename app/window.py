@@ -11,6 +11,7 @@ from pathlib import Path
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from app import records
+from app.help import TITLE, ShortcutsDialog, about_html
 from app.menus import build_menus, fill_recent
 from app.panels.model_panel import ModelPanel
 from app.panels.nli_panel import NLIPanel
@@ -23,16 +24,7 @@ from core_models.export import save_record
 
 logger = logging.getLogger(__name__)
 
-TITLE = "Attention Workbench"
 STATUS_MS = 10_000
-ABOUT = (
-    "<h3>Attention Workbench</h3>"
-    "<p>Train small sequence models and see, head by head and step by step, where their "
-    "attention goes.</p>"
-    "<p>Type in the box: every keystroke is decoded in the background. Click any token (in "
-    "the heatmap, the chips or the token lines) to follow it in every view. "
-    "Alt+←/→ head, Alt+↑/↓ layer, Ctrl+←/→ decoding step, Esc clears the token.</p>"
-)
 EXPORT_FILTERS = {
     ".png": "PNG image (*.png)",
     ".svg": "SVG drawing (*.svg)",
@@ -71,6 +63,7 @@ class MainWindow(QtWidgets.QMainWindow):
         splitter.setSizes([320, 1080])
         self.setCentralWidget(splitter)
 
+        self.shortcuts_dialog: ShortcutsDialog | None = None
         self.menu_actions = build_menus(self, self.session)
         export_button = QtWidgets.QToolButton()
         export_button.setText("Export")
@@ -206,7 +199,14 @@ class MainWindow(QtWidgets.QMainWindow):
         QtWidgets.QMessageBox.critical(self, TITLE, text)
 
     def show_about(self) -> None:
-        QtWidgets.QMessageBox.about(self, f"About {TITLE}", ABOUT)
+        QtWidgets.QMessageBox.about(self, f"About {TITLE}", about_html())
+
+    def show_shortcuts(self) -> None:
+        """Help ▸ Keyboard shortcuts: a window listing every shortcut (it stays open)."""
+        if self.shortcuts_dialog is None:
+            self.shortcuts_dialog = ShortcutsDialog(self.menuBar(), self)
+        self.shortcuts_dialog.show()
+        self.shortcuts_dialog.raise_()
 
     def _on_busy(self, busy: bool) -> None:
         self.busy_label.setText("working…" if busy else "")

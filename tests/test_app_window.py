@@ -16,7 +16,7 @@ from app_fixtures import (
     wait_for_source,
     window,
 )
-from PySide6 import QtCore, QtGui
+from PySide6 import QtCore, QtGui, QtWidgets
 
 from app.views.selection import MEAN, TokenRef
 
@@ -160,6 +160,52 @@ def test_stepping_through_decoding_moves_the_selected_row(qtbot, translating):
     qtbot.mouseClick(views.steps.play_button, LEFT)  # pause
     views.show_page("heatmap")
     assert views.heatmap.selected_cells()[0] == [session.selection.step]
+
+
+def test_page_keys_step_through_decoding_while_the_cursor_is_in_the_source_box(qtbot, translating):
+    session, box = translating.session, translating.translate_panel.source_box
+    translating.activateWindow()
+    box.setFocus()
+    qtbot.keyClick(box, QtCore.Qt.Key.Key_PageDown)
+    qtbot.keyClick(box, QtCore.Qt.Key.Key_PageDown)
+    assert session.selection.step == 1 and session.selection.token == TokenRef("target", 1)
+    qtbot.keyClick(box, QtCore.Qt.Key.Key_PageUp)
+    assert session.selection.step == 0
+    qtbot.keyClick(box, QtCore.Qt.Key.Key_Right, QtCore.Qt.KeyboardModifier.AltModifier)
+    assert session.selection.head == 0  # Alt+arrows (heads) work in the box too
+    cursor = box.textCursor().position()
+    qtbot.keyClick(box, QtCore.Qt.Key.Key_Left, QtCore.Qt.KeyboardModifier.ControlModifier)
+    assert box.textCursor().position() < cursor  # Ctrl+← stays the box's: a word back
+    assert session.selection.step == 0
+    assert box.toPlainText() == "a b c d"
+    assert "PgUp/PgDn" in translating.translate_panel.notice.full_text()
+
+
+def test_help_lists_every_shortcut_of_the_window(qtbot, window):
+    with_shortcuts = [a for a in window.findChildren(QtGui.QAction) if a.shortcuts()]
+    assert len(with_shortcuts) >= 10
+    qtbot.keyClick(window, QtCore.Qt.Key.Key_F1)
+    dialog = window.shortcuts_dialog
+    assert dialog is not None and dialog.isVisible()
+    text = dialog.text.text()
+    for action in with_shortcuts:
+        assert action.text().replace("&", "").rstrip("…") in text
+        for key in action.shortcuts():
+            assert key.toString(QtGui.QKeySequence.SequenceFormat.NativeText) in text
+    assert "PgDown" in text and "Ctrl+Right" in text
+
+
+def test_about_shows_the_version_and_what_the_app_does(qtbot, window, monkeypatch):
+    from app.help import DESCRIPTION
+    from core_models import __version__
+
+    shown = []
+    monkeypatch.setattr(
+        QtWidgets.QMessageBox, "about", lambda parent, title, text: shown.append(text)
+    )
+    window.menu_actions.about.trigger()
+    assert f"Attention Workbench {__version__}" in shown[0]
+    assert DESCRIPTION.split(",")[0] in shown[0] and "PySide6" in shown[0]
 
 
 def test_beam_search_tree_node_click_shows_the_partial_hypothesis(qtbot, translating):

@@ -110,11 +110,11 @@ class NoticeLabel(QtWidgets.QLabel):
             self.setText(elided)
 
 
-NLI_TIP = (
-    "Click a token here or in any view to follow it everywhere · Alt+←/→ head · Alt+↑/↓ layer · "
-    "Esc clears"
-)
-TRANSLATE_TIP = NLI_TIP.replace(" · Esc", " · Ctrl+←/→ decoding step · Esc")
+TIP_START = "Click a token to follow it everywhere · select words to filter"
+TIP_KEYS = "Alt+←/→ head · Alt+↑/↓ layer"
+TIP_END = "Esc clears · F1 all keys"
+NLI_TIP = f"{TIP_START} · {TIP_KEYS} · {TIP_END}"
+TRANSLATE_TIP = f"{TIP_START} · {TIP_KEYS} · PgUp/PgDn step · {TIP_END}"
 
 
 def result_notices(session: Session) -> list[str]:
