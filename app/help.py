@@ -49,12 +49,13 @@ def shortcut_rows(bar: QtWidgets.QMenuBar) -> list[tuple[str, str, str]]:
         for action in menu.actions():
             if action.menu() is not None:
                 visit(action.menu(), f"{path} ▸ {action.menu().title().replace('&', '')}")
-            elif action.shortcuts():
+            else:
+                native = QtGui.QKeySequence.SequenceFormat.NativeText
                 keys = " or ".join(
-                    key.toString(QtGui.QKeySequence.SequenceFormat.NativeText)
-                    for key in action.shortcuts()
+                    text for key in action.shortcuts() if (text := key.toString(native))
                 )
-                rows.append((keys, action.text().replace("&", "").rstrip("…"), path))
+                if keys:
+                    rows.append((keys, action.text().replace("&", "").rstrip("…"), path))
 
     for action in bar.actions():
         if action.menu() is not None:
@@ -88,6 +89,7 @@ class ShortcutsDialog(QtWidgets.QDialog):
         super().__init__(parent)
         self.bar = bar
         self.setWindowTitle(f"Keyboard shortcuts — {TITLE}")
+        self.setMinimumWidth(640)
         self.text = QtWidgets.QLabel()
         self.text.setTextFormat(QtCore.Qt.TextFormat.RichText)
         self.text.setWordWrap(True)

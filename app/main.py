@@ -10,6 +10,7 @@ from core_models.inference import ModelEntry
 
 WINDOW_SIZE = (1400, 900)
 FALLBACK_SENTENCE = "the little cat sleeps on the red chair"
+DEFAULT_MODEL = "transformer-en-fr"  # every head of every layer, on a task with gold alignments
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -32,14 +33,14 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def first_model(entries: list[ModelEntry]) -> ModelEntry | None:
-    """The model the window opens with: a bundled translation model, else any bundled model,
-    else any of the user's."""
+    """The model the window opens with: the bundled ``DEFAULT_MODEL``, else a bundled
+    translation model, else any bundled model, else any of the user's."""
     from core_models.models.registry import FAMILIES
 
-    def rank(entry: ModelEntry) -> tuple[bool, bool]:
+    def rank(entry: ModelEntry) -> tuple[bool, bool, bool]:
         family = FAMILIES.get(entry.family)
         translation = family is not None and family.task_kind == "translation"
-        return entry.source != "bundled", not translation
+        return entry.source != "bundled", not translation, entry.name != DEFAULT_MODEL
 
     return min(entries, key=rank) if entries else None
 

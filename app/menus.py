@@ -87,7 +87,7 @@ def build_menus(window: QtWidgets.QMainWindow, session: Session) -> WindowAction
             window, "Export record as &JSON…", lambda: window.export_record(".json")
         ),
         export_npz=_action(window, "Export record as &NPZ…", lambda: window.export_record(".npz")),
-        quit=_action(window, "&Quit", window.close, Key.StandardKey.Quit),
+        quit=_action(window, "&Quit", window.close, "Ctrl+Q"),  # the standard key can be none
         shortcuts=_action(window, "&Keyboard shortcuts…", window.show_shortcuts, "F1"),
         about=_action(window, "&About Attention Workbench", window.show_about),
         recent_menu=QtWidgets.QMenu("Open &recent", window),

@@ -249,3 +249,18 @@ def test_the_app_opens_on_a_translation_model_with_a_sentence_translated(qtbot, 
     assert session.task_kind == "translation"
     assert window.translate_panel.source_box.toPlainText() == session.inputs.source != ""
     assert window.views.heatmap.shown_weights.size > 0
+
+
+def test_the_app_opens_on_the_bundled_transformer_when_there_is_one():
+    from core_models.inference import ModelEntry
+
+    def entry(name: str, family: str, source: str = "bundled") -> ModelEntry:
+        return ModelEntry(name, Path(name), source, family, "", {})
+
+    nli, dates = entry("decomposable-nli", "decomposable"), entry("bahdanau-dates", "bahdanau")
+    mine = entry("my-transformer", "transformer", source="user")
+    default = entry(app_main.DEFAULT_MODEL, "transformer")
+    assert app_main.first_model([nli, dates, mine, default]) is default
+    assert app_main.first_model([nli, dates, mine]) is dates  # a bundled translation model
+    assert app_main.first_model([mine, nli]) is nli  # bundled before the user's
+    assert app_main.first_model([]) is None

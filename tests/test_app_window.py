@@ -331,3 +331,22 @@ def test_compare_runs_a_second_model_on_the_same_input(qtbot, translating):
     wait_for_source(qtbot, other, ["a", "b", "c", "d", "e"])
     assert "bahdanau" in compare.other_title.text()
     assert views.current_view() is compare.other_heatmap
+
+
+def test_the_compared_model_shows_the_gold_alignment_of_the_sample_on_show(qtbot, translating):
+    samples = translating.model_panel.samples
+    item = samples.item(0)
+    qtbot.mouseClick(samples.viewport(), LEFT, pos=samples.visualItemRect(item).center())
+    views = translating.views
+    views.show_page("compare")
+    compare = views.compare
+    index = next(
+        i for i in range(compare.picker.count()) if "bahdanau" in compare.picker.itemText(i)
+    )
+    compare.picker.setCurrentIndex(index)
+    compare.picker.activated.emit(index)  # the second model loads after the sample was chosen
+    other = compare.other
+    qtbot.waitUntil(lambda: other.model is not None and other.result_is_current, timeout=WAIT_MS)
+    assert other.inputs.source == item.data(QtCore.Qt.ItemDataRole.UserRole).source
+    assert other.record.gold_alignment is not None
+    assert "AER" in compare.other_heatmap.title.text()

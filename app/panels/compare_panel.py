@@ -27,6 +27,8 @@ class ComparePanel(QtWidgets.QWidget):
         self.other_title = QtWidgets.QLabel("choose a second model above")
         self.main_heatmap = HeatmapView()
         self.other_heatmap = HeatmapView()
+        for heatmap in (self.main_heatmap, self.other_heatmap):  # the View menu sets both
+            heatmap.set_display_controls_visible(False)
         self.bindings = [
             ViewBinding(self.main_heatmap, session, self.is_on_screen),
             ViewBinding(self.other_heatmap, self.other, self.is_on_screen),
@@ -51,6 +53,7 @@ class ComparePanel(QtWidgets.QWidget):
         session.sigDisplayChanged.connect(self._copy_inputs)
         session.sigModelChanged.connect(self._show_titles)
         self.other.sigModelChanged.connect(self._show_titles)
+        self.other.sigModelChanged.connect(self._copy_inputs)  # a new model forgets the sample
         self.fill_picker()
 
     def is_on_screen(self) -> bool:

@@ -12,6 +12,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from app import records
 from app.panels.chips import TokenChips
 from app.session import Session
+from app.views.style import palette_for
 
 UNKNOWN_UNDERLINE = "#d6336c"
 
@@ -61,11 +62,11 @@ class NoticeLabel(QtWidgets.QLabel):
     word) never resizes the views below (each resize costs the heatmap a relayout and repaints).
     """
 
-    STYLE = (
-        "QLabel { border-radius: 4px; padding: 3px 6px; border: 1px solid transparent; }"
-        'QLabel[empty="true"] { color: palette(mid); }'
-        'QLabel[empty="false"] { background: #fff3bf; color: #5c3c00; border-color: #f0c36d; }'
-    )
+    # (background, text, border) of a notice, by theme; the tip is in the palette's muted colour
+    NOTICE_COLORS = {
+        "light": ("#fff3bf", "#5c3c00", "#f0c36d"),
+        "dark": ("#3d3415", "#ffe8a3", "#8a6d1f"),
+    }
     SEPARATOR = "  ·  "
 
     def __init__(self, tip: str = "") -> None:
@@ -74,10 +75,20 @@ class NoticeLabel(QtWidgets.QLabel):
         self._notices: list[str] = []
         self._full_text = ""
         self.setTextFormat(QtCore.Qt.TextFormat.PlainText)
-        self.setStyleSheet(self.STYLE)
+        self.set_theme("light")
         self.setSizePolicy(QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Fixed)
         self.setFixedHeight(self.fontMetrics().height() + 2 * (3 + 1) + 2)  # padding, border
         self.show_notices([])
+
+    def set_theme(self, theme: str) -> None:
+        """Colour the tip and the notices for the "light" or "dark" palette."""
+        background, text, border = self.NOTICE_COLORS[theme]
+        self.setStyleSheet(
+            "QLabel { border-radius: 4px; padding: 3px 6px; border: 1px solid transparent; }"
+            f'QLabel[empty="true"] {{ color: {palette_for(theme).muted}; }}'
+            f'QLabel[empty="false"] {{ background: {background}; color: {text}; '
+            f"border-color: {border}; }}"
+        )
 
     def show_notices(self, notices: list[str]) -> None:
         self._notices = list(notices)

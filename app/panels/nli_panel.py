@@ -127,3 +127,4 @@ class NLIPanel(QtWidgets.QWidget):
             self.bars.set_theme(theme)
             for chips in self.chips:
                 chips.set_theme(theme)
+            self.notice.set_theme(theme)

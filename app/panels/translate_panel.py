@@ -6,7 +6,7 @@ to their tokens.
 
 from __future__ import annotations
 
-from PySide6 import QtGui, QtWidgets
+from PySide6 import QtCore, QtGui, QtWidgets
 
 from app.panels.chips import TokenChips
 from app.panels.inputs import (
@@ -19,10 +19,37 @@ from app.panels.inputs import (
     show_side,
 )
 from app.session import Session
+from app.views.style import palette_for
 from core_models.inference import TranslationResult
 
 MAX_BEAM = 16
 MAX_OUTPUT = 400
+
+
+class OutputLine(QtWidgets.QLineEdit):
+    """The translation, read-only but selectable (selected words filter the maps), as wide as
+    its text when there is room (a note can follow it) and never wider than the room."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setReadOnly(True)
+        self.setFrame(False)
+        self.setToolTip("the translation · select words to see only their rows")
+        self.set_theme("light")
+
+    def set_theme(self, theme: str) -> None:
+        """The text in the "light" or "dark" palette's colour, on the panel's background."""
+        colors = palette_for(theme)
+        self.setStyleSheet(
+            f"QLineEdit {{ background: transparent; color: {colors.text}; "
+            f"selection-background-color: {colors.accent}; "
+            f"selection-color: {colors.background}; }}"
+        )
+
+    def sizeHint(self) -> QtCore.QSize:
+        hint = super().sizeHint()
+        hint.setWidth(self.fontMetrics().horizontalAdvance(self.text()) + 16)
+        return hint
 
 
 class TranslatePanel(QtWidgets.QWidget):
@@ -45,11 +72,7 @@ class TranslatePanel(QtWidgets.QWidget):
         self.max_len_box.setRange(0, MAX_OUTPUT)
         self.max_len_box.setSpecialValueText("auto")
         self.max_len_box.setToolTip("longest output in tokens (auto: twice the source + 10)")
-        self.output_text = QtWidgets.QLineEdit()  # read-only: selectable, to filter the maps
-        self.output_text.setReadOnly(True)
-        self.output_text.setFrame(False)
-        self.output_text.setToolTip("the translation · select words to see only their rows")
-        self.output_text.setStyleSheet("QLineEdit { background: transparent; }")
+        self.output_text = OutputLine()
         self.output_arrow = QtWidgets.QLabel("→")
         self.output_note = QtWidgets.QLabel()  # which beam hypothesis is on show
         self.output_note.setForegroundRole(QtGui.QPalette.ColorRole.PlaceholderText)
@@ -74,8 +97,9 @@ class TranslatePanel(QtWidgets.QWidget):
         layout.addLayout(options)
         output = QtWidgets.QHBoxLayout()
         output.addWidget(self.output_arrow)
-        output.addWidget(self.output_text, 1)
+        output.addWidget(self.output_text)
         output.addWidget(self.output_note)
+        output.addStretch(1)
         layout.addLayout(output)
         layout.addWidget(self.source_chips)
         layout.addWidget(self.output_chips)
@@ -157,10 +181,14 @@ class TranslatePanel(QtWidgets.QWidget):
             self.output_text.setText(text)
             self.output_text.setCursorPosition(0)
             self.output_text.blockSignals(blocked)
+            self.output_text.updateGeometry()  # its width follows the text
 
     def _show_theme(self) -> None:
+        theme = self.session.display.theme
         for chips in (self.source_chips, self.output_chips):
-            chips.set_theme(self.session.display.theme)
+            chips.set_theme(theme)
+        self.output_text.set_theme(theme)
+        self.notice.set_theme(theme)
 
     def _show_selection(self) -> None:
         if not self._in_use():

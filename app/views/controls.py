@@ -35,6 +35,8 @@ class MapControls(QtWidgets.QWidget):
             layout.addWidget(QtWidgets.QLabel(caption))
             layout.addWidget(box)
             box.activated.connect(self._on_user_choice)
+            # as wide as the longest choice ("premise to hypothesis"), whatever showed first
+            box.setSizeAdjustPolicy(QtWidgets.QComboBox.SizeAdjustPolicy.AdjustToContents)
         layout.addStretch(1)
 
     def set_state(self, record: AttentionRecord | None, selection: Selection | None) -> None:

@@ -129,19 +129,22 @@ class HeatmapView(AttentionView):
         scene.sigMouseMoved.connect(self._on_hover)
         scene.sigMouseClicked.connect(self._on_click)
 
-        choices = QtWidgets.QHBoxLayout()  # which map: kind, layer, head; gold on/off
+        choices = QtWidgets.QHBoxLayout()  # which map: kind, layer, head; the filter; gold on/off
         choices.addWidget(self.controls, 1)
+        choices.addWidget(self.filter_badge)
+        choices.addSpacing(12)
         choices.addWidget(self.gold_box)
         display = QtWidgets.QHBoxLayout()  # the title, then how to colour the map
         display.addWidget(self.title, 1)
-        display.addWidget(self.filter_badge)
+        self._display_widgets: list[QtWidgets.QWidget] = []
         for caption, box in (
             ("colours", self.colormap_box),
             ("scale", self.scale_box),
             ("normalise", self.normalisation_box),
         ):
-            display.addWidget(QtWidgets.QLabel(caption))
-            display.addWidget(box)
+            self._display_widgets += [QtWidgets.QLabel(caption), box]
+        for widget in self._display_widgets:
+            display.addWidget(widget)
         for label in (self.title, self.hover_label):  # long texts are cut, never widen the view
             label.setSizePolicy(
                 QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Preferred
@@ -201,6 +204,12 @@ class HeatmapView(AttentionView):
         self._show_gold = bool(visible)
         self._sync_box(self.gold_box, visible)
         self._redraw()
+
+    def set_display_controls_visible(self, visible: bool) -> None:
+        """Show or hide the colour map, scale and normalisation boxes (hidden where another
+        control sets them, e.g. side by side in "compare"; the title gets their room)."""
+        for widget in self._display_widgets:
+            widget.setVisible(visible)
 
     @staticmethod
     def _sync_box(box: QtWidgets.QWidget, value: object) -> None:
