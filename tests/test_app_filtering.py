@@ -156,3 +156,20 @@ def test_selecting_premise_words_keeps_only_their_rows_of_the_nli_map(qtbot, win
     session.select_kind("hypothesis_to_premise")  # the premise is on the key side there
     assert heatmap.key_axis.tokens == [session.result.premise_pieces[1]]
     assert len(heatmap.query_axis.tokens) == len(session.result.hypothesis_pieces)
+
+
+def test_the_compared_model_keeps_the_same_source_words(qtbot, translating):
+    views = translating.views
+    views.show_page("compare")
+    compare = views.compare
+    index = next(
+        i for i in range(compare.picker.count()) if "bahdanau" in compare.picker.itemText(i)
+    )
+    compare.picker.setCurrentIndex(index)
+    compare.picker.activated.emit(index)
+    other = compare.other
+    qtbot.waitUntil(lambda: other.result is not None and other.result_is_current, timeout=WAIT_MS)
+    select_with_keys(qtbot, translating.translate_panel.source_box, skip=2, length=1)  # "b"
+    assert other.selection.span == TokenSpan("source", 1, 1)
+    assert compare.other_heatmap.key_axis.tokens == ["b"]
+    assert compare.main_heatmap.key_axis.tokens == ["b"]

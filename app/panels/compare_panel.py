@@ -51,6 +51,7 @@ class ComparePanel(QtWidgets.QWidget):
         self.picker.activated.connect(self._on_pick)
         session.sigInputsChanged.connect(self._copy_inputs)
         session.sigDisplayChanged.connect(self._copy_inputs)
+        session.sigSelectionChanged.connect(self._copy_inputs)  # the text filter comes along
         session.sigModelChanged.connect(self._show_titles)
         self.other.sigModelChanged.connect(self._show_titles)
         self.other.sigModelChanged.connect(self._copy_inputs)  # a new model forgets the sample
