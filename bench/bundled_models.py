@@ -1,6 +1,6 @@
 """Evaluate every bundled model on its task's test split and print the README's table.
 
-    python3 -m bench.bundled_models [--size N]
+    python3 -m bench.bundled_models [--size N] [--json OUT] [NAME ...]
 
 Columns: task, parameters, training time (as recorded in config.json by the trainer), and the
 test metrics measured now by the same code as ``attention-workbench evaluate MODEL --split test``.
@@ -18,9 +18,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=0, help="test examples (0: the whole split)")
     parser.add_argument("--json", help="also write every model's metrics to this file")
+    parser.add_argument("names", nargs="*", help="only these bundled models (default: all)")
     args = parser.parse_args()
     rows, everything = [], {}
-    for entry in (e for e in list_models() if e.source == "bundled"):
+    bundled = [e for e in list_models() if e.source == "bundled"]
+    for entry in (e for e in bundled if not args.names or e.name in args.names):
         model = load_model(entry.path)
         metrics = model.evaluate(
             "test", args.size, by_length=model.checkpoint.task_kind == "translation"
