@@ -19,6 +19,7 @@ from app.panels.translate_panel import TranslatePanel
 from app.panels.views_panel import ViewsPanel
 from app.recent import RecentModels, app_settings
 from app.session import Session
+from app.train.view import TrainView
 from app.views.style import palette_for, qt_palette
 from core_models.export import save_record
 
@@ -61,7 +62,12 @@ class MainWindow(QtWidgets.QMainWindow):
         splitter.addWidget(right)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([320, 1080])
-        self.setCentralWidget(splitter)
+        self.train_view = TrainView()
+        self.modes = QtWidgets.QTabWidget()  # inspect a model, or train one and watch it learn
+        self.modes.setDocumentMode(True)
+        self.modes.addTab(splitter, "Inspect")
+        self.modes.addTab(self.train_view, "Train")
+        self.setCentralWidget(self.modes)
 
         self.shortcuts_dialog: ShortcutsDialog | None = None
         self.menu_actions = build_menus(self, self.session)
@@ -79,6 +85,8 @@ class MainWindow(QtWidgets.QMainWindow):
         self.session.sigBusy.connect(self._on_busy)
         self.session.sigDisplayChanged.connect(self._apply_theme)
         self.recent.sigChanged.connect(self._fill_recent)
+        self.train_view.sigModelSaved.connect(lambda _path: self.model_panel.fill_picker())
+        self.train_view.sigOpenModel.connect(self.inspect_trained_model)
         self._fill_recent()
         self._apply_theme()
         self.show_message("open a model to begin: pick one on the left, or File ▸ Open checkpoint…")
@@ -96,6 +104,11 @@ class MainWindow(QtWidgets.QMainWindow):
     def open_checkpoint(self, path: str | Path) -> None:
         """Open a checkpoint directory (what the dialog, the recent list and a drop call)."""
         self.session.open_model(str(path))
+
+    def inspect_trained_model(self, path: str) -> None:
+        """The Train view's "Inspect the model": open it and show the Inspect tab."""
+        self.open_checkpoint(path)
+        self.modes.setCurrentIndex(0)
 
     def _on_model_changed(self) -> None:
         session = self.session
@@ -215,8 +228,13 @@ class MainWindow(QtWidgets.QMainWindow):
         palette = qt_palette(palette_for(self.session.display.theme))
         self.setPalette(palette)
         self.menuBar().setPalette(palette)
+        self.train_view.set_theme(self.session.display.theme)
 
     def closeEvent(self, event: QtGui.QCloseEvent) -> None:
+        if not self.train_view.close_requested():  # training, and the user chose to keep going
+            event.ignore()
+            return
+        self.train_view.shutdown()
         self.session.shutdown()
         self.views.compare.shutdown()
         super().closeEvent(event)

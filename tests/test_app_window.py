@@ -350,3 +350,33 @@ def test_the_compared_model_shows_the_gold_alignment_of_the_sample_on_show(qtbot
     assert other.inputs.source == item.data(QtCore.Qt.ItemDataRole.UserRole).source
     assert other.record.gold_alignment is not None
     assert "AER" in compare.other_heatmap.title.text()
+
+
+def test_a_model_trained_in_the_train_tab_appears_in_the_picker_and_opens_for_inspection(
+    qtbot, window, app_env, tmp_path
+):
+    from app_fixtures import copy_checkpoint
+
+    from core_models.inference import user_models_dir
+
+    assert [window.modes.tabText(i) for i in range(window.modes.count())] == ["Inspect", "Train"]
+    window.modes.setCurrentWidget(window.train_view)
+    trained = copy_checkpoint(app_env.transformer, user_models_dir() / "just-trained")
+    window.train_view.sigModelSaved.emit(str(trained))
+    picker = window.model_panel.picker
+    assert "just-trained" in [picker.itemText(i).split()[0] for i in range(picker.count())]
+    window.train_view.sigOpenModel.emit(str(trained))
+    qtbot.waitUntil(
+        lambda: window.session.model is not None and window.session.model_name == "just-trained",
+        timeout=WAIT_MS,
+    )
+    assert window.modes.currentIndex() == 0
+
+
+def test_closing_while_training_can_be_refused(qtbot, window, monkeypatch):
+    monkeypatch.setattr(window.train_view, "close_requested", lambda: False)
+    window.close()
+    assert window.isVisible()
+    monkeypatch.setattr(window.train_view, "close_requested", lambda: True)
+    window.close()
+    assert not window.isVisible()
