@@ -6,7 +6,9 @@ from pathlib import Path
 
 from PySide6 import QtCore, QtGui, QtSvg, QtWidgets
 
+from app.views.selection import Selection
 from app.views.style import LIGHT, Palette, palette_for, qt_palette
+from core_models.record import AttentionRecord
 
 EXPORT_FORMATS = (".png", ".svg")
 
@@ -77,3 +79,32 @@ class AttentionView(QtWidgets.QWidget):
 
     def _paint_export(self, painter: QtGui.QPainter) -> None:
         self.render(painter, QtCore.QPoint(0, 0))
+
+
+class RecordView(AttentionView):
+    """A view of one attention record under one selection, both set by the Session.
+
+    ``set_state`` keeps them (a record without a selection shows its first map) and calls the
+    subclass's ``_show`` to redraw.
+    """
+
+    def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
+        self._record: AttentionRecord | None = None
+        self._selection: Selection | None = None
+        super().__init__(parent)
+
+    def set_record(self, record: AttentionRecord | None) -> None:
+        self.set_state(record, self._selection)
+
+    def set_selection(self, selection: Selection | None) -> None:
+        self.set_state(self._record, selection)
+
+    def set_state(self, record: AttentionRecord | None, selection: Selection | None) -> None:
+        if record is not None and selection is None and record.maps:
+            selection = Selection.first_of(record)
+        self._record, self._selection = record, selection
+        self._show()
+
+    def _show(self) -> None:
+        """Redraw ``self._record`` under ``self._selection``."""
+        raise NotImplementedError

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from app.views.base import AttentionView
+from app.views.base import RecordView
 from app.views.measures import mean_row_entropy
-from app.views.selection import MEAN, Selection
+from app.views.selection import MEAN
 from app.views.style import COLORMAPS, SCALES, choose, lookup_table, scale_values, to_rgba
 from core_models.record import AttentionRecord
 
@@ -35,7 +35,7 @@ class Thumbnail:
     rect: QtCore.QRectF = field(default_factory=QtCore.QRectF)  # placed by the layout
 
 
-class HeadsGridView(AttentionView):
+class HeadsGridView(RecordView):
     """Thumbnails of every layer × head of the selected kind.
 
     sigHeadChosen(layer, head): the user clicked a thumbnail.
@@ -45,8 +45,6 @@ class HeadsGridView(AttentionView):
 
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
-        self._record: AttentionRecord | None = None
-        self._selection: Selection | None = None
         self._colormap = "viridis"
         self._scale = "linear"
         self._thumbnails: list[Thumbnail] = []
@@ -66,17 +64,8 @@ class HeadsGridView(AttentionView):
     def thumbnails(self) -> list[Thumbnail]:
         return list(self._thumbnails)
 
-    def set_record(self, record: AttentionRecord | None) -> None:
-        self.set_state(record, self._selection)
-
-    def set_selection(self, selection: Selection | None) -> None:
-        self.set_state(self._record, selection)
-
-    def set_state(self, record: AttentionRecord | None, selection: Selection | None) -> None:
+    def _show(self) -> None:
         """Show every head of ``selection.kind`` in ``record``, outlining the selected one."""
-        if record is not None and selection is None and record.maps:
-            selection = Selection.first_of(record)
-        self._record, self._selection = record, selection
         self._build()
         self._layout()
         self.update()

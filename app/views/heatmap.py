@@ -17,11 +17,11 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from app.views.base import AttentionView
+from app.views.base import RecordView
 from app.views.controls import MapControls
 from app.views.filter_badge import FilterBadge
 from app.views.measures import attention_aer, head_weights
-from app.views.selection import MEAN, Selection, find_map, map_sides, shown_indices
+from app.views.selection import MEAN, find_map, map_sides, shown_indices
 from app.views.style import (
     COLORMAPS,
     NORMALISATIONS,
@@ -61,7 +61,7 @@ def gold_for(record: AttentionRecord, attention_map: AttentionMap) -> np.ndarray
     return record.gold_alignment.T if transpose else record.gold_alignment
 
 
-class HeatmapView(AttentionView):
+class HeatmapView(RecordView):
     """One attention map as a heatmap with token axes and a colour bar.
 
     sigTokenClicked(side, index): the user clicked a cell (its query token) or an axis token.
@@ -78,8 +78,6 @@ class HeatmapView(AttentionView):
 
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
-        self._record: AttentionRecord | None = None
-        self._selection: Selection | None = None
         self._map: AttentionMap | None = None
         self.shown_weights = np.zeros((0, 0), dtype=np.float32)  # (rows, columns) before scaling
         self.shown_rows: list[int] = []
@@ -171,17 +169,9 @@ class HeatmapView(AttentionView):
 
     # --- the API the Session drives -------------------------------------------------------------
 
-    def set_record(self, record: AttentionRecord | None) -> None:
-        self.set_state(record, self._selection)
-
-    def set_selection(self, selection: Selection | None) -> None:
-        self.set_state(self._record, selection)
-
-    def set_state(self, record: AttentionRecord | None, selection: Selection | None) -> None:
+    def _show(self) -> None:
         """Show ``selection``'s map of ``record`` (the first map when no selection is given)."""
-        if record is not None and selection is None and record.maps:
-            selection = Selection.first_of(record)
-        self._record, self._selection = record, selection
+        record, selection = self._record, self._selection
         self.controls.set_state(record, selection)
         self._redraw()
 

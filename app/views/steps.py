@@ -9,17 +9,17 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from app.views.base import AttentionView
+from app.views.base import RecordView
 from app.views.measures import head_weights
-from app.views.selection import MEAN, Head, Selection, find_map, map_sides
+from app.views.selection import MEAN, Head, find_map, map_sides
 from app.views.token_axis import TokenAxis
-from core_models.record import AttentionMap, AttentionRecord
+from core_models.record import AttentionMap
 
 PLAY_INTERVAL_MS = 700
 ROW_KINDS = ("cross", "decoder_self")  # maps whose row t is decoding step t
 
 
-class StepsView(AttentionView):
+class StepsView(RecordView):
     """Step slider, attention row and top-k candidates.
 
     sigStepChanged(step): the user moved the slider or the player advanced.
@@ -29,8 +29,6 @@ class StepsView(AttentionView):
 
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
-        self._record: AttentionRecord | None = None
-        self._selection: Selection | None = None
         self._map: AttentionMap | None = None
         self._head: Head = MEAN
         self.step = 0
@@ -84,17 +82,9 @@ class StepsView(AttentionView):
 
     # --- the API the Session drives -------------------------------------------------------------
 
-    def set_record(self, record: AttentionRecord | None) -> None:
-        self.set_state(record, self._selection)
-
-    def set_selection(self, selection: Selection | None) -> None:
-        self.set_state(self._record, selection)
-
-    def set_state(self, record: AttentionRecord | None, selection: Selection | None) -> None:
+    def _show(self) -> None:
         """Show step ``selection.step`` (0 when None) of ``record``."""
-        if record is not None and selection is None and record.maps:
-            selection = Selection.first_of(record)
-        self._record, self._selection = record, selection
+        selection = self._selection
         self._map, self._head = self._row_map()
         count = self.step_count()
         blocked = self.slider.blockSignals(True)

@@ -11,18 +11,18 @@ from __future__ import annotations
 import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from app.views.base import AttentionView
+from app.views.base import RecordView
 from app.views.filter_badge import FilterBadge
 from app.views.measures import head_weights
-from app.views.selection import MEAN, Selection, TokenRef, find_map, map_sides, shown_indices
-from core_models.record import AttentionMap, AttentionRecord
+from app.views.selection import MEAN, TokenRef, find_map, map_sides, shown_indices
+from core_models.record import AttentionMap
 
 MAX_TOKEN_PX = 150
 ROW_PX = (14.0, 36.0)  # the row height's range
 MIN_ALPHA = 0.05  # lines fainter than this are not drawn (invisible, and costly to draw)
 
 
-class TokenLinesView(AttentionView):
+class TokenLinesView(RecordView):
     """Two columns of tokens joined by attention lines.
 
     sigTokenClicked(side, index): the user clicked a token of either column.
@@ -38,8 +38,6 @@ class TokenLinesView(AttentionView):
 
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
-        self._record: AttentionRecord | None = None
-        self._selection: Selection | None = None
         self._map: AttentionMap | None = None
         self.shown_weights = np.zeros((0, 0), dtype=np.float32)
         self.query_indices: list[int] = []
@@ -59,16 +57,8 @@ class TokenLinesView(AttentionView):
 
     # --- the API the Session drives -------------------------------------------------------------
 
-    def set_record(self, record: AttentionRecord | None) -> None:
-        self.set_state(record, self._selection)
-
-    def set_selection(self, selection: Selection | None) -> None:
-        self.set_state(self._record, selection)
-
-    def set_state(self, record: AttentionRecord | None, selection: Selection | None) -> None:
-        if record is not None and selection is None and record.maps:
-            selection = Selection.first_of(record)
-        self._record, self._selection = record, selection
+    def _show(self) -> None:
+        record, selection = self._record, self._selection
         self._map = find_map(record, selection)
         if self._map is not None and (selection.head == MEAN or selection.head < self._map.heads):
             rows, columns = shown_indices(self._map, selection.span)
