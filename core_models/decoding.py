@@ -25,8 +25,6 @@ from core_models.record import AttentionRecord, CapturedMap, StepInfo, build_rec
 
 # The display label of the BOS that starts the decoder input ("target_input" side of the record).
 BOS_LABEL = "<bos>"
-# Sides whose tokens a decoder produces: maps touching them are assembled from decoding steps.
-DECODER_SIDES = ("target", "target_input")
 
 
 @dataclass
@@ -123,11 +121,9 @@ def greedy(
     _check_positive("max_len", max_len)
     with _evaluating(model):
         src, src_lens = _source_tensors(model, src_ids)
-        token_ids, log_probs, step_maps = _step_through(
+        token_ids, log_probs, maps = _step_through(
             model, src, src_lens, capture, max_len, lambda _, row: int(row.argmax())
         )
-        source_maps = _source_maps(model, src, src_lens) if capture else []
-        maps = source_maps + assemble_step_maps(step_maps)
         return _hypothesis(token_ids, log_probs, maps, id_to_piece, top_k)
 
 
@@ -145,11 +141,9 @@ def forced(
         raise ValueError("forced decoding needs a non-empty reference target (tgt_ids is empty)")
     with _evaluating(model):
         src, src_lens = _source_tensors(model, src_ids)
-        token_ids, log_probs, step_maps = _step_through(
+        token_ids, log_probs, maps = _step_through(
             model, src, src_lens, capture, len(tgt_ids), lambda t, _: tgt_ids[t], stop_at_eos=False
         )
-        source_maps = _source_maps(model, src, src_lens) if capture else []
-        maps = source_maps + assemble_step_maps(step_maps)
         return _hypothesis(token_ids, log_probs, maps, id_to_piece, top_k)
 
 
@@ -203,10 +197,9 @@ def beam_search(
         raise ValueError(f"length_penalty must be >= 0 (GNMT alpha); got {length_penalty}")
     with _evaluating(model):
         src, src_lens = _source_tensors(model, src_ids)
-        history = _beam_history(
+        history, source_maps = _beam_history(
             model, src, src_lens, width, length_penalty, max_len, capture, id_to_piece
         )
-        source_maps = _source_maps(model, src, src_lens) if capture else []
 
         def hypothesis_at(step: int, index: int) -> Hypothesis:
             return _path_hypothesis(
@@ -323,16 +316,6 @@ def _source_tensors(model: Seq2SeqModel, src_ids: list[int]) -> tuple[Tensor, Te
     return src, torch.tensor([len(src_ids)], dtype=torch.long, device=device)
 
 
-def _source_maps(model: Seq2SeqModel, src: Tensor, src_lens: Tensor) -> list[CapturedMap]:
-    """The maps over the source alone (encoder self-attention), which ``decode_step`` never returns:
-    taken from a captured ``forward`` with the target cut to BOS."""
-    bos = torch.full((src.shape[0], 1), BOS_ID, dtype=torch.long, device=src.device)
-    maps = model.forward(src, src_lens, bos, capture=True).maps
-    return [
-        m for m in maps if m.query_side not in DECODER_SIDES and m.key_side not in DECODER_SIDES
-    ]
-
-
 def _step_through(
     model: Seq2SeqModel,
     src: Tensor,
@@ -344,9 +327,11 @@ def _step_through(
 ) -> tuple[list[int], Tensor, list[list[CapturedMap]]]:
     """Decode one hypothesis; ``choose(step, log_probs (V,))`` gives each step's token.
 
-    Returns the tokens, their steps' log-probabilities (T, V) and each step's maps.
+    Returns the tokens, their steps' log-probabilities (T, V) and the maps: the source's own
+    (``model.source_maps``) then each kind/layer's step rows joined (``assemble_step_maps``).
     """
-    state = model.encode(src, src_lens)
+    state = model.encode(src, src_lens, capture=capture)
+    source_maps = model.source_maps(state)
     prev = torch.full((1,), BOS_ID, dtype=torch.long, device=src.device)
     token_ids, rows, step_maps = [], [], []
     for step in range(steps):
@@ -359,7 +344,7 @@ def _step_through(
         if stop_at_eos and token == EOS_ID:
             break
         state, prev = output.state, torch.full_like(prev, token)
-    return token_ids, torch.stack(rows), step_maps
+    return token_ids, torch.stack(rows), source_maps + assemble_step_maps(step_maps)
 
 
 def _hypothesis(
@@ -405,9 +390,11 @@ def _beam_history(
     max_len: int,
     capture: bool,
     id_to_piece: Callable[[int], str],
-) -> list[list[BeamNode]]:
-    """Run the beam; returns the nodes kept at every step (see ``beam_search``)."""
-    state = model.encode(src, src_lens)
+) -> tuple[list[list[BeamNode]], list[CapturedMap]]:
+    """Run the beam; returns the nodes kept at every step (see ``beam_search``) and the source's
+    own maps (``model.source_maps``)."""
+    state = model.encode(src, src_lens, capture=capture)
+    source_maps = model.source_maps(state)
     prev = torch.full((1,), BOS_ID, dtype=torch.long, device=src.device)
     cumulative = torch.zeros(1, device=src.device)  # (rows,) summed log-probs of each live row
     parents = [-1]  # the history[step - 1] index each row continues
@@ -465,7 +452,7 @@ def _beam_history(
         prev = torch.tensor(live_tokens, dtype=torch.long, device=src.device)
         cumulative = torch.tensor(live_scores, device=src.device)
         parents = [i for i, node in enumerate(nodes) if not node.finished]
-    return history
+    return history, source_maps
 
 
 def _path_hypothesis(

@@ -4,7 +4,7 @@ Seq2SeqModel interface for real, and on every registered translation family."""
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pytest
 import torch
@@ -35,12 +35,14 @@ def _map(kind: str, weights: Tensor, query_side: str, key_side: str) -> Captured
 
 @dataclass
 class TinyState:
-    """hidden (B, H); memory (B, S, H); memory_keep (B, 1, S); past (B, t, H) decoder states."""
+    """hidden (B, H); memory (B, S, H); memory_keep (B, 1, S); past (B, t, H) decoder states;
+    encoder_weights (B, 2, S, S) when ``encode`` captured them."""
 
     hidden: Tensor
     memory: Tensor
     memory_keep: Tensor
     past: Tensor
+    encoder_weights: Tensor | None
 
 
 class TinyAttentionGRU(Seq2SeqModel):
@@ -76,10 +78,16 @@ class TinyAttentionGRU(Seq2SeqModel):
         attended, weights = self._attend(outputs, outputs, keep)
         return outputs + attended, keep, weights
 
-    def encode(self, src: Tensor, src_lens: Tensor) -> TinyState:
-        memory, keep, _ = self._memory(src, src_lens)
+    def encode(self, src: Tensor, src_lens: Tensor, capture: bool = False) -> TinyState:
+        memory, keep, weights = self._memory(src, src_lens)
         hidden = memory.new_zeros(src.shape[0], memory.shape[2])
-        return TinyState(hidden, memory, keep, memory.new_zeros(src.shape[0], 0, memory.shape[2]))
+        past = memory.new_zeros(src.shape[0], 0, memory.shape[2])
+        return TinyState(hidden, memory, keep, past, weights if capture else None)
+
+    def source_maps(self, state: TinyState):
+        if state.encoder_weights is None:
+            return []
+        return [_map("encoder_self", state.encoder_weights, "source", "source")]
 
     def _logits(self, states: Tensor, contexts: list[Tensor], steps: Tensor) -> Tensor:
         """states and contexts (B, [T,] H), steps ([T,] 1) -> logits (B, [T,] V)."""
@@ -103,7 +111,7 @@ class TinyAttentionGRU(Seq2SeqModel):
             ]
         steps = torch.full((1,), past.shape[1] - 1.0)
         logits = self._logits(hidden, [self_context[:, 0], cross_context[:, 0]], steps)
-        return StepOutput(logits, TinyState(hidden, state.memory, state.memory_keep, past), maps)
+        return StepOutput(logits, replace(state, hidden=hidden, past=past), maps)
 
     def forward(self, src: Tensor, src_lens: Tensor, tgt_in: Tensor, capture: bool = False):
         memory, memory_keep, encoder_weights = self._memory(src, src_lens)
@@ -129,7 +137,12 @@ class TinyAttentionGRU(Seq2SeqModel):
         return Seq2SeqOutput(self._logits(states, [self_context, cross_context], steps), maps)
 
     def reorder_state(self, state: TinyState, indices: Tensor) -> TinyState:
-        return TinyState(*(part.index_select(0, indices) for part in vars(state).values()))
+        return TinyState(
+            *(
+                None if part is None else part.index_select(0, indices)
+                for part in vars(state).values()
+            )
+        )
 
 
 class ScriptedModel(Seq2SeqModel):
@@ -152,7 +165,7 @@ class ScriptedModel(Seq2SeqModel):
             probs[token] = prob
         return probs.log()
 
-    def encode(self, src: Tensor, src_lens: Tensor) -> tuple[Tensor, Tensor]:
+    def encode(self, src: Tensor, src_lens: Tensor, capture: bool = False) -> tuple[Tensor, Tensor]:
         return src_lens, src.new_zeros(src.shape[0], 0)
 
     def decode_step(self, state, prev_tokens: Tensor, capture: bool = False) -> StepOutput:

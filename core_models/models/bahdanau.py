@@ -87,7 +87,8 @@ class BahdanauSeq2Seq(Seq2SeqModel):
         ``cross`` map (B, 1, T, S)."""
         return step_through(self, src, src_lens, tgt_in, capture)
 
-    def encode(self, src: Tensor, src_lens: Tensor) -> BahdanauState:
+    def encode(self, src: Tensor, src_lens: Tensor, capture: bool = False) -> BahdanauState:
+        """src (B, S), src_lens (B,) -> the decoder's initial state (``capture``: no encoder maps)."""
         memory, final = self.encoder(src, src_lens)
         return BahdanauState(
             hidden=self.bridge(final),

@@ -67,9 +67,18 @@ class Seq2SeqModel(nn.Module):
         """src (B, S), src_lens (B,), tgt_in (B, T) starting with BOS -> logits (B, T, V)."""
         raise NotImplementedError
 
-    def encode(self, src: Tensor, src_lens: Tensor) -> Any:
-        """Encode the source once; returns the initial decoder state (model-specific object)."""
+    def encode(self, src: Tensor, src_lens: Tensor, capture: bool = False) -> Any:
+        """Encode the source once; returns the initial decoder state (model-specific object).
+
+        With ``capture`` a family whose encoder attends (Transformer encoder self-attention) keeps
+        those maps in the state for ``source_maps``; the recurrent encoders have none.
+        """
         raise NotImplementedError
+
+    def source_maps(self, state: Any) -> list[CapturedMap]:
+        """The maps over the source alone that ``encode(..., capture=True)`` kept in ``state``
+        (weights (B, heads, S, S)), which ``decode_step`` never returns; none by default."""
+        return []
 
     def decode_step(self, state: Any, prev_tokens: Tensor, capture: bool = False) -> StepOutput:
         """prev_tokens (B,): the last token of each hypothesis (BOS at step 0)."""

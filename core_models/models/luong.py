@@ -109,7 +109,8 @@ class LuongSeq2Seq(Seq2SeqModel):
         ``cross`` map (B, 1, T, S)."""
         return step_through(self, src, src_lens, tgt_in, capture)
 
-    def encode(self, src: Tensor, src_lens: Tensor) -> LuongState:
+    def encode(self, src: Tensor, src_lens: Tensor, capture: bool = False) -> LuongState:
+        """src (B, S), src_lens (B,) -> the decoder's initial state (``capture``: no encoder maps)."""
         outputs, final = self.encoder(src, src_lens)  # (B, S, 2H), (layers, B, 2H) x2
         hidden = self.bridge(final)
         memory = self.memory_proj(outputs)  # bias-free: padding rows stay 0

@@ -75,8 +75,8 @@ class RNNSeq2Seq(Seq2SeqModel):
         )
         self.output = nn.Linear(config.hidden_size, config.tgt_vocab_size)
 
-    def encode(self, src: Tensor, src_lens: Tensor) -> RNNState:
-        """src (B, S), src_lens (B,) -> the decoder's initial state."""
+    def encode(self, src: Tensor, src_lens: Tensor, capture: bool = False) -> RNNState:
+        """src (B, S), src_lens (B,) -> the decoder's initial state (``capture``: no encoder maps)."""
         if self.config.reverse_source:
             src = reverse_valid(src, src_lens)
         _, final = self.encoder(src, src_lens)

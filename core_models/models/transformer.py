@@ -155,6 +155,10 @@ class TransformerSeq2Seq(Seq2SeqModel):
             memory_keys, memory_values, memory_keep, self_keys, self_values, 0, encoder_maps
         )
 
+    def source_maps(self, state: TransformerState) -> list[CapturedMap]:
+        """The encoder_self maps (B, H, S, S) per layer, when ``encode`` captured them."""
+        return state.encoder_maps
+
     def decode_step(
         self, state: TransformerState, prev_tokens: Tensor, capture: bool = False
     ) -> StepOutput:
