@@ -5,10 +5,14 @@ the whole prefix at every step (``greedy_without_cache``), in the same process, 
 The model is untrained (random weights) and EOS is masked out of its output bias, so each run
 decodes exactly ``--target-len`` tokens from a ``--source-len`` token source.
 
-The variants alternate run by run, so background load hits them alike.
+The variants alternate run by run, so background load hits them alike. With ``--joeynmt`` the same
+runs include JoeyNMT 2.3's own greedy search (``joeynmt.search.transformer_greedy``, which re-runs
+its decoder on the whole prefix at every step and returns the last layer's cross attention) on a
+JoeyNMT Transformer of the same size with random weights (``pip install joeynmt==2.3.0``; it is
+not a dependency of this project).
 
     python3 -m bench.bench_decoding                   # the bundled size: d=128, 4 heads, ff 512, 2+2
-    python3 -m bench.bench_decoding --d-model 256 --ff-size 1024 --layers 3
+    python3 -m bench.bench_decoding --d-model 256 --ff-size 1024 --layers 6   # JoeyNMT's IWSLT14 size
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import os
 import statistics
 import time
 from collections.abc import Callable
+from types import SimpleNamespace
 
 import torch
 
@@ -39,7 +44,58 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--threads", type=int, default=0, help="torch threads (0: torch's own)")
+    parser.add_argument(
+        "--joeynmt", action="store_true", help="also time JoeyNMT 2.3's greedy search, same size"
+    )
     return parser.parse_args()
+
+
+def joeynmt_greedy(args: argparse.Namespace, source: list[int]) -> Callable[[], object]:
+    """JoeyNMT's greedy search of ``args.target_len`` tokens (EOS held back by its
+    min_output_length) over ``source`` with a JoeyNMT Transformer of the benchmarked size."""
+    try:
+        from joeynmt.model import build_model as build_joeynmt
+        from joeynmt.search import transformer_greedy
+        from joeynmt.vocabulary import Vocabulary
+    except ImportError as error:
+        raise SystemExit(f"--joeynmt needs JoeyNMT: pip install joeynmt==2.3.0 ({error})") from None
+    specials = SimpleNamespace(
+        unk_token="<unk>", pad_token="<pad>", bos_token="<s>", eos_token="</s>", sep_token=None,
+        lang_tags=[], unk_id=0, pad_id=1, bos_id=2, eos_id=3, sep_id=None,
+    )  # fmt: skip
+    vocab = Vocabulary([f"w{i}" for i in range(args.vocab - 4)], specials)
+    side = {
+        "type": "transformer",
+        "num_layers": args.layers,
+        "num_heads": args.heads,
+        "embeddings": {"embedding_dim": args.d_model, "scale": True},
+        "hidden_size": args.d_model,
+        "ff_size": args.ff_size,
+        "dropout": 0.1,
+        "layer_norm": "pre",
+    }
+    config = {"encoder": side, "decoder": side, "tied_softmax": True}
+    model = build_joeynmt(config, vocab, vocab).eval()
+    src = torch.tensor([source])
+    src_mask = (src != specials.pad_id).unsqueeze(1)
+    src_length = torch.tensor([len(source)])
+
+    def run() -> object:
+        with torch.inference_mode():
+            memory, hidden, _, _ = model(
+                return_type="encode", src=src, src_length=src_length, src_mask=src_mask
+            )
+            return transformer_greedy(
+                src_mask,
+                args.target_len,
+                model,
+                memory,
+                hidden,
+                return_attention=True,
+                min_output_length=args.target_len,
+            )
+
+    return run
 
 
 def time_interleaved(
@@ -113,6 +169,8 @@ def main() -> None:
             model, source, max_len=args.target_len, capture=False
         ),
     }
+    if args.joeynmt:
+        variants["JoeyNMT 2.3 greedy (no cache)"] = joeynmt_greedy(args, source)
     medians = {}
     for name, (wall, cpu) in time_interleaved(variants, args.runs, args.warmup).items():
         medians[name] = statistics.median(wall)
@@ -122,6 +180,11 @@ def main() -> None:
         )
     ratio = medians["greedy, no cache (forward on prefix)"] / medians["greedy, KV cache"]
     print(f"  no-cache / KV-cache median ratio: {ratio:.2f}")
+    if args.joeynmt:
+        joeynmt = medians["JoeyNMT 2.3 greedy (no cache)"] / medians["greedy, KV cache"]
+        print(
+            f"  JoeyNMT greedy (last layer's cross attention) / ours (every map) median: {joeynmt:.2f}"
+        )
 
 
 if __name__ == "__main__":
