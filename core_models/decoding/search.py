@@ -98,7 +98,7 @@ def _step_through(
     steps: int,
     choose: Callable[[int, Tensor], int],
     stop_at_eos: bool = True,
-) -> tuple[list[int], Tensor, list[list[CapturedMap]]]:
+) -> tuple[list[int], Tensor, list[CapturedMap]]:
     """Decode one hypothesis; ``choose(step, log_probs (V,))`` gives each step's token.
 
     Returns the tokens, their steps' log-probabilities (T, V) and the maps: the source's own
