@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from core_models.data.tasks import get_task
 from core_models.data.tasks import lexicon_de as de
 from core_models.data.tasks import lexicon_en as en
 from core_models.data.tasks.en_de import generate, translate
@@ -30,7 +29,6 @@ from core_models.data.tasks.grammar_en import (
     realize_english,
 )
 
-PUNCTUATION = {".", ","}
 CASES = ("nom", "acc", "dat")
 M, F, N, PL = 0, 1, 2, 3  # the column of a reading: masculine, feminine, neuter, plural
 
@@ -469,38 +467,6 @@ def check_german(target: str) -> None:
 # --- tests ------------------------------------------------------------------------------------
 
 
-def test_same_seed_gives_same_pairs_and_another_seed_others():
-    assert generate("valid", seed=3, size=200) == generate("valid", seed=3, size=200)
-    assert generate("valid", seed=3, size=200) != generate("valid", seed=4, size=200)
-    assert get_task("en-de").generate("test", seed=1, size=50) == generate("test", seed=1, size=50)
-
-
-def test_splits_have_default_sizes_and_share_no_sentence(train):
-    valid, test = generate("valid"), generate("test")
-    assert (len(train), len(valid), len(test)) == (20_000, 1_000, 1_000)
-    sources = [{pair.source for pair in split} for split in (train, valid, test)]
-    assert [len(s) for s in sources] == [20_000, 1_000, 1_000]
-    assert not (sources[0] & sources[1] or sources[0] & sources[2] or sources[1] & sources[2])
-
-
-def test_sentences_are_three_to_twenty_words_with_simple_and_complex_ones(train):
-    lengths = [len(pair.source.split()) for pair in train]
-    assert min(lengths) >= 3 and max(lengths) <= 20
-    assert max(len(pair.target.split()) for pair in train) <= 26
-    complex_share = sum("," in pair.target for pair in train) / len(train)
-    assert 0.2 < complex_share < 0.6
-
-
-def test_every_alignment_index_is_valid_and_every_word_is_aligned(train):
-    for pair in train:
-        source, target = pair.source.split(), pair.target.split()
-        assert all(0 <= i < len(source) and 0 <= j < len(target) for i, j in pair.alignment), pair
-        aligned_source = {i for i, _ in pair.alignment}
-        aligned_target = {j for _, j in pair.alignment}
-        assert {i for i, w in enumerate(source) if w not in PUNCTUATION} <= aligned_source, pair
-        assert {j for j, w in enumerate(target) if w not in PUNCTUATION} <= aligned_target, pair
-
-
 def test_every_training_sentence_passes_the_german_case_and_order_checker(train):
     failures = []
     for pair in train:
@@ -600,16 +566,6 @@ def test_alignment_follows_verb_second_and_verb_final_reordering():
     }  # fmt: skip
 
 
-def test_lexicon_has_three_hundred_entries_and_translates_every_english_word():
-    assert de.lexicon_size() >= 300
-    assert set(de.NOUNS) == set(en.NOUNS)
-    assert set(de.ADJECTIVES) == set(en.ADJECTIVES)
-    assert set(de.VERBS) == set(en.VERBS)
-    assert set(de.FRONT_ADVERBS) == set(en.FRONT_ADVERBS)
-    assert all(noun.plural != noun.singular or noun.plural.endswith(("er", "el", "en", "chen")) or en.NOUNS[key].mass
-               for key, noun in de.NOUNS.items())  # fmt: skip
-
-
 def test_noun_declension_and_regular_conjugation():
     assert de.NOUNS["child"].form("dat", True) == "kindern"
     assert de.NOUNS["car"].form("dat", True) == "autos"
@@ -617,3 +573,8 @@ def test_noun_declension_and_regular_conjugation():
     assert de.NOUNS["boy"].form("nom", False) == "junge"
     assert de.regular_present("machen") == ("mache", "machst", "macht", "machen", "macht", "machen")
     assert de.regular_present("reisen")[1] == "reist"
+
+
+def test_german_plurals_differ_from_the_singular_unless_the_ending_allows_it():
+    assert all(noun.plural != noun.singular or noun.plural.endswith(("er", "el", "en", "chen")) or en.NOUNS[key].mass
+               for key, noun in de.NOUNS.items())  # fmt: skip
