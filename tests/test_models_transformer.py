@@ -47,6 +47,17 @@ def test_capture_path_gives_the_same_logits_as_fast_path(norm, positions, tie):
     torch.testing.assert_close(captured.logits, fast.logits, atol=1e-5, rtol=1e-5)
 
 
+@pytest.mark.parametrize("capture", [False, True])
+def test_dropout_acts_in_training_only(capture):
+    model = make_model(dropout=0.3)
+    src, src_lens, tgt_in = padded_batch()
+    evaluated = model(src, src_lens, tgt_in, capture=capture).logits
+    torch.testing.assert_close(model(src, src_lens, tgt_in, capture=capture).logits, evaluated)
+    model.train()
+    first, second = (model(src, src_lens, tgt_in, capture=capture).logits for _ in range(2))
+    assert not torch.allclose(first, second) and not torch.allclose(first, evaluated)
+
+
 def test_captured_maps_have_documented_kinds_sides_and_shapes():
     model = make_model(encoder_layers=3, decoder_layers=2)
     src, src_lens, tgt_in = padded_batch()

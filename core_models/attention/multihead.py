@@ -60,7 +60,7 @@ class MultiHeadAttention(nn.Module):
         if capture:
             scores = q @ keys.transpose(-2, -1) / math.sqrt(self.head_size)  # (B, H, Q, K)
             weights = masked_softmax(scores, keep=keep)
-            attended = F.dropout(weights, dropout, self.training) @ values
+            attended = (F.dropout(weights, dropout) if dropout else weights) @ values
         else:
             weights = None
             attended = F.scaled_dot_product_attention(

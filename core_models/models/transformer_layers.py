@@ -104,7 +104,7 @@ class InputEmbedding(nn.Module):
         embedded = self.tokens(ids) * self.scale + self.positions(start, ids.shape[1])
         if extra is not None:
             embedded = embedded + extra
-        return self.dropout(embedded)
+        return self.dropout(embedded) if self.training else embedded
 
 
 class FeedForward(nn.Module):
@@ -117,7 +117,8 @@ class FeedForward(nn.Module):
         self.dropout = nn.Dropout(dropout)
 
     def forward(self, x: Tensor) -> Tensor:
-        return self.contract(self.dropout(torch.relu(self.expand(x))))
+        hidden = torch.relu(self.expand(x))
+        return self.contract(self.dropout(hidden) if self.training else hidden)
 
 
 class SublayerConnection(nn.Module):
@@ -140,7 +141,9 @@ class SublayerConnection(nn.Module):
 
     def after(self, x: Tensor, sublayer_output: Tensor) -> Tensor:
         """Add the sublayer's output to the residual stream x (and normalise, post-norm)."""
-        summed = x + self.dropout(sublayer_output)
+        if self.training:  # in eval, dropout is the identity: skip its call (decoding steps)
+            sublayer_output = self.dropout(sublayer_output)
+        summed = x + sublayer_output
         return summed if self.pre_norm else self.norm(summed)
 
 
