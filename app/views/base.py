@@ -81,6 +81,21 @@ class AttentionView(QtWidgets.QWidget):
         self.render(painter, QtCore.QPoint(0, 0))
 
 
+class PaintedView:
+    """Mixin for a view drawn entirely by its ``_paint(painter)``: the same drawing on screen and in
+    exports. List it before ``AttentionView`` / ``RecordView``."""
+
+    def paintEvent(self, event: QtGui.QPaintEvent) -> None:
+        painter = QtGui.QPainter(self)
+        try:
+            self._paint(painter)
+        finally:
+            painter.end()
+
+    def _paint_export(self, painter: QtGui.QPainter) -> None:
+        self._paint(painter)
+
+
 class RecordView(AttentionView):
     """A view of one attention record under one selection, both set by the Session.
 

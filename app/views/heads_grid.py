@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from app.views.base import RecordView
+from app.views.base import PaintedView, RecordView
 from app.views.measures import mean_row_entropy
 from app.views.selection import MEAN
 from app.views.style import COLORMAPS, SCALES, choose, lookup_table, scale_values, to_rgba
@@ -35,7 +35,7 @@ class Thumbnail:
     rect: QtCore.QRectF = field(default_factory=QtCore.QRectF)  # placed by the layout
 
 
-class HeadsGridView(RecordView):
+class HeadsGridView(PaintedView, RecordView):
     """Thumbnails of every layer × head of the selected kind.
 
     sigHeadChosen(layer, head): the user clicked a thumbnail.
@@ -150,14 +150,6 @@ class HeadsGridView(RecordView):
         self.set_state(self._record, self._selection)
 
     # --- painting -------------------------------------------------------------------------------
-
-    def paintEvent(self, event: QtGui.QPaintEvent) -> None:
-        painter = QtGui.QPainter(self)
-        self._paint(painter)
-        painter.end()
-
-    def _paint_export(self, painter: QtGui.QPainter) -> None:
-        self._paint(painter)
 
     def _selected_tiles(self) -> set[tuple[int, int]]:
         selection = self._selection

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from app.views.base import AttentionView
+from app.views.base import AttentionView, PaintedView
 from core_models.record import NLI_LABELS
 
 BAR_H = 30.0
@@ -19,7 +19,7 @@ BAR_GAP = 16.0
 LABEL_W = 120.0
 
 
-class NLIView(AttentionView):
+class NLIView(PaintedView, AttentionView):
     """Label probabilities of one premise / hypothesis pair."""
 
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
@@ -71,14 +71,6 @@ class NLIView(AttentionView):
         line = QtGui.QFontMetrics(self._font).height()
         texts = sum(1 for text in (self.premise, self.hypothesis) if text)
         return 16 + 1.6 * line + texts * 1.4 * line + 12
-
-    def paintEvent(self, event: QtGui.QPaintEvent) -> None:
-        painter = QtGui.QPainter(self)
-        self._paint(painter)
-        painter.end()
-
-    def _paint_export(self, painter: QtGui.QPainter) -> None:
-        self._paint(painter)
 
     def _paint(self, painter: QtGui.QPainter) -> None:
         colors = self.colors

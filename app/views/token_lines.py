@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from app.views.base import RecordView
+from app.views.base import PaintedView, RecordView
 from app.views.filter_badge import FilterBadge
 from app.views.measures import head_weights
 from app.views.selection import MEAN, TokenRef, find_map, map_sides, shown_indices
@@ -22,7 +22,7 @@ ROW_PX = (14.0, 36.0)  # the row height's range
 MIN_ALPHA = 0.05  # lines fainter than this are not drawn (invisible, and costly to draw)
 
 
-class TokenLinesView(RecordView):
+class TokenLinesView(PaintedView, RecordView):
     """Two columns of tokens joined by attention lines.
 
     sigTokenClicked(side, index): the user clicked a token of either column.
@@ -152,14 +152,6 @@ class TokenLinesView(RecordView):
     def resizeEvent(self, event: QtGui.QResizeEvent) -> None:
         super().resizeEvent(event)
         self._layout()
-
-    def paintEvent(self, event: QtGui.QPaintEvent) -> None:
-        painter = QtGui.QPainter(self)
-        self._paint(painter)
-        painter.end()
-
-    def _paint_export(self, painter: QtGui.QPainter) -> None:
-        self._paint(painter)
 
     def _paint(self, painter: QtGui.QPainter) -> None:
         colors = self.colors
