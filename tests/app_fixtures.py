@@ -157,3 +157,14 @@ def wait_for_source(qtbot, session, words: list[str]) -> None:
         ),
         timeout=WAIT_MS,
     )
+
+
+def compare_with(views, family: str):
+    """Open the Compare page and pick the first model of ``family`` in its picker, as a user does;
+    returns the compare view (its second session, ``other``, loads in the background)."""
+    views.show_page("compare")
+    compare = views.compare
+    index = next(i for i in range(compare.picker.count()) if family in compare.picker.itemText(i))
+    compare.picker.setCurrentIndex(index)
+    compare.picker.activated.emit(index)
+    return compare

@@ -13,6 +13,7 @@ from app_fixtures import (
     WAIT_MS,
     app_env,
     app_models,
+    compare_with,
     open_and_wait,
     wait_for_source,
     window,
@@ -160,13 +161,7 @@ def test_selecting_premise_words_keeps_only_their_rows_of_the_nli_map(qtbot, win
 
 def test_the_compared_model_keeps_the_same_source_words(qtbot, translating):
     views = translating.views
-    views.show_page("compare")
-    compare = views.compare
-    index = next(
-        i for i in range(compare.picker.count()) if "bahdanau" in compare.picker.itemText(i)
-    )
-    compare.picker.setCurrentIndex(index)
-    compare.picker.activated.emit(index)
+    compare = compare_with(views, "bahdanau")
     other = compare.other
     qtbot.waitUntil(lambda: other.result is not None and other.result_is_current, timeout=WAIT_MS)
     select_with_keys(qtbot, translating.translate_panel.source_box, skip=2, length=1)  # "b"

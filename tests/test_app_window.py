@@ -12,6 +12,7 @@ from app_fixtures import (
     WAIT_MS,
     app_env,
     app_models,
+    compare_with,
     open_and_wait,
     wait_for_source,
     window,
@@ -315,13 +316,7 @@ def test_an_nli_sample_shows_its_gold_cells_and_aer_both_ways(qtbot, window, app
 
 def test_compare_runs_a_second_model_on_the_same_input(qtbot, translating):
     views = translating.views
-    views.show_page("compare")
-    compare = views.compare
-    index = next(
-        i for i in range(compare.picker.count()) if "bahdanau" in compare.picker.itemText(i)
-    )
-    compare.picker.setCurrentIndex(index)
-    compare.picker.activated.emit(index)
+    compare = compare_with(views, "bahdanau")
     other = compare.other
     qtbot.waitUntil(lambda: other.result is not None, timeout=WAIT_MS)
     assert other.model.family == "bahdanau" and other.inputs == translating.session.inputs
@@ -338,13 +333,8 @@ def test_the_compared_model_shows_the_gold_alignment_of_the_sample_on_show(qtbot
     item = samples.item(0)
     qtbot.mouseClick(samples.viewport(), LEFT, pos=samples.visualItemRect(item).center())
     views = translating.views
-    views.show_page("compare")
-    compare = views.compare
-    index = next(
-        i for i in range(compare.picker.count()) if "bahdanau" in compare.picker.itemText(i)
-    )
-    compare.picker.setCurrentIndex(index)
-    compare.picker.activated.emit(index)  # the second model loads after the sample was chosen
+    # the second model loads after the sample was chosen
+    compare = compare_with(views, "bahdanau")
     other = compare.other
     qtbot.waitUntil(lambda: other.model is not None and other.result_is_current, timeout=WAIT_MS)
     assert other.inputs.source == item.data(QtCore.Qt.ItemDataRole.UserRole).source
