@@ -118,6 +118,21 @@ def test_gold_alignment_outlines_gold_cells_and_reports_aer(view, record):
     assert "AER" not in view.title.text()
 
 
+def test_gold_box_is_greyed_out_where_the_input_has_no_gold_alignment(qtbot, record):
+    view = show_view(qtbot, HeatmapView())
+    view.set_state(record, Selection("cross", 1, "mean"))
+    assert view.gold_box.isEnabled() and view.gold_box.isChecked()
+    typed = make_translation_record()
+    typed.gold_alignment = None
+    view.set_state(typed, Selection("cross", 1, "mean"))
+    assert not view.gold_box.isEnabled() and view.gold_outline.path().isEmpty()
+    assert "AER" not in view.title.text()
+    view.set_state(record, Selection("encoder_self", 0, "mean"))  # gold is for cross maps only
+    assert not view.gold_box.isEnabled()
+    view.set_state(record, Selection("cross", 1, "mean"))
+    assert view.gold_box.isEnabled() and "AER" in view.title.text()
+
+
 def test_nli_gold_alignment_is_transposed_for_premise_to_hypothesis(qtbot):
     record = make_nli_record()
     view = show_view(qtbot, HeatmapView())

@@ -95,6 +95,9 @@ class HeatmapView(RecordView):
         self.normalisation_box = self._option_box(NORMALISATIONS, self.set_normalisation)
         self.gold_box = QtWidgets.QCheckBox("gold")
         self.gold_box.setChecked(True)
+        self.gold_box.setToolTip(
+            "outline the gold word alignment (the task's samples have one; typed text does not)"
+        )
         self.gold_box.toggled.connect(self.set_gold_visible)
         self.title = QtWidgets.QLabel()
         self.filter_badge = FilterBadge()
@@ -293,6 +296,7 @@ class HeatmapView(RecordView):
         self.key_axis.set_tokens([])
         self.selection_outline.setPath(QtGui.QPainterPath())
         self.gold_outline.setPath(QtGui.QPainterPath())
+        self.gold_box.setEnabled(False)
         self.filter_badge.show_span(None, [], False)
         if self._selection is None:
             self.title.setText("no attention record")
@@ -337,7 +341,9 @@ class HeatmapView(RecordView):
         """Outline the gold cells on show; returns the AER of the whole map ("" when there is no
         gold alignment)."""
         path = QtGui.QPainterPath()
-        gold = gold_for(self._record, self._map) if self._show_gold else None
+        known = gold_for(self._record, self._map)
+        self.gold_box.setEnabled(known is not None)  # greyed out where there is nothing to show
+        gold = known if self._show_gold else None
         text = ""
         if gold is not None and gold.shape != self._full_weights.shape:
             words, tokens = gold.shape, self._full_weights.shape
