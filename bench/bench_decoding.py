@@ -22,10 +22,10 @@ import os
 import statistics
 import time
 from collections.abc import Callable
-from types import SimpleNamespace
 
 import torch
 
+from bench.joeynmt_reference import build_joeynmt, joeynmt_ids, joeynmt_mask
 from core_models.decoding import beam_search, greedy, greedy_without_cache
 from core_models.models.base import EOS_ID
 from core_models.models.registry import build_model
@@ -53,32 +53,11 @@ def parse_args() -> argparse.Namespace:
 def joeynmt_greedy(args: argparse.Namespace, source: list[int]) -> Callable[[], object]:
     """JoeyNMT's greedy search of ``args.target_len`` tokens (EOS held back by its
     min_output_length) over ``source`` with a JoeyNMT Transformer of the benchmarked size."""
-    try:
-        from joeynmt.model import build_model as build_joeynmt
-        from joeynmt.search import transformer_greedy
-        from joeynmt.vocabulary import Vocabulary
-    except ImportError as error:
-        raise SystemExit(f"--joeynmt needs JoeyNMT: pip install joeynmt==2.3.0 ({error})") from None
-    specials = SimpleNamespace(
-        unk_token="<unk>", pad_token="<pad>", bos_token="<s>", eos_token="</s>", sep_token=None,
-        lang_tags=[], unk_id=0, pad_id=1, bos_id=2, eos_id=3, sep_id=None,
-    )  # fmt: skip
-    vocab = Vocabulary([f"w{i}" for i in range(args.vocab - 4)], specials)
-    side = {
-        "type": "transformer",
-        "num_layers": args.layers,
-        "num_heads": args.heads,
-        "embeddings": {"embedding_dim": args.d_model, "scale": True},
-        "hidden_size": args.d_model,
-        "ff_size": args.ff_size,
-        "dropout": 0.1,
-        "layer_norm": "pre",
-    }
-    config = {"encoder": side, "decoder": side, "tied_softmax": True}
-    model = build_joeynmt(config, vocab, vocab).eval()
-    src = torch.tensor([source])
-    src_mask = (src != specials.pad_id).unsqueeze(1)
-    src_length = torch.tensor([len(source)])
+    model = build_joeynmt(args.d_model, args.heads, args.ff_size, args.layers, args.vocab).eval()
+    from joeynmt.search import transformer_greedy
+
+    src = joeynmt_ids(torch.tensor([source]))
+    src_mask, src_length = joeynmt_mask(src), torch.tensor([len(source)])
 
     def run() -> object:
         with torch.inference_mode():

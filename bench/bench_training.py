@@ -9,6 +9,9 @@ figures there.
 
     python3 -m bench.bench_training            # d=256, 4 heads, ff 1024, 3+3 layers, 64 × ~20
     python3 -m bench.bench_training --small    # the bundled size: d=128, ff 512, 2+2 layers
+
+``--joeynmt`` adds a third model to the same steps: JoeyNMT 2.3's Transformer of the same size
+(``bench/joeynmt_reference.py``; ``pip install joeynmt==2.3.0``), its ratio printed beside.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
+from bench.joeynmt_reference import build_joeynmt, joeynmt_ids, joeynmt_mask
 from core_models.attention.masking import causal_mask, sequence_mask
 from core_models.models.base import BOS_ID, PAD_ID
 from core_models.models.transformer import TransformerConfig, TransformerSeq2Seq
@@ -76,6 +80,23 @@ class ReferenceTransformer(nn.Module):
         return self.output_projection(decoded)
 
 
+def joeynmt_step(args: argparse.Namespace) -> Callable[[Batch], tuple[float, float]]:
+    """A training step of JoeyNMT's Transformer of the benchmarked size on our batches."""
+    model = build_joeynmt(args.d_model, args.heads, args.ff_size, args.layers, args.vocab)
+
+    def logits_of(batch: Batch) -> Tensor:
+        src, tgt_in = joeynmt_ids(batch[0]), joeynmt_ids(batch[2])
+        return model._encode_decode(
+            src=src,
+            trg_input=tgt_in,
+            src_mask=joeynmt_mask(src),
+            src_length=batch[1],
+            trg_mask=joeynmt_mask(tgt_in),
+        )[0]
+
+    return make_step(model, logits_of)
+
+
 def random_batches(config: TransformerConfig, count: int, batch: int, length: int) -> list[Batch]:
     """``count`` batches of ``batch`` sentence pairs, lengths uniform in length ± 25 %."""
     spread = max(1, length // 4)
@@ -126,6 +147,9 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--steps", type=int, default=20)
     parser.add_argument("--threads", type=int, default=0, help="torch threads (0: default)")
+    parser.add_argument(
+        "--joeynmt", action="store_true", help="also train JoeyNMT 2.3's, same size"
+    )
     args = parser.parse_args()
     if args.small:
         args.d_model, args.ff_size, args.layers = 128, 512, 2
@@ -149,6 +173,8 @@ def main() -> None:
         "ours": make_step(ours, lambda b: ours(b[0], b[1], b[2]).logits),
         "torch.nn.Transformer": make_step(reference, lambda b: reference(b[0], b[1], b[2])),
     }
+    if args.joeynmt:
+        steps["JoeyNMT 2.3"] = joeynmt_step(args)
     batches = random_batches(config, args.warmup + args.steps, args.batch, args.length)
     wall: dict[str, list[float]] = {name: [] for name in steps}
     cpu: dict[str, list[float]] = {name: [] for name in steps}
@@ -186,12 +212,15 @@ def report(clock: str, seconds: dict[str, list[float]], tokens: int) -> None:
             f"{name:>22}: {tokens / sum(times):7.0f} target tokens/s "
             f"({1000 * sum(times) / len(times):6.0f} ms/step)"
         )
-    reference, ours = seconds["torch.nn.Transformer"], seconds["ours"]
-    paired = statistics.median(r / o for r, o in zip(reference, ours, strict=True))
-    print(
-        f"{'ratio ours / reference':>22}: {sum(reference) / sum(ours):.2f} "
-        f"(median of per-step ratios {paired:.2f})"
-    )
+    ours = seconds["ours"]
+    for name, label in (("torch.nn.Transformer", "reference"), ("JoeyNMT 2.3", "JoeyNMT")):
+        if name in seconds:
+            other = seconds[name]
+            paired = statistics.median(r / o for r, o in zip(other, ours, strict=True))
+            print(
+                f"{'ratio ours / ' + label:>22}: {sum(other) / sum(ours):.2f} "
+                f"(median of per-step ratios {paired:.2f})"
+            )
 
 
 if __name__ == "__main__":
