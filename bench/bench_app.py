@@ -31,6 +31,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6 import QtCore, QtGui, QtTest, QtWidgets  # noqa: E402
 
+from bench.machine import describe_machine  # noqa: E402
 from core_models.data.tasks import get_task  # noqa: E402
 from core_models.inference import BUNDLED_MODELS  # noqa: E402
 
@@ -253,12 +254,11 @@ def main() -> int:
         "grid": statistics.median(grid),
     }
     after_decode = [p - d for p, d in zip(painted, keystrokes["decode"], strict=True)]
-    load = os.getloadavg()[0]
+    print(describe_machine())
     print("command: QT_QPA_PLATFORM=offscreen python3 -m bench.bench_app " + " ".join(sys.argv[1:]))
     print(
         f"model: {session.model_name} ({'untrained, output capped' if untrained else 'trained'}); "
-        f"{source_tokens} source tokens → {output_tokens} output tokens; {args.runs} keystrokes; "
-        f"load average {load:.1f} on {os.cpu_count()} cores"
+        f"{source_tokens} source tokens → {output_tokens} output tokens; {args.runs} keystrokes"
     )
     print(
         f"keystroke → heatmap painted: median {figures['median']:.1f} ms, p95 {figures['p95']:.1f} "

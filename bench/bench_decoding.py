@@ -18,7 +18,6 @@ not a dependency of this project).
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import time
 from collections.abc import Callable
@@ -26,6 +25,7 @@ from collections.abc import Callable
 import torch
 
 from bench.joeynmt_reference import build_joeynmt, joeynmt_ids, joeynmt_mask
+from bench.machine import describe_machine
 from core_models.decoding import beam_search, greedy, greedy_without_cache
 from core_models.models.base import EOS_ID
 from core_models.models.registry import build_model
@@ -129,11 +129,10 @@ def main() -> None:
         raise SystemExit("the KV-cached and the no-cache greedy decodings disagree")
     beam = beam_search(model, source, width=args.width, max_len=args.target_len)
 
+    print(describe_machine())
     print(
-        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; "
         f"Transformer d={args.d_model} heads={args.heads} ff={args.ff_size} "
-        f"{args.layers}+{args.layers} layers, vocab {args.vocab}, torch threads "
-        f"{torch.get_num_threads()}; source {len(source)} tokens -> {len(cached.token_ids)} "
+        f"{args.layers}+{args.layers} layers, vocab {args.vocab}; source {len(source)} tokens -> {len(cached.token_ids)} "
         f"tokens (beam: {len(beam.best.token_ids)}), every map captured, {args.runs} runs"
     )
     variants = {

@@ -27,6 +27,7 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from bench.joeynmt_reference import build_joeynmt, joeynmt_ids, joeynmt_mask
+from bench.machine import describe_machine
 from core_models.attention.masking import causal_mask, sequence_mask
 from core_models.models.base import BOS_ID, PAD_ID
 from core_models.models.transformer import TransformerConfig, TransformerSeq2Seq
@@ -155,6 +156,7 @@ def main() -> None:
         args.d_model, args.ff_size, args.layers = 128, 512, 2
     if args.threads:
         torch.set_num_threads(args.threads)
+    print(describe_machine(), flush=True)
 
     torch.manual_seed(0)
     config = TransformerConfig(
@@ -192,11 +194,16 @@ def main() -> None:
             )
 
     tokens = sum(int((b[3] != PAD_ID).sum()) for b in batches[args.warmup :])
-    parameters = sum(p.numel() for p in ours.parameters())
+    parameters = {
+        name: sum(p.numel() for p in model.parameters())
+        for name, model in (("ours", ours), ("torch.nn.Transformer", reference))
+    }
     print(
         f"d_model={args.d_model} heads={args.heads} ff={args.ff_size} layers={args.layers}+"
         f"{args.layers} vocab={args.vocab} batch={args.batch} length~{args.length} "
-        f"({parameters:,} parameters each) threads={torch.get_num_threads()} "
+        f"(parameters: "
+        + ", ".join(f"{name} {count:,}" for name, count in parameters.items())
+        + f") threads={torch.get_num_threads()} "
         f"steps={args.steps} (after {args.warmup} warm-up), {tokens} target tokens"
     )
     report("wall clock", wall, tokens)

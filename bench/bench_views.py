@@ -26,6 +26,7 @@ from app.views.heads_grid import HeadsGridView  # noqa: E402
 from app.views.heatmap import HeatmapView  # noqa: E402
 from app.views.selection import Selection  # noqa: E402
 from app.views.token_lines import TokenLinesView  # noqa: E402
+from bench.machine import describe_machine  # noqa: E402
 
 SIZE = (900, 600)
 
@@ -80,6 +81,7 @@ def main() -> None:
             HeadsGridView(), "encoder_self", 20, 6, 8, args.runs
         ),
     }
+    print(describe_machine())
     print(
         f"offscreen at {SIZE[0]}×{SIZE[1]}, median of {args.runs} redraws (goal for the grid: < 30 ms)"
     )

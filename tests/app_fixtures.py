@@ -18,6 +18,8 @@ import pytest
 import torch
 from PySide6 import QtCore
 
+from app.panels.compare_panel import ComparePanel
+from app.panels.views_panel import ViewsPanel
 from core_models import inference
 from core_models.training.config import TrainConfig
 from core_models.training.trainer import Trainer
@@ -159,7 +161,7 @@ def wait_for_source(qtbot, session, words: list[str]) -> None:
     )
 
 
-def compare_with(views, family: str):
+def compare_with(views: ViewsPanel, family: str) -> ComparePanel:
     """Open the Compare page and pick the first model of ``family`` in its picker, as a user does;
     returns the compare view (its second session, ``other``, loads in the background)."""
     views.show_page("compare")

@@ -84,7 +84,7 @@ class TinyAttentionGRU(Seq2SeqModel):
         past = memory.new_zeros(src.shape[0], 0, memory.shape[2])
         return TinyState(hidden, memory, keep, past, weights if capture else None)
 
-    def source_maps(self, state: TinyState):
+    def source_maps(self, state: TinyState) -> list[CapturedMap]:
         if state.encoder_weights is None:
             return []
         return [_map("encoder_self", state.encoder_weights, "source", "source")]

@@ -1,5 +1,6 @@
-"""The en-de task: determinism, disjoint splits, alignments, golden translations, and a checker of
-German case, agreement and word order run over every training sentence.
+"""The en-de task's German: golden translations, alignments across verb-second and verb-final
+reordering, plurals, and a checker of German case, agreement and word order run over every
+training sentence (the properties en-de shares with en-fr are in test_tasks_translation.py).
 
 The checker parses each German target with the lexicon's word lists (noun gender, plural and weak
 declension, verb forms, participles, particles, auxiliaries, object cases) and its own textbook

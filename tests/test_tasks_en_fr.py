@@ -1,5 +1,6 @@
-"""The en-fr task: determinism, disjoint splits, alignments, golden translations, and a checker of
-French agreement run over every training sentence.
+"""The en-fr task's French: golden translations, alignments across reordering and elision, and a
+checker of French agreement run over every training sentence (the properties en-fr shares with
+en-de, such as determinism and disjoint splits, are in test_tasks_translation.py).
 
 The checker parses each French target with the lexicon's word lists only (which forms exist, their
 gender, number, person, position class, auxiliary) and its own statement of the rules: determiner,

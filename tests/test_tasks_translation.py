@@ -5,6 +5,7 @@ grammar is checked in test_tasks_en_fr.py and test_tasks_en_de.py."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from types import ModuleType
 
@@ -25,7 +26,7 @@ LEXICON_TABLES = ("NOUNS", "ADJECTIVES", "VERBS", "FRONT_ADVERBS", "PRONOUNS")
 @dataclass(frozen=True)
 class TaskFacts:
     name: str
-    generate: object  # the module's generate(split, seed, size)
+    generate: Callable[..., list]  # the module's generate(split, seed, size) -> pairs
     lexicon: ModuleType
     max_target_words: int
     clause_markers: tuple[str, ...]  # target text that only complex sentences have

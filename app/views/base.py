@@ -85,6 +85,10 @@ class PaintedView:
     """Mixin for a view drawn entirely by its ``_paint(painter)``: the same drawing on screen and in
     exports. List it before ``AttentionView`` / ``RecordView``."""
 
+    def _paint(self, painter: QtGui.QPainter) -> None:
+        """Draw the whole view with ``painter`` (on the widget, or on an export's device)."""
+        raise NotImplementedError
+
     def paintEvent(self, event: QtGui.QPaintEvent) -> None:
         painter = QtGui.QPainter(self)
         try:

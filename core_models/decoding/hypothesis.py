@@ -5,6 +5,10 @@ source as tensors, evaluation mode).
 Maps are kept per step as the model returned them (batch, heads, 1, keys) and joined once at the
 end into (1, heads, steps, keys); a decoder self-attention row of step t has t + 1 keys and is
 zero-padded on the future keys.
+
+Only ``Hypothesis``, ``BOS_LABEL``, ``assemble_step_maps``, ``length_penalty_factor`` and
+``record_for`` are the package's interface (``core_models.decoding``); the other helpers serve
+search.py and beam.py.
 """
 
 from __future__ import annotations

@@ -53,8 +53,9 @@ class NLIOutput:
 class Seq2SeqModel(nn.Module):
     """Encoder-decoder translating source ids into target ids.
 
-    ``forward`` runs teacher forcing over a whole target (training, forced decoding);
-    ``encode`` / ``decode_step`` / ``reorder_state`` drive greedy and beam search one token at a time.
+    ``forward`` runs teacher forcing over a whole target (training, evaluation);
+    ``encode`` / ``decode_step`` / ``reorder_state`` drive greedy, beam and forced decoding one
+    token at a time, and ``source_maps`` hands over the maps ``encode`` captured.
     Stepping through a target with ``decode_step`` gives the same logits as ``forward``.
     """
 
