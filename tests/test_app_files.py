@@ -24,7 +24,9 @@ from app_fixtures import (
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from app import main as app_main
+from app.panels.model_panel import card_html
 from core_models.export import load_record
+from core_models.inference import load_model, resolve_model
 
 
 @pytest.fixture
@@ -264,3 +266,11 @@ def test_the_app_opens_on_the_bundled_transformer_when_there_is_one():
     assert app_main.first_model([nli, dates, mine]) is dates  # a bundled translation model
     assert app_main.first_model([mine, nli]) is nli  # bundled before the user's
     assert app_main.first_model([]) is None
+
+
+def test_the_model_card_shows_the_checkpoints_validation_metrics_as_such():
+    model = load_model("transformer-en-fr")
+    text = card_html(model.card(), model.max_source_len)
+    config = json.loads((resolve_model("transformer-en-fr") / "config.json").read_text())
+    assert f"valid BLEU</td><td>{config['metrics']['bleu']:.3g}</td>" in text
+    assert "valid AER" in text and "en-fr: English to French" in text

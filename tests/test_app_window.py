@@ -225,6 +225,17 @@ def test_beam_search_tree_node_click_shows_the_partial_hypothesis(qtbot, transla
     assert views.heatmap.query_axis.tokens == partial.get("cross", 0).query_tokens
 
 
+def test_the_empty_beam_tree_offers_a_beam_search_and_runs_it(qtbot, translating):
+    session, views = translating.session, translating.views
+    views.show_page("beam")
+    button = views.beam.search_button
+    assert session.options.beam == 1 and button.isVisible()
+    qtbot.mouseClick(button, LEFT)
+    qtbot.waitUntil(lambda: getattr(session.result, "beam", None) is not None, timeout=WAIT_MS)
+    assert session.options.beam == translating.translate_panel.beam_box.value() == 4
+    assert views.beam.node_rects and not button.isVisible()
+
+
 def test_heads_grid_click_opens_that_head_in_the_heatmap(qtbot, translating):
     views, session = translating.views, translating.session
     views.show_page("heads")

@@ -43,11 +43,11 @@ def card_html(card: dict[str, Any], max_source_len: int) -> str:
         ("parameters", format_count(int(card["parameters"]))),
         ("input limit", f"{max_source_len} tokens"),
     ]
-    metrics = card.get("metrics", {})
+    metrics = card.get("metrics", {})  # the trainer's last evaluation: the validation split
     for key, name in METRIC_NAMES.items():
         value = metrics.get(key)
         if isinstance(value, (int, float)):
-            rows.append((name, f"{value:.3g}"))
+            rows.append((f"valid {name}", f"{value:.3g}"))
     body = "".join(
         f"<tr><td style='color:gray;padding-right:8px'>{html.escape(k)}</td>"
         f"<td>{html.escape(str(v))}</td></tr>"

@@ -44,6 +44,7 @@ class ViewsPanel(QtWidgets.QTabWidget):
             self.bindings.append(ViewBinding(view, session, lambda page=view: self._on_show(page)))
         self._add_page("compare", "Compare", self.compare)
         self.heads.sigHeadChosen.connect(lambda *_: self.show_page("heatmap"))
+        self.beam.sigBeamWanted.connect(session.set_beam)
         self.currentChanged.connect(self._refresh_current)
         session.sigModelChanged.connect(self._show_tabs_for_model)
         self._refresh_current()

@@ -23,6 +23,7 @@ COLUMN_GAP = 44.0
 MARGIN = 16.0
 MAX_TOKEN_PX = 110
 MAX_ZOOM = 1.6
+OFFERED_BEAM = 4  # the width the empty view's button asks for
 
 BeamTree = list[list["BeamTreeNode"]]  # tree[step][index]
 
@@ -108,9 +109,12 @@ class BeamTreeView(AttentionView):
     """The beam's hypotheses per step as a tree.
 
     sigNodeClicked(step, index): the user clicked hypothesis ``index`` of ``step``.
+    sigBeamWanted(width): the user asked for a beam search of ``width`` (the button shown while
+    there is no tree).
     """
 
     sigNodeClicked = QtCore.Signal(int, int)
+    sigBeamWanted = QtCore.Signal(int)
 
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
@@ -129,9 +133,14 @@ class BeamTreeView(AttentionView):
         self.canvas.sigNodeClicked.connect(self.sigNodeClicked)
         self.title = QtWidgets.QLabel()
         self.title.setWordWrap(True)
+        self.search_button = QtWidgets.QPushButton(f"Search with a beam of {OFFERED_BEAM}")
+        self.search_button.clicked.connect(lambda: self.sigBeamWanted.emit(OFFERED_BEAM))
+        header = QtWidgets.QHBoxLayout()
+        header.addWidget(self.title, 1)
+        header.addWidget(self.search_button)
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
-        layout.addWidget(self.title)
+        layout.addLayout(header)
         layout.addWidget(self.canvas, 1)
         self._font = QtGui.QFont()
         self._font.setPointSizeF(9.0)
@@ -174,6 +183,7 @@ class BeamTreeView(AttentionView):
         self.scene.clear()
         self.node_rects = {}
         self.scene.setBackgroundBrush(QtGui.QColor(colors.background))
+        self.search_button.setVisible(not any(self._tree))
         if not any(self._tree):
             self.title.setText("no beam search to show (decode with a beam size above 1)")
             return
