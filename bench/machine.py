@@ -1,6 +1,6 @@
 """What machine a benchmark ran on, in figures that travel between machines.
 
-Latencies measured on one 2-core CPU mean little on another: this session's machines have differed
+Latencies measured on one 2-core CPU mean little on another: the project's machines have differed
 by 5× on the same code (JoeyNMT's greedy search: 16 ms on one, 88 ms on another). Every latency
 benchmark prints ``describe_machine()`` first, so its figures can be read against the machine's own
 speed at small, Python-bound work, which is what decoding one sentence is.
@@ -12,6 +12,7 @@ import os
 import platform
 import statistics
 import time
+from collections.abc import Callable
 
 import torch
 import torch.nn.functional as F
@@ -29,7 +30,7 @@ def cpu_model() -> str:
     return platform.processor() or platform.machine()
 
 
-def _median_seconds(work, repeats: int = 7) -> float:
+def _median_seconds(work: Callable[[], None], repeats: int = 7) -> float:
     timings = []
     for _ in range(repeats):
         start = time.perf_counter()
