@@ -196,6 +196,16 @@ def test_help_lists_every_shortcut_of_the_window(qtbot, window):
     assert "PgDown" in text and "Ctrl+Right" in text
 
 
+def test_the_train_tab_counts_its_model_only_once_it_is_shown(qtbot, window, app_env):
+    open_and_wait(qtbot, window, app_env.transformer)
+    estimate_label = window.train_view.model_panel.estimate_label
+    assert window.train_view.model_panel.estimate is None  # nothing counted behind Inspect
+    assert "estimating" in estimate_label.text()
+    window.modes.setCurrentWidget(window.train_view)
+    qtbot.waitUntil(lambda: "parameters" in estimate_label.text(), timeout=WAIT_MS)
+    assert window.train_view.model_panel.estimate > 0
+
+
 def test_about_shows_the_version_and_what_the_app_does(qtbot, window, monkeypatch):
     from app.help import DESCRIPTION
     from core_models import __version__

@@ -7,10 +7,13 @@ inspect it; close the window mid-run. Each run trains in a spawned worker proces
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 from PySide6 import QtCore, QtWidgets
 from train_fixtures import WAIT_MS, click, drawn_points, home, view, wait_for_steps
 
+from app.train import model_panel
 from app.train.presets import count_parameters, preset_options, vocab_options
 from app.views.style import palette_for
 from core_models.inference import list_models, load_model, user_models_dir
@@ -43,6 +46,26 @@ def test_parameter_estimate_is_the_built_models_count_and_follows_edits(view):
     assert not view.start()
     assert "cannot start" in view.controls.status.text()
     assert not view.process.active
+
+
+def test_an_edit_is_counted_off_the_gui_thread_and_shown(qtbot, view, monkeypatch):
+    panel = view.model_panel
+    counted_on = []
+
+    def count_and_note_the_thread(family, options):
+        counted_on.append(threading.current_thread())
+        return count_parameters(family, options)
+
+    monkeypatch.setattr(model_panel, "count_parameters", count_and_note_the_thread)
+    tiny = panel.current_estimate()
+    panel.set_option("d_model", 64)
+    assert "estimating" in panel.estimate_label.text()
+    qtbot.waitUntil(lambda: "parameters" in panel.estimate_label.text(), timeout=WAIT_MS)
+    assert panel.estimate > tiny and counted_on[-1] is not threading.main_thread()
+    assert f"({panel.estimate:,})" in panel.estimate_label.text()
+    panel.set_option("heads", 3)
+    qtbot.waitUntil(lambda: "cannot build" in panel.estimate_label.text(), timeout=WAIT_MS)
+    assert panel.estimate is None and "multiple of heads (3)" in panel.estimate_label.text()
 
 
 def test_family_list_and_probe_follow_the_data_kind(view):

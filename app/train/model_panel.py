@@ -4,9 +4,10 @@ parameters, recomputed on every change."""
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
-from PySide6 import QtCore, QtWidgets
+from PySide6 import QtCore, QtGui, QtWidgets
 
 from app.train.presets import (
     SIZES,
@@ -19,6 +20,7 @@ from app.train.presets import (
     vocab_options,
     vocabulary_estimate,
 )
+from app.workers import LatestJobWorker
 from core_models.models.registry import FAMILIES
 from core_models.training.config import TOKENIZER_KINDS, ModelSection, TokenizerConfig
 
@@ -120,6 +122,11 @@ class ModelPanel(QtWidgets.QGroupBox):
         super().__init__("Model", parent)
         self.task_kind = "translation"
         self.estimate: int | None = None
+        self._estimate_pending = False  # an edit not counted yet (counted once the panel shows)
+        self._count_request = 0  # the latest count asked of the counter; older results are dropped
+        self._counter = LatestJobWorker("parameter count", self)
+        self._counter.sigDone.connect(self._on_counted)
+        self._counter.sigFailed.connect(self._on_count_failed)
         self._vocab_texts: tuple[list[str], list[str]] = ([], [])
 
         self.family_box = QtWidgets.QComboBox()
@@ -141,7 +148,7 @@ class ModelPanel(QtWidgets.QGroupBox):
         self._estimate_timer = QtCore.QTimer(self)
         self._estimate_timer.setSingleShot(True)
         self._estimate_timer.setInterval(ESTIMATE_DELAY_MS)
-        self._estimate_timer.timeout.connect(self.update_estimate)
+        self._estimate_timer.timeout.connect(self._count_in_background)
 
         top = QtWidgets.QFormLayout()
         top.addRow("family", self.family_box)
@@ -260,8 +267,20 @@ class ModelPanel(QtWidgets.QGroupBox):
 
     def _changed(self) -> None:
         self.estimate_label.setText("estimating…")
-        self._estimate_timer.start()
+        self._estimate_pending = True
+        if self.isVisible():
+            self._estimate_timer.start()
         self.sigChanged.emit()
+
+    def showEvent(self, event: QtGui.QShowEvent) -> None:
+        """Count what was edited while hidden (no count is started for a hidden panel)."""
+        super().showEvent(event)
+        if self._estimate_pending:
+            self._estimate_timer.start()
+
+    def shutdown(self) -> None:
+        """End the counting thread."""
+        self._counter.stop()
 
     # --- the estimate -------------------------------------------------------------------------
 
@@ -277,32 +296,64 @@ class ModelPanel(QtWidgets.QGroupBox):
         )
 
     def current_estimate(self) -> int | None:
-        """The estimate of what the form shows now (computed only if an edit is pending)."""
-        return self.update_estimate() if self._estimate_timer.isActive() else self.estimate
+        """The estimate of what the form shows now (counted here if a count is still due)."""
+        if self._estimate_pending or self._counter.busy:
+            return self.update_estimate()
+        return self.estimate
 
     def update_estimate(self) -> int | None:
-        """Count the parameters of the model the form describes (None and the reason if it
-        cannot be built)."""
+        """Count the parameters of the model the form describes, now, on this thread (None and
+        the reason on the label if it cannot be built)."""
+        family, options, vocab = self._count_request_now()
+        try:
+            count = count_parameters(family, options)
+        except (TypeError, ValueError) as error:
+            return self._show_failure(error)
+        return self._show_count(count, vocab)
+
+    def _count_in_background(self) -> None:
+        """Count off the GUI thread: the first count in a process imports torch's meta-device
+        machinery (torch._dynamo, 2.2 s on a slow 2-core machine), which must freeze nothing."""
+        family, options, vocab = self._count_request_now()
+        self._counter.submit(
+            self._count_request, lambda: (count_parameters(family, options), vocab)
+        )
+
+    def _count_request_now(self) -> tuple[str, dict[str, Any], str]:
+        """What to count for the form as it is: family, options with the estimated vocabulary
+        sizes, and those sizes as text. Results of any count asked before are dropped."""
         self._estimate_timer.stop()
+        self._estimate_pending = False
+        self._count_request += 1
         source_vocab, target_vocab = self.vocabularies()
         options = {**self.options(), **vocab_options(self.task_kind, source_vocab, target_vocab)}
-        try:
-            self.estimate = count_parameters(self.family, options)
-        except (TypeError, ValueError) as error:
-            self.estimate = None
-            self.estimate_label.setText(f"<span style='color:#c92a2a'>cannot build: {error}</span>")
-            return None
         vocab = (
             f"{source_vocab:,}"
             if self.task_kind == "nli"
             else f"{source_vocab:,} / {target_vocab:,}"
         )
+        return self.family, options, vocab
+
+    def _on_counted(self, request: int, result: tuple[int, str]) -> None:
+        if request == self._count_request:
+            self._show_count(*result)
+
+    def _on_count_failed(self, request: int, error: Exception) -> None:
+        if request == self._count_request:
+            self._show_failure(error)
+
+    def _show_failure(self, error: Exception) -> None:
+        self.estimate = None
+        message = html.escape(str(error))
+        self.estimate_label.setText(f"<span style='color:#c92a2a'>cannot build: {message}</span>")
+
+    def _show_count(self, count: int, vocab: str) -> int:
+        self.estimate = count
         self.estimate_label.setText(
-            f"<b>≈ {format_count(self.estimate)} parameters</b> ({self.estimate:,})"
-            f" · vocabulary ≈ {vocab} pieces"
+            f"<b>≈ {format_count(count)} parameters</b> ({count:,}) · vocabulary ≈ {vocab} pieces"
         )
         self.estimate_label.setToolTip(
             "counted on a model built with the vocabulary the tokenizer would learn from a sample "
             "of the data (source / target); the trained tokenizer may differ a little"
         )
-        return self.estimate
+        return count

@@ -343,3 +343,4 @@ class TrainView(QtWidgets.QWidget):
         """End the background work (call once close_requested() said yes)."""
         self.process.shutdown()
         self.data_panel.shutdown()
+        self.model_panel.shutdown()
