@@ -1,0 +1,93 @@
+"""Launch time of the app: from a fresh Python process to the first translation on show, and the
+Train tab's first parameter estimate (counted off the GUI thread) with the longest time the GUI
+thread went without handling events meanwhile.
+
+Each run is a new process (imports are part of what is measured); figures are medians over runs.
+
+    QT_QPA_PLATFORM=offscreen python3 -m bench.bench_startup --runs 5
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+
+def one_launch() -> dict[str, float]:
+    """Launch the window in this process, as ``attention-workbench`` does, and time it (s)."""
+    started = time.perf_counter()
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6 import QtWidgets
+
+    from app.main import WINDOW_SIZE, start
+    from app.window import MainWindow
+
+    app = QtWidgets.QApplication(sys.argv[:1])
+    imported = time.perf_counter()
+    window = MainWindow()
+    window.resize(*WINDOW_SIZE)
+    window.show()
+    start(window)
+    shown = time.perf_counter()
+    while window.session.result is None:
+        app.processEvents()
+        time.sleep(0.002)
+    translated = time.perf_counter()
+
+    window.modes.setCurrentWidget(window.train_view)
+    label = window.train_view.model_panel.estimate_label
+    train_shown = last = time.perf_counter()
+    longest_gap = 0.0
+    while "parameters" not in label.text():
+        app.processEvents()
+        now = time.perf_counter()
+        longest_gap, last = max(longest_gap, now - last), now
+        time.sleep(0.002)
+    estimated = time.perf_counter()
+    window.close()
+    return {
+        "imports": imported - started,
+        "window": shown - imported,
+        "first translation": translated - shown,
+        "launch total": translated - started,
+        "Train tab estimate": estimated - train_shown,
+        "longest GUI gap meanwhile": longest_gap,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5, help="launches, each a new process")
+    parser.add_argument("--once", action="store_true", help="one launch here; print JSON")
+    args = parser.parse_args()
+    if args.once:
+        print(json.dumps(one_launch()))
+        return
+    runs = []
+    for _ in range(args.runs):
+        done = subprocess.run(
+            [sys.executable, "-m", "bench.bench_startup", "--once"],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
+    from bench.machine import describe_machine
+
+    print(describe_machine())
+    print(f"launch of the app on its bundled model, median of {args.runs} new processes:")
+    for name in runs[0]:
+        values = [run[name] for run in runs]
+        print(
+            f"  {name:28s} {statistics.median(values):6.2f} s "
+            f"(from {min(values):.2f} to {max(values):.2f})"
+        )
+
+
+if __name__ == "__main__":
+    main()
