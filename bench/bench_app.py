@@ -215,6 +215,7 @@ def grid_redraws(window, runs: int) -> tuple[list[float], str]:
 
 def main() -> int:
     args = parse_args()
+    print(describe_machine(), flush=True)
     app = QtWidgets.QApplication.instance() or QtWidgets.QApplication(sys.argv[:1])
     from app.window import MainWindow
 
@@ -254,7 +255,6 @@ def main() -> int:
         "grid": statistics.median(grid),
     }
     after_decode = [p - d for p, d in zip(painted, keystrokes["decode"], strict=True)]
-    print(describe_machine())
     print("command: QT_QPA_PLATFORM=offscreen python3 -m bench.bench_app " + " ".join(sys.argv[1:]))
     print(
         f"model: {session.model_name} ({'untrained, output capped' if untrained else 'trained'}); "

@@ -105,6 +105,7 @@ def main() -> None:
     args = parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
+    print(describe_machine(), flush=True)
     torch.manual_seed(0)
     model = build_model(
         "transformer",
@@ -129,10 +130,10 @@ def main() -> None:
         raise SystemExit("the KV-cached and the no-cache greedy decodings disagree")
     beam = beam_search(model, source, width=args.width, max_len=args.target_len)
 
-    print(describe_machine())
     print(
         f"Transformer d={args.d_model} heads={args.heads} ff={args.ff_size} "
-        f"{args.layers}+{args.layers} layers, vocab {args.vocab}; source {len(source)} tokens -> {len(cached.token_ids)} "
+        f"{args.layers}+{args.layers} layers, vocab {args.vocab}, torch threads "
+        f"{torch.get_num_threads()}; source {len(source)} tokens -> {len(cached.token_ids)} "
         f"tokens (beam: {len(beam.best.token_ids)}), every map captured, {args.runs} runs"
     )
     variants = {

@@ -1,6 +1,7 @@
-"""Launch time of the app: from a fresh Python process to the first translation on show, and the
-Train tab's first parameter estimate (counted off the GUI thread) with the longest time the GUI
-thread went without handling events meanwhile.
+"""Launch time of the app: from its first import in a new process (the interpreter's own start
+not included) to the first translation on show, and the Train tab's first parameter estimate
+(counted off the GUI thread) with the longest time the GUI thread went without handling events
+meanwhile.
 
 Each run is a new process (imports are part of what is measured); figures are medians over runs.
 
@@ -16,6 +17,20 @@ import statistics
 import subprocess
 import sys
 import time
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from PySide6 import QtWidgets
+
+TIMEOUT_S = 120  # a launch that shows nothing by then has failed
+
+
+def wait_a_little(app: QtWidgets.QApplication, since: float, failure: str) -> None:
+    """Handle the window's events for a moment; give up after TIMEOUT_S with ``failure``."""
+    app.processEvents()
+    time.sleep(0.002)
+    if time.perf_counter() - since > TIMEOUT_S:
+        raise SystemExit(f"{failure} after {TIMEOUT_S} s")
 
 
 def one_launch() -> dict[str, float]:
@@ -35,8 +50,7 @@ def one_launch() -> dict[str, float]:
     start(window)
     shown = time.perf_counter()
     while window.session.result is None:
-        app.processEvents()
-        time.sleep(0.002)
+        wait_a_little(app, shown, "no translation")
     translated = time.perf_counter()
 
     window.modes.setCurrentWidget(window.train_view)
@@ -44,7 +58,7 @@ def one_launch() -> dict[str, float]:
     train_shown = last = time.perf_counter()
     longest_gap = 0.0
     while "parameters" not in label.text():
-        app.processEvents()
+        wait_a_little(app, train_shown, f"no parameter estimate (the label says {label.text()!r})")
         now = time.perf_counter()
         longest_gap, last = max(longest_gap, now - last), now
         time.sleep(0.002)
@@ -68,18 +82,19 @@ def main() -> None:
     if args.once:
         print(json.dumps(one_launch()))
         return
+    from bench.machine import describe_machine
+
+    print(describe_machine(), flush=True)
     runs = []
     for _ in range(args.runs):
         done = subprocess.run(
             [sys.executable, "-m", "bench.bench_startup", "--once"],
             capture_output=True,
             text=True,
-            check=True,
         )
+        if done.returncode:
+            raise SystemExit(f"a launch failed (exit {done.returncode}):\n{done.stderr}")
         runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
-    from bench.machine import describe_machine
-
-    print(describe_machine())
     print(f"launch of the app on its bundled model, median of {args.runs} new processes:")
     for name in runs[0]:
         values = [run[name] for run in runs]

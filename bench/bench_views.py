@@ -66,6 +66,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=30, help="redraws per figure (median)")
     args = parser.parse_args()
+    print(describe_machine(), flush=True)
     app = QtWidgets.QApplication.instance() or QtWidgets.QApplication([])
     figures = {
         "heatmap, new 20×20 record, painted": bench_view(
@@ -81,7 +82,6 @@ def main() -> None:
             HeadsGridView(), "encoder_self", 20, 6, 8, args.runs
         ),
     }
-    print(describe_machine())
     print(
         f"offscreen at {SIZE[0]}×{SIZE[1]}, median of {args.runs} redraws (goal for the grid: < 30 ms)"
     )

@@ -52,7 +52,8 @@ def python_loop_ns() -> float:
 
 
 def small_linear_us() -> float:
-    """Microseconds for one (1, 128) × (128 → 512) ``F.linear``: a decoding step's typical call."""
+    """Microseconds for one (1, 128) × (128 → 512) ``F.linear``, a decoding step's typical call,
+    on one torch thread (whatever the benchmark itself uses), so machines compare."""
     x, weight, bias = torch.randn(1, 128), torch.randn(512, 128), torch.randn(512)
     calls = 500
 
@@ -61,14 +62,20 @@ def small_linear_us() -> float:
             for _ in range(calls):
                 F.linear(x, weight, bias)
 
-    linears()
-    return 1e6 * _median_seconds(linears) / calls
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        linears()
+        return 1e6 * _median_seconds(linears) / calls
+    finally:
+        torch.set_num_threads(threads)
 
 
 def describe_machine() -> str:
-    """One line: CPU, cores, load, torch threads, and the two speed figures above."""
+    """One line: CPU, cores, load (print it before measuring: the benchmark's own load would
+    count), and the two speed figures above."""
     return (
-        f"machine: {cpu_model()}, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}, "
-        f"torch threads {torch.get_num_threads()}; Python loop {python_loop_ns():.0f} ns/iteration, "
-        f"F.linear 1×128→512 {small_linear_us():.1f} µs"
+        f"machine: {cpu_model()}, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; "
+        f"Python loop {python_loop_ns():.0f} ns/iteration, F.linear 1×128→512 on one thread "
+        f"{small_linear_us():.1f} µs"
     )

@@ -19,6 +19,8 @@ from app_fixtures import (
 )
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from app.train import model_panel
+from app.train.presets import count_parameters
 from app.views.selection import MEAN, TokenRef
 
 LEFT = QtCore.Qt.MouseButton.LeftButton
@@ -196,14 +198,38 @@ def test_help_lists_every_shortcut_of_the_window(qtbot, window):
     assert "PgDown" in text and "Ctrl+Right" in text
 
 
-def test_the_train_tab_counts_its_model_only_once_it_is_shown(qtbot, window, app_env):
+@pytest.fixture
+def parameter_counts(monkeypatch):
+    """Every parameter count the Train tab makes, from before the window is built."""
+    counted: list[str] = []
+
+    def count_and_record(family, options):
+        counted.append(family)
+        return count_parameters(family, options)
+
+    monkeypatch.setattr(model_panel, "count_parameters", count_and_record)
+    return counted
+
+
+def test_the_train_tab_counts_its_model_only_once_it_is_shown(
+    qtbot, parameter_counts, window, app_env
+):
     open_and_wait(qtbot, window, app_env.transformer)
+    qtbot.wait(200)
+    assert parameter_counts == []  # nothing counted behind the Inspect tab
     estimate_label = window.train_view.model_panel.estimate_label
-    assert window.train_view.model_panel.estimate is None  # nothing counted behind Inspect
-    assert "estimating" in estimate_label.text()
     window.modes.setCurrentWidget(window.train_view)
     qtbot.waitUntil(lambda: "parameters" in estimate_label.text(), timeout=WAIT_MS)
-    assert window.train_view.model_panel.estimate > 0
+    assert parameter_counts == ["transformer"] and window.train_view.model_panel.estimate > 0
+
+
+def test_the_beam_tree_offers_a_search_only_where_one_would_run(qtbot, translating):
+    session, views = translating.session, translating.views
+    views.show_page("beam")
+    assert views.beam.search_button.isVisible()  # greedy decoding
+    qtbot.keyClicks(translating.translate_panel.reference_box, "a b")
+    qtbot.waitUntil(lambda: "reference forces" in views.beam.title.text(), timeout=WAIT_MS)
+    assert session.inputs.reference == "a b" and not views.beam.search_button.isVisible()
 
 
 def test_about_shows_the_version_and_what_the_app_does(qtbot, window, monkeypatch):

@@ -8,6 +8,7 @@ inspect it; close the window mid-run. Each run trains in a spawned worker proces
 from __future__ import annotations
 
 import threading
+import time
 
 import numpy as np
 from PySide6 import QtCore, QtWidgets
@@ -66,6 +67,31 @@ def test_an_edit_is_counted_off_the_gui_thread_and_shown(qtbot, view, monkeypatc
     panel.set_option("heads", 3)
     qtbot.waitUntil(lambda: "cannot build" in panel.estimate_label.text(), timeout=WAIT_MS)
     assert panel.estimate is None and "multiple of heads (3)" in panel.estimate_label.text()
+
+
+def test_a_late_background_count_never_overwrites_a_newer_one(qtbot, view, monkeypatch):
+    panel = view.model_panel
+    panel.current_estimate()
+    started, finished = threading.Event(), threading.Event()
+
+    def slow_for_d_model_64(family, options):
+        if options["d_model"] == 64:
+            started.set()
+            time.sleep(0.5)
+            finished.set()
+        return count_parameters(family, options)
+
+    monkeypatch.setattr(model_panel, "count_parameters", slow_for_d_model_64)
+    panel.set_option("d_model", 64)
+    qtbot.waitUntil(started.is_set, timeout=WAIT_MS)  # counting d_model 64 in the background
+    panel.set_option("d_model", 96)
+    newest = panel.current_estimate()  # Start asks now: counted at once, not the 64 one
+    source, target = panel.vocabularies()
+    options = {**panel.options(), **vocab_options("translation", source, target)}
+    assert options["d_model"] == 96 and newest == count_parameters("transformer", options)
+    qtbot.waitUntil(finished.is_set, timeout=WAIT_MS)
+    qtbot.wait(100)  # the late result is delivered to the GUI thread, and dropped
+    assert panel.estimate == newest and f"({newest:,})" in panel.estimate_label.text()
 
 
 def test_family_list_and_probe_follow_the_data_kind(view):

@@ -21,6 +21,16 @@ from app.views.steps import StepsView
 from app.views.token_lines import TokenLinesView
 
 
+def why_no_beam_tree(session: Session) -> tuple[str, bool]:
+    """What the beam view says while it has no tree, and whether a beam search would make one
+    (decoding is greedy, not forced by a reference)."""
+    if session.inputs.reference:
+        return "no beam search: the reference forces the output (clear it to search)", False
+    if session.options.beam == 1:
+        return "no beam search to show (greedy decoding)", True
+    return "no beam search to show yet (no translation)", False
+
+
 class ViewBinding(QtCore.QObject):
     """Binds ``view`` to ``session``; ``on_screen()`` says whether the view can be seen now."""
 
@@ -84,7 +94,7 @@ class ViewBinding(QtCore.QObject):
             self._apply_display()
         if isinstance(view, BeamTreeView):
             if "tree" in stale:
-                view.set_tree(session.beam_tree)
+                view.set_tree(session.beam_tree, *why_no_beam_tree(session))
             view.set_selection(session.selection)
             view.set_selected_node(*(session.beam_node or (None, None)))
         elif isinstance(view, StepsView):  # rows are decoding steps: always the pieces

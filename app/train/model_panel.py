@@ -113,6 +113,8 @@ class ModelPanel(QtWidgets.QGroupBox):
     """Family, size, fields, tokenizer and the parameter estimate.
 
     sigChanged(): anything here changed. sigSizeChosen(size): the user picked a size preset.
+    Counts run on a thread of the panel's own: call ``shutdown()`` before the panel is deleted
+    (``TrainView.shutdown`` does).
     """
 
     sigChanged = QtCore.Signal()
@@ -123,7 +125,8 @@ class ModelPanel(QtWidgets.QGroupBox):
         self.task_kind = "translation"
         self.estimate: int | None = None
         self._estimate_pending = False  # an edit not counted yet (counted once the panel shows)
-        self._count_request = 0  # the latest count asked of the counter; older results are dropped
+        self._count_request = 0  # the latest count asked for; results of older ones are dropped
+        self._shown_request = 0  # the count whose result the label and ``estimate`` hold
         self._counter = LatestJobWorker("parameter count", self)
         self._counter.sigDone.connect(self._on_counted)
         self._counter.sigFailed.connect(self._on_count_failed)
@@ -296,8 +299,9 @@ class ModelPanel(QtWidgets.QGroupBox):
         )
 
     def current_estimate(self) -> int | None:
-        """The estimate of what the form shows now (counted here if a count is still due)."""
-        if self._estimate_pending or self._counter.busy:
+        """The estimate of what the form shows now (counted here if its count is due, running or
+        not yet delivered)."""
+        if self._estimate_pending or self._shown_request != self._count_request:
             return self.update_estimate()
         return self.estimate
 
@@ -307,9 +311,9 @@ class ModelPanel(QtWidgets.QGroupBox):
         family, options, vocab = self._count_request_now()
         try:
             count = count_parameters(family, options)
-        except (TypeError, ValueError) as error:
-            return self._show_failure(error)
-        return self._show_count(count, vocab)
+        except Exception as error:  # any option the model rejects, as the background count
+            return self._show_failure(self._count_request, error)
+        return self._show_count(self._count_request, count, vocab)
 
     def _count_in_background(self) -> None:
         """Count off the GUI thread: the first count in a process imports torch's meta-device
@@ -336,19 +340,19 @@ class ModelPanel(QtWidgets.QGroupBox):
 
     def _on_counted(self, request: int, result: tuple[int, str]) -> None:
         if request == self._count_request:
-            self._show_count(*result)
+            self._show_count(request, *result)
 
     def _on_count_failed(self, request: int, error: Exception) -> None:
         if request == self._count_request:
-            self._show_failure(error)
+            self._show_failure(request, error)
 
-    def _show_failure(self, error: Exception) -> None:
-        self.estimate = None
+    def _show_failure(self, request: int, error: Exception) -> None:
+        self.estimate, self._shown_request = None, request
         message = html.escape(str(error))
         self.estimate_label.setText(f"<span style='color:#c92a2a'>cannot build: {message}</span>")
 
-    def _show_count(self, count: int, vocab: str) -> int:
-        self.estimate = count
+    def _show_count(self, request: int, count: int, vocab: str) -> int:
+        self.estimate, self._shown_request = count, request
         self.estimate_label.setText(
             f"<b>≈ {format_count(count)} parameters</b> ({count:,}) · vocabulary ≈ {vocab} pieces"
         )

@@ -24,6 +24,7 @@ MARGIN = 16.0
 MAX_TOKEN_PX = 110
 MAX_ZOOM = 1.6
 OFFERED_BEAM = 4  # the width the empty view's button asks for
+NO_TREE = "no beam search to show (decode with a beam size above 1)"
 
 BeamTree = list[list["BeamTreeNode"]]  # tree[step][index]
 
@@ -109,8 +110,8 @@ class BeamTreeView(AttentionView):
     """The beam's hypotheses per step as a tree.
 
     sigNodeClicked(step, index): the user clicked hypothesis ``index`` of ``step``.
-    sigBeamWanted(width): the user asked for a beam search of ``width`` (the button shown while
-    there is no tree).
+    sigBeamWanted(width): the user asked for a beam search of ``width`` (the button offered while
+    there is no tree and a beam search would make one).
     """
 
     sigNodeClicked = QtCore.Signal(int, int)
@@ -119,6 +120,8 @@ class BeamTreeView(AttentionView):
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
         self._tree: BeamTree = []
+        self._empty_message = NO_TREE
+        self._offer_beam = False
         self._selected_node: tuple[int, int] | None = None
         self._step: int | None = None
         self.node_rects: dict[tuple[int, int], QtCore.QRectF] = {}  # scene coordinates
@@ -150,9 +153,13 @@ class BeamTreeView(AttentionView):
 
     # --- the API the Session drives -------------------------------------------------------------
 
-    def set_tree(self, tree: BeamTree) -> None:
-        """Show ``tree`` (``tree[step][index]``)."""
+    def set_tree(
+        self, tree: BeamTree, empty_message: str = NO_TREE, offer_beam: bool = False
+    ) -> None:
+        """Show ``tree`` (``tree[step][index]``). An empty tree shows ``empty_message`` and, with
+        ``offer_beam``, the button that asks for a beam search."""
         self._tree = [list(nodes) for nodes in tree]
+        self._empty_message, self._offer_beam = empty_message, offer_beam
         self._redraw()
 
     def set_selection(self, selection: Selection | None) -> None:
@@ -183,9 +190,9 @@ class BeamTreeView(AttentionView):
         self.scene.clear()
         self.node_rects = {}
         self.scene.setBackgroundBrush(QtGui.QColor(colors.background))
-        self.search_button.setVisible(not any(self._tree))
+        self.search_button.setVisible(self._offer_beam and not any(self._tree))
         if not any(self._tree):
-            self.title.setText("no beam search to show (decode with a beam size above 1)")
+            self.title.setText(self._empty_message)
             return
         self.title.setText(
             f"beam search · {len(self._tree)} steps · each box: token and log-probability · "
