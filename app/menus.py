@@ -17,8 +17,8 @@ from pathlib import Path
 
 from PySide6 import QtGui, QtWidgets
 
-from app.session import Session
-from app.session_state import UNITS
+from app.state.session import Session
+from app.state.session_state import UNITS
 from app.views.style import COLORMAPS, NORMALISATIONS, SCALES, THEMES
 
 Key = QtGui.QKeySequence

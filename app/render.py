@@ -12,12 +12,13 @@ from pathlib import Path
 
 from PySide6 import QtCore, QtWidgets
 
+from app.state.beam_tree import BeamTree
+from app.state.selection import MEAN, Head, Selection, TokenRef
 from app.views.base import AttentionView
-from app.views.beam_tree import BeamTree, BeamTreeView
+from app.views.beam_tree import BeamTreeView
 from app.views.heads_grid import HeadsGridView
 from app.views.heatmap import HeatmapView
 from app.views.nli import NLIView
-from app.views.selection import MEAN, Head, Selection, TokenRef
 from app.views.steps import StepsView
 from app.views.token_lines import TokenLinesView
 from core_models.record import AttentionRecord

@@ -8,8 +8,8 @@ import logging
 import sys
 from pathlib import Path
 
-from app import records, selection_moves
 from app.render import render_view
+from app.state import records, selection_moves
 from app.views.style import COLORMAPS, NORMALISATIONS, SCALES, THEMES
 from core_models.inference import Translator, load_model
 

@@ -10,7 +10,6 @@ from pathlib import Path
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from app import records
 from app.help import TITLE, ShortcutsDialog, about_html
 from app.menus import build_menus, fill_recent
 from app.panels.model_panel import ModelPanel
@@ -18,7 +17,8 @@ from app.panels.nli_panel import NLIPanel
 from app.panels.translate_panel import TranslatePanel
 from app.panels.views_panel import ViewsPanel
 from app.recent import RecentModels, app_settings
-from app.session import Session
+from app.state import records
+from app.state.session import Session
 from app.train.view import TrainView
 from app.views.style import palette_for, qt_palette
 from core_models.export import save_record

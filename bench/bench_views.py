@@ -22,9 +22,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from PySide6 import QtWidgets  # noqa: E402
 from record_factory import make_square_record  # noqa: E402
 
+from app.state.selection import Selection  # noqa: E402
 from app.views.heads_grid import HeadsGridView  # noqa: E402
 from app.views.heatmap import HeatmapView  # noqa: E402
-from app.views.selection import Selection  # noqa: E402
 from app.views.token_lines import TokenLinesView  # noqa: E402
 from bench.machine import describe_machine  # noqa: E402
 

@@ -20,7 +20,7 @@ from app_fixtures import (
 )
 from PySide6 import QtCore
 
-from app.views.selection import TokenSpan
+from app.state.selection import TokenSpan
 
 KEY = QtCore.Qt.Key
 SHIFT = QtCore.Qt.KeyboardModifier.ShiftModifier

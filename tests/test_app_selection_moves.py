@@ -3,7 +3,8 @@ record, tokens tied to decoding steps, heads and layers cycling."""
 
 from record_factory import make_nli_record, make_translation_record
 
-from app.selection_moves import (
+from app.state.selection import MEAN, Selection, TokenRef
+from app.state.selection_moves import (
     default_selection,
     fit_selection,
     next_head,
@@ -11,7 +12,6 @@ from app.selection_moves import (
     with_step,
     with_token,
 )
-from app.views.selection import MEAN, Selection, TokenRef
 
 
 def test_a_new_translation_opens_on_cross_attention_at_the_last_layer():

@@ -12,8 +12,8 @@ import pytest
 from app_fixtures import WAIT_MS, app_env, app_models, wait_for_source
 from PySide6 import QtCore
 
-from app.session import Session
-from app.views.selection import MEAN, TokenRef
+from app.state.selection import MEAN, TokenRef
+from app.state.session import Session
 from app.workers import LatestJobWorker
 from core_models.inference import load_model
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from record_factory import make_translation_record
 
-from app.text_filter import TextSelection, token_span, word_bounds
-from app.views.selection import TokenSpan
+from app.state.selection import TokenSpan
+from app.state.text_filter import TextSelection, token_span, word_bounds
 from core_models.record import AttentionMap, AttentionRecord
 from core_models.tokenizers import train_tokenizer
 

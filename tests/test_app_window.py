@@ -19,9 +19,9 @@ from app_fixtures import (
 )
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from app.state.selection import MEAN, TokenRef
 from app.train import model_panel
 from app.train.presets import count_parameters
-from app.views.selection import MEAN, TokenRef
 
 LEFT = QtCore.Qt.MouseButton.LeftButton
 

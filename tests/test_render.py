@@ -5,7 +5,7 @@ from record_factory import make_beam_history, make_translation_record
 from view_checks import assert_readable_png, assert_svg_draws
 
 from app.render import VIEWS, parse_head, render_view
-from app.views.beam_tree import beam_tree_from_history
+from app.state.beam_tree import beam_tree_from_history
 
 
 @pytest.fixture

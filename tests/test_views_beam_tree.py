@@ -5,8 +5,9 @@ from PySide6 import QtCore
 from record_factory import make_beam_history
 from view_checks import assert_readable_png, assert_svg_draws, show_view
 
-from app.views.beam_tree import BeamTreeNode, BeamTreeView, beam_tree_from_history, mark_best_path
-from app.views.selection import Selection
+from app.state.beam_tree import BeamTreeNode, beam_tree_from_history, mark_best_path
+from app.state.selection import Selection
+from app.views.beam_tree import BeamTreeView
 
 
 @pytest.fixture

@@ -6,9 +6,9 @@ from PySide6 import QtCore
 from record_factory import SOURCE, TARGET, make_nli_record, make_translation_record
 from view_checks import assert_readable_png, assert_svg_draws, color_share, show_view
 
+from app.state.selection import Selection, TokenSpan
 from app.views.heatmap import HeatmapView
 from app.views.measures import attention_aer
-from app.views.selection import Selection, TokenSpan
 from app.views.style import DARK, LOG_FLOOR
 
 

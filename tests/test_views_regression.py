@@ -5,9 +5,9 @@ from PySide6 import QtWidgets
 from record_factory import make_translation_record
 from view_checks import show_view
 
+from app.state.selection import Selection
 from app.views.heads_grid import HeadsGridView
 from app.views.heatmap import HeatmapView
-from app.views.selection import Selection
 from app.views.steps import StepsView
 from app.views.token_lines import TokenLinesView
 

@@ -5,7 +5,7 @@ import pytest
 from record_factory import SOURCE, make_nli_record, make_translation_record
 from view_checks import assert_readable_png, assert_svg_draws, show_view
 
-from app.views.selection import Selection
+from app.state.selection import Selection
 from app.views.steps import StepsView
 from app.views.style import LIGHT
 

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 from PySide6 import QtGui
 
+from app.state.selection import KIND_SIDES, Selection, TokenRef, TokenSpan
 from app.views.measures import attention_aer, head_weights, mean_row_entropy
-from app.views.selection import KIND_SIDES, Selection, TokenRef, TokenSpan
 from app.views.style import (
     COLORMAPS,
     DARK,

@@ -6,7 +6,7 @@ from PySide6 import QtCore
 from record_factory import SOURCE, TARGET, make_translation_record
 from view_checks import assert_readable_png, assert_svg_draws, show_view
 
-from app.views.selection import Selection, TokenSpan
+from app.state.selection import Selection, TokenSpan
 from app.views.token_lines import MIN_ALPHA, TokenLinesView
 
 

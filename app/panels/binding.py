@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from PySide6 import QtCore
 
-from app.session import Session
+from app.state.session import Session
 from app.views.base import AttentionView
 from app.views.beam_tree import BeamTreeView
 from app.views.heads_grid import HeadsGridView

@@ -8,7 +8,7 @@ from __future__ import annotations
 from PySide6 import QtCore, QtWidgets
 
 from app.panels.binding import ViewBinding
-from app.session import Session
+from app.state.session import Session
 from app.views.heatmap import HeatmapView
 from core_models.inference import list_models
 

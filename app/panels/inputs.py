@@ -9,9 +9,9 @@ import re
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from app import records
 from app.panels.chips import TokenChips
-from app.session import Session
+from app.state import records
+from app.state.session import Session
 from app.views.style import palette_for
 
 UNKNOWN_UNDERLINE = "#d6336c"

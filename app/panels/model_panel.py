@@ -11,7 +11,7 @@ from typing import Any
 from PySide6 import QtCore, QtWidgets
 
 from app.recent import RecentModels
-from app.session import Session
+from app.state.session import Session
 from core_models.data.pairs import TranslationPair
 from core_models.data.tasks import TASKS
 from core_models.inference import list_models

@@ -20,7 +20,7 @@ from app.panels.inputs import (
     select_chip,
     show_side,
 )
-from app.session import Session
+from app.state.session import Session
 from app.views.nli import NLIView
 from core_models.inference import NLIResult
 

@@ -18,7 +18,7 @@ from app.panels.inputs import (
     select_chip,
     show_side,
 )
-from app.session import Session
+from app.state.session import Session
 from app.views.style import palette_for
 from core_models.inference import TranslationResult
 

@@ -8,7 +8,7 @@ from PySide6 import QtWidgets
 
 from app.panels.binding import ViewBinding
 from app.panels.compare_panel import ComparePanel
-from app.session import Session
+from app.state.session import Session
 from app.views.base import AttentionView
 from app.views.beam_tree import BeamTreeView
 from app.views.heads_grid import HeadsGridView

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from PySide6 import QtCore, QtWidgets
 
+from app.state.selection import MEAN, Selection, find_map
 from app.train.process import ProbeInput, ProbeSnapshot
 from app.views.heatmap import HeatmapView
-from app.views.selection import MEAN, Selection, find_map
 from core_models.data.pairs import NLIPair, TranslationPair
 from core_models.record import AttentionRecord
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from PySide6 import QtCore, QtGui, QtSvg, QtWidgets
 
-from app.views.selection import Selection
+from app.state.selection import Selection
 from app.views.style import LIGHT, Palette, palette_for, qt_palette
 from core_models.record import AttentionRecord
 

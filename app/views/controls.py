@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from PySide6 import QtCore, QtWidgets
 
-from app.views.selection import MEAN, Selection, find_map
+from app.state.selection import MEAN, Selection, find_map
 from core_models.record import AttentionRecord
 
 

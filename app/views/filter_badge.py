@@ -9,7 +9,7 @@ import html
 
 from PySide6 import QtCore, QtWidgets
 
-from app.views.selection import TokenSpan
+from app.state.selection import TokenSpan
 
 CLEAR_LINK = "clear"
 

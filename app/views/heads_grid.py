@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from app.state.selection import MEAN
 from app.views.base import PaintedView, RecordView
 from app.views.measures import mean_row_entropy
-from app.views.selection import MEAN
 from app.views.style import COLORMAPS, SCALES, choose, lookup_table, scale_values, to_rgba
 from core_models.record import AttentionRecord
 

@@ -17,11 +17,11 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from app.state.selection import MEAN, find_map, map_sides, shown_indices
 from app.views.base import RecordView
 from app.views.controls import MapControls
 from app.views.filter_badge import FilterBadge
 from app.views.measures import attention_aer, head_weights
-from app.views.selection import MEAN, find_map, map_sides, shown_indices
 from app.views.style import (
     COLORMAPS,
     NORMALISATIONS,

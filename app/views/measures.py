@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from app.views.selection import MEAN, Head
+from app.state.selection import MEAN, Head
 from core_models.training.metrics import alignment_error_rate, hard_alignment
 
 

@@ -9,9 +9,9 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from app.state.selection import MEAN, Head, find_map, map_sides
 from app.views.base import RecordView
 from app.views.measures import head_weights
-from app.views.selection import MEAN, Head, find_map, map_sides
 from app.views.token_axis import TokenAxis
 from core_models.record import AttentionMap
 

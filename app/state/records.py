@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.views.beam_tree import BeamTree, beam_tree_from_history
-from app.views.selection import KIND_SIDES
+from app.state.beam_tree import BeamTree, beam_tree_from_history
+from app.state.selection import KIND_SIDES
 from core_models.inference import Classifier, NLIResult, TranslationResult, Translator
 from core_models.record import AttentionRecord
 from core_models.tokenizers import Tokenizer

@@ -1,8 +1,8 @@
 """The Session: everything the user is looking at, as state and signals, without a widget.
 
 It holds the model, the inputs, the decoding options, the latest result, the record on show (pieces
-or merged words, or a beam node's partial hypothesis), the selection (``app.views.selection``), the
-text selected in a text box (which filters the maps' rows or columns, ``app.text_filter``) and the
+or merged words, or a beam node's partial hypothesis), the selection (``app.state.selection``), the
+text selected in a text box (which filters the maps' rows or columns, ``app.state.text_filter``) and the
 display options. Panels and views read it and call its intent methods (``set_source``,
 ``select_token``, ...); it answers with signals. Loading and decoding run on ``LatestJobWorker``
 threads, so a keystroke never waits for the model.
@@ -18,12 +18,12 @@ from pathlib import Path
 import torch
 from PySide6 import QtCore
 
-from app import records, selection_moves
-from app.records import Model, Result
-from app.session_state import UNITS, DecodeOptions, Display, Inputs, Sample, decode
-from app.text_filter import TextSelection, token_span
-from app.views.beam_tree import BeamTree
-from app.views.selection import MEAN, Head, Selection, TokenSpan
+from app.state import records, selection_moves
+from app.state.beam_tree import BeamTree
+from app.state.records import Model, Result
+from app.state.selection import MEAN, Head, Selection, TokenSpan
+from app.state.session_state import UNITS, DecodeOptions, Display, Inputs, Sample, decode
+from app.state.text_filter import TextSelection, token_span
 from app.views.style import COLORMAPS, NORMALISATIONS, SCALES, THEMES, choose
 from app.workers import LatestJobWorker
 from core_models.data.pairs import NLIPair, TranslationPair

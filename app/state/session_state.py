@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.records import Model, Result
+from app.state.records import Model, Result
 from core_models.inference import Translator
 
 UNITS = ("pieces", "words")

@@ -1,7 +1,7 @@
 """Rows and columns filtered by selecting text: the characters a user selects in a text box (the
 source, the reference, the output, the premise or the hypothesis) become the span of tokens, on
 that box's side of the record, that the selected words were read or written as. The views then
-keep only those rows or columns (``app.views.selection.shown_indices``). No Qt.
+keep only those rows or columns (``app.state.selection.shown_indices``). No Qt.
 
 A selection grows to whole whitespace-separated words. Input texts are re-encoded to count
 pieces (a word tokenizer also splits punctuation off a word: "prince." is two tokens); the output
@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from app.records import side_tokens
-from app.views.selection import TokenSpan
+from app.state.records import side_tokens
+from app.state.selection import TokenSpan
 from core_models.record import AttentionRecord
 from core_models.tokenizers import Tokenizer
 from core_models.words import SPECIAL_PIECES
@@ -111,7 +111,7 @@ def token_span(
     """The tokens of ``record`` (the pieces record on show) that the selected characters of
     ``text`` (the box's text) stand for, counted in merged words when ``words``; None when the
     selection covers no token of the record. ``tokenizer_of(side)``: the tokenizer that made the
-    tokens of a side (``app.records.tokenizer_of_side``)."""
+    tokens of a side (``app.state.records.tokenizer_of_side``)."""
     side = BOX_SIDES[chosen.box]
     tokens = side_tokens(record)
     offset, stop = 0, None

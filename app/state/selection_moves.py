@@ -1,4 +1,4 @@
-"""How the user's navigation moves the selection (``app.views.selection.Selection``) over a
+"""How the user's navigation moves the selection (``app.state.selection.Selection``) over a
 record: the default map, the selection kept across a new record, a token (a target piece is also
 the decoding step that produced it), a decoding step (its target piece becomes the token), the
 next or previous head ("mean" first) and layer. Pure functions of (selection, record): no Qt.
@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from app.records import side_tokens
-from app.views.selection import MEAN, Head, Selection, TokenRef
+from app.state.records import side_tokens
+from app.state.selection import MEAN, Head, Selection, TokenRef
 from core_models.record import AttentionRecord
 
 # The map a first-time user most wants to see, in order of preference.
