@@ -153,13 +153,11 @@ def load_data(
         tokenizers = training_data.train_tokenizers(config.tokenizer, kind, train_pairs)
     train_set = training_data.encode(kind, train_pairs, tokenizers, data.max_len, True)
     valid_set = training_data.encode(kind, valid_pairs, tokenizers, data.max_len, False)
-    test = "the task's test split is held out" if data.task else "no test set is read"
     logger.info(
-        "data: %d training pairs (%d used), %d validation pairs; %s (evaluate --split test)",
-        len(train_pairs),
+        "data: %d training pairs, %d validation pairs; %s",
         len(train_set.encoded),
         len(valid_set.encoded),
-        test,
+        "the task's test split is held out (evaluate --split test)" if data.task else "no test set",
     )
     return RunData(kind, tokenizers, train_set, valid_set)
 

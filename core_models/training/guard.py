@@ -1,5 +1,5 @@
 """Divergence: a run whose loss stays far above where it started has blown up (a learning rate
-far too high), even when every number is still finite; it must stop, not save its weights."""
+far too high), even when every number is still finite; it must stop, and not save its weights."""
 
 from __future__ import annotations
 
@@ -23,24 +23,38 @@ def far_above_start(loss: float, start_loss: float | None) -> bool:
 
 
 class DivergenceCheck:
-    """Counts consecutive evaluations whose validation loss is far above the start.
-
-    The rule: DIVERGENCE_EVALS evaluations in a row (one, at the run's last evaluation, since no
-    later one can show a recovery) with a validation loss above DIVERGENCE_FACTOR × the starting
-    loss mean the run diverged. A single bad evaluation in mid-run may be a spike the next one
-    recovers from, but no checkpoint is written while the latest evaluation is far above the start.
+    """The rule: the run diverged when DIVERGENCE_EVALS evaluations in a row (one, at the run's
+    last evaluation, since no later one can show a recovery) have a validation loss more than
+    DIVERGENCE_FACTOR times the starting loss. One such evaluation in mid-run may be a spike that
+    the next recovers from; but no checkpoint is written while the latest evaluation, or the mean
+    training loss since the previous checkpoint, is that far above the start.
     """
 
     def __init__(self) -> None:
         self.evals_far_above = 0
+        self.eval_loss = math.nan
+        self._loss_sum, self._loss_count = 0.0, 0
 
-    def observe(self, loss: float, start_loss: float | None) -> None:
+    def observe_step(self, loss: float) -> None:
+        self._loss_sum += loss
+        self._loss_count += 1
+
+    def observe_eval(self, loss: float, start_loss: float | None) -> None:
+        self.eval_loss = loss
         self.evals_far_above = self.evals_far_above + 1 if far_above_start(loss, start_loss) else 0
 
-    @property
-    def latest_is_bad(self) -> bool:
-        return self.evals_far_above > 0
-
     def diverged(self, last_evaluation: bool) -> bool:
-        needed = 1 if last_evaluation else DIVERGENCE_EVALS
-        return self.evals_far_above >= needed
+        return self.evals_far_above >= (1 if last_evaluation else DIVERGENCE_EVALS)
+
+    def why_not_save(self, start_loss: float | None) -> str | None:
+        """Why the current weights must not replace the last checkpoint (None: they may). Starts
+        a new window of training losses for the next checkpoint."""
+        mean = self._loss_sum / self._loss_count if self._loss_count else math.nan
+        self._loss_sum, self._loss_count = 0.0, 0
+        if self.evals_far_above:
+            what = f"the validation loss {self.eval_loss:.4g}"
+        elif not math.isnan(mean) and far_above_start(mean, start_loss):
+            what = f"the mean training loss {mean:.4g} since the last checkpoint"
+        else:
+            return None
+        return f"{what} is more than {DIVERGENCE_FACTOR:g} times the starting loss {start_loss:.4g}"

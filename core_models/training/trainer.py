@@ -36,7 +36,7 @@ from core_models.training.events import (
     StepEvent,
     Watcher,
 )
-from core_models.training.guard import DIVERGENCE_FACTOR, DivergenceCheck
+from core_models.training.guard import DivergenceCheck
 from core_models.training.runs import LOG_NAME, check_new_run, clear_old_run
 from core_models.training.state import trainer_state
 
@@ -222,7 +222,7 @@ class Trainer:
             if progress.batch_in_epoch >= len(batches):
                 progress.epoch, progress.batch_in_epoch = progress.epoch + 1, 0
         if self.step % self.config.run.eval_every != 0 and self._evaluate(last=True) == DIVERGED:
-            return self._fail(self._divergence_reason())
+            return self._diverged()
         return self._finish()
 
     def _take_step(self, indices: list[int]) -> object:
@@ -239,17 +239,22 @@ class Trainer:
             return self._fail(f"the loss became {loss}")
         if progress.start_loss is None:
             progress.start_loss = loss
+        self.divergence.observe_step(loss)
         self._report_step(loss, lr, tokens)
         if self.step % run.eval_every == 0:
             verdict = self._evaluate(last=self.step >= self.total_steps)
             if verdict == DIVERGED:
-                return self._fail(self._divergence_reason())
+                return self._diverged()
             if verdict == STOP_EARLY:
                 return self._finish()
         if self.step % run.checkpoint_every == 0:
             if not self._weights_are_finite():
                 return self._fail("the weights became inf or NaN")
-            self._save()
+            why_not = self.divergence.why_not_save(progress.start_loss)
+            if why_not is None:
+                self._save()
+            elif self.rank == 0:  # the last good checkpoint stays; the next evaluation decides
+                logger.warning("step %d: no checkpoint written: %s", self.step, why_not)
         return _RUNNING
 
     def _report_step(self, loss: float, lr: float, tokens: int) -> None:
@@ -333,7 +338,7 @@ class Trainer:
         if loss is None:  # nothing to evaluate on
             return GO_ON
         progress = self.progress
-        self.divergence.observe(loss, progress.start_loss)
+        self.divergence.observe_eval(loss, progress.start_loss)
         if self.divergence.diverged(last):
             return DIVERGED
         if loss < progress.best_loss - 1e-6:
@@ -343,11 +348,9 @@ class Trainer:
         patience = self.config.run.early_stopping_patience
         return STOP_EARLY if 0 < patience <= progress.evals_without_improvement else GO_ON
 
-    def _divergence_reason(self) -> str:
-        return (
-            f"the validation loss {self.metrics['loss']:.4g} stayed above {DIVERGENCE_FACTOR:g} "
-            f"times the starting loss {self.progress.start_loss:.4g} (training diverged)"
-        )
+    def _diverged(self) -> None:
+        why = self.divergence.why_not_save(self.progress.start_loss)
+        return self._fail(f"training diverged: {why}")
 
     def _fail(self, what: str) -> None:
         """Stop without saving: the checkpoint on disk (if any) keeps the weights it had."""
@@ -366,20 +369,17 @@ class Trainer:
         if self._unsaved and (not cancelled or self._save_on_cancel):
             if not self._weights_are_finite():
                 return self._fail("the weights became inf or NaN")
-            if self.divergence.latest_is_bad:
-                return self._fail(self._divergence_reason())
+            why_not = self.divergence.why_not_save(self.progress.start_loss)
+            if why_not is not None:
+                return self._fail(f"training diverged: {why_not}")
             self._save()
         self.emit(DoneEvent(self.step, str(self.checkpoint_path), dict(self.metrics), cancelled))
         return self.checkpoint_path
 
     # --- checkpoints -------------------------------------------------------------------------------
     def _save(self) -> None:
-        """Write the checkpoint (rank 0), unless the latest evaluation was far above the start:
-        then the last good checkpoint stays (a run that diverges stops at its next evaluation)."""
+        """Write the checkpoint (rank 0 only) with the metadata its numbers depend on."""
         if self.rank != 0:
-            return
-        if self.divergence.latest_is_bad:
-            logger.warning("step %d: no checkpoint written (%s)", self.step, self._divergence_reason())
             return
         meta = {
             "name": self.config.name,
