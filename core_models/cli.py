@@ -26,23 +26,7 @@ def build_parser(prog: str = "attention-workbench") -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="log details")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    train = commands.add_parser("train", help="train a model from a TOML config")
-    train.add_argument("config", help="TrainConfig TOML file (see resources/configs/)")
-    train.add_argument("--output", help="run directory (default: runs/<name>)")
-    train.add_argument(
-        "--resume", metavar="DIR", help="resume the run in DIR from its last checkpoint"
-    )
-    train.add_argument(
-        "--overwrite",
-        action="store_true",
-        help="replace a checkpoint already in the run directory (else training refuses to start)",
-    )
-    train.add_argument(
-        "--override",
-        action="store_true",
-        help="with --resume: apply the config's values that differ from the checkpoint's",
-    )
-    train.add_argument("--quiet", action="store_true", help="no progress bar")
+    _add_train_parser(commands)
 
     translate = commands.add_parser(
         "translate", help="translate a sentence and show where attention goes"
@@ -103,6 +87,26 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+
+
+def _add_train_parser(commands) -> None:
+    train = commands.add_parser("train", help="train a model from a TOML config")
+    train.add_argument("config", help="TrainConfig TOML file (see resources/configs/)")
+    train.add_argument("--output", help="run directory (default: runs/<name>)")
+    train.add_argument(
+        "--resume", metavar="DIR", help="resume the run in DIR from its last checkpoint"
+    )
+    train.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="replace a checkpoint already in the run directory (else training refuses to start)",
+    )
+    train.add_argument(
+        "--override",
+        action="store_true",
+        help="with --resume: apply the config's values that differ from the checkpoint's",
+    )
+    train.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
 def _train(args) -> int:
