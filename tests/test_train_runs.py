@@ -191,3 +191,18 @@ def test_the_checkpoint_records_threads_and_precision(tmp_path):
     meta = load_checkpoint(tmp_path).meta
     assert (meta["threads"], meta["precision"]) == (torch.get_num_threads(), "float32")
     assert meta["train_config"]["run"]["threads"] == 0
+
+
+def test_resuming_with_another_thread_count_warns_that_it_is_not_bitwise(tmp_path, caplog):
+    Trainer(tiny_config(run={"max_steps": 2}), tmp_path).run()
+    threads = torch.get_num_threads()
+    torch.set_num_threads(threads + 1)
+    try:
+        with caplog.at_level(logging.WARNING, logger="core_models.training"):
+            Trainer(tiny_config(run={"max_steps": 3}), tmp_path, resume=True)
+    finally:
+        torch.set_num_threads(threads)
+    assert (
+        f"resuming with {threads + 1} torch threads where the run so far used {threads}: "
+        "the result will be close to an uninterrupted run's, not bitwise equal"
+    ) in caplog.text
