@@ -15,6 +15,7 @@ from core_models.training.checkpoint import load_checkpoint
 from core_models.training.data import Dataset
 from core_models.training.evaluate import evaluate
 from core_models.training.events import CheckpointEvent, FailedEvent, StepEvent
+from core_models.training.guard import DivergenceCheck
 from core_models.training.runs import ConfigChangedError, existing_run
 from core_models.training.trainer import Trainer
 
@@ -113,6 +114,25 @@ def test_a_run_that_diverges_from_the_start_writes_no_model(tmp_path):
     assert "training diverged" in events[-1].reason
     assert "no checkpoint had been written yet" in events[-1].reason
     assert existing_run(tmp_path) is None
+
+
+def test_the_divergence_rule_forgives_one_spike_but_never_saves_during_it():
+    check, start = DivergenceCheck(), 4.0
+    check.observe_eval(50.0, start)  # one evaluation > 10 x the start: a spike, perhaps
+    assert not check.diverged(last_evaluation=False) and check.diverged(last_evaluation=True)
+    assert "the validation loss 50 is more than 10 times the starting loss 4" in check.why_not_save(start)
+    check.observe_eval(3.0, start)  # it recovered
+    assert not check.diverged(last_evaluation=True) and check.why_not_save(start) is None
+    check.observe_eval(41.0, start)
+    check.observe_eval(42.0, start)  # two in a row
+    assert check.diverged(last_evaluation=False)
+    fresh = DivergenceCheck()
+    for loss in (4.0, 90.0, 200.0):  # no evaluation since: the training loss decides
+        fresh.observe_step(loss)
+    assert "the mean training loss 98 since the last checkpoint" in fresh.why_not_save(start)
+    fresh.observe_step(200.0)
+    fresh.observe_eval(3.0, start)  # a good evaluation outweighs a noisy training loss
+    assert fresh.why_not_save(start) is None
 
 
 def test_healthy_training_never_counts_as_diverged(tmp_path):

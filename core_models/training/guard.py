@@ -26,14 +26,16 @@ class DivergenceCheck:
     """The rule: the run diverged when DIVERGENCE_EVALS evaluations in a row (one, at the run's
     last evaluation, since no later one can show a recovery) have a validation loss more than
     DIVERGENCE_FACTOR times the starting loss. One such evaluation in mid-run may be a spike that
-    the next recovers from; but no checkpoint is written while the latest evaluation, or the mean
-    training loss since the previous checkpoint, is that far above the start.
+    the next recovers from; but no checkpoint is written while the latest evaluation is that far
+    above the start, nor, when no evaluation came since the previous checkpoint, while the mean
+    training loss since then is.
     """
 
     def __init__(self) -> None:
         self.evals_far_above = 0
         self.eval_loss = math.nan
         self._loss_sum, self._loss_count = 0.0, 0
+        self._evaluated = False  # an evaluation since the previous checkpoint
 
     def observe_step(self, loss: float) -> None:
         self._loss_sum += loss
@@ -41,6 +43,7 @@ class DivergenceCheck:
 
     def observe_eval(self, loss: float, start_loss: float | None) -> None:
         self.eval_loss = loss
+        self._evaluated = True
         self.evals_far_above = self.evals_far_above + 1 if far_above_start(loss, start_loss) else 0
 
     def diverged(self, last_evaluation: bool) -> bool:
@@ -50,10 +53,11 @@ class DivergenceCheck:
         """Why the current weights must not replace the last checkpoint (None: they may). Starts
         a new window of training losses for the next checkpoint."""
         mean = self._loss_sum / self._loss_count if self._loss_count else math.nan
-        self._loss_sum, self._loss_count = 0.0, 0
+        evaluated = self._evaluated
+        self._loss_sum, self._loss_count, self._evaluated = 0.0, 0, False
         if self.evals_far_above:
             what = f"the validation loss {self.eval_loss:.4g}"
-        elif not math.isnan(mean) and far_above_start(mean, start_loss):
+        elif not evaluated and not math.isnan(mean) and far_above_start(mean, start_loss):
             what = f"the mean training loss {mean:.4g} since the last checkpoint"
         else:
             return None

@@ -103,7 +103,8 @@ class Trainer:
         self._save_on_cancel = True
         self.rank = int(os.environ.get("RANK", 0))
         self.world_size = int(os.environ.get("WORLD_SIZE", 1))
-        self.log = CsvLog(self.output_dir / LOG_NAME) if self._writes_log() else None
+        writes_log = config.run.log_csv and self.rank == 0
+        self.log = CsvLog(self.output_dir / LOG_NAME) if writes_log else None
         self.listeners = [*listeners, *([self.log] if self.log else [])]
         self.watchers, self.live = list(watchers), None
         try:
@@ -136,9 +137,6 @@ class Trainer:
         self.train_model = (
             DistributedDataParallel(self.model) if self.world_size > 1 else self.model
         )
-
-    def _writes_log(self) -> bool:
-        return self.config.run.log_csv and self.rank == 0
 
     def _start_device(self) -> torch.device:
         """The configured device; under torchrun, joins the process group (and takes this rank's
