@@ -153,7 +153,7 @@ def _obey(commands: Any, trainer: Trainer, probe: ProbeRunner) -> None:
 
 
 class ProbeRunner:
-    """A trainer listener: at each evaluation, the probe's record with the current weights.
+    """A trainer watcher: at each evaluation, the probe's record with the live weights.
 
     The model is in eval mode right after the trainer's evaluation; the next training step puts
     it back in train mode.
