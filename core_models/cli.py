@@ -153,7 +153,8 @@ def _train(args) -> int:
 class _StopOnSignal:
     """While training, Ctrl-C (SIGINT) and SIGTERM (sent by ``timeout``, systemd, a desktop
     session's logout, cluster schedulers) stop the run after the current step with a checkpoint;
-    a second signal quits at once. Before the trainer exists a signal quits at once too."""
+    a second signal quits at once. Before the trainer exists a signal quits at once too. The exit
+    status of a run stopped so is 128 + the signal: 130 (SIGINT), 143 (SIGTERM)."""
 
     SIGNALS = (signal.SIGINT, signal.SIGTERM)
 

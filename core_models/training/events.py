@@ -116,7 +116,8 @@ class CsvLog:
 
 
 def _row_step(row: list[str]) -> int:
-    """A log row's step (the header and unreadable rows count as step 0: kept, then filtered)."""
+    """A log row's step; the header and rows without a step count as 0 (kept on resume; the old
+    header is then left out, the new one written first)."""
     try:
         return int(row[1])
     except (IndexError, ValueError):
