@@ -26,13 +26,7 @@ def build_parser(prog: str = "attention-workbench") -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="log details")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    train = commands.add_parser("train", help="train a model from a TOML config")
-    train.add_argument("config", help="TrainConfig TOML file (see resources/configs/)")
-    train.add_argument("--output", help="run directory (default: runs/<name>)")
-    train.add_argument(
-        "--resume", metavar="DIR", help="resume the run in DIR from its last checkpoint"
-    )
-    train.add_argument("--quiet", action="store_true", help="no progress bar")
+    _add_train_parser(commands)
 
     translate = commands.add_parser(
         "translate", help="translate a sentence and show where attention goes"
@@ -95,12 +89,37 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
+def _add_train_parser(commands) -> None:
+    train = commands.add_parser("train", help="train a model from a TOML config")
+    train.add_argument("config", help="TrainConfig TOML file (see resources/configs/)")
+    train.add_argument("--output", help="run directory (default: runs/<name>)")
+    train.add_argument(
+        "--resume", metavar="DIR", help="resume the run in DIR from its last checkpoint"
+    )
+    train.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="replace a checkpoint already in the run directory (else training refuses to start)",
+    )
+    train.add_argument(
+        "--override",
+        action="store_true",
+        help="with --resume: apply the config's values that differ from the checkpoint's",
+    )
+    train.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
 def _train(args) -> int:
     from core_models.training.config import TrainConfig
     from core_models.training.events import DoneEvent, FailedEvent
     from core_models.training.progress import ProgressBar
     from core_models.training.trainer import Trainer
 
+    if args.override and not args.resume:
+        raise ValueError("--override applies to a resumed run: use it with --resume DIR")
+    if args.overwrite and args.resume:
+        raise ValueError("--overwrite starts a new run: it cannot be used with --resume")
+    logging.getLogger("core_models.training").setLevel(logging.INFO)  # data sizes, what changed
     config = TrainConfig.from_toml(args.config)
     output = Path(args.resume or args.output or Path("runs") / config.name)
     endings: list[DoneEvent | FailedEvent] = []
@@ -108,25 +127,18 @@ def _train(args) -> int:
     listeners.append(
         lambda event: endings.append(event) if isinstance(event, DoneEvent | FailedEvent) else None
     )
-    trainer = Trainer(config, output, listeners, resume=bool(args.resume))
-
-    def stop_after_this_step(signum, frame) -> None:
-        if trainer.cancelling:  # a second Ctrl-C quits at once
-            raise KeyboardInterrupt
-        print(
-            "stopping after this step to save a checkpoint (Ctrl-C again to quit now)",
-            file=sys.stderr,
+    with _StopOnSignal() as stop:
+        trainer = Trainer(
+            config,
+            output,
+            listeners,
+            resume=bool(args.resume),
+            overwrite=args.overwrite,
+            override=args.override,
         )
-        trainer.cancel(save=True)
-
-    in_main_thread = threading.current_thread() is threading.main_thread()
-    previous = signal.signal(signal.SIGINT, stop_after_this_step) if in_main_thread else None
-    try:
+        stop.trainer = trainer
         path = trainer.run()
-    finally:
-        if in_main_thread:
-            signal.signal(signal.SIGINT, previous)
-    if path is None:  # stopped on a non-finite loss (an exception would have been raised)
+    if path is None:  # stopped on a non-finite or diverging loss (else an exception was raised)
         print(f"error: {endings[-1].reason if endings else 'training failed'}", file=sys.stderr)
         return 1
     print(f"checkpoint: {path}")
@@ -134,8 +146,42 @@ def _train(args) -> int:
         print(
             f"interrupted at step {trainer.step}; continue with --resume {output}", file=sys.stderr
         )
-        return 130
+        return 128 + (stop.signal or signal.SIGINT)
     return 0
+
+
+class _StopOnSignal:
+    """While training, Ctrl-C (SIGINT) and SIGTERM (sent by ``timeout``, systemd, a desktop
+    session's logout, cluster schedulers) stop the run after the current step with a checkpoint;
+    a second signal quits at once. Before the trainer exists a signal quits at once too. The exit
+    status of a run stopped so is 128 + the signal: 130 (SIGINT), 143 (SIGTERM)."""
+
+    SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+    def __init__(self) -> None:
+        self.trainer = None
+        self.signal: int | None = None
+        self.previous: dict[int, object] = {}
+
+    def __enter__(self) -> _StopOnSignal:
+        if threading.current_thread() is threading.main_thread():
+            self.previous = {sig: signal.signal(sig, self._stop) for sig in self.SIGNALS}
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        for sig, handler in self.previous.items():
+            signal.signal(sig, handler)
+
+    def _stop(self, signum, frame) -> None:
+        if self.trainer is None or self.trainer.cancelling:
+            raise KeyboardInterrupt
+        self.signal = signum
+        name = "Ctrl-C" if signum == signal.SIGINT else signal.Signals(signum).name
+        print(
+            f"{name}: stopping after this step to save a checkpoint (Ctrl-C again to quit now)",
+            file=sys.stderr,
+        )
+        self.trainer.cancel(save=True)
 
 
 def _translate(args) -> int:

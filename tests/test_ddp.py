@@ -158,19 +158,17 @@ def test_ddp_averaged_gradients_equal_the_full_batch_gradients(ddp_results):
 
 
 def test_trainer_ddp_step_equals_one_process_on_both_ranks_batches(ddp_results, tmp_path):
-    reference = Trainer(ddp_config(), tmp_path)
-    reference._setup()  # the same model, data and optimiser as each rank, in one process
+    reference = Trainer(ddp_config(), tmp_path)  # the same model, data, optimiser as each rank
+    lengths = reference.data.train_set.lengths()
     batches = [
-        bucket_batches(
-            reference.lengths, 4, shuffle=True, seed=3 * 1000, rank=rank, world_size=WORLD_SIZE
-        )[0]
+        bucket_batches(lengths, 4, shuffle=True, seed=3 * 1000, rank=rank, world_size=WORLD_SIZE)[0]
         for rank in range(WORLD_SIZE)
     ]
     assert not set(batches[0]) & set(batches[1])
-    losses = [batch_loss(reference.model, reference.train_set.collate(b))[0] for b in batches]
+    losses = [batch_loss(reference.model, reference.data.train_set.collate(b))[0] for b in batches]
     (sum(losses) / WORLD_SIZE).backward()  # DDP averages the ranks' gradients
     torch.nn.utils.clip_grad_norm_(reference.model.parameters(), 1.0)
-    reference.optimizer.step()
+    reference.optimisation.optimizer.step()
     expected = reference.model.state_dict()
     for rank in range(WORLD_SIZE):
         weights = safetensors.torch.load_file(ddp_results / f"one-step{rank}.safetensors")

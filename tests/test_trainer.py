@@ -21,6 +21,7 @@ from core_models.training.events import (
     FailedEvent,
     StepEvent,
 )
+from core_models.training.runs import RunDirectoryError, existing_run
 from core_models.training.schedule import lr_multiplier
 from core_models.training.trainer import Trainer
 
@@ -66,9 +67,17 @@ def test_events_come_in_order_step_eval_checkpoint_done(tmp_path):
     assert log[0].startswith("event,step") and sum(row.startswith("step,") for row in log) == 6
 
 
-def test_a_new_run_in_the_same_directory_starts_a_new_log(tmp_path):
+def test_a_new_run_over_a_checkpoint_is_refused_unless_it_overwrites(tmp_path):
     Trainer(tiny_config(run={"max_steps": 3}), tmp_path).run()
-    Trainer(tiny_config(run={"max_steps": 2}), tmp_path).run()
+    old_log = (tmp_path / "train_log.csv").read_bytes()
+    events = Recorder()
+    with pytest.raises(RunDirectoryError, match=r"checkpoint of step 3 .*--resume .*--overwrite"):
+        Trainer(tiny_config(run={"max_steps": 2}), tmp_path, [events])
+    assert isinstance(events[-1], FailedEvent) and events[-1].step == 0
+    assert (tmp_path / "train_log.csv").read_bytes() == old_log  # nothing lost
+    assert existing_run(tmp_path).step == 3
+    Trainer(tiny_config(run={"max_steps": 2}), tmp_path, overwrite=True).run()
+    assert existing_run(tmp_path).step == 2
     rows = (tmp_path / "train_log.csv").read_text().splitlines()
     assert [row.split(",")[:2] for row in rows if row.startswith("step,")] == [
         ["step", "1"],
@@ -151,8 +160,8 @@ def test_resume_reproduces_the_uninterrupted_loss_curve(tmp_path, stop_at):
 def test_resume_with_another_model_config_is_refused(tmp_path):
     Trainer(tiny_config(run={"max_steps": 1}), tmp_path).run()
     options = {**TINY_MODELS["transformer"], "d_model": 8}
-    with pytest.raises(ValueError, match=r"cannot resume .*: the config's \[model\]"):
-        Trainer(tiny_config(model={"options": options}), tmp_path, resume=True).run()
+    with pytest.raises(ValueError, match=r"cannot resume .*\n  model.options.d_model: 16 → 8 "):
+        Trainer(tiny_config(model={"options": options}), tmp_path, resume=True, override=True)
 
 
 def test_resume_without_a_checkpoint_says_so(tmp_path):
@@ -369,5 +378,5 @@ def test_user_files_train_with_a_validation_split_cut_from_them(tmp_path, data_f
     )
     trainer = Trainer(config, tmp_path / "run")
     trainer.run()
-    assert (len(trainer.train_set.encoded), len(trainer.valid_set.encoded)) == (18, 2)
+    assert (len(trainer.data.train_set.encoded), len(trainer.data.valid_set.encoded)) == (18, 2)
     assert load_checkpoint(tmp_path / "run").meta["task"] == ""

@@ -114,6 +114,7 @@ def test_user_files_need_a_format_and_a_training_file(tmp_path):
     [
         ("[run]\nmax_steps = 0\nepochs = 0\n", "run: set max_steps or epochs"),
         ("[run]\nbatch_size = 0\n", "run.batch_size must be > 0"),
+        ("[run]\nthreads = -1\n", "run.threads must be >= 0 (0: torch's default)"),
         ("[optim]\nlr = -1.0\n", "optim.lr must be > 0"),
         ("[optim]\nlabel_smoothing = 1.5\n", "optim.label_smoothing must be in [0, 1)"),
         ("[optim]\nbetas = [0.9]\n", "optim.betas must be two numbers in [0, 1)"),

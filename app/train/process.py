@@ -31,7 +31,7 @@ from core_models.inference import Classifier, Translator
 from core_models.record import AttentionRecord
 from core_models.training.checkpoint import Checkpoint
 from core_models.training.config import TrainConfig
-from core_models.training.events import EvalEvent, Event
+from core_models.training.events import EvalEvent, Event, LiveModel
 from core_models.training.trainer import Trainer
 
 logger = logging.getLogger(__name__)
@@ -116,8 +116,7 @@ def child_main(job: TrainJob, messages: Any, commands: Any) -> None:
     try:
         config = TrainConfig.from_dict(job.config, source="train view")
         probe = ProbeRunner(config, job.probe, messages)
-        trainer = Trainer(config, job.run_dir, [messages.put, probe])
-        probe.trainer = trainer
+        trainer = Trainer(config, job.run_dir, [messages.put], watchers=[probe])
         threading.Thread(
             target=_obey, args=(commands, trainer, probe), name="commands", daemon=True
         ).start()
@@ -154,7 +153,7 @@ def _obey(commands: Any, trainer: Trainer, probe: ProbeRunner) -> None:
 
 
 class ProbeRunner:
-    """A trainer listener: at each evaluation, the probe's record with the current weights.
+    """A trainer watcher: at each evaluation, the probe's record with the live weights.
 
     The model is in eval mode right after the trainer's evaluation; the next training step puts
     it back in train mode.
@@ -162,27 +161,25 @@ class ProbeRunner:
 
     def __init__(self, config: TrainConfig, probe: ProbeInput | None, messages: Any) -> None:
         self.config, self.probe, self.messages = config, probe, messages
-        self.trainer: Trainer | None = None
 
-    def __call__(self, event: Event) -> None:
-        if not isinstance(event, EvalEvent) or self.probe is None or self.trainer is None:
+    def __call__(self, event: Event, live: LiveModel) -> None:
+        if not isinstance(event, EvalEvent) or self.probe is None:
             return
         try:
-            record, output = self.run(self.probe)
+            record, output = self.run(self.probe, live)
         except Exception as error:  # a bad probe must not stop training
             self.messages.put(ChildLog(f"probe at step {event.step} failed: {error}"))
             return
         self.messages.put(ProbeSnapshot(event.step, record, output))
 
-    def run(self, probe: ProbeInput) -> tuple[AttentionRecord, str]:
-        trainer = self.trainer
+    def run(self, probe: ProbeInput, live: LiveModel) -> tuple[AttentionRecord, str]:
         meta = {
             "train_config": self.config.to_dict(),
-            "model": trainer.model.config.to_dict(),
+            "model": live.model.config.to_dict(),
             "task": self.config.data.task,
         }
         checkpoint = Checkpoint(
-            trainer.checkpoint_path, trainer.model.family, trainer.model, trainer.tokenizers, meta
+            live.checkpoint_path, live.model.family, live.model, live.tokenizers, meta
         )
         if checkpoint.task_kind == "nli":
             result = Classifier(checkpoint, self.config.name).classify(probe.text, probe.hypothesis)

@@ -82,6 +82,7 @@ class RunConfig:
     early_stopping_patience: int = 0  # evaluations without improvement (0: never stop early)
     seed: int = 0
     device: str = "auto"
+    threads: int = 0  # torch CPU threads (0: torch's default, OMP_NUM_THREADS or one per core)
     mixed_precision: bool = False  # bfloat16/float16 autocast on CUDA only
     log_csv: bool = True  # write train_log.csv beside the checkpoint
 
@@ -149,6 +150,8 @@ class TrainConfig:
         for name in ("batch_size", "eval_every", "checkpoint_every"):
             if getattr(self.run, name) <= 0:
                 raise ConfigError(f"{source}: run.{name} must be > 0")
+        if self.run.threads < 0:
+            raise ConfigError(f"{source}: run.threads must be >= 0 (0: torch's default)")
         if self.data.max_len < 2:
             raise ConfigError(f"{source}: data.max_len must be at least 2 tokens")
         if self.optim.lr <= 0:

@@ -4,6 +4,7 @@ training side, and the encoded examples the batcher groups."""
 from __future__ import annotations
 
 import logging
+import math
 from dataclasses import dataclass
 
 from core_models.data import formats
@@ -44,7 +45,8 @@ def task_kind(data: DataConfig) -> str:
 
 
 def load_pairs(data: DataConfig, seed: int) -> tuple[list, list]:
-    """Training and validation pairs from the task or the user's files."""
+    """Training and validation pairs from the task or the user's files; too few of either to
+    train or to evaluate on is a clear error, before anything is trained."""
     if data.task:
         task = get_task(data.task)
         train = task.generate("train", seed=seed, size=data.train_size or None)
@@ -53,8 +55,16 @@ def load_pairs(data: DataConfig, seed: int) -> tuple[list, list]:
     train = _read_file(data, data.train, data.train_size or None)
     if data.valid:
         valid = _read_file(data, data.valid, data.valid_size or None)
+        if not valid:
+            raise ValueError(f"{data.valid}: no validation pairs")
     else:
         cut = min(data.valid_size, len(train) // 10)
+        if cut == 0 and train:
+            raise ValueError(
+                f"{data.train}: {len(train)} pairs leave no validation split (it takes a tenth "
+                f"of them, at most data.valid_size = {data.valid_size}): give at least 10 pairs "
+                "and data.valid_size > 0, or a validation file in data.valid"
+            )
         train, valid = train[: len(train) - cut], train[len(train) - cut :]
     if not train:
         raise ValueError(f"{data.train}: no training pairs")
@@ -90,31 +100,46 @@ def train_tokenizers(config: TokenizerConfig, kind: str, pairs: list) -> dict[st
 def encode(
     kind: str, pairs: list, tokenizers: dict[str, Tokenizer], max_len: int, drop_long: bool
 ) -> Dataset:
-    """Encode pairs; with ``drop_long`` pairs longer than ``max_len`` tokens are left out."""
-    encoded, kept = [], []
-    for pair in pairs:
-        if kind == "translation":
-            row = (
-                tokenizers["source"].encode(pair.source),
-                tokenizers["target"].encode(pair.target),
-            )
-        else:
-            text = tokenizers["text"]
-            row = (
-                text.encode(pair.premise),
-                text.encode(pair.hypothesis),
-                NLI_LABELS.index(pair.label),
-            )
-        too_long = max(len(row[0]), len(row[1])) + 1 > max_len
-        if drop_long and too_long:
-            continue
-        if not drop_long and too_long:
-            row = (row[0][: max_len - 1], row[1][: max_len - 1], *row[2:])
-        encoded.append(row)
-        kept.append(pair)
-    if len(kept) < len(pairs):
-        logger.info("left out %d pairs longer than %d tokens", len(pairs) - len(kept), max_len)
-    return Dataset(kind, kept, encoded)
+    """Encode pairs; pairs longer than ``max_len`` tokens are left out with ``drop_long``
+    (training: reported, and more than half left out is an error), else cut to fit."""
+    rows = [_encode_pair(kind, pair, tokenizers) for pair in pairs]
+    if drop_long:
+        return _without_long(kind, pairs, rows, max_len)
+    cut = [
+        (row[0][: max_len - 1], row[1][: max_len - 1], *row[2:])
+        if _length(row) > max_len
+        else row
+        for row in rows
+    ]
+    return Dataset(kind, list(pairs), cut)
+
+
+def _encode_pair(kind: str, pair, tokenizers: dict[str, Tokenizer]) -> tuple:
+    if kind == "translation":
+        return (tokenizers["source"].encode(pair.source), tokenizers["target"].encode(pair.target))
+    text = tokenizers["text"]
+    return (text.encode(pair.premise), text.encode(pair.hypothesis), NLI_LABELS.index(pair.label))
+
+
+def _length(row: tuple) -> int:
+    """The tokens the longer side of an encoded pair takes, with its end token."""
+    return max(len(row[0]), len(row[1])) + 1
+
+
+def _without_long(kind: str, pairs: list, rows: list[tuple], max_len: int) -> Dataset:
+    kept = [i for i, row in enumerate(rows) if _length(row) <= max_len]
+    dropped = len(rows) - len(kept)
+    if dropped:
+        lengths = sorted(_length(row) for row in rows)
+        keeps_99 = lengths[math.ceil(0.99 * len(lengths)) - 1]
+        summary = (
+            f"{len(kept)} of {len(rows)} training pairs fit data.max_len = {max_len} tokens "
+            f"({dropped} longer ones left out); data.max_len = {keeps_99} would keep 99 % of them"
+        )
+        if 2 * dropped > len(rows):
+            raise ValueError(f"only {summary}: more than half of the data would be lost")
+        logger.warning(summary)
+    return Dataset(kind, [pairs[i] for i in kept], [rows[i] for i in kept])
 
 
 def model_vocab_fields(kind: str, tokenizers: dict[str, Tokenizer]) -> dict[str, int]:

@@ -55,8 +55,11 @@ def evaluate(
     max_decode: int = 200,
     by_length: bool = False,
 ) -> dict[str, Any]:
-    """Metrics of ``model`` on ``dataset`` (the model is left in eval mode)."""
+    """Metrics of ``model`` on ``dataset`` (the model is left in eval mode); none (``{}``) for an
+    empty dataset, which has no loss and no BLEU (sacrebleu fails on an empty corpus)."""
     model.eval()
+    if not dataset.encoded:
+        return {}
     total_loss = total_count = 0.0
     for indices in bucket_batches(dataset.lengths(), 64, shuffle=False):
         batch = dataset.collate(indices).to(device)

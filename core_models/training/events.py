@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import csv
+import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from torch import nn
+
+    from core_models.tokenizers import Tokenizer
 
 
 @dataclass
@@ -52,20 +58,48 @@ class Listener(Protocol):
     def __call__(self, event: Event) -> None: ...
 
 
+@dataclass(frozen=True)
+class LiveModel:
+    """The model being trained and its tokenizers, for watchers in the trainer's own process that
+    look inside it between steps (the GUI's probe sentence); never sent to another process."""
+
+    model: nn.Module
+    tokenizers: dict[str, Tokenizer]
+    checkpoint_path: Path  # where the run writes its checkpoint
+
+
+class Watcher(Protocol):
+    """A listener that also gets the live model (the model is in eval mode after an EvalEvent)."""
+
+    def __call__(self, event: Event, live: LiveModel) -> None: ...
+
+
 class CsvLog:
     """Writes step and eval events to a CSV file, one row each (an eval row per metric).
 
-    A new log replaces any file at ``path``; with ``append`` (a resumed run) rows are added to it.
+    Nothing is written until ``start``: a new run's log then replaces any file at ``path``; a
+    resumed run's log keeps the rows up to its checkpoint's step and drops the later ones (the
+    resumed run takes those steps again), so no step appears twice.
     """
 
     COLUMNS = ("event", "step", "epoch", "loss", "lr", "tokens_per_second", "metric", "value")
 
-    def __init__(self, path: str | Path, append: bool = False):
+    def __init__(self, path: str | Path):
         self.path = Path(path)
+
+    def start(self, resume_at: int | None = None) -> None:
+        """Begin a new log, or (``resume_at``: the checkpoint's step) continue the old one."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        if not append or not self.path.exists():
-            self.path.unlink(missing_ok=True)
-            self._write(self.COLUMNS)
+        kept: list[list[str]] = []
+        if resume_at is not None and self.path.is_file():
+            with open(self.path, newline="", encoding="utf-8") as handle:
+                kept = [row for row in csv.reader(handle) if _row_step(row) <= resume_at]
+        staging = self.path.with_name(f".{self.path.name}.tmp")
+        with open(staging, "w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(self.COLUMNS)
+            writer.writerows(row for row in kept if row and row[0] != "event")
+        os.replace(staging, self.path)
 
     def _write(self, row) -> None:
         with open(self.path, "a", newline="", encoding="utf-8") as handle:
@@ -79,3 +113,12 @@ class CsvLog:
             for name, value in event.metrics.items():
                 if isinstance(value, (int, float)):
                     self._write(["eval", event.step, "", "", "", "", name, value])
+
+
+def _row_step(row: list[str]) -> int:
+    """A log row's step; the header and rows without a step count as 0 (kept on resume; the old
+    header is then left out, the new one written first)."""
+    try:
+        return int(row[1])
+    except (IndexError, ValueError):
+        return 0

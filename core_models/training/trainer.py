@@ -2,7 +2,9 @@
 can be paused, resumed and cancelled between steps, and resumes exactly from a checkpoint.
 
 Runs single-process, or under ``torchrun`` with DistributedDataParallel (gloo on CPU, nccl on CUDA):
-each rank takes every world_size-th batch, rank 0 evaluates and writes checkpoints.
+each rank takes every world_size-th batch, rank 0 evaluates and writes checkpoints. The pieces it
+is built from are in ``build``, the state it saves to resume in ``state``, the rules a run
+directory follows in ``runs``, the divergence rule in ``guard``.
 """
 
 from __future__ import annotations
@@ -10,20 +12,16 @@ from __future__ import annotations
 import logging
 import math
 import os
-import random
 import threading
 import time
 from pathlib import Path
-from typing import Any
 
 import torch
 import torch.distributed as dist
 from torch.nn.parallel import DistributedDataParallel
 
-from core_models.data.batching import bucket_batches
-from core_models.models.registry import build_model, get_family
-from core_models.training import data as training_data
-from core_models.training.checkpoint import load_checkpoint, save_checkpoint
+from core_models.training.build import assemble, epoch_batches, precision_name
+from core_models.training.checkpoint import save_checkpoint
 from core_models.training.config import TrainConfig
 from core_models.training.evaluate import batch_loss, evaluate
 from core_models.training.events import (
@@ -34,11 +32,18 @@ from core_models.training.events import (
     Event,
     FailedEvent,
     Listener,
+    LiveModel,
     StepEvent,
+    Watcher,
 )
-from core_models.training.schedule import lr_multiplier
+from core_models.training.guard import DivergenceCheck
+from core_models.training.runs import LOG_NAME, check_new_run, clear_old_run
+from core_models.training.state import trainer_state
 
 logger = logging.getLogger(__name__)
+
+GO_ON, STOP_EARLY, DIVERGED = 0, 1, 2  # what every rank does after an evaluation
+_RUNNING = object()  # a step's outcome when the run goes on
 
 
 def resolve_device(name: str) -> torch.device:
@@ -63,7 +68,20 @@ def available_devices() -> list[str]:
 
 
 class Trainer:
-    """Train ``config`` into ``output_dir`` (a run directory: ``model/`` checkpoint, ``train_log.csv``)."""
+    """Train ``config`` into ``output_dir`` (a run directory: ``model/`` checkpoint, ``train_log.csv``).
+
+    The constructor builds the whole run: data, tokenizers, model, optimiser and, with ``resume``,
+    the state restored from the checkpoint. It can take a while (reading data, training
+    tokenizers): the app builds its trainer in the training process, never on the GUI thread. A
+    run that cannot be built raises (ValueError, CheckpointError) after a FailedEvent at step 0;
+    nothing on disk changes before ``run``.
+
+    overwrite: a new run may replace a checkpoint already in ``output_dir`` (else
+        ``RunDirectoryError``: see ``runs.existing_run`` to ask first).
+    override: a resumed run applies the config's values that differ from its checkpoint's (else
+        ``ConfigChangedError`` lists them).
+    watchers: called after the listeners with each event and the live model (the GUI's probe).
+    """
 
     def __init__(
         self,
@@ -71,21 +89,68 @@ class Trainer:
         output_dir: str | Path,
         listeners: list[Listener] | tuple[Listener, ...] = (),
         resume: bool = False,
+        *,
+        overwrite: bool = False,
+        override: bool = False,
+        watchers: list[Watcher] | tuple[Watcher, ...] = (),
     ):
         self.config = config
         self.output_dir = Path(output_dir)
         self.checkpoint_path = self.output_dir / "model"
-        self.listeners = list(listeners)
-        self.resume_from_checkpoint = resume
-        self._running = threading.Event()
+        self.resuming = resume
+        self._running, self._cancel = threading.Event(), threading.Event()
         self._running.set()
-        self._cancel = threading.Event()
         self._save_on_cancel = True
-        self.rank, self.world_size = (
-            int(os.environ.get("RANK", 0)),
-            int(os.environ.get("WORLD_SIZE", 1)),
+        self.rank = int(os.environ.get("RANK", 0))
+        self.world_size = int(os.environ.get("WORLD_SIZE", 1))
+        writes_log = config.run.log_csv and self.rank == 0
+        self.log = CsvLog(self.output_dir / LOG_NAME) if writes_log else None
+        self.listeners = [*listeners, *([self.log] if self.log else [])]
+        self.watchers, self.live = list(watchers), None
+        try:
+            if not resume:
+                check_new_run(self.output_dir, overwrite)
+            if config.run.threads:
+                torch.set_num_threads(config.run.threads)
+            self.device = self._start_device()
+            parts = assemble(
+                config,
+                self.checkpoint_path,
+                self.device,
+                (self.rank, self.world_size),
+                resume=resume,
+                override=override,
+            )
+        except Exception as error:  # reported to listeners, then raised for the caller
+            self.emit(FailedEvent(0, f"{type(error).__name__}: {error}"))
+            self._leave_process_group()
+            raise
+        self.data, self.model, self.optimisation = parts.data, parts.model, parts.optimisation
+        self.autocast, self.total_steps = parts.autocast, parts.total_steps
+        self.progress, self.metrics = parts.progress, parts.metrics
+        self.live = LiveModel(self.model, self.data.tokenizers, self.checkpoint_path)
+        self.start_step, self.start_elapsed = self.progress.step, self.progress.elapsed
+        self.saved_step = self.start_step if resume else None
+        self._unsaved = not resume  # a new run saves even when it takes no step
+        self.divergence = DivergenceCheck()
+        self._window_tokens, self._window_start = 0, time.perf_counter()  # the speed shown
+        self.train_model = (
+            DistributedDataParallel(self.model) if self.world_size > 1 else self.model
         )
-        self.step = self.start_step = 0
+
+    def _start_device(self) -> torch.device:
+        """The configured device; under torchrun, joins the process group (and takes this rank's
+        GPU on CUDA)."""
+        device = resolve_device(self.config.run.device)
+        if self.world_size > 1 and not dist.is_initialized():
+            dist.init_process_group("nccl" if device.type == "cuda" else "gloo")
+            if device.type == "cuda":
+                device = torch.device("cuda", int(os.environ.get("LOCAL_RANK", 0)))
+        return device
+
+    def _leave_process_group(self) -> None:
+        if self.world_size > 1 and dist.is_initialized():
+            dist.destroy_process_group()
 
     # --- control, safe from any thread -------------------------------------------------------
     def pause(self) -> None:
@@ -109,243 +174,113 @@ class Trainer:
         """True once ``cancel`` was called."""
         return self._cancel.is_set()
 
+    @property
+    def step(self) -> int:
+        return self.progress.step
+
     # --- the run ---------------------------------------------------------------------------------
     def emit(self, event: Event) -> None:
         if self.rank != 0:
             return
         for listener in self.listeners:
             listener(event)
+        if self.live is not None:
+            for watcher in self.watchers:
+                watcher(event, self.live)
 
     def run(self) -> Path | None:
-        """Train; returns the checkpoint path (None if the run failed)."""
+        """Train; returns the checkpoint path (None when the run stopped on a non-finite or
+        diverging loss, keeping the last good checkpoint)."""
         try:
-            self._setup()
+            if self.rank == 0 and not self.resuming:
+                clear_old_run(self.output_dir)
+            if self.log is not None:
+                self.log.start(resume_at=self.start_step if self.resuming else None)
+            self._window_tokens, self._window_start = 0, time.perf_counter()
             return self._loop()
         except Exception as error:  # reported to listeners, then re-raised for the CLI's exit code
             self.emit(FailedEvent(self.step, f"{type(error).__name__}: {error}"))
             raise
         finally:
-            if self.world_size > 1 and dist.is_initialized():
-                dist.destroy_process_group()
-
-    def _setup(self) -> None:
-        config = self.config
-        self.device = resolve_device(config.run.device)
-        if self.world_size > 1 and not dist.is_initialized():
-            backend = "nccl" if self.device.type == "cuda" else "gloo"
-            dist.init_process_group(backend)
-            if self.device.type == "cuda":
-                self.device = torch.device("cuda", int(os.environ.get("LOCAL_RANK", 0)))
-        torch.manual_seed(config.run.seed)
-        random.seed(config.run.seed)
-        self.kind = training_data.task_kind(config.data)
-        family = get_family(config.model.family)
-        if family.task_kind != self.kind:
-            raise ValueError(
-                f"model family '{family.name}' is for {family.task_kind} but the data is {self.kind}"
-            )
-        train_pairs, valid_pairs = training_data.load_pairs(config.data, config.run.seed)
-        state, self.metrics = None, {}
-        if self.resume_from_checkpoint:
-            checkpoint = load_checkpoint(self.checkpoint_path, with_trainer_state=True)
-            self._check_same_model(checkpoint.meta.get("train_config", {}))
-            self.tokenizers, self.model, state = (
-                checkpoint.tokenizers,
-                checkpoint.model,
-                checkpoint.trainer_state,
-            )
-            self.metrics = dict(checkpoint.meta.get("metrics", {}))
-        else:
-            self.tokenizers = training_data.train_tokenizers(
-                config.tokenizer, self.kind, train_pairs
-            )
-            options = {
-                **training_data.model_vocab_fields(self.kind, self.tokenizers),
-                **config.model.options,
-            }
-            self.model = build_model(family.name, options)
-            if config.data.glove:
-                self._load_glove()
-        self._check_positions()
-        self.model.to(self.device)
-        self.train_set = training_data.encode(
-            self.kind, train_pairs, self.tokenizers, config.data.max_len, True
-        )
-        self.valid_set = training_data.encode(
-            self.kind, valid_pairs, self.tokenizers, config.data.max_len, False
-        )
-        self.lengths = self.train_set.lengths()
-        self.batches_per_epoch = len(self._epoch_batches(0))
-        if self.batches_per_epoch == 0:
-            raise ValueError(
-                f"no training batches: {len(self.train_set.encoded)} of {len(train_pairs)} "
-                f"training pairs fit data.max_len = {config.data.max_len} tokens"
-                + (f" (fewer than the {self.world_size} ranks)" if self.world_size > 1 else "")
-            )
-        self.total_steps = self._total_steps()
-        trainable = [p for p in self.model.parameters() if p.requires_grad]
-        optimizer_class = (
-            torch.optim.AdamW if config.optim.optimizer == "adamw" else torch.optim.Adam
-        )
-        self.optimizer = optimizer_class(
-            trainable,
-            lr=config.optim.lr,
-            betas=config.optim.betas,
-            weight_decay=config.optim.weight_decay,
-        )
-        self.scheduler = torch.optim.lr_scheduler.LambdaLR(
-            self.optimizer,
-            lr_multiplier(config.optim.schedule, config.optim.warmup_steps, self.total_steps),
-        )
-        self.step, self.epoch, self.batch_in_epoch = 0, 0, 0
-        self.best_loss, self.evals_without_improvement = math.inf, 0
-        self.elapsed = 0.0
-        self.scaler = None
-        self.autocast_dtype = None
-        if config.run.mixed_precision and self.device.type == "cuda":
-            self.autocast_dtype = (
-                torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
-            )
-            if self.autocast_dtype == torch.float16:
-                self.scaler = torch.amp.GradScaler("cuda")
-        if state is not None:
-            self._restore(state)
-        self.start_step, self.start_elapsed = self.step, self.elapsed
-        self._unsaved = state is None  # a fresh run saves even when it takes no step
-        self.saved_step = None if state is None else self.step
-        self.train_model = (
-            DistributedDataParallel(self.model) if self.world_size > 1 else self.model
-        )
-        if (
-            config.run.log_csv
-            and self.rank == 0
-            and not any(isinstance(l, CsvLog) for l in self.listeners)
-        ):
-            log = CsvLog(self.output_dir / "train_log.csv", append=state is not None)
-            self.listeners.append(log)
-
-    def _check_same_model(self, saved: dict[str, Any]) -> None:
-        """A resumed run keeps its checkpoint's model and tokenizers: the config must agree."""
-        current = self.config.to_dict()
-        for section in ("model", "tokenizer"):
-            if saved.get(section) != current[section]:
-                raise ValueError(
-                    f"cannot resume {self.checkpoint_path}: the config's [{section}] "
-                    f"{current[section]} differs from the checkpoint's {saved.get(section)}"
-                )
-
-    def _check_positions(self) -> None:
-        """Models with position tables must fit data.max_len: a translation side has up to
-        max_len tokens, an NLI pair sequence [CLS] p [SEP] h [SEP] up to 2 * max_len + 1."""
-        positions = getattr(self.model.config, "max_len", 0)
-        longest = self.config.data.max_len
-        needed = 2 * longest + 1 if self.kind == "nli" else longest
-        if positions and positions < needed:
-            raise ValueError(
-                f"model.options.max_len = {positions} positions cannot hold data.max_len = "
-                f"{longest} tokens ({needed} positions needed): raise the first or lower the second"
-            )
-
-    def _load_glove(self) -> None:
-        from core_models.data.glove import glove_embedding
-
-        path = self.config.data.glove
-        if not hasattr(self.model, "load_pretrained_embeddings"):
-            raise ValueError(
-                f"data.glove is set but model family '{self.model.family}' has no pretrained "
-                "embeddings to initialise"
-            )
-        glove = glove_embedding(
-            path, self.tokenizers["text"].vocabulary(), seed=self.config.run.seed
-        )
-        try:
-            self.model.load_pretrained_embeddings(glove.weights)
-        except ValueError as error:
-            raise ValueError(
-                f"data.glove {path}: {error} (set model.options.embed_size to the GloVe width)"
-            ) from None
-        logger.info("GloVe: %d words found, %d missing", glove.found, len(glove.missing))
-
-    def _epoch_batches(self, epoch: int) -> list[list[int]]:
-        run = self.config.run
-        return bucket_batches(
-            self.lengths,
-            run.batch_size,
-            run.batch_unit,
-            shuffle=True,
-            seed=run.seed * 1000 + epoch,
-            rank=self.rank,
-            world_size=self.world_size,
-        )
-
-    def _total_steps(self) -> int:
-        run = self.config.run
-        by_epochs = run.epochs * self.batches_per_epoch if run.epochs > 0 else 0
-        if run.max_steps > 0 and by_epochs > 0:
-            return min(run.max_steps, by_epochs)
-        return run.max_steps if run.max_steps > 0 else by_epochs
+            self._leave_process_group()
 
     def _loop(self) -> Path | None:
-        run = self.config.run
-        window_tokens, window_start = 0, time.perf_counter()
-        while self.step < self.total_steps:
-            batches = self._epoch_batches(self.epoch)
-            while self.batch_in_epoch < len(batches) and self.step < self.total_steps:
+        progress = self.progress
+        while progress.step < self.total_steps:
+            batches = epoch_batches(
+                self.config.run, self.data.train_set, progress.epoch, (self.rank, self.world_size)
+            )
+            while progress.batch_in_epoch < len(batches) and progress.step < self.total_steps:
                 self._running.wait()
-                if self._any_rank(self._cancel.is_set()):
+                if self._max_over_ranks(int(self._cancel.is_set())):
                     return self._finish(cancelled=True)
-                started = time.perf_counter()
-                loss, lr, tokens = self._train_step(batches[self.batch_in_epoch])
-                self.elapsed += time.perf_counter() - started
-                self.batch_in_epoch += 1
-                self.step += 1
-                self._unsaved = True
-                if not math.isfinite(loss):
-                    return self._fail_non_finite(f"the loss became {loss}")
-                window_tokens += tokens
-                seconds = time.perf_counter() - window_start
-                speed = window_tokens / seconds if seconds > 0 else 0.0
-                per_step = (self.elapsed - self.start_elapsed) / (self.step - self.start_step)
-                self.emit(
-                    StepEvent(
-                        self.step,
-                        self.total_steps,
-                        self.epoch,
-                        loss,
-                        lr,
-                        speed,
-                        per_step * (self.total_steps - self.step),
-                    )
-                )
-                if seconds > 5:
-                    window_tokens, window_start = 0, time.perf_counter()
-                if self.step % run.eval_every == 0 and self._any_rank(
-                    self._evaluate_and_check_stop()
-                ):
-                    return self._finish()
-                if self.step % run.checkpoint_every == 0:
-                    if not self._weights_are_finite():
-                        return self._fail_non_finite("the weights became inf or NaN")
-                    self._save()
-            if self.batch_in_epoch >= len(batches):
-                self.epoch, self.batch_in_epoch = self.epoch + 1, 0
-        if self.step % run.eval_every != 0:
-            self._evaluate_and_check_stop()
+                outcome = self._take_step(batches[progress.batch_in_epoch])
+                if outcome is not _RUNNING:
+                    return outcome
+            if progress.batch_in_epoch >= len(batches):
+                progress.epoch, progress.batch_in_epoch = progress.epoch + 1, 0
+        if self.step % self.config.run.eval_every != 0 and self._evaluate(last=True) == DIVERGED:
+            return self._diverged()
         return self._finish()
+
+    def _take_step(self, indices: list[int]) -> object:
+        """One step, its report, and the evaluation and checkpoint due after it; returns
+        ``_RUNNING``, or what ``run`` returns when the run ends here."""
+        progress, run = self.progress, self.config.run
+        started = time.perf_counter()
+        loss, lr, tokens = self._train_step(indices)
+        progress.elapsed += time.perf_counter() - started
+        progress.batch_in_epoch += 1
+        progress.step += 1
+        self._unsaved = True
+        if not math.isfinite(loss):
+            return self._fail(f"the loss became {loss}")
+        if progress.start_loss is None:
+            progress.start_loss = loss
+        self.divergence.observe_step(loss)
+        self._report_step(loss, lr, tokens)
+        if self.step % run.eval_every == 0:
+            verdict = self._evaluate(last=self.step >= self.total_steps)
+            if verdict == DIVERGED:
+                return self._diverged()
+            if verdict == STOP_EARLY:
+                return self._finish()
+        if self.step % run.checkpoint_every == 0:
+            if not self._weights_are_finite():
+                return self._fail("the weights became inf or NaN")
+            why_not = self.divergence.why_not_save(progress.start_loss)
+            if why_not is None:
+                self._save()
+            elif self.rank == 0:  # the last good checkpoint stays; the next evaluation decides
+                logger.warning("step %d: no checkpoint written: %s", self.step, why_not)
+        return _RUNNING
+
+    def _report_step(self, loss: float, lr: float, tokens: int) -> None:
+        """A StepEvent with the speed over the last ~5 seconds and the time left."""
+        progress = self.progress
+        self._window_tokens += tokens
+        seconds = time.perf_counter() - self._window_start
+        speed = self._window_tokens / seconds if seconds > 0 else 0.0
+        per_step = (progress.elapsed - self.start_elapsed) / (progress.step - self.start_step)
+        eta = per_step * (self.total_steps - progress.step)
+        self.emit(StepEvent(progress.step, self.total_steps, progress.epoch, loss, lr, speed, eta))
+        if seconds > 5:
+            self._window_tokens, self._window_start = 0, time.perf_counter()
 
     def _train_step(self, indices: list[int]) -> tuple[float, float, int]:
         """One optimiser step on the batch; returns the loss (the mean over ranks under DDP), the
         learning rate it was taken with and the batch's tokens. A non-finite loss takes no step."""
+        optimizer, scaler = self.optimisation.optimizer, self.optimisation.scaler
         self.train_model.train()
-        batch = self.train_set.collate(indices).to(self.device)
+        batch = self.data.train_set.collate(indices).to(self.device)
         with torch.autocast(
-            self.device.type, dtype=self.autocast_dtype, enabled=self.autocast_dtype is not None
+            self.device.type, dtype=self.autocast, enabled=self.autocast is not None
         ):
             loss, count = batch_loss(self.train_model, batch, self.config.optim.label_smoothing)
-        self.optimizer.zero_grad(set_to_none=True)
-        if self.scaler is not None:
-            self.scaler.scale(loss).backward()
-            self.scaler.unscale_(self.optimizer)
+        optimizer.zero_grad(set_to_none=True)
+        if scaler is not None:
+            scaler.scale(loss).backward()
+            scaler.unscale_(optimizer)
         else:
             loss.backward()
         if self.config.optim.clip_grad_norm > 0:
@@ -353,25 +288,26 @@ class Trainer:
                 self.model.parameters(), self.config.optim.clip_grad_norm
             )
         value = self._mean_over_ranks(float(loss.detach()))
-        lr = self.optimizer.param_groups[0]["lr"]
+        lr = optimizer.param_groups[0]["lr"]
         if not math.isfinite(value):
             return value, lr, count  # no step: the weights stay the last good ones
-        if self.scaler is not None:
-            self.scaler.step(self.optimizer)
-            self.scaler.update()
+        if scaler is not None:
+            scaler.step(optimizer)
+            scaler.update()
         else:
-            self.optimizer.step()
-        self.scheduler.step()
+            optimizer.step()
+        self.optimisation.scheduler.step()
         return value, lr, batch.num_tokens
 
     # --- agreement between DDP ranks (no-ops in a single process) -------------------------------
-    def _any_rank(self, flag: bool) -> bool:
-        """True on every rank when ``flag`` is true on any (cancel, early stop: all ranks stop)."""
+    def _max_over_ranks(self, value: int) -> int:
+        """The largest ``value`` of all ranks, on every rank (a cancel or a stop seen by one rank
+        stops all)."""
         if self.world_size == 1:
-            return flag
-        value = torch.tensor([float(flag)])
-        dist.all_reduce(value, op=dist.ReduceOp.MAX)
-        return bool(value.item())
+            return value
+        tensor = torch.tensor([float(value)])
+        dist.all_reduce(tensor, op=dist.ReduceOp.MAX)
+        return int(tensor.item())
 
     def _mean_over_ranks(self, value: float) -> float:
         if self.world_size == 1:
@@ -383,20 +319,38 @@ class Trainer:
     def _weights_are_finite(self) -> bool:
         return all(bool(torch.isfinite(p).all()) for p in self.model.parameters())
 
-    def _evaluate_and_check_stop(self) -> bool:
-        if self.rank != 0:
-            return False
-        self.metrics = evaluate(self.model, self.valid_set, self.tokenizers, self.device)
-        self._unsaved = True
-        self.emit(EvalEvent(self.step, dict(self.metrics)))
-        patience = self.config.run.early_stopping_patience
-        if self.metrics["loss"] < self.best_loss - 1e-6:
-            self.best_loss, self.evals_without_improvement = self.metrics["loss"], 0
-        else:
-            self.evals_without_improvement += 1
-        return patience > 0 and self.evals_without_improvement >= patience
+    def _evaluate(self, last: bool) -> int:
+        """Evaluate (rank 0) and return what every rank does next: GO_ON, STOP_EARLY (patience
+        ran out) or DIVERGED (see ``guard.DivergenceCheck``; ``last``: the run's last one)."""
+        verdict = GO_ON
+        if self.rank == 0:
+            self.metrics = evaluate(
+                self.model, self.data.valid_set, self.data.tokenizers, self.device
+            )
+            self._unsaved = True
+            self.emit(EvalEvent(self.step, dict(self.metrics)))
+            verdict = self._judge(self.metrics.get("loss"), last)
+        return self._max_over_ranks(verdict)
 
-    def _fail_non_finite(self, what: str) -> None:
+    def _judge(self, loss: float | None, last: bool) -> int:
+        if loss is None:  # nothing to evaluate on
+            return GO_ON
+        progress = self.progress
+        self.divergence.observe_eval(loss, progress.start_loss)
+        if self.divergence.diverged(last):
+            return DIVERGED
+        if loss < progress.best_loss - 1e-6:
+            progress.best_loss, progress.evals_without_improvement = loss, 0
+        else:
+            progress.evals_without_improvement += 1
+        patience = self.config.run.early_stopping_patience
+        return STOP_EARLY if 0 < patience <= progress.evals_without_improvement else GO_ON
+
+    def _diverged(self) -> None:
+        why = self.divergence.why_not_save(self.progress.start_loss)
+        return self._fail(f"training diverged: {why}")
+
+    def _fail(self, what: str) -> None:
         """Stop without saving: the checkpoint on disk (if any) keeps the weights it had."""
         if self.saved_step is None:
             kept = "no checkpoint had been written yet"
@@ -412,60 +366,32 @@ class Trainer:
     def _finish(self, cancelled: bool = False) -> Path | None:
         if self._unsaved and (not cancelled or self._save_on_cancel):
             if not self._weights_are_finite():
-                return self._fail_non_finite("the weights became inf or NaN")
+                return self._fail("the weights became inf or NaN")
+            why_not = self.divergence.why_not_save(self.progress.start_loss)
+            if why_not is not None:
+                return self._fail(f"training diverged: {why_not}")
             self._save()
         self.emit(DoneEvent(self.step, str(self.checkpoint_path), dict(self.metrics), cancelled))
         return self.checkpoint_path
 
     # --- checkpoints -------------------------------------------------------------------------------
     def _save(self) -> None:
+        """Write the checkpoint (rank 0 only) with the metadata its numbers depend on."""
         if self.rank != 0:
             return
         meta = {
             "name": self.config.name,
             "task": self.config.data.task,
-            "task_kind": self.kind,
+            "task_kind": self.data.kind,
             "step": self.step,
             "metrics": self.metrics,
-            "training_seconds": round(self.elapsed, 1),
+            "training_seconds": round(self.progress.elapsed, 1),
             "device": self.device.type,
+            "threads": torch.get_num_threads(),
+            "precision": precision_name(self.autocast),
             "train_config": self.config.to_dict(),
         }
-        save_checkpoint(self.checkpoint_path, self.model, self.tokenizers, meta, self._state())
+        state = trainer_state(self.progress, self.optimisation, self.device)
+        save_checkpoint(self.checkpoint_path, self.model, self.data.tokenizers, meta, state)
         self._unsaved, self.saved_step = False, self.step
         self.emit(CheckpointEvent(self.step, str(self.checkpoint_path)))
-
-    def _state(self) -> dict[str, Any]:
-        return {
-            "step": self.step,
-            "epoch": self.epoch,
-            "batch_in_epoch": self.batch_in_epoch,
-            "best_loss": self.best_loss if math.isfinite(self.best_loss) else None,
-            "evals_without_improvement": self.evals_without_improvement,
-            "elapsed": self.elapsed,
-            "optimizer": self.optimizer.state_dict(),
-            "scheduler": self.scheduler.state_dict(),
-            "torch_rng": torch.get_rng_state(),
-            "cuda_rng": torch.cuda.get_rng_state_all() if self.device.type == "cuda" else [],
-            "python_rng": random.getstate(),
-            "grad_scaler": self.scaler.state_dict() if self.scaler is not None else None,
-        }
-
-    def _restore(self, state: dict[str, Any]) -> None:
-        self.step, self.epoch, self.batch_in_epoch = (
-            state["step"],
-            state["epoch"],
-            state["batch_in_epoch"],
-        )
-        self.best_loss = state["best_loss"] if state["best_loss"] is not None else math.inf
-        self.evals_without_improvement = state["evals_without_improvement"]
-        self.elapsed = state["elapsed"]
-        self.optimizer.load_state_dict(state["optimizer"])
-        self.scheduler.load_state_dict(state["scheduler"])
-        torch.set_rng_state(state["torch_rng"])
-        if state.get("cuda_rng") and self.device.type == "cuda":
-            torch.cuda.set_rng_state_all(state["cuda_rng"])
-        version, internal, gauss = state["python_rng"]
-        random.setstate((version, tuple(internal), gauss))
-        if self.scaler is not None and state.get("grad_scaler"):
-            self.scaler.load_state_dict(state["grad_scaler"])
