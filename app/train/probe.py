@@ -109,9 +109,14 @@ class ProbePanel(QtWidgets.QWidget):
         )
 
     def _show_display(self) -> None:
-        display = self.session.display
-        if self.heatmap.theme != display.theme:
-            self.heatmap.set_theme(display.theme)
-        self.heatmap.set_colormap(display.colormap)
-        self.heatmap.set_scale(display.scale)
-        self.heatmap.set_normalisation(display.normalisation)
+        """The session's display choices on the heatmap (what is already on it is not redrawn)."""
+        display, heatmap = self.session.display, self.heatmap
+        if heatmap.theme != display.theme:
+            heatmap.set_theme(display.theme)
+        for box, value, apply in (
+            (heatmap.colormap_box, display.colormap, heatmap.set_colormap),
+            (heatmap.scale_box, display.scale, heatmap.set_scale),
+            (heatmap.normalisation_box, display.normalisation, heatmap.set_normalisation),
+        ):
+            if box.currentText() != value:
+                apply(value)

@@ -179,7 +179,7 @@ class TrainView(QtWidgets.QWidget):
         destination = session.destination(config.name)
         how = self.ask_how(destination) if destination.conflicts else NEW
         if how == CANCEL:
-            session.set_status(f"not started: '{config.name}' is already one of your models")
+            session.set_status("not started: " + "; ".join(destination.conflicts))
             return False
         summary = f"{config.model.family} ({self.model_panel.estimate:,} parameters)"
         if not session.start(config, destination, how, summary):
@@ -194,18 +194,16 @@ class TrainView(QtWidgets.QWidget):
         box = QtWidgets.QMessageBox(self)
         box.setIcon(QtWidgets.QMessageBox.Icon.Question)
         box.setWindowTitle("The model is already there")
-        box.setText(
-            "; ".join(destination.conflicts).capitalize() + ".\n\nReplace it with the new model?"
-        )
+        found = "; ".join(destination.conflicts)
+        box.setText(f"{found[0].upper()}{found[1:]}.\n\nReplace it with the new model?")
         roles = QtWidgets.QMessageBox.ButtonRole
+        keep = box.addButton(f"Keep both (save as '{destination.free_name()}')", roles.AcceptRole)
         buttons = {
             box.addButton("Overwrite", roles.DestructiveRole): OVERWRITE,
-            box.addButton(f"Keep both (save as '{destination.free_name()}')", roles.AcceptRole): (
-                KEEP_BOTH
-            ),
+            keep: KEEP_BOTH,
             box.addButton(QtWidgets.QMessageBox.StandardButton.Cancel): CANCEL,
         }
-        box.setDefaultButton(next(b for b, how in buttons.items() if how == KEEP_BOTH))
+        box.setDefaultButton(keep)
         box.exec()
         return buttons.get(box.clickedButton(), CANCEL)
 
