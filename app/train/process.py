@@ -232,8 +232,8 @@ def publish_checkpoint(
 
 def replace_directory(source: Path, destination: Path) -> None:
     """Rename ``source`` to ``destination``; one already there is set aside as ``.name.old``
-    first (a crash between the renames leaves it whole: loading a checkpoint restores it) and
-    removed once the new one is in place."""
+    first and removed once the new one is in place (a crash between the two renames leaves it
+    whole, where loading that path restores it: ``core_models.training.checkpoint``)."""
     old = destination.with_name(f".{destination.name}.old")
     shutil.rmtree(old, ignore_errors=True)
     if destination.exists():

@@ -4,8 +4,8 @@ probe's attention heatmap and the log on the right. The run, its curves and prob
 before a model would replace one, and draws what the session holds.
 
 Integration: ``sigModelSaved(path)`` when a trained model lands in the user's model directory (the
-model picker refreshes), ``sigOpenModel(path)`` when the user clicks Inspect, and
-``close_requested()`` from the window's closeEvent (then ``shutdown()``).
+window refreshes its model catalogue, ``app.state.catalogue``), ``sigOpenModel(path)`` when the
+user clicks Inspect, and ``close_requested()`` from the window's closeEvent (then ``shutdown()``).
 """
 
 from __future__ import annotations
@@ -186,6 +186,7 @@ class TrainView(QtWidgets.QWidget):
             return False
         self.controls.inspect_button.setEnabled(False)
         self.controls.reset_progress()
+        self.curves.redraw()  # the last run's curves go at once
         return True
 
     def ask_how(self, destination: Destination) -> str:
