@@ -56,6 +56,15 @@ def test_the_catalogue_says_when_the_models_changed(qtbot, home, no_bundled_mode
     ]
 
 
+def test_opening_a_model_refreshes_every_picker(qtbot, window):
+    copied = tiny_checkpoint(user_models_dir() / "copied-in")  # copied there behind the app's back
+    assert "copied-in" not in picker_names(window.views.compare.picker)
+    window.open_checkpoint(copied)
+    qtbot.waitUntil(lambda: window.session.model_name == "copied-in", timeout=WAIT_MS)
+    assert picker_names(window.model_panel.picker) == ["copied-in"]
+    assert picker_names(window.views.compare.picker) == ["copied-in"]
+
+
 @pytest.mark.slow
 def test_a_model_trained_in_the_train_tab_is_in_every_picker_at_once(qtbot, window):
     compare = window.views.compare

@@ -253,6 +253,17 @@ def test_dark_theme_recolours_curves_and_probe(view):
     assert view.curves.theme == view.probe.heatmap.theme == "dark"
     background = view.curves.graphics.backgroundBrush().color().name()
     assert background == palette_for("dark").background
+    assert view.session.display.theme == "dark"
+
+
+def test_the_probes_display_choices_are_the_sessions(view):
+    heatmap = view.probe.heatmap
+    heatmap.colormap_box.setCurrentText("magma")  # as the user picks it
+    heatmap.normalisation_box.setCurrentText("row")
+    display = view.session.display
+    assert (display.colormap, display.normalisation) == ("magma", "row")
+    view.session.set_display(scale="log")
+    assert heatmap.scale_box.currentText() == "log"
 
 
 def test_probe_follows_the_data_until_the_user_types_one(qtbot, view):
