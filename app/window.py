@@ -18,6 +18,7 @@ from app.panels.translate_panel import TranslatePanel
 from app.panels.views_panel import ViewsPanel
 from app.recent import RecentModels, app_settings
 from app.state import records
+from app.state.catalogue import ModelCatalogue
 from app.state.session import Session
 from app.train.view import TrainView
 from app.views.style import palette_for, qt_palette
@@ -43,10 +44,12 @@ class MainWindow(QtWidgets.QMainWindow):
         self.setAcceptDrops(True)
         self.session = Session(self)
         self.recent = RecentModels(settings or app_settings(), self)
-        self.model_panel = ModelPanel(self.session, self.recent)
+        self.catalogue = ModelCatalogue(self)  # the models every picker offers
+        self.model_panel = ModelPanel(self.session, self.recent, self.catalogue)
         self.translate_panel = TranslatePanel(self.session)
         self.nli_panel = NLIPanel(self.session)
         self.views = ViewsPanel(self.session)
+        self.views.compare.set_catalogue(self.catalogue)
         self.busy_label = QtWidgets.QLabel()
         self.statusBar().addPermanentWidget(self.busy_label)
 
@@ -85,7 +88,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.session.sigBusy.connect(self._on_busy)
         self.session.sigDisplayChanged.connect(self._apply_theme)
         self.recent.sigChanged.connect(self._fill_recent)
-        self.train_view.sigModelSaved.connect(lambda _path: self.model_panel.fill_picker())
+        self.train_view.sigModelSaved.connect(self.catalogue.refresh)
         self.train_view.sigOpenModel.connect(self.inspect_trained_model)
         self._fill_recent()
         self._apply_theme()
@@ -111,6 +114,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.modes.setCurrentIndex(0)
 
     def _on_model_changed(self) -> None:
+        self.catalogue.refresh()  # a model opened from a path may be one the list has not seen
         session = self.session
         self.translate_panel.setVisible(session.task_kind == "translation")
         self.nli_panel.setVisible(session.task_kind == "nli")

@@ -138,13 +138,13 @@ def gui_run(args: argparse.Namespace) -> tuple[dict, TrainingWatch, TickProbe]:
     settings.checkpoint_every.setValue(args.eval_every)
     config = view.train_config().to_dict()
 
-    watch = TrainingWatch(lambda: process_cpu_seconds(view.process.pid))
-    view.process.sigMessages.connect(lambda batch: [watch(message) for message in batch])
+    watch = TrainingWatch(lambda: process_cpu_seconds(view.session.process.pid))
+    view.session.process.sigMessages.connect(lambda batch: [watch(message) for message in batch])
     probe = TickProbe()
     probe.run_idle(IDLE_S)  # the noise floor: the same window, nothing training
 
     loop = QtCore.QEventLoop()
-    view.process.sigStateChanged.connect(lambda state: state == "idle" and loop.quit())
+    view.session.process.sigStateChanged.connect(lambda state: state == "idle" and loop.quit())
     probe.start()
     cpu = time.process_time()
     if not view.start():
@@ -154,7 +154,7 @@ def gui_run(args: argparse.Namespace) -> tuple[dict, TrainingWatch, TickProbe]:
     probe.stop()
     print(f"  GUI: {view.controls.status.text()}")
     print(
-        f"  GUI: {len(watch.steps)} steps, {len(view.probe.snapshots)} probe snapshots; "
+        f"  GUI: {len(watch.steps)} steps, {len(view.session.probe.snapshots)} probe snapshots; "
         f"the GUI process itself used {cpu:.1f} s of CPU"
     )
     view.shutdown()

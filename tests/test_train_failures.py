@@ -9,17 +9,19 @@ from __future__ import annotations
 import os
 import signal
 
+import pytest
 from train_fixtures import WAIT_MS, click, home, view, wait_for_steps
 
 from core_models.inference import list_models
 
 
+@pytest.mark.slow
 def test_a_killed_training_process_is_reported_and_the_view_can_train_again(qtbot, view):
     view.settings.max_steps.setValue(100_000)
     click(qtbot, view.controls.start_button)
     wait_for_steps(qtbot, view, 3)
-    os.kill(view.process.pid, signal.SIGKILL)
-    qtbot.waitUntil(lambda: not view.process.active, timeout=WAIT_MS)
+    os.kill(view.session.process.pid, signal.SIGKILL)
+    qtbot.waitUntil(lambda: not view.session.active, timeout=WAIT_MS)
     assert "ended with exit code -9" in view.controls.status.text()
     assert view.setup_area.isEnabled()
     assert not view.controls.inspect_button.isEnabled()
@@ -27,18 +29,19 @@ def test_a_killed_training_process_is_reported_and_the_view_can_train_again(qtbo
     view.settings.max_steps.setValue(5)
     with qtbot.waitSignal(view.sigModelSaved, timeout=WAIT_MS):
         click(qtbot, view.controls.start_button)
-    qtbot.waitUntil(lambda: not view.process.active, timeout=WAIT_MS)
-    assert view.curves.steps == [1, 2, 3, 4, 5]  # the new run's curves only
+    qtbot.waitUntil(lambda: not view.session.active, timeout=WAIT_MS)
+    assert view.session.curves.steps == [1, 2, 3, 4, 5]  # the new run's curves only
 
 
+@pytest.mark.slow
 def test_a_run_that_cannot_train_says_why(qtbot, view):
     view.data_panel.use_task("nli")
     view.model_panel.set_family("encoder_classifier")
     view.model_panel.set_option("max_len", 16)  # positions for [CLS] p [SEP] h [SEP]: 2 * 16 + 1
     click(qtbot, view.controls.start_button)
-    qtbot.waitUntil(lambda: not view.process.active, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: not view.session.active, timeout=WAIT_MS)
     status = view.controls.status.text()
     assert status.startswith("training failed: ValueError: model.options.max_len = 16 positions")
     assert "failed at step 0" in view.log.toPlainText()
-    assert view.saved_path is None and not view.controls.inspect_button.isEnabled()
+    assert view.session.saved_path is None and not view.controls.inspect_button.isEnabled()
     assert [e for e in list_models() if e.source == "user"] == []

@@ -8,6 +8,7 @@ import math
 import pytest
 from PySide6 import QtCore
 
+from app.state.train_curves import TrainingCurves
 from app.train.curves import CurvesView
 from app.train.presets import SIZES, count_parameters, preset_options, vocab_options
 from app.train.process import publish_checkpoint
@@ -36,13 +37,14 @@ def test_a_second_model_of_the_same_name_never_replaces_the_first(tmp_path):
 
 
 def test_metric_list_offers_numbers_only_preferred_first(qtbot):
-    curves = CurvesView()
+    data = TrainingCurves()
+    curves = CurvesView(data)
     qtbot.addWidget(curves)
     for step in (1, 2):
-        curves.add_step(StepEvent(step, 10, 0, 3.0 - step, 1e-3, 100.0, 5.0))
+        data.add_step(StepEvent(step, 10, 0, 3.0 - step, 1e-3, 100.0, 5.0))
     metrics = {"loss": 2.5, "chrf": 9.0, "aer": 0.6, "bleu": 4.0, "aer_layer": 0}
-    curves.add_eval(EvalEvent(2, {**metrics, "aer_by_layer": {0: 0.6}, "confusion": [[1]]}))
-    curves.add_eval(EvalEvent(4, {"loss": 2.0, "bleu": 6.0, "aer": 0.4}))
+    data.add_eval(EvalEvent(2, {**metrics, "aer_by_layer": {0: 0.6}, "confusion": [[1]]}))
+    data.add_eval(EvalEvent(4, {"loss": 2.0, "bleu": 6.0, "aer": 0.4}))
     curves.redraw()
     items = [curves.metric_box.itemText(i) for i in range(curves.metric_box.count())]
     assert items == ["bleu", "aer", "chrf"]
@@ -51,8 +53,9 @@ def test_metric_list_offers_numbers_only_preferred_first(qtbot):
     assert list(curves.loss_curve.yData) == [2.0, 1.0]
     curves.metric_box.setCurrentText("chrf")
     assert curves.metric_curve.yData[0] == 9.0 and math.isnan(curves.metric_curve.yData[1])
-    curves.clear()
-    assert curves.steps == [] and curves.metric_box.count() == 0
+    data.clear()
+    curves.redraw()
+    assert data.steps == [] and curves.metric_box.count() == 0
 
 
 def test_devices_the_machine_lacks_are_listed_but_cannot_be_chosen(qtbot):

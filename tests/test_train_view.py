@@ -8,11 +8,19 @@ inspect it; close the window mid-run. Each run trains in a spawned worker proces
 from __future__ import annotations
 
 import threading
-import time
 
 import numpy as np
+import pytest
 from PySide6 import QtCore, QtWidgets
-from train_fixtures import WAIT_MS, click, drawn_points, home, view, wait_for_steps
+from train_fixtures import (
+    WAIT_MS,
+    click,
+    drawn_points,
+    home,
+    train_to_the_end,
+    view,
+    wait_for_steps,
+)
 
 from app.train import model_panel
 from app.train.presets import count_parameters, preset_options, vocab_options
@@ -46,7 +54,7 @@ def test_parameter_estimate_is_the_built_models_count_and_follows_edits(view):
     assert "cannot build" in panel.estimate_label.text()
     assert not view.start()
     assert "cannot start" in view.controls.status.text()
-    assert not view.process.active
+    assert not view.session.active
 
 
 def test_an_edit_is_counted_off_the_gui_thread_and_shown(qtbot, view, monkeypatch):
@@ -72,25 +80,25 @@ def test_an_edit_is_counted_off_the_gui_thread_and_shown(qtbot, view, monkeypatc
 def test_a_late_background_count_never_overwrites_a_newer_one(qtbot, view, monkeypatch):
     panel = view.model_panel
     panel.current_estimate()
-    started, finished = threading.Event(), threading.Event()
+    started, release = threading.Event(), threading.Event()
 
     def slow_for_d_model_64(family, options):
         if options["d_model"] == 64:
             started.set()
-            time.sleep(0.5)
-            finished.set()
+            release.wait(WAIT_MS / 1000)  # until a newer count was shown
         return count_parameters(family, options)
 
     monkeypatch.setattr(model_panel, "count_parameters", slow_for_d_model_64)
-    panel.set_option("d_model", 64)
-    qtbot.waitUntil(started.is_set, timeout=WAIT_MS)  # counting d_model 64 in the background
-    panel.set_option("d_model", 96)
-    newest = panel.current_estimate()  # Start asks now: counted at once, not the 64 one
-    source, target = panel.vocabularies()
-    options = {**panel.options(), **vocab_options("translation", source, target)}
-    assert options["d_model"] == 96 and newest == count_parameters("transformer", options)
-    qtbot.waitUntil(finished.is_set, timeout=WAIT_MS)
-    qtbot.wait(100)  # the late result is delivered to the GUI thread, and dropped
+    with qtbot.waitSignal(panel._counter.sigDone, timeout=WAIT_MS) as late:
+        panel.set_option("d_model", 64)
+        qtbot.waitUntil(started.is_set, timeout=WAIT_MS)  # counting d_model 64 in the background
+        panel.set_option("d_model", 96)
+        newest = panel.current_estimate()  # Start asks now: counted at once, not the 64 one
+        source, target = panel.vocabularies()
+        options = {**panel.options(), **vocab_options("translation", source, target)}
+        assert options["d_model"] == 96 and newest == count_parameters("transformer", options)
+        release.set()
+    assert late.args[1][0] != newest  # the late count of d_model 64, delivered to the GUI thread
     assert panel.estimate == newest and f"({newest:,})" in panel.estimate_label.text()
 
 
@@ -102,8 +110,9 @@ def test_family_list_and_probe_follow_the_data_kind(view):
     assert families == ["decomposable", "encoder_classifier"]
     assert view.probe.text_label.text() == "premise"
     sample = view.data_panel.probe_pair()
-    assert view.probe.probe_input().text == sample.premise
-    assert view.probe.probe_input().hypothesis == sample.hypothesis
+    assert view.probe.text_edit.text() == sample.premise
+    assert view.session.probe.probe_input().text == sample.premise
+    assert view.session.probe.probe_input().hypothesis == sample.hypothesis
     assert view.settings.name() == "decomposable-nli"
     assert view.data_panel.task_tab.table.cell_texts()[0][2] in (
         "entailment",
@@ -112,46 +121,56 @@ def test_family_list_and_probe_follow_the_data_kind(view):
     )
 
 
+@pytest.mark.slow
 def test_training_shows_progress_pauses_resumes_stops_and_opens_in_inspect(qtbot, view, home):
+    session, curves = view.session, view.session.curves
     view.settings.max_steps.setValue(100_000)  # runs until stopped
     click(qtbot, view.controls.start_button)
-    assert view.process.active
+    assert session.active
     wait_for_steps(qtbot, view, 12)
-    qtbot.waitUntil(lambda: len(view.curves.eval_steps) >= 1, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: len(curves.eval_steps) >= 1, timeout=WAIT_MS)
     qtbot.waitUntil(lambda: drawn_points(view.curves.loss_curve) > 0, timeout=WAIT_MS)
     seen = drawn_points(view.curves.loss_curve)
     qtbot.waitUntil(lambda: drawn_points(view.curves.loss_curve) > seen, timeout=WAIT_MS)
     assert view.controls.progress.value() > 0
     assert "tok/s" in view.controls.progress.text() and "ETA" in view.controls.progress.text()
-    assert 0 < drawn_points(view.curves.lr_curve) <= len(view.curves.steps)
-    qtbot.waitUntil(lambda: len(view.probe.snapshots) >= 1, timeout=WAIT_MS)
+    assert 0 < drawn_points(view.curves.lr_curve) <= len(curves.steps)
+    qtbot.waitUntil(lambda: len(session.probe.snapshots) >= 1, timeout=WAIT_MS)
     assert view.probe.heatmap.shown_weights.size > 0  # the probe's cross attention is drawn
 
     click(qtbot, view.controls.pause_button)
     assert view.controls.pause_button.text() == "Resume"
     assert view.controls.progress.text().endswith("· paused")
-    qtbot.wait(1000)  # steps already on their way arrive
-    paused_at = len(view.curves.steps)
-    qtbot.wait(1500)
-    assert len(view.curves.steps) == paused_at
+    # the step under way when the pause arrived may still come in; after it, no step does
+    qtbot.waitSignal(session.sigProgressed, timeout=1000, raising=False).wait()
+    paused_at = len(curves.steps)
+    with qtbot.waitSignal(
+        session.sigProgressed,
+        timeout=1500,
+        raising=False,
+        check_params_cb=lambda: len(curves.steps) > paused_at,
+    ) as stepped:
+        pass
+    assert not stepped.signal_triggered and len(curves.steps) == paused_at
 
     probe = view.probe  # a probe of one's own, typed while paused: used from the next evaluation
     for edit, text in ((probe.text_edit, "a b"), (probe.second_edit, "")):
         edit.clear()
         qtbot.keyClicks(edit, text)
         qtbot.keyClick(edit, QtCore.Qt.Key.Key_Return)
-    assert probe.probe_input().text == "a b" and probe.probe_input().gold is None
+    typed = session.probe.probe_input()
+    assert typed.text == "a b" and typed.gold is None
 
     click(qtbot, view.controls.pause_button)
     wait_for_steps(qtbot, view, paused_at + 3)
     qtbot.waitUntil(
-        lambda: probe.snapshots[-1].record.get("cross", 0).key_tokens == ["a", "b", "<eos>"],
+        lambda: session.probe.snapshots[-1].record.get("cross", 0).key_tokens == ["a", "b", "<eos>"],
         timeout=WAIT_MS,
     )
 
     with qtbot.waitSignal(view.sigModelSaved, timeout=WAIT_MS) as saved:
         click(qtbot, view.controls.stop_button)
-    qtbot.waitUntil(lambda: not view.process.active, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: not session.active, timeout=WAIT_MS)
     path = saved.args[0]
     assert path == str(user_models_dir() / "transformer-copy")
     assert [(e.name, str(e.path)) for e in list_models() if e.source == "user"] == [
@@ -162,32 +181,38 @@ def test_training_shows_progress_pauses_resumes_stops_and_opens_in_inspect(qtbot
         click(qtbot, view.controls.inspect_button)
     assert opened.args == [path]
     model = load_model(path)
-    assert model.checkpoint.meta["step"] == view.curves.steps[-1]
+    assert model.checkpoint.meta["step"] == curves.steps[-1]
     assert "cross" in model.translate("a b c").record.kinds()
 
 
+@pytest.mark.slow
 def test_each_evaluation_adds_a_probe_snapshot_the_slider_replays(qtbot, view):
-    with qtbot.waitSignal(view.sigModelSaved, timeout=WAIT_MS):
-        click(qtbot, view.controls.start_button)
-    qtbot.waitUntil(lambda: not view.process.active, timeout=WAIT_MS)
-    probe = view.probe
-    assert [s.step for s in probe.snapshots] == [10, 20, 30]
-    assert view.curves.eval_steps == [10, 20, 30]
+    train_to_the_end(qtbot, view)
+    probe, snapshots = view.probe, view.session.probe.snapshots
+    assert [s.step for s in snapshots] == [10, 20, 30]
+    assert view.session.curves.eval_steps == [10, 20, 30]
     assert view.controls.progress.value() == view.controls.progress.maximum() == 30
     assert probe.slider.maximum() == 2 and probe.slider.value() == 2
     sample = view.data_panel.probe_pair()
-    first = probe.snapshots[0].record.get("cross", 0)
+    first = snapshots[0].record.get("cross", 0)
     assert first.key_tokens == [*sample.source.split(), "<eos>"]  # forced on the sample's target
 
     probe.slider.setValue(0)
     np.testing.assert_allclose(probe.heatmap.shown_weights, first.weights.mean(axis=0))
     assert "step 10" in probe.snapshot_label.text()
-    latest = probe.snapshots[-1].record.get("cross", 0).weights.mean(axis=0)
+    latest = snapshots[-1].record.get("cross", 0).weights.mean(axis=0)
     assert not np.allclose(first.weights.mean(axis=0), latest)  # the attention moved
     assert "finished at step 30" in view.log.toPlainText()
     assert view.controls.inspect_button.isEnabled()
 
+    probe.slider.setValue(2)
+    click(qtbot, probe.replay_button)  # from the first snapshot, one after another
+    assert probe.slider.value() == 0 and "snapshot 1 / 3" in probe.snapshot_label.text()
+    qtbot.waitUntil(lambda: probe.slider.value() == 2, timeout=WAIT_MS)
+    assert "snapshot 3 / 3" in probe.snapshot_label.text()
 
+
+@pytest.mark.slow
 def test_closing_during_training_stops_it_and_leaves_a_loadable_checkpoint(
     qtbot, view, home, monkeypatch
 ):
@@ -203,21 +228,24 @@ def test_closing_during_training_stops_it_and_leaves_a_loadable_checkpoint(
     click(qtbot, view.controls.start_button)
     wait_for_steps(qtbot, view, 5)
 
+    session = view.session
     assert not view.close_requested()  # "No": keep training
-    assert view.process.active
+    assert session.active
     assert view.close_requested()  # "Yes": stop, checkpoint first
     assert "checkpointed" in asked[0]
-    assert not view.process.active
+    assert not session.active
     saved = user_models_dir() / "transformer-copy"
-    assert view.saved_path == str(saved)
+    assert session.saved_path == str(saved)
     assert load_model(saved).checkpoint.meta["step"] >= 5
-    assert load_model(view.run_dir).checkpoint.meta["step"] >= 5
+    assert load_model(session.run_dir).checkpoint.meta["step"] >= 5
     leftovers = [
-        p.name for p in (*saved.parent.iterdir(), *view.run_dir.iterdir()) if p.name.startswith(".")
+        p.name
+        for p in (*saved.parent.iterdir(), *session.run_dir.iterdir())
+        if p.name.startswith(".")
     ]
     assert leftovers == []
     assert not (saved / "trainer_state.json").exists()  # the run dir keeps what resuming needs
-    assert (view.run_dir / "model" / "trainer_state.json").is_file()
+    assert (session.run_dir / "model" / "trainer_state.json").is_file()
 
 
 def test_dark_theme_recolours_curves_and_probe(view):
@@ -225,6 +253,17 @@ def test_dark_theme_recolours_curves_and_probe(view):
     assert view.curves.theme == view.probe.heatmap.theme == "dark"
     background = view.curves.graphics.backgroundBrush().color().name()
     assert background == palette_for("dark").background
+    assert view.session.display.theme == "dark"
+
+
+def test_the_probes_display_choices_are_the_sessions(view):
+    heatmap = view.probe.heatmap
+    heatmap.colormap_box.setCurrentText("magma")  # as the user picks it
+    heatmap.normalisation_box.setCurrentText("row")
+    display = view.session.display
+    assert (display.colormap, display.normalisation) == ("magma", "row")
+    view.session.set_display(scale="log")
+    assert heatmap.scale_box.currentText() == "log"
 
 
 def test_probe_follows_the_data_until_the_user_types_one(qtbot, view):
@@ -232,13 +271,13 @@ def test_probe_follows_the_data_until_the_user_types_one(qtbot, view):
     view.data_panel.use_task("reverse")
     reverse = view.data_panel.probe_pair()
     assert (probe.text_edit.text(), probe.second_edit.text()) == (reverse.source, reverse.target)
-    assert probe.probe_input().gold == reverse.alignment
+    assert view.session.probe.probe_input().gold == reverse.alignment
 
     probe.text_edit.clear()
     qtbot.keyClicks(probe.text_edit, "x y z")
     qtbot.keyClick(probe.text_edit, QtCore.Qt.Key.Key_Return)
     view.data_panel.use_task("dates")
-    assert probe.text_edit.text() == "x y z" and probe.probe_input().gold is None
+    assert probe.text_edit.text() == "x y z" and view.session.probe.probe_input().gold is None
 
     qtbot.mouseClick(probe.sample_button, QtCore.Qt.MouseButton.LeftButton)
     assert probe.text_edit.text() == view.data_panel.probe_pair().source

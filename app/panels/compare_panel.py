@@ -8,9 +8,9 @@ from __future__ import annotations
 from PySide6 import QtCore, QtWidgets
 
 from app.panels.binding import ViewBinding
+from app.state.catalogue import ModelCatalogue
 from app.state.session import Session
 from app.views.heatmap import HeatmapView
-from core_models.inference import list_models
 
 
 class ComparePanel(QtWidgets.QWidget):
@@ -20,6 +20,7 @@ class ComparePanel(QtWidgets.QWidget):
         super().__init__(parent)
         self.session = session
         self.other = Session(self)
+        self.catalogue: ModelCatalogue | None = None  # the models the picker offers
         self._on_screen = False
         self.picker = QtWidgets.QComboBox()
         self.picker.setToolTip("the model to compare with")
@@ -68,10 +69,16 @@ class ComparePanel(QtWidgets.QWidget):
             for binding in self.bindings:
                 binding.refresh()
 
+    def set_catalogue(self, catalogue: ModelCatalogue) -> None:
+        """Offer ``catalogue``'s models in the picker, kept in step with it."""
+        self.catalogue = catalogue
+        catalogue.changed.connect(self.fill_picker)
+        self.fill_picker()
+
     def fill_picker(self) -> None:
         self.picker.clear()
         self.picker.addItem("choose a model…", None)
-        for entry in list_models():
+        for entry in self.catalogue.entries if self.catalogue is not None else []:
             self.picker.addItem(f"{entry.name}  ·  {entry.family}", str(entry.path))
 
     def compare_with(self, name_or_path: str) -> None:

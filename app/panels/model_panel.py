@@ -11,10 +11,10 @@ from typing import Any
 from PySide6 import QtCore, QtWidgets
 
 from app.recent import RecentModels
+from app.state.catalogue import ModelCatalogue
 from app.state.session import Session
 from core_models.data.pairs import TranslationPair
 from core_models.data.tasks import TASKS
-from core_models.inference import list_models
 
 SAMPLE_COUNT = 10
 METRIC_NAMES = {
@@ -65,10 +65,14 @@ class ModelPanel(QtWidgets.QWidget):
     sigOpenCheckpoint = QtCore.Signal()
 
     def __init__(
-        self, session: Session, recent: RecentModels, parent: QtWidgets.QWidget | None = None
+        self,
+        session: Session,
+        recent: RecentModels,
+        catalogue: ModelCatalogue,
+        parent: QtWidgets.QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.session, self.recent = session, recent
+        self.session, self.recent, self.catalogue = session, recent, catalogue
         self.picker = QtWidgets.QComboBox()
         self.picker.setSizeAdjustPolicy(
             QtWidgets.QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
@@ -98,6 +102,7 @@ class ModelPanel(QtWidgets.QWidget):
         self.samples.itemClicked.connect(self._on_sample)
         session.sigModelChanged.connect(self._show_model)
         recent.sigChanged.connect(self.fill_picker)
+        catalogue.changed.connect(self.fill_picker)
         self.fill_picker()
 
     def fill_picker(self) -> None:
@@ -105,7 +110,7 @@ class ModelPanel(QtWidgets.QWidget):
         blocked = self.picker.blockSignals(True)
         self.picker.clear()
         known = set()
-        for entry in list_models():
+        for entry in self.catalogue.entries:
             known.add(str(entry.path.resolve()))
             self.picker.addItem(f"{entry.name}  ·  {entry.family}", str(entry.path))
             tip = f"{entry.source} model, task {entry.task or '—'}: {entry.path}"

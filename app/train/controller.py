@@ -10,7 +10,7 @@ import queue
 import time
 from typing import Any
 
-from PySide6 import QtCore, QtWidgets
+from PySide6 import QtCore
 
 from app.train.process import ChildFinished, ProbeInput, TrainJob, start_training
 
@@ -85,7 +85,7 @@ class TrainingProcess(QtCore.QObject):
         """Keep the GUI alive (events processed) until the run ends; False if it did not in time."""
         deadline = time.monotonic() + timeout_s
         while self.active and time.monotonic() < deadline:
-            QtWidgets.QApplication.processEvents(QtCore.QEventLoop.ProcessEventsFlag.AllEvents, 50)
+            QtCore.QCoreApplication.processEvents(QtCore.QEventLoop.ProcessEventsFlag.AllEvents, 50)
             self.poll()
             time.sleep(0.01)
         return not self.active

@@ -4,52 +4,25 @@ a list; the three plots share the step axis."""
 
 from __future__ import annotations
 
-import math
-from numbers import Real
-
 import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtWidgets
 
+from app.state.train_curves import TrainingCurves
 from app.views.base import AttentionView
-from core_models.training.events import EvalEvent, StepEvent
 
 AXIS_WIDTH = 64  # pixels of the value axes, labels included
-PREFERRED_METRICS = ("bleu", "accuracy", "aer", "chrf")  # the first one present is shown first
-
-
-def scalar_metrics(metrics: dict) -> dict[str, float]:
-    """The metrics a curve can show: plain numbers (not loss, layers, confusion matrices)."""
-    return {
-        name: float(value)
-        for name, value in metrics.items()
-        if isinstance(value, Real)
-        and not isinstance(value, bool)
-        and name not in ("loss", "aer_layer")
-    }
-
-
-def metric_rank(name: str) -> tuple[int, str]:
-    """Sort key: the preferred metrics in their order, then the others by name."""
-    if name in PREFERRED_METRICS:
-        return PREFERRED_METRICS.index(name), name
-    return len(PREFERRED_METRICS), name
 
 
 class CurvesView(AttentionView):
-    """Loss, learning-rate and metric curves, fed with ``add_step`` / ``add_eval`` and drawn by
-    ``redraw`` (once per batch of events, not once per event). Light or dark (``set_theme``),
+    """Loss, learning-rate and metric curves of ``curves`` (a TrainSession's), drawn by ``redraw``
+    (once per batch of events at most, not once per event). Light or dark (``set_theme``),
     exportable to PNG / SVG (``export``) like the attention views."""
 
-    def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
+    def __init__(self, curves: TrainingCurves, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
-        self.steps: list[int] = []
-        self.losses: list[float] = []
-        self.learning_rates: list[float] = []
-        self.eval_steps: list[int] = []
-        self.valid_losses: list[float] = []
-        self.metrics: dict[str, list[float]] = {}  # name -> one value per evaluation (NaN: absent)
-        self._dirty = False
+        self.curves = curves
+        self._drawn = -1  # the curves' version last drawn
 
         self.metric_box = QtWidgets.QComboBox()
         self.metric_box.setMinimumWidth(120)
@@ -121,78 +94,49 @@ class CurvesView(AttentionView):
         for _, label in self.legend.items:  # pyqtgraph stores the colour; the text redraws it
             label.setText(label.text)
 
-    # --- feeding ------------------------------------------------------------------------------
+    # --- drawing ------------------------------------------------------------------------------
 
-    def clear(self) -> None:
-        for values in (
-            self.steps,
-            self.losses,
-            self.learning_rates,
-            self.eval_steps,
-            self.valid_losses,
-        ):
-            values.clear()
-        self.metrics.clear()
-        self.metric_box.clear()
-        self._dirty = True
-        self.redraw()
+    @property
+    def pending(self) -> bool:
+        """True when the curves changed since the last redraw."""
+        return self._drawn != self.curves.version
 
-    def add_step(self, event: StepEvent) -> None:
-        self.steps.append(event.step)
-        self.losses.append(event.loss)
-        self.learning_rates.append(event.lr)
-        self._dirty = True
-
-    def add_eval(self, event: EvalEvent) -> None:
-        self.eval_steps.append(event.step)
-        self.valid_losses.append(float(event.metrics.get("loss", math.nan)))
-        values = scalar_metrics(event.metrics)
-        for name in values.keys() - self.metrics.keys():
-            self.metrics[name] = [math.nan] * (len(self.eval_steps) - 1)
-        for name, history in self.metrics.items():
-            history.append(values.get(name, math.nan))
+    def redraw(self) -> None:
+        """Draw what changed since the last redraw (nothing to do when nothing did)."""
+        if not self.pending:
+            return
+        curves = self.curves
+        self._drawn = curves.version
         self._offer_metrics()
-        self._dirty = True
+        steps = np.asarray(curves.steps, dtype=np.float64)
+        self.loss_curve.setData(steps, np.asarray(curves.losses, dtype=np.float64))
+        self.lr_curve.setData(steps, np.asarray(curves.learning_rates, dtype=np.float64))
+        self.valid_curve.setData(
+            np.asarray(curves.eval_steps, dtype=np.float64),
+            np.asarray(curves.valid_losses, dtype=np.float64),
+        )
+        if curves.learning_rates:  # from 0: a constant rate would otherwise fill the plot with noise
+            self.lr_plot.setYRange(0, max(curves.learning_rates) * 1.1, padding=0)
+        self._draw_metric(self.metric_box.currentText())
 
     def _offer_metrics(self) -> None:
-        names = sorted(self.metrics, key=metric_rank)
+        """The metric list: the curves' metrics, the choice kept while it is one of them."""
+        names = self.curves.metric_names()
         shown = [self.metric_box.itemText(i) for i in range(self.metric_box.count())]
         if names != shown:
             current = self.metric_box.currentText()
             blocked = self.metric_box.blockSignals(True)
             self.metric_box.clear()
             self.metric_box.addItems(names)
-            self.metric_box.setCurrentText(current if current in names else names[0])
+            if names:
+                self.metric_box.setCurrentText(current if current in names else names[0])
             self.metric_box.blockSignals(blocked)
 
-    # --- drawing ------------------------------------------------------------------------------
-
-    @property
-    def pending(self) -> bool:
-        """True when data was added since the last redraw."""
-        return self._dirty
-
-    def redraw(self) -> None:
-        """Draw what was added since the last redraw (nothing to do when nothing was)."""
-        if not self._dirty:
-            return
-        self._dirty = False
-        steps = np.asarray(self.steps, dtype=np.float64)
-        self.loss_curve.setData(steps, np.asarray(self.losses, dtype=np.float64))
-        self.lr_curve.setData(steps, np.asarray(self.learning_rates, dtype=np.float64))
-        self.valid_curve.setData(
-            np.asarray(self.eval_steps, dtype=np.float64),
-            np.asarray(self.valid_losses, dtype=np.float64),
-        )
-        if self.learning_rates:  # from 0: a constant rate would otherwise fill the plot with noise
-            self.lr_plot.setYRange(0, max(self.learning_rates) * 1.1, padding=0)
-        self._draw_metric(self.metric_box.currentText())
-
     def _draw_metric(self, name: str) -> None:
-        values = self.metrics.get(name, [])
+        values = self.curves.metrics.get(name, [])
         self.metric_plot.setLabel("left", name or "metric", color=self.colors.text)
         self.metric_curve.setData(
-            np.asarray(self.eval_steps[: len(values)], dtype=np.float64),
+            np.asarray(self.curves.eval_steps[: len(values)], dtype=np.float64),
             np.asarray(values, dtype=np.float64),
             connect="finite",
         )

@@ -1,44 +1,24 @@
-"""The probe: a sentence (or premise / hypothesis pair) whose attention heatmap is recomputed by
-the training process at each evaluation, so the alignment can be seen forming; a slider (and a
-replay button) over the snapshots received so far."""
+"""The probe panel: the probe's inputs (a sentence, or premise / hypothesis pair, whose attention
+the training process records at each evaluation), the heatmap of the snapshot on show and a slider
+(and a replay button) over the snapshots received so far. It draws a TrainSession's probe
+(``app.state.train_probe``) and display choices, and hands the user's edits back to it."""
 
 from __future__ import annotations
 
 from PySide6 import QtCore, QtWidgets
 
-from app.state.selection import MEAN, Selection, find_map
-from app.train.process import ProbeInput, ProbeSnapshot
+from app.state.train_session import TrainSession
 from app.views.heatmap import HeatmapView
-from core_models.data.pairs import NLIPair, TranslationPair
-from core_models.record import AttentionRecord
 
-REPLAY_MS = 350  # per snapshot when replaying
-
-
-def default_selection(record: AttentionRecord) -> Selection:
-    """Cross attention of the last layer (where alignment shows) when there is one, else the
-    record's first map; mean of heads."""
-    if "cross" in record.kinds():
-        return Selection(kind="cross", layer=record.layers("cross")[-1], head=MEAN)
-    return Selection.first_of(record)
+WAITING = "the heatmap appears at the first evaluation"
 
 
 class ProbePanel(QtWidgets.QWidget):
-    """Probe inputs, the heatmap of the snapshot on show and the snapshot slider.
+    """Probe inputs, the heatmap of the snapshot on show and the snapshot slider."""
 
-    sigProbeChanged(ProbeInput): the user edited the probe (it applies from the next evaluation).
-    """
-
-    sigProbeChanged = QtCore.Signal(object)
-
-    def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
+    def __init__(self, session: TrainSession, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
-        self.task_kind = "translation"
-        self.sample: TranslationPair | NLIPair | None = None
-        self._follow_sample = True  # until the user types a probe of their own
-        self.snapshots: list[ProbeSnapshot] = []
-        self._selection: Selection | None = None
-
+        self.session, self.probe = session, session.probe
         self.text_edit = QtWidgets.QLineEdit()
         self.second_edit = QtWidgets.QLineEdit()  # reference (translation) or hypothesis (NLI)
         self.text_label, self.second_label = QtWidgets.QLabel(), QtWidgets.QLabel()
@@ -50,13 +30,10 @@ class ProbePanel(QtWidgets.QWidget):
         self.slider.setPageStep(1)
         self.replay_button = QtWidgets.QPushButton("▶ Replay")
         self.replay_button.setEnabled(False)
-        self.snapshot_label = QtWidgets.QLabel("the heatmap appears at the first evaluation")
+        self.snapshot_label = QtWidgets.QLabel(WAITING)
         self.snapshot_label.setSizePolicy(
             QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Preferred
         )
-        self._replay = QtCore.QTimer(self)
-        self._replay.setInterval(REPLAY_MS)
-        self._replay.timeout.connect(self._replay_next)
 
         inputs = QtWidgets.QGridLayout()
         inputs.addWidget(QtWidgets.QLabel("<b>Probe</b>"), 0, 0)
@@ -77,123 +54,69 @@ class ProbePanel(QtWidgets.QWidget):
 
         for edit in (self.text_edit, self.second_edit):
             edit.editingFinished.connect(self._on_edited)
-        self.sample_button.clicked.connect(self.use_sample)
-        self.slider.valueChanged.connect(self.show_snapshot)
-        self.replay_button.clicked.connect(self.replay)
-        self.heatmap.sigMapChosen.connect(self._on_map_chosen)
-        self.heatmap.sigTokenClicked.connect(self._on_token_clicked)
-        self.set_task_kind("translation")
+        self.sample_button.clicked.connect(self.probe.use_sample)
+        self.slider.valueChanged.connect(self.probe.show_snapshot)
+        self.replay_button.clicked.connect(self.probe.replay)
+        self.heatmap.sigMapChosen.connect(self.probe.select_map)
+        self.heatmap.sigTokenClicked.connect(self.probe.select_token)
+        self.heatmap.colormap_box.currentTextChanged.connect(
+            lambda name: session.set_display(colormap=name)
+        )
+        self.heatmap.scale_box.currentTextChanged.connect(
+            lambda scale: session.set_display(scale=scale)
+        )
+        self.heatmap.normalisation_box.currentTextChanged.connect(
+            lambda mode: session.set_display(normalisation=mode)
+        )
+        self.probe.sigInputChanged.connect(self._show_inputs)
+        self.probe.sigSnapshotChanged.connect(self._show_snapshot)
+        session.sigDisplayChanged.connect(self._show_display)
+        self._show_inputs()
+        self._show_display()
 
-    # --- the probe ------------------------------------------------------------------------------
+    def _on_edited(self) -> None:
+        self.probe.set_texts(self.text_edit.text(), self.second_edit.text())
 
-    def set_task_kind(self, task_kind: str) -> None:
-        self.task_kind = task_kind
-        nli = task_kind == "nli"
+    def _show_inputs(self) -> None:
+        nli = self.probe.task_kind == "nli"
         self.text_label.setText("premise" if nli else "source")
         self.second_label.setText("hypothesis" if nli else "reference")
         self.second_edit.setPlaceholderText(
             "" if nli else "optional: forced decoding shows where the model looks writing this"
         )
+        for edit, text in zip((self.text_edit, self.second_edit), self.probe.texts, strict=True):
+            if edit.text() != text:  # an unchanged text keeps its cursor
+                edit.setText(text)
 
-    def set_sample(self, pair: TranslationPair | NLIPair | None) -> None:
-        """The data's probe pair; shown in the inputs until the user types a probe of their own."""
-        self.sample = pair
-        if self._follow_sample:
-            self.use_sample()
-
-    def use_sample(self) -> None:
-        """Probe with the data's sample pair (and follow the data's sample from now on)."""
-        self._follow_sample = True
-        if self.sample is None:
-            return
-        first, second = (
-            (self.sample.premise, self.sample.hypothesis)
-            if isinstance(self.sample, NLIPair)
-            else (self.sample.source, self.sample.target)
-        )
-        self.text_edit.setText(first)
-        self.second_edit.setText(second)
-        self._on_edited()
-
-    def is_sample(self) -> bool:
-        if self.sample is None:
-            return False
-        texts = (self.text_edit.text(), self.second_edit.text())
-        if isinstance(self.sample, NLIPair):
-            return texts == (self.sample.premise, self.sample.hypothesis)
-        return texts == (self.sample.source, self.sample.target)
-
-    def probe_input(self) -> ProbeInput | None:
-        """The probe as the training process takes it (None without a text)."""
-        text, second = self.text_edit.text().strip(), self.second_edit.text().strip()
-        if not text or (self.task_kind == "nli" and not second):
-            return None
-        gold = self.sample.alignment if self.is_sample() and self.task_kind != "nli" else None
-        if self.task_kind == "nli":
-            return ProbeInput(text, hypothesis=second)
-        return ProbeInput(text, reference=second, gold=gold)
-
-    def _on_edited(self) -> None:
-        self._follow_sample = self.is_sample()
-        probe = self.probe_input()
-        if probe is not None:
-            self.sigProbeChanged.emit(probe)
-
-    # --- snapshots ------------------------------------------------------------------------------
-
-    def clear_snapshots(self) -> None:
-        self._replay.stop()
-        self.snapshots.clear()
-        self.slider.setRange(0, 0)
-        self.slider.setEnabled(False)
-        self.replay_button.setEnabled(False)
-        self.heatmap.set_state(None, None)
-        self.snapshot_label.setText("the heatmap appears at the first evaluation")
-
-    def add_snapshot(self, snapshot: ProbeSnapshot) -> None:
-        """Keep ``snapshot``; show it if the slider was on the latest one (it follows the run)."""
-        following = not self.snapshots or self.slider.value() == len(self.snapshots) - 1
-        self.snapshots.append(snapshot)
+    def _show_snapshot(self) -> None:
+        probe = self.probe
+        count, shown = len(probe.snapshots), probe.shown
         blocked = self.slider.blockSignals(True)
-        self.slider.setRange(0, len(self.snapshots) - 1)
+        self.slider.setRange(0, max(count - 1, 0))
+        self.slider.setValue(shown or 0)
         self.slider.blockSignals(blocked)
-        self.slider.setEnabled(len(self.snapshots) > 1)
-        self.replay_button.setEnabled(len(self.snapshots) > 1)
-        if following:
-            self.slider.setValue(len(self.snapshots) - 1)
-            self.show_snapshot(len(self.snapshots) - 1)
-
-    def show_snapshot(self, index: int) -> None:
-        if not 0 <= index < len(self.snapshots):
+        self.slider.setEnabled(count > 1)
+        self.replay_button.setEnabled(count > 1)
+        self.heatmap.set_state(probe.record, probe.selection)
+        if shown is None:
+            self.snapshot_label.setText(WAITING)
             return
-        snapshot = self.snapshots[index]
-        if find_map(snapshot.record, self._selection) is None:
-            self._selection = default_selection(snapshot.record) if snapshot.record.maps else None
-        self.heatmap.set_state(snapshot.record, self._selection)
+        snapshot = probe.snapshots[shown]
         attention = "" if snapshot.record.maps else " · this model has no attention to show"
         self.snapshot_label.setText(
-            f"snapshot {index + 1} / {len(self.snapshots)} · step {snapshot.step:,} · "
+            f"snapshot {shown + 1} / {count} · step {snapshot.step:,} · "
             f"output: {snapshot.output}{attention}"
         )
 
-    def replay(self) -> None:
-        """Show every snapshot from the first, one after another."""
-        if len(self.snapshots) > 1:
-            self.slider.setValue(0)
-            self._replay.start()
-
-    def _replay_next(self) -> None:
-        if self.slider.value() >= len(self.snapshots) - 1:
-            self._replay.stop()
-        else:
-            self.slider.setValue(self.slider.value() + 1)
-
-    def _on_map_chosen(self, kind: str, layer: int, head: object) -> None:
-        if self._selection is not None:
-            self._selection = self._selection.with_map(kind, layer, head)
-            self.heatmap.set_selection(self._selection)
-
-    def _on_token_clicked(self, side: str, index: int) -> None:
-        if self._selection is not None:
-            self._selection = self._selection.with_token(side, index)
-            self.heatmap.set_selection(self._selection)
+    def _show_display(self) -> None:
+        """The session's display choices on the heatmap (what is already on it is not redrawn)."""
+        display, heatmap = self.session.display, self.heatmap
+        if heatmap.theme != display.theme:
+            heatmap.set_theme(display.theme)
+        for box, value, apply in (
+            (heatmap.colormap_box, display.colormap, heatmap.set_colormap),
+            (heatmap.scale_box, display.scale, heatmap.set_scale),
+            (heatmap.normalisation_box, display.normalisation, heatmap.set_normalisation),
+        ):
+            if box.currentText() != value:
+                apply(value)

@@ -56,12 +56,16 @@ class ProbeInput:
 
 @dataclass(frozen=True)
 class TrainJob:
-    """Everything the child needs: the config (as a dict), where to train, where to publish."""
+    """Everything the child needs: the config (as a dict), where to train, where to publish.
+
+    overwrite: the user chose to replace the model of the same name in ``models_dir``.
+    """
 
     config: dict[str, Any]
     run_dir: str
     models_dir: str
     probe: ProbeInput | None = None
+    overwrite: bool = False
 
 
 @dataclass
@@ -123,7 +127,9 @@ def child_main(job: TrainJob, messages: Any, commands: Any) -> None:
         path = trainer.run()
         if path is not None and (path / "config.json").is_file():
             checkpoint = str(path)
-            published = str(publish_checkpoint(path, Path(job.models_dir), config.name))
+            published = str(
+                publish_checkpoint(path, Path(job.models_dir), config.name, job.overwrite)
+            )
             messages.put(ModelPublished(published))
     except Exception as exception:  # reported to the GUI (the trainer already sent FailedEvent)
         logger.exception("training failed")  # the traceback, on the child's stderr
@@ -199,11 +205,14 @@ def unique_directory(parent: Path, name: str) -> Path:
     return candidate
 
 
-def publish_checkpoint(checkpoint: Path, models_dir: Path, name: str) -> Path:
+def publish_checkpoint(
+    checkpoint: Path, models_dir: Path, name: str, overwrite: bool = False
+) -> Path:
     """Copy a run's checkpoint (without its resumable trainer state) into ``models_dir`` under a
-    free name, atomically: copied into a hidden staging directory, then renamed into place."""
+    free name (``overwrite``: under ``name``, replacing the model there), atomically: copied into
+    a hidden staging directory, then renamed into place."""
     models_dir.mkdir(parents=True, exist_ok=True)
-    destination = unique_directory(models_dir, name)
+    destination = models_dir / name if overwrite else unique_directory(models_dir, name)
     staging = models_dir / f".{destination.name}.{os.getpid()}.tmp"  # hidden from list_models
     shutil.rmtree(staging, ignore_errors=True)
     try:
@@ -211,11 +220,28 @@ def publish_checkpoint(checkpoint: Path, models_dir: Path, name: str) -> Path:
         for file in (f for f in staging.iterdir() if f.is_file()):
             with open(file, "rb") as handle:
                 os.fsync(handle.fileno())
-        os.replace(staging, destination)
+        replace_directory(staging, destination)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return destination
+
+
+def replace_directory(source: Path, destination: Path) -> None:
+    """Rename ``source`` to ``destination``; one already there is set aside as ``.name.old``
+    first and removed once the new one is in place (a crash between the two renames leaves it
+    whole, where loading that path restores it: ``core_models.training.checkpoint``)."""
+    old = destination.with_name(f".{destination.name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    if destination.exists():
+        os.replace(destination, old)
+    try:
+        os.replace(source, destination)
+    except BaseException:
+        if old.exists():
+            os.replace(old, destination)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
 
 
 class _QueueLogHandler(logging.Handler):

@@ -1,0 +1,261 @@
+"""The TrainSession: the Train tab's state and signals, without a widget, in the shape of the
+Inspect ``Session``. It holds the run (its state, directory, status line, last step, saved model
+or failure), the curves (``app.state.train_curves``), the probe and its snapshots with their
+selection (``app.state.train_probe``) and the display choices of the probe's heatmap and the curves
+(``display``). The training runs in a worker process (``app.train.controller``); the session turns
+what it reports into state and signals, and the Train widgets (``app.train.view``) render it.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from PySide6 import QtCore
+
+from app.state.session_state import Display
+from app.state.train_curves import TrainingCurves, metrics_text
+from app.state.train_probe import ProbeSession
+from app.train.controller import TrainingProcess
+from app.train.process import (
+    ChildFinished,
+    ChildLog,
+    ModelPublished,
+    ProbeSnapshot,
+    TrainJob,
+    unique_directory,
+)
+from core_models.inference import user_home, user_models_dir
+from core_models.training.checkpoint import checkpoint_dir
+from core_models.training.config import TrainConfig
+from core_models.training.events import (
+    CheckpointEvent,
+    DoneEvent,
+    EvalEvent,
+    FailedEvent,
+    StepEvent,
+)
+
+IDLE_STATUS = "choose the data and a model, then Start training"
+# How a run's model lands in the user's models: under its name when that is free (NEW); when it is
+# not, replacing the model there (OVERWRITE), beside it under a free name (KEEP_BOTH), or not at all
+# (CANCEL: the run does not start).
+NEW, OVERWRITE, KEEP_BOTH, CANCEL = "new", "overwrite", "keep both", "cancel"
+
+
+def holds_checkpoint(directory: Path) -> bool:
+    """Whether ``directory`` (a checkpoint or a training run) already holds a checkpoint."""
+    return directory.is_dir() and (checkpoint_dir(directory) / "config.json").is_file()
+
+
+@dataclass(frozen=True)
+class Destination:
+    """Where a run trains and where its model lands, and what is already there."""
+
+    name: str  # the model's name in the user's models
+    run_dir: Path
+    models_dir: Path
+
+    @property
+    def existing_model(self) -> Path | None:
+        """The user's model of that name, if there is one."""
+        path = self.models_dir / self.name
+        return path if path.exists() else None
+
+    @property
+    def conflicts(self) -> list[str]:
+        """What starting would replace, in words ([] when nothing)."""
+        found = []
+        if self.existing_model is not None:
+            found.append(f"your models already hold a model named '{self.name}'")
+        if holds_checkpoint(self.run_dir):
+            found.append(f"the run directory {self.run_dir} already holds a checkpoint")
+        return found
+
+    def free_name(self) -> str:
+        """The name a second model would get, e.g. "transformer-copy-2"."""
+        return unique_directory(self.models_dir, self.name).name
+
+
+class TrainSession(QtCore.QObject):
+    """State + signals of the Train tab (one training run at a time).
+
+    sigStateChanged(str): the run's state, one of ``app.train.controller.STATES``.
+    sigStatusChanged(): ``status`` (and ``status_error``) changed.
+    sigLog(str): a line for the run's log.
+    sigProgressed(): steps or evaluations arrived (``last_step``, ``curves``), once per batch.
+    sigModelSaved(str): the trained model landed in the user's models, at this path.
+    sigFinished(): the run ended (``saved_path`` or ``failure`` say how).
+    sigDisplayChanged(): ``display`` changed.
+    """
+
+    sigStateChanged = QtCore.Signal(str)
+    sigStatusChanged = QtCore.Signal()
+    sigLog = QtCore.Signal(str)
+    sigProgressed = QtCore.Signal()
+    sigModelSaved = QtCore.Signal(str)
+    sigFinished = QtCore.Signal()
+    sigDisplayChanged = QtCore.Signal()
+
+    def __init__(self, parent: QtCore.QObject | None = None) -> None:
+        super().__init__(parent)
+        self.process = TrainingProcess(self)
+        self.curves = TrainingCurves()
+        self.probe = ProbeSession(self)
+        # The probe heatmap's and the curves' display choices: the one place to point at the
+        # Inspect session's Display so both tabs draw alike.
+        self.display = Display()
+        self.run_dir: Path | None = None
+        self.saved_path: str | None = None
+        self.failure = ""
+        self.last_step: StepEvent | None = None
+        self.status, self.status_error = IDLE_STATUS, False
+        self.process.sigMessages.connect(self._on_messages)
+        self.process.sigStateChanged.connect(self._on_state)
+        self.probe.sigProbeEdited.connect(self.process.set_probe)
+
+    @property
+    def state(self) -> str:
+        return self.process.state
+
+    @property
+    def active(self) -> bool:
+        return self.process.active
+
+    # --- the run --------------------------------------------------------------------------------
+
+    def destination(self, name: str) -> Destination:
+        """Where a run of model ``name`` started now would train and publish."""
+        run_dir = unique_directory(user_home() / "runs", f"{name}-{time.strftime('%Y%m%d-%H%M%S')}")
+        return Destination(name, run_dir, user_models_dir())
+
+    def start(self, config: TrainConfig, destination: Destination, how: str, summary: str) -> bool:
+        """Train ``config`` into ``destination`` (``how``: NEW, OVERWRITE replaces what is there,
+        KEEP_BOTH trains under a free name); False (and the reason shown) if it cannot start.
+        ``summary`` describes the model for the log, e.g. "transformer (23,584 parameters)"."""
+        if self.active:
+            return False
+        if how == KEEP_BOTH:
+            destination = self.destination(destination.free_name())
+            self.sigLog.emit(f"keeping your model '{config.name}': this one is '{destination.name}'")
+            config = replace(config, name=destination.name)
+        self.run_dir = destination.run_dir
+        try:
+            self.run_dir.mkdir(parents=True, exist_ok=how == OVERWRITE)
+            config.to_toml(self.run_dir / "train.toml")
+        except OSError as error:
+            self.set_status(f"cannot start: {error}", error=True)
+            return False
+        self.saved_path, self.failure, self.last_step = None, "", None
+        self.curves.clear()
+        self.probe.clear_snapshots()
+        self.sigLog.emit(
+            f"training {summary} on {config.data.task or config.data.train} in {self.run_dir}"
+        )
+        self.sigLog.emit(
+            f"to train the same from a terminal: attention-workbench train {self.run_dir / 'train.toml'}"
+        )
+        job = TrainJob(
+            config.to_dict(),
+            str(self.run_dir),
+            str(destination.models_dir),
+            self.probe.probe_input(),
+            overwrite=how == OVERWRITE,
+        )
+        self.process.start(job)
+        self.set_status("starting the training process and preparing the data…")
+        return True
+
+    def toggle_pause(self) -> None:
+        if self.state == "paused":
+            self.resume()
+        else:
+            self.pause()
+
+    def pause(self) -> None:
+        """Hold training before its next step (the worker keeps its state)."""
+        if self.state in ("starting", "running"):
+            self.process.pause()
+            self.sigLog.emit("paused")
+
+    def resume(self) -> None:
+        if self.state == "paused":
+            self.process.resume()
+            self.sigLog.emit("resumed")
+
+    def stop(self) -> None:
+        """Stop after the current step; the model is checkpointed and saved first."""
+        if self.active:
+            self.process.stop()
+            self.sigLog.emit("stopping: saving a checkpoint first")
+            self.set_status("stopping after this step; saving the model…")
+
+    def set_status(self, text: str, error: bool = False) -> None:
+        if (text, error) != (self.status, self.status_error):
+            self.status, self.status_error = text, error
+            self.sigStatusChanged.emit()
+
+    def shutdown(self) -> None:
+        """End the training process at once if it still runs."""
+        self.process.shutdown()
+
+    # --- what the training process reports ------------------------------------------------------
+
+    def _on_state(self, state: str) -> None:
+        self.sigStateChanged.emit(state)
+
+    def _on_messages(self, batch: list) -> None:
+        for message in batch:
+            if isinstance(message, StepEvent):
+                self.curves.add_step(message)
+                self.last_step = message
+                if self.state == "running":
+                    self.set_status("training")
+            elif isinstance(message, EvalEvent):
+                self.curves.add_eval(message)
+                self.sigLog.emit(f"step {message.step:,}: {metrics_text(message.metrics)}")
+            elif isinstance(message, ProbeSnapshot):
+                self.probe.add_snapshot(message)
+            else:
+                self._on_other(message)
+        self.sigProgressed.emit()
+
+    def _on_other(self, message: object) -> None:
+        if isinstance(message, CheckpointEvent):
+            self.sigLog.emit(f"step {message.step:,}: checkpoint written to {message.path}")
+        elif isinstance(message, DoneEvent):
+            how = "stopped" if message.cancelled else "finished"
+            self.sigLog.emit(f"{how} at step {message.step:,}: {metrics_text(message.metrics)}")
+        elif isinstance(message, FailedEvent):
+            self.failure = message.reason
+            self.sigLog.emit(f"failed at step {message.step:,}: {message.reason}")
+        elif isinstance(message, ChildLog):
+            self.sigLog.emit(message.text)
+        elif isinstance(message, ModelPublished):
+            self.saved_path = message.path
+            self.sigLog.emit(f"model saved as {message.path}")
+            self.sigModelSaved.emit(message.path)
+        elif isinstance(message, ChildFinished):
+            self._on_finished(message)
+
+    def _on_finished(self, message: ChildFinished) -> None:
+        error = self.failure or message.error
+        if error:
+            self.set_status(f"training failed: {error}", error=True)
+        elif self.saved_path is not None:
+            name = Path(self.saved_path).name
+            self.set_status(f"saved '{name}' in your models — Inspect the model to open it")
+        else:
+            self.set_status("the run ended without a checkpoint", error=True)
+        self.sigFinished.emit()
+
+    # --- display --------------------------------------------------------------------------------
+
+    def set_display(self, **changes: str) -> None:
+        """E.g. ``set_display(theme="dark")``: the fields of ``Display`` (the values come from the
+        heatmap's choice boxes and the window's theme)."""
+        display = replace(self.display, **changes)
+        if display != self.display:
+            self.display = display
+            self.sigDisplayChanged.emit()
