@@ -27,7 +27,6 @@ from app.train.process import (
     unique_directory,
 )
 from core_models.inference import user_home, user_models_dir
-from core_models.training.checkpoint import checkpoint_dir
 from core_models.training.config import TrainConfig
 from core_models.training.events import (
     CheckpointEvent,
@@ -36,17 +35,13 @@ from core_models.training.events import (
     FailedEvent,
     StepEvent,
 )
+from core_models.training.runs import existing_run
 
 IDLE_STATUS = "choose the data and a model, then Start training"
 # How a run's model lands in the user's models: under its name when that is free (NEW); when it is
 # not, replacing the model there (OVERWRITE), beside it under a free name (KEEP_BOTH), or not at all
 # (CANCEL: the run does not start).
 NEW, OVERWRITE, KEEP_BOTH, CANCEL = "new", "overwrite", "keep both", "cancel"
-
-
-def holds_checkpoint(directory: Path) -> bool:
-    """Whether ``directory`` (a checkpoint or a training run) already holds a checkpoint."""
-    return directory.is_dir() and (checkpoint_dir(directory) / "config.json").is_file()
 
 
 @dataclass(frozen=True)
@@ -69,7 +64,7 @@ class Destination:
         found = []
         if self.existing_model is not None:
             found.append(f"your models already hold a model named '{self.name}'")
-        if holds_checkpoint(self.run_dir):
+        if existing_run(self.run_dir) is not None:
             found.append(f"the run directory {self.run_dir} already holds a checkpoint")
         return found
 

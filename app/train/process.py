@@ -58,7 +58,8 @@ class ProbeInput:
 class TrainJob:
     """Everything the child needs: the config (as a dict), where to train, where to publish.
 
-    overwrite: the user chose to replace the model of the same name in ``models_dir``.
+    overwrite: the user chose to replace what is there: the model of the same name in
+    ``models_dir`` and any checkpoint already in ``run_dir`` (the trainer refuses it otherwise).
     """
 
     config: dict[str, Any]
@@ -120,7 +121,9 @@ def child_main(job: TrainJob, messages: Any, commands: Any) -> None:
     try:
         config = TrainConfig.from_dict(job.config, source="train view")
         probe = ProbeRunner(config, job.probe, messages)
-        trainer = Trainer(config, job.run_dir, [messages.put], watchers=[probe])
+        trainer = Trainer(
+            config, job.run_dir, [messages.put], watchers=[probe], overwrite=job.overwrite
+        )
         threading.Thread(
             target=_obey, args=(commands, trainer, probe), name="commands", daemon=True
         ).start()
