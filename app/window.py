@@ -87,6 +87,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.recent.sigChanged.connect(self._fill_recent)
         self.train_view.sigModelSaved.connect(lambda _path: self.model_panel.fill_picker())
         self.train_view.sigOpenModel.connect(self.inspect_trained_model)
+        self.train_view.sigDisplayChosen.connect(self.session.choose_display)
         self._fill_recent()
         self._apply_theme()
         self.show_message("open a model to begin: pick one on the left, or File ▸ Open checkpoint…")
@@ -228,7 +229,7 @@ class MainWindow(QtWidgets.QMainWindow):
         palette = qt_palette(palette_for(self.session.display.theme))
         self.setPalette(palette)
         self.menuBar().setPalette(palette)
-        self.train_view.set_theme(self.session.display.theme)
+        self.train_view.set_display(self.session.display)
 
     def closeEvent(self, event: QtGui.QCloseEvent) -> None:
         if not self.train_view.close_requested():  # training, and the user chose to keep going

@@ -307,8 +307,9 @@ def test_view_menu_options_reach_the_views(qtbot, translating):
     assert translating.palette().color(window_role).name() == "#1e1f22"
     assert views.heatmap.palette() == translating.palette()  # one palette, shared
     actions.display[("colormap", "greys")].trigger()
-    assert views.heatmap.colormap_box.currentText() == "greys"
-    views.heatmap.scale_box.setCurrentText("log")  # the heatmap's own box tells the Session
+    boxes = views.heatmap.display_boxes.boxes
+    assert boxes["colormap"].currentText() == "greys"
+    boxes["scale"].setCurrentText("log")  # the heatmap's own box tells the Session
     assert translating.session.display.scale == "log"
     assert actions.display[("scale", "log")].isChecked()
     actions.display[("units", "words")].trigger()

@@ -14,6 +14,7 @@ import numpy as np
 from PySide6 import QtCore, QtWidgets
 from train_fixtures import WAIT_MS, click, drawn_points, home, view, wait_for_steps
 
+from app.state.display import Display
 from app.train import model_panel
 from app.train.presets import count_parameters, preset_options, vocab_options
 from app.views.style import palette_for
@@ -221,7 +222,7 @@ def test_closing_during_training_stops_it_and_leaves_a_loadable_checkpoint(
 
 
 def test_dark_theme_recolours_curves_and_probe(view):
-    view.set_theme("dark")
+    view.set_display(Display(theme="dark"))
     assert view.curves.theme == view.probe.heatmap.theme == "dark"
     background = view.curves.graphics.backgroundBrush().color().name()
     assert background == palette_for("dark").background

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from PySide6 import QtCore, QtWidgets
 
+from app.state.display import Display
 from app.state.selection import MEAN, Selection, find_map
 from app.train.process import ProbeInput, ProbeSnapshot
 from app.views.heatmap import HeatmapView
@@ -27,9 +28,12 @@ class ProbePanel(QtWidgets.QWidget):
     """Probe inputs, the heatmap of the snapshot on show and the snapshot slider.
 
     sigProbeChanged(ProbeInput): the user edited the probe (it applies from the next evaluation).
+    sigDisplayChosen(name, value): the user picked a display option in the heatmap's boxes (the
+    window's Session owns the display; ``set_display`` brings it back).
     """
 
     sigProbeChanged = QtCore.Signal(object)
+    sigDisplayChosen = QtCore.Signal(str, object)
 
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
@@ -38,6 +42,7 @@ class ProbePanel(QtWidgets.QWidget):
         self._follow_sample = True  # until the user types a probe of their own
         self.snapshots: list[ProbeSnapshot] = []
         self._selection: Selection | None = None
+        self.display = Display()
 
         self.text_edit = QtWidgets.QLineEdit()
         self.second_edit = QtWidgets.QLineEdit()  # reference (translation) or hypothesis (NLI)
@@ -82,6 +87,7 @@ class ProbePanel(QtWidgets.QWidget):
         self.replay_button.clicked.connect(self.replay)
         self.heatmap.sigMapChosen.connect(self._on_map_chosen)
         self.heatmap.sigTokenClicked.connect(self._on_token_clicked)
+        self.heatmap.sigDisplayChosen.connect(self.sigDisplayChosen)
         self.set_task_kind("translation")
 
     # --- the probe ------------------------------------------------------------------------------
@@ -147,7 +153,7 @@ class ProbePanel(QtWidgets.QWidget):
         self.slider.setRange(0, 0)
         self.slider.setEnabled(False)
         self.replay_button.setEnabled(False)
-        self.heatmap.set_state(None, None)
+        self.heatmap.set_state(None, None, self.display)
         self.snapshot_label.setText("the heatmap appears at the first evaluation")
 
     def add_snapshot(self, snapshot: ProbeSnapshot) -> None:
@@ -169,12 +175,23 @@ class ProbePanel(QtWidgets.QWidget):
         snapshot = self.snapshots[index]
         if find_map(snapshot.record, self._selection) is None:
             self._selection = default_selection(snapshot.record) if snapshot.record.maps else None
-        self.heatmap.set_state(snapshot.record, self._selection)
+        self.heatmap.set_state(snapshot.record, self._selection, self.display)
         attention = "" if snapshot.record.maps else " · this model has no attention to show"
         self.snapshot_label.setText(
             f"snapshot {index + 1} / {len(self.snapshots)} · step {snapshot.step:,} · "
             f"output: {snapshot.output}{attention}"
         )
+
+    def set_display(self, display: Display) -> None:
+        """Draw the heatmap with ``display`` (the Inspect session's)."""
+        self.display = display
+        self._redraw()
+
+    def _redraw(self) -> None:
+        if self.snapshots:
+            self.show_snapshot(self.slider.value())
+        else:
+            self.heatmap.set_state(None, None, self.display)
 
     def replay(self) -> None:
         """Show every snapshot from the first, one after another."""
@@ -191,9 +208,9 @@ class ProbePanel(QtWidgets.QWidget):
     def _on_map_chosen(self, kind: str, layer: int, head: object) -> None:
         if self._selection is not None:
             self._selection = self._selection.with_map(kind, layer, head)
-            self.heatmap.set_selection(self._selection)
+            self._redraw()
 
     def _on_token_clicked(self, side: str, index: int) -> None:
         if self._selection is not None:
             self._selection = self._selection.with_token(side, index)
-            self.heatmap.set_selection(self._selection)
+            self._redraw()

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from PySide6 import QtCore, QtWidgets
 
+from app.state.display import Display
 from app.train.controller import TrainingProcess
 from app.train.curves import CurvesView, scalar_metrics
 from app.train.data_panel import DataPanel, side_texts
@@ -60,10 +61,12 @@ class TrainView(QtWidgets.QWidget):
 
     sigOpenModel(path): the user wants the trained model open in the inspect view.
     sigModelSaved(path): a trained model was saved into the user's model directory.
+    sigDisplayChosen(name, value): the user picked a display option in the probe's heatmap.
     """
 
     sigOpenModel = QtCore.Signal(str)
     sigModelSaved = QtCore.Signal(str)
+    sigDisplayChosen = QtCore.Signal(str, object)
 
     def __init__(
         self, parent: QtWidgets.QWidget | None = None, catalogue: dict[str, Dataset] | None = None
@@ -96,6 +99,7 @@ class TrainView(QtWidgets.QWidget):
         self.controls.stop_button.clicked.connect(self.stop)
         self.controls.inspect_button.clicked.connect(self.inspect)
         self.probe.sigProbeChanged.connect(self.process.set_probe)
+        self.probe.sigDisplayChosen.connect(self.sigDisplayChosen)
         self.process.sigMessages.connect(self._on_messages)
         self.process.sigStateChanged.connect(self._on_state)
         self.settings.apply_preset(TRAINING_PRESETS[self.model_panel.size])
@@ -311,10 +315,10 @@ class TrainView(QtWidgets.QWidget):
         else:
             self.controls.set_status("the run ended without a checkpoint", error=True)
 
-    def set_theme(self, theme: str) -> None:
-        """Draw the curves and the probe heatmap in the "light" or "dark" palette."""
-        self.curves.set_theme(theme)
-        self.probe.heatmap.set_theme(theme)
+    def set_display(self, display: Display) -> None:
+        """Draw the curves in ``display``'s palette and the probe heatmap with ``display``."""
+        self.curves.set_theme(display.theme)
+        self.probe.set_display(display)
 
     # --- closing ----------------------------------------------------------------------------------
 
