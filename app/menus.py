@@ -93,7 +93,22 @@ def build_menus(window: QtWidgets.QMainWindow, session: Session) -> WindowAction
     file_menu.addSeparator()
     file_menu.addAction(actions.quit)
 
-    view_menu = bar.addMenu("&View")
+    fill_view_menu(bar.addMenu("&View"), window, session, actions)
+    help_menu = bar.addMenu("&Help")
+    help_menu.addAction(actions.shortcuts)
+    help_menu.addAction(actions.about)
+    session.sigDisplayChanged.connect(lambda: check_display(actions, session))
+    check_display(actions, session)
+    return actions
+
+
+def fill_view_menu(
+    view_menu: QtWidgets.QMenu,
+    window: QtWidgets.QMainWindow,
+    session: Session,
+    actions: WindowActions,
+) -> None:
+    """The display options (one checkable group each) and the navigation shortcuts."""
     for field_name, title, choices, labels in DISPLAY_MENUS:
         submenu = view_menu.addMenu(title)
         group = QtGui.QActionGroup(window)
@@ -120,13 +135,6 @@ def build_menus(window: QtWidgets.QMainWindow, session: Session) -> WindowAction
     ):
         actions.navigation[name] = _action(window, text, slot, *shortcuts)
         view_menu.addAction(actions.navigation[name])
-
-    help_menu = bar.addMenu("&Help")
-    help_menu.addAction(actions.shortcuts)
-    help_menu.addAction(actions.about)
-    session.sigDisplayChanged.connect(lambda: check_display(actions, session))
-    check_display(actions, session)
-    return actions
 
 
 def check_display(actions: WindowActions, session: Session) -> None:

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from PySide6 import QtGui
 
-from app.state.selection import KIND_SIDES, Selection, TokenRef, TokenSpan
+from app.state.selection import Selection, TokenRef, TokenSpan
 from app.views.measures import attention_aer, head_weights, mean_row_entropy
 from app.views.style import (
     COLORMAPS,
@@ -17,7 +17,7 @@ from app.views.style import (
     scale_values,
     to_rgba,
 )
-from core_models.record import KINDS
+from core_models.record import KIND_SIDES, KINDS
 
 
 def test_every_record_kind_knows_its_query_and_key_sides():

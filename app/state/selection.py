@@ -8,18 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from core_models.record import KIND_SIDES, KINDS, SIDES, AttentionMap, AttentionRecord  # noqa: F401
+from core_models.record import KINDS, SIDES, AttentionMap, AttentionRecord
 
 MEAN = "mean"
 Head = int | Literal["mean"]
-
-# Which token list a map's queries and keys come from, by kind. ``build_record`` drops the sides a
-# ``CapturedMap`` carried, so the views read them back from the kind.
-
-
-def map_sides(attention_map: AttentionMap) -> tuple[str, str]:
-    """(query side, key side) of a map, e.g. ("target", "source") for cross attention."""
-    return attention_map.sides
 
 
 @dataclass(frozen=True)
