@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 from PySide6 import QtGui
 
+from app.state.display import Display
 from app.state.selection import Selection, TokenRef, TokenSpan
 from app.views.measures import attention_aer, head_weights, mean_row_entropy
 from app.views.style import (
@@ -53,6 +54,10 @@ def test_log_scale_floors_zero_weights_and_reads_in_decades():
         (lambda: Selection("attention"), "unknown map kind 'attention'"),
         (lambda: Selection("cross", head="all"), "head must be an index >= 0 or 'mean'"),
         (lambda: TokenRef("left", 0), "unknown token side 'left'"),
+        (lambda: Display(colormap="jet"), "unknown colour map 'jet'; choose one of viridis"),
+        (lambda: Display().with_choice("units", "letters"), "unknown token units 'letters'"),
+        (lambda: Display().with_choice("font", "serif"), "unknown display option 'font'"),
+        (lambda: Display(gold="yes"), "gold must be True or False"),
     ],
 )
 def test_bad_choices_name_the_valid_ones(call, message):
@@ -122,3 +127,13 @@ def test_a_token_span_names_its_tokens_and_rejects_an_empty_range():
     assert TokenSpan("target", 3, 3).describe() == "target token 3"
     with pytest.raises(ValueError, match="first <= last"):
         TokenSpan("source", 4, 2)
+
+
+def test_saved_display_values_are_read_back_and_invalid_ones_keep_the_default():
+    display = Display("words", "magma", "log", "row", "dark", gold=False)
+    saved = {name: str(value).lower() if isinstance(value, bool) else value
+             for name, value in display.as_settings().items()}  # an INI file's strings
+    assert Display.from_settings(saved) == display
+    assert Display.from_settings({"colormap": "jet", "scale": "log", "gold": 3}) == Display(
+        scale="log"
+    )
