@@ -126,3 +126,18 @@ def test_every_change_redraws_the_view_on_show_once_and_no_other(
     assert (display.scale, display.colormap, display.normalisation) == ("log", "magma", "row")
     assert display.gold is False and before[1].layer == 1 and selection.layer == 0
     assert selection.token == TokenRef("source", 1) and selection.step == 0
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_a_new_result_redraws_the_view_on_show_once(qtbot, monkeypatch, deep_window, page):
+    views, session = deep_window.views, deep_window.session
+    views.show_page(page)
+    qtbot.wait(100)
+    counts = count_redraws(monkeypatch, {name: views.pages[name] for name in PAGES})
+    record, box = session.record, deep_window.translate_panel.source_box
+    box.setPlainText(box.toPlainText() + " a")  # one edit (a paste): one decode
+    qtbot.waitUntil(
+        lambda: session.result_is_current and session.record is not record, timeout=WAIT_MS
+    )
+    qtbot.wait(50)
+    assert counts == {name: int(name == page) for name in PAGES}

@@ -61,11 +61,11 @@ class ViewBinding(QtCore.QObject):
         self.view, self.session, self.on_screen = view, session, on_screen
         self._drawn: State | None = None  # what the view was last given
         self._stale = True
+        # a new result always comes with a new record (sigRecordChanged): one redraw for both
         for signal in (
             session.sigRecordChanged,
             session.sigSelectionChanged,
             session.sigDisplayChanged,
-            session.sigResultChanged,
         ):
             signal.connect(self.changed)
         for signal, intent in INTENTS.items():
