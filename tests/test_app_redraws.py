@@ -141,3 +141,18 @@ def test_a_new_result_redraws_the_view_on_show_once(qtbot, monkeypatch, deep_win
     )
     qtbot.wait(50)
     assert counts == {name: int(name == page) for name in PAGES}
+
+
+def test_a_beam_node_click_redraws_the_beam_tree_once(qtbot, monkeypatch, deep_window):
+    views, session = deep_window.views, deep_window.session
+    deep_window.translate_panel.beam_box.setValue(3)
+    qtbot.waitUntil(lambda: getattr(session.result, "beam", None) is not None, timeout=WAIT_MS)
+    views.show_page("beam")
+    qtbot.wait(100)
+    counts = count_redraws(monkeypatch, {name: views.pages[name] for name in PAGES})
+    beam = views.beam
+    qtbot.mouseClick(
+        beam.canvas.viewport(), QtCore.Qt.MouseButton.LeftButton, pos=beam.node_center(1, 1)
+    )
+    assert session.beam_node == (1, 1) and session.selection.step == 1
+    assert counts == {name: int(name == "beam") for name in PAGES}

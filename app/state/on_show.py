@@ -78,8 +78,11 @@ class OnShow:
             return
         best = (step, index) == tuple(result.beam.best_node)
         self.beam_node, self._partial = (step, index), None if best else partial
-        self._show_record()
-        self.select_step(step)
+        self._fit_record(reset_token=False)
+        if self.selection is not None and self.record is not None and self.record.steps:
+            by_piece = self.display.units == "pieces"  # at the node's step: one change, one signal
+            self.selection = selection_moves.with_step(self.selection, self.record, step, by_piece)
+        self.sigRecordChanged.emit()
         self.sigMessage.emit(f"beam step {step + 1}, hypothesis {index}: log p {node.score:.2f}")
 
     # --- selection ------------------------------------------------------------------------------
