@@ -87,14 +87,14 @@ class MainWindow(QtWidgets.QMainWindow):
         self.views.compare.other.sigModelFailed.connect(self.show_error)
         self.session.sigMessage.connect(self.show_message)
         self.session.sigBusy.connect(self._on_busy)
-        self.session.sigDisplayChanged.connect(self._apply_theme)
+        self.session.sigDisplayChanged.connect(self._apply_display)
         self.recent.sigChanged.connect(self._fill_recent)
         self.train_view.sigModelSaved.connect(lambda _path: self.model_panel.fill_picker())
         self.train_view.sigOpenModel.connect(self.inspect_trained_model)
         self.train_view.sigDisplayChosen.connect(self.session.choose_display)
         self._fill_recent()
         self._restore()
-        self._apply_theme()
+        self._apply_display()
         self.show_message("open a model to begin: pick one on the left, or File ▸ Open checkpoint…")
 
     # --- models ---------------------------------------------------------------------------------
@@ -252,7 +252,8 @@ class MainWindow(QtWidgets.QMainWindow):
     def _on_busy(self, busy: bool) -> None:
         self.busy_label.setText("working…" if busy else "")
 
-    def _apply_theme(self) -> None:
+    def _apply_display(self) -> None:
+        """The window's palette follows the display's theme; the Train tab draws with it."""
         palette = qt_palette(palette_for(self.session.display.theme))
         self.setPalette(palette)
         self.menuBar().setPalette(palette)
