@@ -46,7 +46,8 @@ def first_model(entries: list[ModelEntry]) -> ModelEntry | None:
 
 
 def start(window) -> ModelEntry | None:
-    """Open the first model in ``window`` and, once it is loaded, translate a sample sentence."""
+    """Open the first model in ``window`` (the one it remembers, else ``first_model``) and, once it
+    is loaded, translate a sample sentence."""
     from core_models.inference import list_models
 
     entry = first_model(list_models())
@@ -67,7 +68,7 @@ def start(window) -> ModelEntry | None:
             session.set_source(FALLBACK_SENTENCE)
 
     session.sigModelChanged.connect(first_sentence)
-    session.open_model(entry.path)
+    window.open_first_model(entry.path)  # the last launch's model when it is still there
     return entry
 
 

@@ -17,27 +17,20 @@ from pathlib import Path
 
 from PySide6 import QtGui, QtWidgets
 
+from app.state.display import COLORMAPS, NORMALISATIONS, SCALES, THEMES, UNITS
 from app.state.session import Session
-from app.state.session_state import UNITS
-from app.views.style import COLORMAPS, NORMALISATIONS, SCALES, THEMES
 
 Key = QtGui.QKeySequence
 # The decoding step's keys, by direction: Page Up / Down work in a text box too (it does not use
 # them for editing), Ctrl+← / → only outside one (a text box moves by words with them).
 STEP_KEYS = {1: ("PgDown", "Ctrl+Right"), -1: ("PgUp", "Ctrl+Left")}
-# (field of Session.display, menu title, choices, label of each choice, Session setter)
+# (field of Session.display, menu title, choices, label of each choice)
 DISPLAY_MENUS = (
-    ("theme", "&Palette", THEMES, {"light": "Light", "dark": "Dark"}, "set_theme"),
-    ("colormap", "&Colour map", COLORMAPS, {}, "set_colormap"),
-    ("normalisation", "&Normalisation", NORMALISATIONS, {"row": "per row"}, "set_normalisation"),
-    ("scale", "&Scale", SCALES, {}, "set_scale"),
-    (
-        "units",
-        "&Tokens",
-        UNITS,
-        {"pieces": "sub-word pieces", "words": "merged words"},
-        "set_units",
-    ),
+    ("theme", "&Palette", THEMES, {"light": "Light", "dark": "Dark"}),
+    ("colormap", "&Colour map", COLORMAPS, {}),
+    ("normalisation", "&Normalisation", NORMALISATIONS, {"row": "per row"}),
+    ("scale", "&Scale", SCALES, {}),
+    ("units", "&Tokens", UNITS, {"pieces": "sub-word pieces", "words": "merged words"}),
 )
 
 
@@ -100,15 +93,30 @@ def build_menus(window: QtWidgets.QMainWindow, session: Session) -> WindowAction
     file_menu.addSeparator()
     file_menu.addAction(actions.quit)
 
-    view_menu = bar.addMenu("&View")
-    for field_name, title, choices, labels, setter in DISPLAY_MENUS:
+    fill_view_menu(bar.addMenu("&View"), window, session, actions)
+    help_menu = bar.addMenu("&Help")
+    help_menu.addAction(actions.shortcuts)
+    help_menu.addAction(actions.about)
+    session.sigDisplayChanged.connect(lambda: check_display(actions, session))
+    check_display(actions, session)
+    return actions
+
+
+def fill_view_menu(
+    view_menu: QtWidgets.QMenu,
+    window: QtWidgets.QMainWindow,
+    session: Session,
+    actions: WindowActions,
+) -> None:
+    """The display options (one checkable group each) and the navigation shortcuts."""
+    for field_name, title, choices, labels in DISPLAY_MENUS:
         submenu = view_menu.addMenu(title)
         group = QtGui.QActionGroup(window)
         for choice in choices:
             action = _action(
                 window,
                 labels.get(choice, choice),
-                lambda c=choice, s=setter: getattr(session, s)(c),
+                lambda f=field_name, c=choice: session.choose_display(f, c),
             )
             action.setCheckable(True)
             group.addAction(action)
@@ -127,13 +135,6 @@ def build_menus(window: QtWidgets.QMainWindow, session: Session) -> WindowAction
     ):
         actions.navigation[name] = _action(window, text, slot, *shortcuts)
         view_menu.addAction(actions.navigation[name])
-
-    help_menu = bar.addMenu("&Help")
-    help_menu.addAction(actions.shortcuts)
-    help_menu.addAction(actions.about)
-    session.sigDisplayChanged.connect(lambda: check_display(actions, session))
-    check_display(actions, session)
-    return actions
 
 
 def check_display(actions: WindowActions, session: Session) -> None:

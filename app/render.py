@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6 import QtCore, QtWidgets
 
 from app.state.beam_tree import BeamTree
-from app.state.selection import MEAN, Head, Selection, TokenRef
+from app.state.display import Display
+from app.state.selection import MEAN, Head, Selection
 from app.views.base import AttentionView
 from app.views.beam_tree import BeamTreeView
 from app.views.heads_grid import HeadsGridView
@@ -57,64 +59,66 @@ def parse_head(head: Head | str) -> Head:
     raise ValueError(f"head must be a head index or '{MEAN}', got {head!r}")
 
 
+@dataclass(frozen=True)
+class Prediction:
+    """What the "nli" view draws: the label probabilities (``NLI_LABELS`` order, or a mapping
+    label -> probability), the pair and the gold label when known."""
+
+    probabilities: Sequence[float] | Mapping[str, float]
+    premise: str = ""
+    hypothesis: str = ""
+    gold_label: str | None = None
+
+
+@dataclass(frozen=True)
+class Output:
+    """Which view to draw (one of ``VIEWS``), where (.png or .svg) and how large; the "nli" view
+    draws ``prediction``, the "beam" view ``beam`` (the others draw the record)."""
+
+    path: str | Path
+    view: str = "heatmap"
+    size: tuple[int, int] = (900, 600)
+    prediction: Prediction | None = None
+    beam: BeamTree | None = None
+
+
 def render_view(
     record: AttentionRecord | None,
-    view: str,
-    kind: str | None,
-    layer: int,
-    head: Head | str,
-    out_path: str | Path,
-    *,
-    step: int | None = None,
-    token: TokenRef | tuple[str, int] | None = None,
-    theme: str = "light",
-    colormap: str = "viridis",
-    scale: str = "linear",
-    normalisation: str = "global",
-    gold: bool = True,
-    size: tuple[int, int] = (900, 600),
-    probabilities: Sequence[float] | None = None,
-    premise: str = "",
-    hypothesis: str = "",
-    gold_label: str | None = None,
-    beam: BeamTree | None = None,
+    selection: Selection | None,
+    display: Display,
+    output: Output,
 ) -> Path:
-    """Draw ``view`` (one of ``VIEWS``) of ``record`` at ``size`` and write it to ``out_path``
-    (.png or .svg). ``kind`` None means the record's first kind. The "nli" view needs
-    ``probabilities`` (entailment, neutral, contradiction); "beam" needs ``beam``."""
+    """Draw ``output.view`` of ``selection`` in ``record`` with ``display`` at ``output.size``
+    and write it to ``output.path``; the same widgets and ``set_state`` as the window."""
+    view = output.view
     if view not in VIEWS:
         raise ValueError(f"unknown view '{view}'; choose one of {', '.join(VIEWS)}")
+    if view == "nli" and output.prediction is None:
+        raise ValueError("the 'nli' view needs the label probabilities (a Prediction)")
+    if view == "beam" and output.beam is None:
+        raise ValueError("the 'beam' view needs a beam tree (beam=...)")
+    if view not in ("nli", "beam") and (record is None or not record.maps):
+        raise ValueError(f"the '{view}' view needs an attention record with maps")
     ensure_app()
     widget: AttentionView = VIEWS[view]()
     widget.setAttribute(QtCore.Qt.WidgetAttribute.WA_DontShowOnScreen, True)
-    widget.resize(*size)
-    widget.set_theme(theme)
-    if view == "nli":
-        if probabilities is None:
-            raise ValueError("the 'nli' view needs the label probabilities (probabilities=...)")
-        widget.set_prediction(probabilities, premise, hypothesis, gold_label)
-    elif view == "beam":
-        if beam is None:
-            raise ValueError("the 'beam' view needs a beam tree (beam=...)")
-        widget.set_tree(beam)
-        widget.set_selection(Selection(kind or "cross", layer, parse_head(head), step))
+    widget.resize(*output.size)
+    if isinstance(widget, NLIView):
+        prediction = output.prediction
+        widget.set_theme(display.theme)
+        widget.set_prediction(
+            prediction.probabilities,
+            prediction.premise,
+            prediction.hypothesis,
+            prediction.gold_label,
+        )
     else:
-        if record is None or not record.maps:
-            raise ValueError(f"the '{view}' view needs an attention record with maps")
-        if isinstance(token, tuple):
-            token = TokenRef(*token)
-        kind = kind or record.kinds()[0]
-        selection = Selection(kind, layer, parse_head(head), step, token)
-        if view in ("heatmap", "heads"):
-            widget.set_colormap(colormap)
-            widget.set_scale(scale)
-        if view == "heatmap":
-            widget.set_normalisation(normalisation)
-            widget.set_gold_visible(gold)
-        widget.set_state(record, selection)
+        if isinstance(widget, BeamTreeView):
+            widget.set_tree(output.beam)
+        widget.set_state(record, selection, display)
     widget.show()
     QtWidgets.QApplication.processEvents()
-    path = widget.export(out_path)
+    path = widget.export(output.path)
     widget.close()
     widget.deleteLater()
     QtWidgets.QApplication.processEvents()

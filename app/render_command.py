@@ -6,12 +6,21 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from dataclasses import replace
 from pathlib import Path
 
-from app.render import render_view
-from app.state import records, selection_moves
-from app.views.style import COLORMAPS, NORMALISATIONS, SCALES, THEMES
-from core_models.inference import Translator, load_model
+from app.render import Output, Prediction, parse_head, render_view
+from app.state import records
+from app.state.display import COLORMAPS, NORMALISATIONS, SCALES, THEMES, Display
+from app.state.selection import Selection, TokenRef, default_selection
+from core_models.inference import (
+    Classifier,
+    NLIResult,
+    TranslationResult,
+    Translator,
+    load_model,
+)
+from core_models.record import NLI_LABELS, AttentionRecord
 
 logger = logging.getLogger(__name__)
 
@@ -57,13 +66,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def parse_token(text: str | None) -> tuple[str, int] | None:
+def parse_token(text: str | None) -> TokenRef | None:
     if text is None:
         return None
     side, _, index = text.partition(":")
     if not index.isdigit():
         raise ValueError(f"--token must be SIDE:INDEX, e.g. target:2; got '{text}'")
-    return side, int(index)
+    return TokenRef(side, int(index))
 
 
 def parse_size(text: str) -> tuple[int, int]:
@@ -77,59 +86,56 @@ def render(args: argparse.Namespace) -> Path:
     """Run the model on the arguments' input and draw the view; returns the file written."""
     view = VIEW_NAMES[args.view]
     model = load_model(args.model)
-    beam_tree, probabilities = None, None
+    output = Output(args.output, view, parse_size(args.size))
     if isinstance(model, Translator):
-        if not args.text:
-            raise ValueError(
-                f'{model.name} translates: give the sentence, e.g. render {args.model} "a b c"'
-            )
-        if view == "nli":
-            raise ValueError(
-                f"{model.name} is a translation model: the 'nli' view needs an NLI model"
-            )
-        beam = args.beam or (DEFAULT_BEAM if view == "beam" else 1)
-        result = model.translate(args.text, beam=beam, reference=args.reference)
-        beam_tree = records.beam_tree(result)
-        if view == "beam" and not beam_tree:
+        result = translate(model, args, view)
+        output = replace(output, beam=records.beam_tree(result))
+        if view == "beam" and not output.beam:
             raise ValueError("the beam view needs beam search: use --beam 2 or more")
     else:
-        if args.premise is None or args.hypothesis is None:
-            raise ValueError(f"{model.name} is an NLI model: give --premise and --hypothesis")
-        if view in ("steps", "beam"):
-            raise ValueError(
-                f"an NLI model has no decoding {view}: choose heatmap, grid, lines or nli"
-            )
-        result = model.classify(args.premise, args.hypothesis)
-        probabilities = [
-            result.probs[label] for label in ("entailment", "neutral", "contradiction")
-        ]
+        result = classify(model, args, view)
+        probabilities = [result.probs[label] for label in NLI_LABELS]
+        output = replace(output, prediction=Prediction(probabilities, args.premise, args.hypothesis))
     record = records.word_record(result.record, model) if args.words else result.record
-    selection = selection_moves.default_selection(record)
-    kind = args.kind or selection.kind
+    display = Display(
+        units="words" if args.words else "pieces",
+        colormap=args.colormap,
+        scale=args.scale,
+        normalisation=args.normalisation,
+        theme=args.theme,
+    )
+    return render_view(record, chosen_selection(record, args), display, output)
+
+
+def translate(model: Translator, args: argparse.Namespace, view: str) -> TranslationResult:
+    if not args.text:
+        raise ValueError(
+            f'{model.name} translates: give the sentence, e.g. render {args.model} "a b c"'
+        )
+    if view == "nli":
+        raise ValueError(f"{model.name} is a translation model: the 'nli' view needs an NLI model")
+    beam = args.beam or (DEFAULT_BEAM if view == "beam" else 1)
+    return model.translate(args.text, beam=beam, reference=args.reference)
+
+
+def classify(model: Classifier, args: argparse.Namespace, view: str) -> NLIResult:
+    if args.premise is None or args.hypothesis is None:
+        raise ValueError(f"{model.name} is an NLI model: give --premise and --hypothesis")
+    if view in ("steps", "beam"):
+        raise ValueError(f"an NLI model has no decoding {view}: choose heatmap, grid, lines or nli")
+    return model.classify(args.premise, args.hypothesis)
+
+
+def chosen_selection(record: AttentionRecord, args: argparse.Namespace) -> Selection:
+    """The map, step and token the arguments ask for (kind: cross, else the record's default;
+    layer: the last)."""
+    kind = args.kind or default_selection(record).kind
     if kind not in record.kinds():
         raise ValueError(f"the record has no '{kind}' maps; it has {', '.join(record.kinds())}")
     layer = args.layer if args.layer is not None else record.layers(kind)[-1]
     if layer not in record.layers(kind):
         raise ValueError(f"'{kind}' has layers {record.layers(kind)}, not {layer}")
-    return render_view(
-        record,
-        view,
-        kind,
-        layer,
-        args.head,
-        args.output,
-        step=args.step,
-        token=parse_token(args.token),
-        theme=args.theme,
-        colormap=args.colormap,
-        scale=args.scale,
-        normalisation=args.normalisation,
-        size=parse_size(args.size),
-        probabilities=probabilities,
-        premise=args.premise or "",
-        hypothesis=args.hypothesis or "",
-        beam=beam_tree,
-    )
+    return Selection(kind, layer, parse_head(args.head), args.step, parse_token(args.token))
 
 
 def main(argv: list[str]) -> int:

@@ -1,6 +1,7 @@
 """The main window: the model panel on the left, the inputs (translate or NLI, by the model's kind)
 above the view tabs, menus and shortcuts (``app.menus``), status bar messages, drag-and-drop of a
-checkpoint directory, export of the view and the record, and a dialog for a model that fails to open.
+checkpoint directory, export of the view and the record, a dialog for a model that fails to open,
+and what it remembers across launches (``app.window_memory``).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from pathlib import Path
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from app import window_memory
 from app.help import TITLE, ShortcutsDialog, about_html
 from app.menus import build_menus, fill_recent
 from app.panels.model_panel import ModelPanel
@@ -43,7 +45,9 @@ class MainWindow(QtWidgets.QMainWindow):
         self.setWindowTitle(TITLE)
         self.setAcceptDrops(True)
         self.session = Session(self)
-        self.recent = RecentModels(settings or app_settings(), self)
+        self.settings = settings or app_settings()
+        self.recent = RecentModels(self.settings, self)
+        self._fallback_model: str | None = None  # opened if the remembered model fails
         self.catalogue = ModelCatalogue(self)  # the models every picker offers
         self.model_panel = ModelPanel(self.session, self.recent, self.catalogue)
         self.translate_panel = TranslatePanel(self.session)
@@ -60,7 +64,7 @@ class MainWindow(QtWidgets.QMainWindow):
         right_layout.addWidget(self.nli_panel)
         self.nli_panel.hide()
         right_layout.addWidget(self.views, 1)
-        splitter = QtWidgets.QSplitter()
+        self.splitter = splitter = QtWidgets.QSplitter()
         splitter.addWidget(self.model_panel)
         splitter.addWidget(right)
         splitter.setStretchFactor(1, 1)
@@ -82,16 +86,18 @@ class MainWindow(QtWidgets.QMainWindow):
 
         self.model_panel.sigOpenCheckpoint.connect(self.open_checkpoint_dialog)
         self.session.sigModelChanged.connect(self._on_model_changed)
-        self.session.sigModelFailed.connect(self.show_error)
+        self.session.sigModelFailed.connect(self._on_model_failed)
         self.views.compare.other.sigModelFailed.connect(self.show_error)
         self.session.sigMessage.connect(self.show_message)
         self.session.sigBusy.connect(self._on_busy)
-        self.session.sigDisplayChanged.connect(self._apply_theme)
+        self.session.sigDisplayChanged.connect(self._apply_display)
         self.recent.sigChanged.connect(self._fill_recent)
         self.train_view.sigModelSaved.connect(self.catalogue.refresh)
         self.train_view.sigOpenModel.connect(self.inspect_trained_model)
+        self.train_view.sigDisplayChosen.connect(self.session.choose_display)
         self._fill_recent()
-        self._apply_theme()
+        self._restore()
+        self._apply_display()
         self.show_message("open a model to begin: pick one on the left, or File ▸ Open checkpoint…")
 
     # --- models ---------------------------------------------------------------------------------
@@ -108,6 +114,27 @@ class MainWindow(QtWidgets.QMainWindow):
         """Open a checkpoint directory (what the dialog, the recent list and a drop call)."""
         self.session.open_model(str(path))
 
+    def open_first_model(self, default: str | Path | None) -> str | None:
+        """Open the model of the last launch if it is still there, else ``default``; if the
+        remembered one no longer opens, ``default`` follows without an error dialog. Returns
+        what is being opened (None: nothing)."""
+        remembered = window_memory.saved_model(self.settings)
+        if remembered is None:
+            if default is not None:
+                self.session.open_model(default)
+            return None if default is None else str(default)
+        self._fallback_model = None if default is None else str(default)
+        self.session.open_model(remembered)
+        return remembered
+
+    def _on_model_failed(self, text: str) -> None:
+        fallback, self._fallback_model = self._fallback_model, None
+        if fallback is None:
+            self.show_error(text)
+            return
+        logger.info("the remembered model did not open; opening %s instead", fallback)
+        self.session.open_model(fallback)
+
     def inspect_trained_model(self, path: str) -> None:
         """The Train view's "Inspect the model": open it and show the Inspect tab."""
         self.open_checkpoint(path)
@@ -116,6 +143,7 @@ class MainWindow(QtWidgets.QMainWindow):
     def _on_model_changed(self) -> None:
         self.catalogue.refresh()  # a model opened from a path may be one the list has not seen
         session = self.session
+        self._fallback_model = None
         self.translate_panel.setVisible(session.task_kind == "translation")
         self.nli_panel.setVisible(session.task_kind == "nli")
         first_box = (
@@ -228,16 +256,40 @@ class MainWindow(QtWidgets.QMainWindow):
     def _on_busy(self, busy: bool) -> None:
         self.busy_label.setText("working…" if busy else "")
 
-    def _apply_theme(self) -> None:
+    def _apply_display(self) -> None:
+        """The window's palette follows the display's theme; the Train tab draws with it."""
         palette = qt_palette(palette_for(self.session.display.theme))
         self.setPalette(palette)
         self.menuBar().setPalette(palette)
-        self.train_view.set_theme(self.session.display.theme)
+        self.train_view.set_display(self.session.display)
+
+    # --- what the window remembers ---------------------------------------------------------------
+
+    def _restore(self) -> None:
+        window_memory.restore_layout(self.settings, self, self.splitter)
+        self.session.set_display(window_memory.saved_display(self.settings))
+        mode, page = window_memory.saved_tabs(self.settings)
+        if page in self.views.pages:
+            self.views.show_page(page)
+        if mode is not None and 0 <= mode < self.modes.count():
+            self.modes.setCurrentIndex(mode)
+
+    def _remember(self) -> None:
+        tabs = (self.modes.currentIndex(), self.views.current_page())
+        window_memory.save(
+            self.settings,
+            self,
+            self.splitter,
+            tabs,
+            self.session.display,
+            self.session.model_source if self.session.model is not None else "",
+        )
 
     def closeEvent(self, event: QtGui.QCloseEvent) -> None:
         if not self.train_view.close_requested():  # training, and the user chose to keep going
             event.ignore()
             return
+        self._remember()
         self.train_view.shutdown()
         self.session.shutdown()
         self.views.compare.shutdown()

@@ -204,7 +204,7 @@ def grid_redraws(window, runs: int) -> tuple[list[float], str]:
     times = []
     for run in range(runs + 2):
         start = time.perf_counter()
-        grid.set_state(other if run % 2 else record, session.selection)
+        grid.set_state(other if run % 2 else record, session.selection, session.display)
         grid.repaint()
         if run >= 2:
             times.append((time.perf_counter() - start) * 1000)

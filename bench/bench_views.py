@@ -22,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from PySide6 import QtWidgets  # noqa: E402
 from record_factory import make_square_record  # noqa: E402
 
+from app.state.display import Display  # noqa: E402
 from app.state.selection import Selection  # noqa: E402
 from app.views.heads_grid import HeadsGridView  # noqa: E402
 from app.views.heatmap import HeatmapView  # noqa: E402
@@ -56,7 +57,7 @@ def bench_view(
     selection = Selection(kind, layers - 1, 0)
 
     def redraw(run: int) -> None:
-        view.set_state(records[run], selection)
+        view.set_state(records[run], selection, Display())
         view.grab()
 
     return median_ms(redraw, runs)

@@ -52,8 +52,9 @@ class TinyModels:
     nli: Path  # decomposable attention
 
 
-def train_tiny(run_dir: Path, family: str, task: str) -> Path:
-    """Train ``family`` on ``task`` for 30 steps into ``run_dir``; returns the checkpoint."""
+def train_tiny(run_dir: Path, family: str, task: str, options: dict | None = None) -> Path:
+    """Train ``family`` (``TINY_FAMILIES``' size unless ``options`` says) on ``task`` for 30
+    steps into ``run_dir``; returns the checkpoint."""
     if (run_dir / "model" / "config.json").is_file():
         return run_dir / "model"
     config = TrainConfig.from_dict(
@@ -61,7 +62,7 @@ def train_tiny(run_dir: Path, family: str, task: str) -> Path:
             "name": run_dir.name,
             "data": {"task": task, "train_size": 400, "valid_size": 8, "max_len": MAX_SOURCE},
             "tokenizer": {"kind": "word", "vocab_size": 100},
-            "model": {"family": family, "options": dict(TINY_FAMILIES[family])},
+            "model": {"family": family, "options": dict(options or TINY_FAMILIES[family])},
             "optim": {"lr": 0.01},
             "run": {
                 "batch_size": 32,
@@ -94,6 +95,14 @@ def build_tiny_models(home: Path) -> TinyModels:
         bahdanau=train_tiny(models / "tiny-bahdanau", "bahdanau", "copy"),
         nli=train_tiny(models / "tiny-nli", "decomposable", "nli"),
     )
+
+
+@functools.cache
+def build_deep_transformer(home: Path) -> Path:
+    """A copy-task Transformer with 2 + 2 layers (for tests that move between layers), trained
+    once per test session on first use."""
+    deep = dict(TINY_FAMILIES["transformer"], encoder_layers=2, decoder_layers=2)
+    return train_tiny(home / "models" / "tiny-deep", "transformer", "copy", deep)
 
 
 @pytest.fixture(scope="session")

@@ -3,9 +3,8 @@ record, tokens tied to decoding steps, heads and layers cycling."""
 
 from record_factory import make_nli_record, make_translation_record
 
-from app.state.selection import MEAN, Selection, TokenRef
+from app.state.selection import MEAN, Selection, TokenRef, default_selection
 from app.state.selection_moves import (
-    default_selection,
     fit_selection,
     next_head,
     next_layer,

@@ -7,6 +7,7 @@ coalesced, stale results dropped, the selection following the user's intents."""
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 
 import pytest
 from app_fixtures import WAIT_MS, app_env, app_models, wait_for_source
@@ -14,7 +15,7 @@ from PySide6 import QtCore
 
 from app.state.selection import MEAN, TokenRef
 from app.state.session import Session
-from app.workers import LatestJobWorker
+from app.workers.latest_job import LatestJobWorker
 from core_models.inference import load_model
 
 
@@ -173,7 +174,7 @@ def test_words_mode_shows_merged_words_and_clears_the_token(qtbot, session):
     session.set_source("a b")
     wait_for_source(qtbot, session, ["a", "b"])
     session.select_token("source", 1)
-    session.set_units("words")
+    session.choose_display("units", "words")
     assert session.selection.token is None
     assert session.record is not session.result.record
     assert session.record.get("cross", 0).key_tokens == ["a", "b", "<eos>"]
@@ -197,7 +198,7 @@ def test_nli_session_classifies_and_uses_the_samples_gold_label(qtbot, app_env):
         assert set(session.result.probs) == {"entailment", "neutral", "contradiction"}
         assert session.gold_label() == sample.label
         assert session.selection.kind == "premise_to_hypothesis"
-        session.set_premise("")
+        session.set_inputs(replace(session.inputs, premise=""))
         assert session.result is None and session.hint == "type a premise and a hypothesis"
         assert session.gold_label() is None
     finally:

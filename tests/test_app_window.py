@@ -307,8 +307,9 @@ def test_view_menu_options_reach_the_views(qtbot, translating):
     assert translating.palette().color(window_role).name() == "#1e1f22"
     assert views.heatmap.palette() == translating.palette()  # one palette, shared
     actions.display[("colormap", "greys")].trigger()
-    assert views.heatmap.colormap_box.currentText() == "greys"
-    views.heatmap.scale_box.setCurrentText("log")  # the heatmap's own box tells the Session
+    boxes = views.heatmap.display_boxes.boxes
+    assert boxes["colormap"].currentText() == "greys"
+    boxes["scale"].setCurrentText("log")  # the heatmap's own box tells the Session
     assert translating.session.display.scale == "log"
     assert actions.display[("scale", "log")].isChecked()
     actions.display[("units", "words")].trigger()
@@ -417,3 +418,20 @@ def test_closing_while_training_can_be_refused(qtbot, window, monkeypatch):
     monkeypatch.setattr(window.train_view, "close_requested", lambda: True)
     window.close()
     assert not window.isVisible()
+
+
+def test_display_choices_in_inspect_reach_compare_and_the_train_probe(qtbot, translating):
+    views, session = translating.views, translating.session
+    boxes = views.heatmap.display_boxes
+    boxes.boxes["colormap"].setCurrentText("magma")
+    views.show_page("compare")
+    compare = views.compare
+    assert compare.main_heatmap.display.colormap == "magma"
+    assert compare.other.display == session.display  # the second model draws the same way
+    compare.other_heatmap.display_boxes.boxes["scale"].setCurrentText("log")  # hidden there,
+    assert session.display.scale == "log"  # but a choice made on either side is the Session's
+    assert compare.other_heatmap.display.scale == compare.main_heatmap.display.scale == "log"
+    probe = translating.train_view.probe.heatmap
+    assert probe.display == session.display
+    probe.display_boxes.boxes["normalisation"].setCurrentText("row")  # the probe's own box
+    assert session.display.normalisation == probe.display.normalisation == "row"

@@ -11,8 +11,8 @@ from PySide6 import QtCore
 from app.state.train_curves import TrainingCurves
 from app.train.curves import CurvesView
 from app.train.presets import SIZES, count_parameters, preset_options, vocab_options
-from app.train.process import publish_checkpoint
 from app.train.run_panel import RunSettings, format_duration
+from app.workers.training_process import publish_checkpoint
 from core_models.models.registry import FAMILIES
 from core_models.training.events import EvalEvent, StepEvent
 from core_models.training.trainer import available_devices

@@ -12,11 +12,11 @@ import pytest
 from record_factory import make_translation_record
 from tiny_training import tiny_checkpoint
 
-from app.state import selection_moves
-from app.state.selection import MEAN, TokenRef
+from app.state.display import Display
+from app.state.selection import MEAN, TokenRef, default_selection
 from app.state.train_probe import ProbeSession
 from app.state.train_session import Destination, TrainSession
-from app.train.process import ProbeSnapshot, publish_checkpoint
+from app.workers.training_process import ProbeSnapshot, publish_checkpoint
 from core_models.data.pairs import NLIPair, TranslationPair
 from core_models.inference import load_model
 from core_models.record import AttentionMap, AttentionRecord
@@ -60,7 +60,7 @@ def test_snapshots_open_on_inspects_default_map_and_keep_the_users_choice(qtbot)
     record = pair_self_record(layers=2)
     probe.add_snapshot(ProbeSnapshot(10, record, "entailment (80%)"))
     assert probe.shown == 0
-    assert probe.selection == selection_moves.default_selection(record)
+    assert probe.selection == default_selection(record)
     assert (probe.selection.kind, probe.selection.layer) == ("pair_self", 1)  # the last layer
 
     probe.select_map("pair_self", 0, 1)
@@ -125,10 +125,11 @@ def test_the_session_picks_a_new_run_directory_in_the_user_home(home):
         "copy-"
     )
     assert destination.models_dir == home / "models" and destination.conflicts == []
-    session.set_display(theme="dark")
-    assert session.display.theme == "dark"
-    with pytest.raises(TypeError):
-        session.set_display(palette="dark")  # not a display choice
+    changes = []
+    session.sigDisplayChanged.connect(lambda: changes.append(session.display))
+    session.set_display(Display(theme="dark"))
+    session.set_display(Display(theme="dark"))  # the same display again: nothing to redraw
+    assert session.display.theme == "dark" and len(changes) == 1
 
 
 def test_publishing_over_a_model_replaces_it_whole(tmp_path):

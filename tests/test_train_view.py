@@ -22,6 +22,7 @@ from train_fixtures import (
     wait_for_steps,
 )
 
+from app.state.display import Display
 from app.train import model_panel
 from app.train.presets import count_parameters, preset_options, vocab_options
 from app.views.style import palette_for
@@ -249,21 +250,21 @@ def test_closing_during_training_stops_it_and_leaves_a_loadable_checkpoint(
 
 
 def test_dark_theme_recolours_curves_and_probe(view):
-    view.set_theme("dark")
+    view.set_display(Display(theme="dark"))
     assert view.curves.theme == view.probe.heatmap.theme == "dark"
     background = view.curves.graphics.backgroundBrush().color().name()
     assert background == palette_for("dark").background
     assert view.session.display.theme == "dark"
 
 
-def test_the_probes_display_choices_are_the_sessions(view):
-    heatmap = view.probe.heatmap
-    heatmap.colormap_box.setCurrentText("magma")  # as the user picks it
-    heatmap.normalisation_box.setCurrentText("row")
-    display = view.session.display
-    assert (display.colormap, display.normalisation) == ("magma", "row")
-    view.session.set_display(scale="log")
-    assert heatmap.scale_box.currentText() == "log"
+def test_the_probes_display_choices_go_to_the_owner_and_come_back(qtbot, view):
+    boxes = view.probe.heatmap.display_boxes.boxes
+    with qtbot.waitSignal(view.sigDisplayChosen) as chosen:
+        boxes["colormap"].setCurrentText("magma")  # as the user picks it
+    assert chosen.args == ["colormap", "magma"]
+    view.set_display(Display(scale="log"))  # the window's Session answers with its display
+    assert boxes["scale"].currentText() == "log"
+    assert view.session.display.scale == "log"
 
 
 def test_probe_follows_the_data_until_the_user_types_one(qtbot, view):

@@ -6,8 +6,10 @@ from record_factory import make_beam_history
 from view_checks import assert_readable_png, assert_svg_draws, show_view
 
 from app.state.beam_tree import BeamTreeNode, beam_tree_from_history, mark_best_path
+from app.state.display import Display
 from app.state.selection import Selection
 from app.views.beam_tree import BeamTreeView
+from app.views.style import LIGHT
 
 
 @pytest.fixture
@@ -19,7 +21,24 @@ def tree():
 def view(qtbot, tree):
     view = show_view(qtbot, BeamTreeView())
     view.set_tree(tree)
+    view.set_state(None, Selection("cross"), Display())
     return view
+
+
+def node_border(view: BeamTreeView, step: int, index: int) -> str:
+    """The colour of the border drawn around node (step, index)."""
+    box = next(item for item in view.scene.items() if item.data(0) == (step, index))
+    return box.pen().color().name()
+
+
+def shaded_columns(view: BeamTreeView) -> list[int]:
+    """The steps whose column is shaded (the band behind the selected step)."""
+    bands = [item for item in view.scene.items() if item.zValue() == -2]
+    return [
+        step
+        for step in sorted({step for step, _ in view.node_rects})
+        if any(band.rect().contains(view.node_rects[(step, 0)]) for band in bands)
+    ]
 
 
 def test_history_becomes_a_tree_with_the_best_finished_path_marked(tree):
@@ -71,15 +90,26 @@ def test_click_between_nodes_reports_nothing(qtbot, view):
         qtbot.mouseClick(view.canvas.viewport(), QtCore.Qt.MouseButton.LeftButton, pos=between)
 
 
-def test_selection_step_and_node_are_drawn(view):
-    view.set_selection(Selection("cross", step=2))
-    view.set_selected_node(1, 0)
-    assert view.node_rects[(1, 0)].isValid()
+def test_a_clicked_node_is_outlined_and_its_step_shaded_once_the_owner_answers(
+    qtbot, view, tree
+):
+    def answer(step: int, index: int) -> None:  # as the Session and the binding do
+        view.set_tree(tree, selected_node=(step, index))
+        view.set_state(None, Selection("cross", step=step), Display())
+
+    view.sigNodeClicked.connect(answer)
+    assert node_border(view, 2, 1) != LIGHT.highlight and shaded_columns(view) == []
+    qtbot.mouseClick(
+        view.canvas.viewport(), QtCore.Qt.MouseButton.LeftButton, pos=view.node_center(2, 1)
+    )
+    assert node_border(view, 2, 1) == LIGHT.highlight and shaded_columns(view) == [2]
+    assert node_border(view, 1, 0) != LIGHT.highlight  # only the clicked node
 
 
 def test_empty_beam_says_there_is_nothing_to_show(qtbot):
     view = show_view(qtbot, BeamTreeView())
     view.set_tree([])
+    view.set_state(None, None, Display())
     assert "no beam search" in view.title.text()
 
 

@@ -4,8 +4,9 @@ import numpy as np
 import pytest
 from PySide6 import QtCore
 from record_factory import make_square_record, make_translation_record
-from view_checks import assert_readable_png, assert_svg_draws, color_share, show_view
+from view_checks import assert_readable_png, assert_svg_draws, color_share, restate, show_view
 
+from app.state.display import Display
 from app.state.selection import Selection
 from app.views.heads_grid import HeadsGridView
 from app.views.measures import mean_row_entropy
@@ -15,14 +16,15 @@ from app.views.style import LIGHT
 @pytest.fixture
 def view(qtbot):
     view = show_view(qtbot, HeadsGridView())
-    view.set_state(make_translation_record(layers=3, heads=4), Selection("cross", 0, "mean"))
+    record = make_translation_record(layers=3, heads=4)
+    view.set_state(record, Selection("cross", 0, "mean"), Display())
     return view
 
 
 @pytest.mark.parametrize(("layers", "heads"), [(3, 4), (6, 8)])
 def test_grid_has_a_thumbnail_for_every_layer_and_head(qtbot, layers, heads):
     view = show_view(qtbot, HeadsGridView())
-    view.set_state(make_square_record(12, layers, heads), Selection("encoder_self"))
+    view.set_state(make_square_record(12, layers, heads), Selection("encoder_self"), Display())
     assert sorted((t.layer, t.head) for t in view.thumbnails) == [
         (layer, head) for layer in range(layers) for head in range(heads)
     ]
@@ -51,7 +53,7 @@ def test_entropy_under_each_thumbnail_is_that_heads_mean_row_entropy(view):
 
 def test_thumbnails_show_the_new_record_after_a_record_of_the_same_shape(view):
     before = [t.pixels.copy() for t in view.thumbnails]
-    view.set_record(make_translation_record(layers=3, heads=4, seed=1))
+    restate(view, record=make_translation_record(layers=3, heads=4, seed=1))
     assert len(view.thumbnails) == len(before)
     assert any(
         not np.array_equal(t.pixels, b) for t, b in zip(view.thumbnails, before, strict=True)
@@ -60,7 +62,7 @@ def test_thumbnails_show_the_new_record_after_a_record_of_the_same_shape(view):
 
 def test_selected_head_is_outlined_in_the_highlight_colour(view):
     assert color_share(view.grab().toImage(), LIGHT.highlight, tolerance=10) > 0
-    view.set_selection(Selection("cross", 1, 2))
+    restate(view, Selection("cross", 1, 2))
     image = view.grab().toImage()
     rect = next(t.rect for t in view.thumbnails if (t.layer, t.head) == (1, 2))
     edge = image.pixelColor(int(rect.center().x()), int(rect.top()))
@@ -68,7 +70,7 @@ def test_selected_head_is_outlined_in_the_highlight_colour(view):
 
 
 def test_kind_without_maps_says_so(view):
-    view.set_selection(Selection("pair_self"))
+    restate(view, Selection("pair_self"))
     assert view.thumbnails == []
 
 

@@ -4,8 +4,9 @@ import numpy as np
 import pytest
 from PySide6 import QtCore
 from record_factory import SOURCE, TARGET, make_nli_record, make_translation_record
-from view_checks import assert_readable_png, assert_svg_draws, color_share, show_view
+from view_checks import assert_readable_png, assert_svg_draws, color_share, restate, show_view
 
+from app.state.display import Display
 from app.state.selection import Selection, TokenSpan
 from app.views.heatmap import HeatmapView
 from app.views.measures import attention_aer
@@ -20,7 +21,7 @@ def record():
 @pytest.fixture
 def view(qtbot, record):
     view = show_view(qtbot, HeatmapView())
-    view.set_state(record, Selection("cross", 1, "mean"))
+    view.set_state(record, Selection("cross", 1, "mean"), Display())
     QtCore.QCoreApplication.processEvents()
     return view
 
@@ -57,7 +58,7 @@ def test_click_on_a_source_label_selects_that_source_token(qtbot, view):
 
 
 def test_selected_target_token_outlines_its_row_and_emphasises_what_it_attends_to(view, record):
-    view.set_selection(Selection("cross", 1, "mean").with_token("target", 3))
+    restate(view, Selection("cross", 1, "mean").with_token("target", 3))
     assert view.selected_cells() == ([3], [])
     outline = view.selection_outline.path().boundingRect()
     assert outline == QtCore.QRectF(-0.5, 2.5, len(SOURCE), 1)
@@ -67,7 +68,7 @@ def test_selected_target_token_outlines_its_row_and_emphasises_what_it_attends_t
 
 
 def test_selected_source_token_outlines_its_column(view):
-    view.set_selection(Selection("cross", 1, "mean").with_token("source", 6))
+    restate(view, Selection("cross", 1, "mean").with_token("source", 6))
     assert view.selected_cells() == ([], [6])
     assert view.selection_outline.path().boundingRect() == QtCore.QRectF(5.5, -0.5, 1, len(TARGET))
 
@@ -75,22 +76,22 @@ def test_selected_source_token_outlines_its_column(view):
 def test_switching_head_shows_that_heads_weights(view, record):
     weights = record.get("cross", 1).weights
     np.testing.assert_allclose(view.image.image, weights.mean(0), rtol=1e-6)
-    view.set_selection(Selection("cross", 1, 2))
+    restate(view, Selection("cross", 1, 2))
     np.testing.assert_allclose(view.image.image, weights[2])
-    view.set_selection(Selection("encoder_self", 0, 1))
+    restate(view, Selection("encoder_self", 0, 1))
     np.testing.assert_allclose(view.image.image, record.get("encoder_self", 0).weights[1])
     assert view.query_axis.tokens == SOURCE
 
 
 def test_row_normalisation_gives_every_row_the_top_colour(view):
-    view.set_normalisation("row")
+    restate(view, normalisation="row")
     np.testing.assert_allclose(view.image.image.max(axis=1), 1.0, rtol=1e-6)
     assert view.colorbar.levels() == (0.0, pytest.approx(1.0))
 
 
 def test_log_scale_colours_decades(view, record):
-    view.set_selection(Selection("decoder_self", 0, 0))
-    view.set_scale("log")
+    restate(view, Selection("decoder_self", 0, 0))
+    restate(view, scale="log")
     weights = record.get("decoder_self", 0).weights[0]
     np.testing.assert_allclose(
         view.image.image, np.log10(np.maximum(weights, LOG_FLOOR)), rtol=1e-5
@@ -113,30 +114,30 @@ def test_gold_alignment_outlines_gold_cells_and_reports_aer(view, record):
     assert not path.contains(QtCore.QPointF(7, 0))
     expected = attention_aer(record.get("cross", 1).weights.mean(0), gold)
     assert f"AER {expected:.2f}" in view.title.text()
-    view.set_gold_visible(False)
+    restate(view, gold=False)
     assert view.gold_outline.path().isEmpty()
     assert "AER" not in view.title.text()
 
 
 def test_gold_box_is_greyed_out_where_the_input_has_no_gold_alignment(qtbot, record):
     view = show_view(qtbot, HeatmapView())
-    view.set_state(record, Selection("cross", 1, "mean"))
-    assert view.gold_box.isEnabled() and view.gold_box.isChecked()
+    view.set_state(record, Selection("cross", 1, "mean"), Display())
+    assert view.display_boxes.gold_box.isEnabled() and view.display_boxes.gold_box.isChecked()
     typed = make_translation_record()
     typed.gold_alignment = None
-    view.set_state(typed, Selection("cross", 1, "mean"))
-    assert not view.gold_box.isEnabled() and view.gold_outline.path().isEmpty()
+    view.set_state(typed, Selection("cross", 1, "mean"), Display())
+    assert not view.display_boxes.gold_box.isEnabled() and view.gold_outline.path().isEmpty()
     assert "AER" not in view.title.text()
-    view.set_state(record, Selection("encoder_self", 0, "mean"))  # gold is for cross maps only
-    assert not view.gold_box.isEnabled()
-    view.set_state(record, Selection("cross", 1, "mean"))
-    assert view.gold_box.isEnabled() and "AER" in view.title.text()
+    view.set_state(record, Selection("encoder_self", 0, "mean"), Display())  # gold is for cross maps only
+    assert not view.display_boxes.gold_box.isEnabled()
+    view.set_state(record, Selection("cross", 1, "mean"), Display())
+    assert view.display_boxes.gold_box.isEnabled() and "AER" in view.title.text()
 
 
 def test_nli_gold_alignment_is_transposed_for_premise_to_hypothesis(qtbot):
     record = make_nli_record()
     view = show_view(qtbot, HeatmapView())
-    view.set_state(record, Selection("premise_to_hypothesis", 0, "mean"))
+    view.set_state(record, Selection("premise_to_hypothesis", 0, "mean"), Display())
     assert view.gold_outline.path().contains(QtCore.QPointF(2, 3))  # premise 'playing' ~ 'plays'
     premise_to_hypothesis = record.get("premise_to_hypothesis").weights[0]
     expected = attention_aer(premise_to_hypothesis, record.gold_alignment.T)
@@ -144,13 +145,13 @@ def test_nli_gold_alignment_is_transposed_for_premise_to_hypothesis(qtbot):
 
 
 def test_missing_map_says_so_instead_of_showing_a_stale_one(view):
-    view.set_selection(Selection("cross", 7, "mean"))
+    restate(view, Selection("cross", 7, "mean"))
     assert view.image.image is None
     assert "no cross · layer 7" in view.title.text()
 
 
 def test_map_controls_report_the_users_choice(qtbot, view):
-    view.set_selection(Selection("cross", 1, 1))
+    restate(view, Selection("cross", 1, 1))
     view.controls.head_box.setFocus()
     with qtbot.waitSignal(view.sigMapChosen, timeout=1000) as chosen:
         qtbot.keyClick(view.controls.head_box, QtCore.Qt.Key.Key_Down)
@@ -161,7 +162,7 @@ def test_long_tokens_are_ellipsised_and_turn_vertical(qtbot):
     long_source = ["▁internationalisation", "▁of", "▁telecommunications", "▁infrastructure"] * 3
     record = make_translation_record(source=long_source, target=["▁x"] * 6)
     view = show_view(qtbot, HeatmapView())
-    view.set_state(record, Selection("cross", 0, "mean"))
+    view.set_state(record, Selection("cross", 0, "mean"), Display())
     QtCore.QCoreApplication.processEvents()
     assert view.key_axis.vertical_labels
     assert view.key_axis.label_text(2).endswith("…")
@@ -169,12 +170,12 @@ def test_long_tokens_are_ellipsised_and_turn_vertical(qtbot):
 
 
 def test_dark_theme_paints_a_dark_background(view):
-    view.set_theme("dark")
+    restate(view, theme="dark")
     assert color_share(view.grab().toImage(), DARK.background, tolerance=6) > 0.2
 
 
 def test_export_writes_a_readable_png_and_svg(view, tmp_path):
-    view.set_selection(Selection("cross", 1, "mean").with_token("target", 2))
+    restate(view, Selection("cross", 1, "mean").with_token("target", 2))
     assert_readable_png(view.export(tmp_path / "heatmap.png"), min_size=(800, 500))
     assert_svg_draws(view.export(tmp_path / "heatmap.svg"))
     with pytest.raises(ValueError, match="png or .svg"):
@@ -189,7 +190,7 @@ def test_moving_the_mouse_over_a_cell_shows_its_weight_below_the_map(qtbot, view
 
 
 def test_a_source_span_keeps_its_columns_with_their_gold_cells_and_a_badge(view, record):
-    view.set_selection(Selection("cross", 1, "mean", span=TokenSpan("source", 2, 4)))
+    restate(view, Selection("cross", 1, "mean", span=TokenSpan("source", 2, 4)))
     assert view.key_axis.tokens == SOURCE[2:5] and view.query_axis.tokens == TARGET
     weights = record.get("cross", 1).weights.mean(0)
     np.testing.assert_allclose(view.shown_weights, weights[:, 2:5])
@@ -202,18 +203,18 @@ def test_a_source_span_keeps_its_columns_with_their_gold_cells_and_a_badge(view,
 
 
 def test_a_span_on_self_attention_keeps_its_rows_over_every_key(view):
-    view.set_selection(Selection("encoder_self", 0, 1, span=TokenSpan("source", 1, 2)))
+    restate(view, Selection("encoder_self", 0, 1, span=TokenSpan("source", 1, 2)))
     assert view.query_axis.tokens == SOURCE[1:3] and view.key_axis.tokens == SOURCE
 
 
 def test_a_span_the_map_does_not_have_filters_nothing_and_says_so(view):
-    view.set_selection(Selection("encoder_self", 0, 1, span=TokenSpan("target", 1, 2)))
+    restate(view, Selection("encoder_self", 0, 1, span=TokenSpan("target", 1, 2)))
     assert view.query_axis.tokens == view.key_axis.tokens == SOURCE
     assert "not on this map" in view.filter_badge.text()
 
 
 def test_clicks_and_hover_in_a_filtered_map_name_the_tokens_shown(qtbot, view, record):
-    view.set_selection(Selection("cross", 1, "mean", span=TokenSpan("target", 3, 5)))
+    restate(view, Selection("cross", 1, "mean", span=TokenSpan("target", 3, 5)))
     with qtbot.waitSignal(view.sigTokenClicked, timeout=1000) as clicked:
         qtbot.mouseClick(
             view.graphics.viewport(), QtCore.Qt.MouseButton.LeftButton, pos=viewport_pos(view, 1, 1)
@@ -221,13 +222,13 @@ def test_clicks_and_hover_in_a_filtered_map_name_the_tokens_shown(qtbot, view, r
     assert clicked.args == ["target", 4]
     hover = view.describe_point(view.plot.vb.mapViewToScene(QtCore.QPointF(1, 1)))
     assert hover.startswith("target '▁assis' (4) → source '▁black' (1)")
-    view.set_selection(view._selection.with_token("target", 5))
+    restate(view, view.selection.with_token("target", 5))
     assert view.selected_cells() == ([2], [])
-    view.set_selection(view._selection.with_token("target", 0))  # filtered out: no outline
+    restate(view, view.selection.with_token("target", 0))  # filtered out: no outline
     assert view.selected_cells() == ([], [])
 
 
 def test_the_badges_clear_link_asks_for_every_token_back(qtbot, view):
-    view.set_selection(Selection("cross", 1, "mean", span=TokenSpan("source", 0, 1)))
+    restate(view, Selection("cross", 1, "mean", span=TokenSpan("source", 0, 1)))
     with qtbot.waitSignal(view.sigFilterCleared, timeout=1000):
         view.filter_badge.linkActivated.emit("clear")

@@ -5,6 +5,7 @@ from PySide6 import QtWidgets
 from record_factory import make_translation_record
 from view_checks import show_view
 
+from app.state.display import Display
 from app.state.selection import Selection
 from app.views.heads_grid import HeadsGridView
 from app.views.heatmap import HeatmapView
@@ -22,6 +23,7 @@ def test_hundreds_of_redraws_do_not_crash_qt(qtbot):
     lines = show_view(qtbot, TokenLinesView(), FRAME_SIZE)
     steps = show_view(qtbot, StepsView(), FRAME_SIZE)
     kinds = ("cross", "encoder_self", "decoder_self")
+    display = Display()
     for frame in range(FRAMES):
         record = records[frame % len(records)]
         target_index = frame % len(record.steps)
@@ -29,10 +31,11 @@ def test_hundreds_of_redraws_do_not_crash_qt(qtbot):
             kinds[frame % 3], frame % 2, "mean" if frame % 5 == 0 else frame % 4, target_index
         ).with_token("target", target_index)
         for view in (heatmap, grid, steps) if frame % 4 else (heatmap, grid, steps, lines):
-            view.set_state(record, selection)
+            view.set_state(record, selection, display)
         if frame % 20 == 0:
-            heatmap.set_scale("log" if frame % 40 else "linear")
-            grid.set_theme("dark" if frame % 40 else "light")
+            display = Display(
+                scale="log" if frame % 40 else "linear", theme="dark" if frame % 40 else "light"
+            )
         QtWidgets.QApplication.processEvents()  # paints every view that changed
     assert heatmap.image.image.shape == heatmap.shown_weights.shape
     assert len(grid.thumbnails) == 2 * 4

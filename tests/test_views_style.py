@@ -1,13 +1,11 @@
 """Colour scales, normalisation, selections and the numbers printed beside maps (no widgets)."""
 
-import subprocess
-import sys
-
 import numpy as np
 import pytest
 from PySide6 import QtGui
 
-from app.state.selection import KIND_SIDES, Selection, TokenRef, TokenSpan
+from app.state.display import Display
+from app.state.selection import Selection, TokenRef, TokenSpan
 from app.views.measures import attention_aer, head_weights, mean_row_entropy
 from app.views.style import (
     COLORMAPS,
@@ -20,7 +18,7 @@ from app.views.style import (
     scale_values,
     to_rgba,
 )
-from core_models.record import KINDS
+from core_models.record import KIND_SIDES, KINDS
 
 
 def test_every_record_kind_knows_its_query_and_key_sides():
@@ -56,6 +54,10 @@ def test_log_scale_floors_zero_weights_and_reads_in_decades():
         (lambda: Selection("attention"), "unknown map kind 'attention'"),
         (lambda: Selection("cross", head="all"), "head must be an index >= 0 or 'mean'"),
         (lambda: TokenRef("left", 0), "unknown token side 'left'"),
+        (lambda: Display(colormap="jet"), "unknown colour map 'jet'; choose one of viridis"),
+        (lambda: Display().with_choice("units", "letters"), "unknown token units 'letters'"),
+        (lambda: Display().with_choice("font", "serif"), "unknown display option 'font'"),
+        (lambda: Display(gold="yes"), "gold must be True or False"),
     ],
 )
 def test_bad_choices_name_the_valid_ones(call, message):
@@ -127,13 +129,11 @@ def test_a_token_span_names_its_tokens_and_rejects_an_empty_range():
         TokenSpan("source", 4, 2)
 
 
-def test_views_never_import_torch():
-    code = (
-        "import sys; import app.views, app.render; "
-        "bad = sorted(m for m in sys.modules if m == 'torch' or m.startswith('torch.')); "
-        "assert not bad, bad"
+def test_saved_display_values_are_read_back_and_invalid_ones_keep_the_default():
+    display = Display("words", "magma", "log", "row", "dark", gold=False)
+    saved = {name: str(value).lower() if isinstance(value, bool) else value
+             for name, value in display.as_settings().items()}  # an INI file's strings
+    assert Display.from_settings(saved) == display
+    assert Display.from_settings({"colormap": "jet", "scale": "log", "gold": 3}) == Display(
+        scale="log"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120
-    )
-    assert result.returncode == 0, result.stderr

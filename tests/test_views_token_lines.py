@@ -4,8 +4,9 @@ import numpy as np
 import pytest
 from PySide6 import QtCore
 from record_factory import SOURCE, TARGET, make_translation_record
-from view_checks import assert_readable_png, assert_svg_draws, show_view
+from view_checks import assert_readable_png, assert_svg_draws, restate, show_view
 
+from app.state.display import Display
 from app.state.selection import Selection, TokenSpan
 from app.views.token_lines import MIN_ALPHA, TokenLinesView
 
@@ -18,7 +19,7 @@ def record():
 @pytest.fixture
 def view(qtbot, record):
     view = show_view(qtbot, TokenLinesView())
-    view.set_state(record, Selection("cross", 0, "mean"))
+    view.set_state(record, Selection("cross", 0, "mean"), Display())
     return view
 
 
@@ -38,18 +39,18 @@ def test_without_a_selection_every_visible_weight_gets_a_line_of_that_opacity(vi
 
 
 def test_selected_target_token_keeps_only_its_lines(view):
-    view.set_selection(Selection("cross", 0, "mean").with_token("target", 4))
+    restate(view, Selection("cross", 0, "mean").with_token("target", 4))
     assert view.focus() == ("query", 4)
     assert {query for query, _, _ in view.visible_lines()} == {4}
 
 
 def test_selected_source_token_shows_the_lines_into_it(view):
-    view.set_selection(Selection("cross", 0, "mean").with_token("source", 2))
+    restate(view, Selection("cross", 0, "mean").with_token("source", 2))
     assert {key for _, key, _ in view.visible_lines()} == {2}
 
 
 def test_switching_head_follows_that_heads_weights(view, record):
-    view.set_selection(Selection("cross", 1, 3))
+    restate(view, Selection("cross", 1, 3))
     np.testing.assert_array_equal(view.shown_weights, record.get("cross", 1).weights[3])
 
 
@@ -72,7 +73,7 @@ def test_export_writes_a_readable_png_and_svg(view, tmp_path):
 
 
 def test_a_target_span_keeps_only_those_tokens_and_their_lines(qtbot, view, record):
-    view.set_selection(Selection("cross", 0, "mean", span=TokenSpan("target", 2, 3)))
+    restate(view, Selection("cross", 0, "mean", span=TokenSpan("target", 2, 3)))
     assert view.query_tokens() == TARGET[2:4] and view.key_tokens() == SOURCE
     weights = record.get("cross", 0).weights.mean(0)
     np.testing.assert_allclose(view.shown_weights, weights[2:4])

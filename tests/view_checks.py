@@ -1,8 +1,10 @@
-"""Helpers of the view tests: show a view offscreen at a realistic size, check exported files."""
+"""Helpers of the view tests: show a view offscreen at a realistic size, give it a new state as the
+Session does, check exported files."""
 
 from __future__ import annotations
 
 import xml.etree.ElementTree as ElementTree
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +21,16 @@ def show_view(qtbot, view: QtWidgets.QWidget, size: tuple[int, int] = SIZE) -> Q
     qtbot.waitExposed(view)
     QtWidgets.QApplication.processEvents()
     return view
+
+
+def restate(view, selection=None, record=None, **display_changes) -> None:
+    """``view.set_state`` as the Session calls it after one change: a new selection, record or
+    display option (e.g. ``scale="log"``); the rest as the view last drew it."""
+    view.set_state(
+        view.record if record is None else record,
+        view.selection if selection is None else selection,
+        replace(view.display, **display_changes),
+    )
 
 
 def image_pixels(image: QtGui.QImage) -> np.ndarray:

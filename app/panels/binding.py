@@ -1,8 +1,10 @@
-"""Keeps one attention view in step with a Session: the Session's state flows into the view, the
-view's clicks flow back as the Session's intents. Views never talk to each other.
+"""Keeps one attention view in step with a Session: the Session's state flows into the view through
+the one protocol every view has, ``set_state(record, selection, display)``; the view's signals
+flow back as the Session's intents. Views never talk to each other.
 
 A view that is not on screen is only marked out of date and redrawn when it is shown, so a
-keystroke repaints one view, not six.
+keystroke repaints one view, not six; a view on screen is given the state once per change (a
+change that reaches the binding by two signals, e.g. token units: display and record, draws once).
 """
 
 from __future__ import annotations
@@ -12,13 +14,25 @@ from dataclasses import replace
 
 from PySide6 import QtCore
 
+from app.state.display import Display
+from app.state.selection import Selection
 from app.state.session import Session
-from app.views.base import AttentionView
+from app.views.base import RecordView
 from app.views.beam_tree import BeamTreeView
-from app.views.heads_grid import HeadsGridView
-from app.views.heatmap import HeatmapView
-from app.views.steps import StepsView
-from app.views.token_lines import TokenLinesView
+from core_models.record import AttentionRecord
+
+# A view's signal -> the Session intent it asks for (views have the signals they need).
+INTENTS = {
+    "sigTokenClicked": "select_token",
+    "sigFilterCleared": "clear_text_filter",
+    "sigMapChosen": "select_map",
+    "sigDisplayChosen": "choose_display",
+    "sigHeadChosen": "select_head",
+    "sigStepChanged": "select_step",
+    "sigNodeClicked": "select_beam_node",
+    "sigBeamWanted": "set_beam",
+}
+State = tuple[AttentionRecord | None, Selection | None, Display]
 
 
 def why_no_beam_tree(session: Session) -> tuple[str, bool]:
@@ -32,85 +46,83 @@ def why_no_beam_tree(session: Session) -> tuple[str, bool]:
 
 
 class ViewBinding(QtCore.QObject):
-    """Binds ``view`` to ``session``; ``on_screen()`` says whether the view can be seen now."""
+    """Binds ``view`` to ``session``; ``on_screen()`` says whether the view can be seen now.
+    ``display_owner``: the Session the view's display choices go to (default ``session``; the
+    Compare page's second model draws with the first one's display)."""
 
     def __init__(
-        self, view: AttentionView, session: Session, on_screen: Callable[[], bool]
+        self,
+        view: RecordView,
+        session: Session,
+        on_screen: Callable[[], bool],
+        display_owner: Session | None = None,
     ) -> None:
         super().__init__(view)
         self.view, self.session, self.on_screen = view, session, on_screen
-        self._stale: set[str] = {"record", "selection", "display", "tree"}
-        session.sigRecordChanged.connect(self._on_record)
-        session.sigSelectionChanged.connect(self._on_selection)
-        session.sigDisplayChanged.connect(self._on_display)
-        session.sigResultChanged.connect(self._on_result)
-        self._connect_intents()
+        self._drawn: State | None = None  # what the view was last given
+        self._stale = True
+        # a new result always comes with a new record (sigRecordChanged): one redraw for both
+        for signal in (
+            session.sigRecordChanged,
+            session.sigSelectionChanged,
+            session.sigDisplayChanged,
+        ):
+            signal.connect(self.changed)
+        for signal, intent in INTENTS.items():
+            owner = display_owner or session if intent == "choose_display" else session
+            if hasattr(view, signal):
+                getattr(view, signal).connect(getattr(owner, intent))
 
     @QtCore.Slot()
-    def _on_record(self) -> None:
-        self.changed("record")  # the selection comes with the record
-
-    @QtCore.Slot()
-    def _on_selection(self) -> None:
-        self.changed("selection")
-
-    @QtCore.Slot()
-    def _on_display(self) -> None:
-        self.changed("display")
-
-    @QtCore.Slot()
-    def _on_result(self) -> None:
-        self.changed("tree")
-
-    def _connect_intents(self) -> None:
-        view, session = self.view, self.session
-        if isinstance(view, (HeatmapView, TokenLinesView)):
-            view.sigTokenClicked.connect(session.select_token)
-            view.sigFilterCleared.connect(session.clear_text_filter)
-        if isinstance(view, HeatmapView):
-            view.sigMapChosen.connect(session.select_map)
-            view.colormap_box.currentTextChanged.connect(session.set_colormap)
-            view.scale_box.currentTextChanged.connect(session.set_scale)
-            view.normalisation_box.currentTextChanged.connect(session.set_normalisation)
-        elif isinstance(view, HeadsGridView):
-            view.sigHeadChosen.connect(session.select_head)
-        elif isinstance(view, StepsView):
-            view.sigStepChanged.connect(session.select_step)
-        elif isinstance(view, BeamTreeView):
-            view.sigNodeClicked.connect(session.select_beam_node)
-
-    def changed(self, part: str) -> None:
-        self._stale.add(part)
+    def changed(self) -> None:
+        self._stale = True
         if self.on_screen():
             self.refresh()
+
+    def state(self) -> State:
+        """What the view draws: the Session's record, selection and display."""
+        session = self.session
+        return session.record, session.selection, session.display
 
     def refresh(self) -> None:
         """Bring the view up to date with whatever changed since it was last drawn."""
         if not self._stale:
             return
-        stale, self._stale = self._stale, set()
-        view, session = self.view, self.session
-        if "display" in stale:
-            self._apply_display()
-        if isinstance(view, BeamTreeView):
-            if "tree" in stale:
-                view.set_tree(session.beam_tree, *why_no_beam_tree(session))
-            view.set_selection(session.selection)
-            view.set_selected_node(*(session.beam_node or (None, None)))
-        elif isinstance(view, StepsView):  # rows are decoding steps: always the pieces
-            selection = session.selection
-            if selection is not None and session.display.units != "pieces":
-                selection = replace(selection, token=None)
-            view.set_state(session.pieces_record, selection)
-        elif stale & {"record", "selection", "display"}:
-            view.set_state(session.record, session.selection)
+        self._stale = False
+        state = self.state()
+        drawn = self._drawn
+        if drawn is not None and state[0] is drawn[0] and state[1:] == drawn[1:]:
+            return
+        self._drawn = state
+        self.view.set_state(*state)
 
-    def _apply_display(self) -> None:
-        view, display = self.view, self.session.display
-        if view.theme != display.theme:
-            view.set_theme(display.theme)
-        if isinstance(view, (HeatmapView, HeadsGridView)):
-            view.set_colormap(display.colormap)
-            view.set_scale(display.scale)
-        if isinstance(view, HeatmapView):
-            view.set_normalisation(display.normalisation)
+
+class StepsBinding(ViewBinding):
+    """The decoding steps' rows are the decoding steps: always the pieces record (with merged
+    words on show, the selected token is a word, not a step's piece: it is dropped)."""
+
+    def state(self) -> State:
+        session = self.session
+        selection = session.selection
+        if selection is not None and session.display.units != "pieces":
+            selection = replace(selection, token=None)
+        return session.pieces_record, selection, session.display
+
+
+class BeamTreeBinding(ViewBinding):
+    """The beam tree also draws the Session's beam-search tree and its selected node."""
+
+    view: BeamTreeView
+
+    def __init__(self, view: BeamTreeView, session: Session, on_screen: Callable[[], bool]):
+        self._tree_drawn: tuple[object, ...] | None = None
+        super().__init__(view, session, on_screen)
+
+    def refresh(self) -> None:
+        session = self.session
+        tree = (session.beam_tree, session.beam_node, *why_no_beam_tree(session))
+        if self._stale and tree != self._tree_drawn:
+            self._tree_drawn = tree
+            self.view.set_tree(*tree)
+            self._drawn = None  # draw it, even on the same record
+        super().refresh()

@@ -32,7 +32,7 @@ class ComparePanel(QtWidgets.QWidget):
             heatmap.set_display_controls_visible(False)
         self.bindings = [
             ViewBinding(self.main_heatmap, session, self.is_on_screen),
-            ViewBinding(self.other_heatmap, self.other, self.is_on_screen),
+            ViewBinding(self.other_heatmap, self.other, self.is_on_screen, display_owner=session),
         ]
 
         top = QtWidgets.QHBoxLayout()

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from PySide6 import QtWidgets
 
-from app.panels.binding import ViewBinding
+from app.panels.binding import BeamTreeBinding, StepsBinding, ViewBinding
 from app.panels.compare_panel import ComparePanel
 from app.state.session import Session
 from app.views.base import AttentionView
@@ -33,18 +33,17 @@ class ViewsPanel(QtWidgets.QTabWidget):
         self.compare = ComparePanel(session)
         self.pages: dict[str, QtWidgets.QWidget] = {}
         self.bindings: list[ViewBinding] = []
-        for name, title, view in (
-            ("heatmap", "Heatmap", self.heatmap),
-            ("heads", "Heads grid", self.heads),
-            ("lines", "Token lines", self.lines),
-            ("steps", "Decoding steps", self.steps),
-            ("beam", "Beam tree", self.beam),
+        for name, title, view, binding in (
+            ("heatmap", "Heatmap", self.heatmap, ViewBinding),
+            ("heads", "Heads grid", self.heads, ViewBinding),
+            ("lines", "Token lines", self.lines, ViewBinding),
+            ("steps", "Decoding steps", self.steps, StepsBinding),
+            ("beam", "Beam tree", self.beam, BeamTreeBinding),
         ):
             self._add_page(name, title, view)
-            self.bindings.append(ViewBinding(view, session, lambda page=view: self._on_show(page)))
+            self.bindings.append(binding(view, session, lambda page=view: self._on_show(page)))
         self._add_page("compare", "Compare", self.compare)
         self.heads.sigHeadChosen.connect(lambda *_: self.show_page("heatmap"))
-        self.beam.sigBeamWanted.connect(session.set_beam)
         self.currentChanged.connect(self._refresh_current)
         session.sigModelChanged.connect(self._show_tabs_for_model)
         self._refresh_current()

@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import Any
 
 from app.state.beam_tree import BeamTree, beam_tree_from_history
-from app.state.selection import KIND_SIDES
 from core_models.inference import Classifier, NLIResult, TranslationResult, Translator
 from core_models.record import AttentionRecord
 from core_models.tokenizers import Tokenizer
@@ -24,7 +23,7 @@ def side_tokens(record: AttentionRecord | None) -> dict[str, list[str]]:
     """The display tokens of every side the record's maps use, e.g. {"source": [...], ...}."""
     tokens: dict[str, list[str]] = {}
     for attention_map in record.maps if record is not None else []:
-        query_side, key_side = KIND_SIDES[attention_map.kind]
+        query_side, key_side = attention_map.sides
         tokens.setdefault(query_side, attention_map.query_tokens)
         tokens.setdefault(key_side, attention_map.key_tokens)
     return tokens

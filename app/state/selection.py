@@ -8,18 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from core_models.record import KIND_SIDES, KINDS, SIDES, AttentionMap, AttentionRecord  # noqa: F401
+from core_models.record import KINDS, SIDES, AttentionMap, AttentionRecord
 
 MEAN = "mean"
 Head = int | Literal["mean"]
-
-# Which token list a map's queries and keys come from, by kind. ``build_record`` drops the sides a
-# ``CapturedMap`` carried, so the views read them back from the kind.
-
-
-def map_sides(attention_map: AttentionMap) -> tuple[str, str]:
-    """(query side, key side) of a map, e.g. ("target", "source") for cross attention."""
-    return attention_map.sides
 
 
 @dataclass(frozen=True)
@@ -77,14 +69,6 @@ class Selection:
         if self.head != MEAN and not (isinstance(self.head, int) and self.head >= 0):
             raise ValueError(f"head must be an index >= 0 or '{MEAN}', got {self.head!r}")
 
-    @classmethod
-    def first_of(cls, record: AttentionRecord) -> Selection:
-        """The first kind of ``record``, its first layer, mean of heads; nothing selected."""
-        kinds = record.kinds()
-        if not kinds:
-            raise ValueError("the attention record has no maps to select from")
-        return cls(kind=kinds[0], layer=record.layers(kinds[0])[0])
-
     def with_token(self, side: str, index: int) -> Selection:
         return replace(self, token=TokenRef(side, index))
 
@@ -127,3 +111,14 @@ def shown_indices(
     elif span.side == key_side and span.first < keys:
         columns = list(range(span.first, min(span.last, keys - 1) + 1))
     return rows, columns
+
+
+# The map a first-time user most wants to see, in order of preference.
+PREFERRED_KINDS = ("cross", "premise_to_hypothesis", "pair_self")
+
+
+def default_selection(record: AttentionRecord) -> Selection:
+    """Cross attention (or the NLI alignment) at the last layer, mean of heads, nothing selected."""
+    kinds = record.kinds()
+    kind = next((k for k in PREFERRED_KINDS if k in kinds), kinds[0])
+    return Selection(kind, record.layers(kind)[-1], MEAN)

@@ -1,5 +1,5 @@
 """How the user's navigation moves the selection (``app.state.selection.Selection``) over a
-record: the default map, the selection kept across a new record, a token (a target piece is also
+record: the selection kept across a new record, a token (a target piece is also
 the decoding step that produced it), a decoding step (its target piece becomes the token), the
 next or previous head ("mean" first) and layer. Pure functions of (selection, record): no Qt.
 """
@@ -9,18 +9,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from app.state.records import side_tokens
-from app.state.selection import MEAN, Head, Selection, TokenRef
+from app.state.selection import MEAN, Head, Selection, TokenRef, default_selection
 from core_models.record import AttentionRecord
-
-# The map a first-time user most wants to see, in order of preference.
-PREFERRED_KINDS = ("cross", "premise_to_hypothesis", "pair_self")
-
-
-def default_selection(record: AttentionRecord) -> Selection:
-    """Cross attention (or the NLI alignment) at the last layer, mean of heads, nothing selected."""
-    kinds = record.kinds()
-    kind = next((k for k in PREFERRED_KINDS if k in kinds), kinds[0])
-    return Selection(kind, record.layers(kind)[-1], MEAN)
 
 
 def fit_selection(previous: Selection | None, record: AttentionRecord | None) -> Selection | None:

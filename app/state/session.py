@@ -1,11 +1,10 @@
 """The Session: everything the user is looking at, as state and signals, without a widget.
 
-It holds the model, the inputs, the decoding options, the latest result, the record on show (pieces
-or merged words, or a beam node's partial hypothesis), the selection (``app.state.selection``), the
-text selected in a text box (which filters the maps' rows or columns, ``app.state.text_filter``) and the
-display options. Panels and views read it and call its intent methods (``set_source``,
-``select_token``, ...); it answers with signals. Loading and decoding run on ``LatestJobWorker``
-threads, so a keystroke never waits for the model.
+It holds the model, the inputs, the decoding options and the latest result (here), and the record
+on show, the selection, the text filter and the display options (``app.state.on_show``). Panels
+and views read it and call its intent methods (``set_source``, ``select_token``, ...); it answers
+with signals. Loading and decoding run on ``LatestJobWorker`` threads, so a keystroke never waits
+for the model.
 """
 
 from __future__ import annotations
@@ -18,17 +17,13 @@ from pathlib import Path
 import torch
 from PySide6 import QtCore
 
-from app.state import records, selection_moves
-from app.state.beam_tree import BeamTree
+from app.state import records
+from app.state.on_show import OnShow
 from app.state.records import Model, Result
-from app.state.selection import MEAN, Head, Selection, TokenSpan
-from app.state.session_state import UNITS, DecodeOptions, Display, Inputs, Sample, decode
-from app.state.text_filter import TextSelection, token_span
-from app.views.style import COLORMAPS, NORMALISATIONS, SCALES, THEMES, choose
-from app.workers import LatestJobWorker
+from app.state.session_state import DecodeOptions, Inputs, Sample, decode
+from app.workers.latest_job import LatestJobWorker
 from core_models.data.pairs import NLIPair, TranslationPair
-from core_models.inference import TranslationResult, Translator, load_model
-from core_models.record import AttentionRecord
+from core_models.inference import Translator, load_model
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +38,7 @@ def single_torch_thread() -> None:
     torch.set_num_threads(DECODE_THREADS)
 
 
-class Session(QtCore.QObject):
+class Session(OnShow, QtCore.QObject):
     """State + signals of one model on one input (the window has one; "compare" adds another)."""
 
     sigModelChanged = QtCore.Signal()  # model (and its card, samples, kind) replaced
@@ -62,19 +57,13 @@ class Session(QtCore.QObject):
         self.model_source = ""  # what was opened: a model name or a checkpoint path
         self.inputs = Inputs()
         self.options = DecodeOptions()
-        self.display = Display()
         self.sample: Sample | None = None
         self.result: Result | None = None
         self._result_for: tuple[Inputs, DecodeOptions] | None = None  # what made ``result``
-        self.record: AttentionRecord | None = None  # what the views draw
-        self.selection: Selection | None = None
-        self.text_selection: TextSelection | None = None  # filters the maps (selection.span)
-        self.beam_tree: BeamTree = []
-        self.beam_node: tuple[int, int] | None = None
+        self._init_on_show()
         self.hint = "open a model to begin"
         self.decode_seconds = self.decode_cpu_seconds = 0.0  # the last decode: wall, CPU time
         self.stale_results = 0  # results dropped because a newer request was made
-        self._partial: AttentionRecord | None = None  # the selected beam node's record (pieces)
         self._decode_id = self._load_id = 0
         self._loading: dict[int, str] = {}
         self.decoder = LatestJobWorker("decoder", self, setup=single_torch_thread)
@@ -154,12 +143,6 @@ class Session(QtCore.QObject):
         """A reference target: the model is forced to produce it ("" decodes freely)."""
         self.set_inputs(replace(self.inputs, reference=text))
 
-    def set_premise(self, text: str) -> None:
-        self.set_inputs(replace(self.inputs, premise=text))
-
-    def set_hypothesis(self, text: str) -> None:
-        self.set_inputs(replace(self.inputs, hypothesis=text))
-
     def set_beam(self, width: int) -> None:
         """Beam width (1: greedy decoding)."""
         self.set_options(replace(self.options, beam=max(1, int(width))))
@@ -203,12 +186,7 @@ class Session(QtCore.QObject):
         """Decode and draw what ``other`` does (the "compare" side): its inputs, decoding options,
         sample, display options and text filter (on an input box: another model's output is
         another text)."""
-        if other.display != self.display:
-            units_changed = other.display.units != self.display.units
-            self.display = other.display
-            self.sigDisplayChanged.emit()
-            if units_changed:
-                self._show_record(reset_token=True)
+        self.set_display(other.display)
         if (self.inputs, self.options, self.sample) != (other.inputs, other.options, other.sample):
             self.inputs, self.options, self.sample = other.inputs, other.options, other.sample
             self.sigInputsChanged.emit()
@@ -299,184 +277,6 @@ class Session(QtCore.QObject):
         self.beam_tree = records.beam_tree(result) if has_beam else []
         self.sigResultChanged.emit()
         self._show_record()
-
-    # --- the record on show ---------------------------------------------------------------------
-
-    @property
-    def pieces_record(self) -> AttentionRecord | None:
-        """The record on show before any merging to words (its rows are the decoding steps)."""
-        return self._partial or (self.result.record if self.result is not None else None)
-
-    def _show_record(self, reset_token: bool = False) -> None:
-        pieces = self.pieces_record
-        record = pieces
-        if pieces is not None and pieces.maps and self.display.units == "words":
-            record = records.word_record(pieces, self.model)
-        self.record = record
-        previous = self.selection
-        if reset_token and previous is not None:
-            previous = replace(previous, token=None)
-        self.selection = selection_moves.fit_selection(previous, record)
-        if self.selection is not None:
-            self.selection = replace(self.selection, span=self._text_span())
-        self.sigRecordChanged.emit()
-
-    def select_beam_node(self, step: int | None, index: int | None = None) -> None:
-        """Show the attention of the beam's partial hypothesis ending at (step, index); None goes
-        back to the returned hypothesis."""
-        result = self.result
-        if result is None or getattr(result, "beam", None) is None:
-            return
-        if step is None or index is None:
-            self.beam_node, self._partial = None, None
-            self._show_record()
-            return
-        try:
-            node = self.beam_tree[step][index]
-            partial = self.model.partial_record(result, step, index)
-        except (IndexError, ValueError) as error:
-            self.sigMessage.emit(f"no beam node ({step}, {index}): {error}")
-            return
-        best = (step, index) == tuple(result.beam.best_node)
-        self.beam_node, self._partial = (step, index), None if best else partial
-        self._show_record()
-        self.select_step(step)
-        self.sigMessage.emit(f"beam step {step + 1}, hypothesis {index}: log p {node.score:.2f}")
-
-    # --- selection ------------------------------------------------------------------------------
-
-    def _set_selection(self, selection: Selection | None) -> None:
-        if selection != self.selection:
-            self.selection = selection
-            self.sigSelectionChanged.emit()
-
-    def select_token(self, side: str, index: int) -> None:
-        """Select token ``index`` of ``side`` in every view; a target piece is also the decoding
-        step that produced it."""
-        if self.selection is not None:
-            by_piece = self.display.units == "pieces"
-            self._set_selection(
-                selection_moves.with_token(self.selection, self.record, side, index, by_piece)
-            )
-
-    def select_text(self, box: str, start: int, end: int) -> None:
-        """The user selected characters ``start``..``end`` of text box ``box`` ("source",
-        "reference", "output", "premise" or "hypothesis"): the maps keep only the rows or columns
-        of the tokens those words were read or written as (``selection.span``). An empty
-        selection (``start == end``) clears the filter."""
-        chosen = TextSelection(box, start, end) if end > start else None
-        if chosen is None and (self.text_selection is None or self.text_selection.box != box):
-            return  # a box without the filter lost a selection it never had
-        if chosen == self.text_selection:
-            return
-        self.text_selection = chosen
-        self._apply_text_filter()
-
-    def clear_text_filter(self) -> None:
-        """Show every row and column again."""
-        if self.text_selection is not None:
-            self.text_selection = None
-            self._apply_text_filter()
-
-    def _apply_text_filter(self) -> None:
-        if self.selection is None:
-            return
-        span = self._text_span()
-        self._set_selection(replace(self.selection, span=span))
-        if span is not None:
-            self.sigMessage.emit(
-                f"showing only {span.describe()}: clear the text selection to see all"
-            )
-        elif self.text_selection is None:
-            self.sigMessage.emit("showing every token")
-
-    def _box_text(self, box: str) -> str:
-        """The text of box ``box`` (the output: the translation on show)."""
-        if box == "output":
-            return self.result.output_text if isinstance(self.result, TranslationResult) else ""
-        return getattr(self.inputs, box)
-
-    def _text_span(self) -> TokenSpan | None:
-        """The tokens of the record on show that the selected text stands for (None: no filter)."""
-        chosen, pieces = self.text_selection, self.pieces_record
-        if chosen is None or pieces is None or not pieces.maps or self.model is None:
-            return None
-        words = self.display.units == "words"
-        model = self.model
-        return token_span(
-            lambda side: records.tokenizer_of_side(model, side),
-            pieces,
-            chosen,
-            self._box_text(chosen.box),
-            words,
-        )
-
-    def clear_token(self) -> None:
-        if self.selection is not None:
-            self._set_selection(replace(self.selection, token=None))
-
-    def select_map(self, kind: str, layer: int, head: Head) -> None:
-        """Show map ``kind`` at ``layer``, head ``head`` (or "mean")."""
-        if self.selection is not None:
-            chosen = self.selection.with_map(kind, layer, MEAN if head is None else head)
-            self._set_selection(selection_moves.fit_selection(chosen, self.record))
-
-    def select_head(self, layer: int, head: Head) -> None:
-        if self.selection is not None:
-            self.select_map(self.selection.kind, layer, head)
-
-    def select_kind(self, kind: str) -> None:
-        if self.selection is not None:
-            self.select_map(kind, self.selection.layer, self.selection.head)
-
-    def select_step(self, step: int) -> None:
-        """Show decoding step ``step``; the target piece it produced becomes the selected token."""
-        if self.selection is not None and self.record is not None and self.record.steps:
-            by_piece = self.display.units == "pieces"
-            self._set_selection(
-                selection_moves.with_step(self.selection, self.record, step, by_piece)
-            )
-
-    def step_by(self, delta: int) -> None:
-        if self.selection is not None:
-            current = self.selection.step
-            self.select_step((-1 if current is None else current) + delta)
-
-    def head_by(self, delta: int) -> None:
-        """Next / previous head, "mean" first."""
-        if self.selection is not None:
-            self._set_selection(selection_moves.next_head(self.selection, self.record, delta))
-
-    def layer_by(self, delta: int) -> None:
-        if self.selection is not None:
-            self._set_selection(selection_moves.next_layer(self.selection, self.record, delta))
-
-    # --- display --------------------------------------------------------------------------------
-
-    def set_units(self, units: str) -> None:
-        """Axes in sub-word "pieces" or merged "words" (the selected token is cleared)."""
-        if choose(units, UNITS, "token units") != self.display.units:
-            self.display = replace(self.display, units=units)
-            self.sigDisplayChanged.emit()
-            self._show_record(reset_token=True)
-
-    def set_colormap(self, name: str) -> None:
-        self._set_display(colormap=choose(name, COLORMAPS, "colour map"))
-
-    def set_scale(self, scale: str) -> None:
-        self._set_display(scale=choose(scale, SCALES, "colour scale"))
-
-    def set_normalisation(self, mode: str) -> None:
-        self._set_display(normalisation=choose(mode, NORMALISATIONS, "normalisation"))
-
-    def set_theme(self, theme: str) -> None:
-        self._set_display(theme=choose(theme, THEMES, "theme"))
-
-    def _set_display(self, **changes: str) -> None:
-        display = replace(self.display, **changes)
-        if display != self.display:
-            self.display = display
-            self.sigDisplayChanged.emit()
 
     def shutdown(self) -> None:
         """Stop the worker threads (waits for a running job to finish)."""

@@ -1,5 +1,6 @@
-"""What a Session holds, as plain frozen data: the inputs, the decoding and display options, the
-sample the user picked; and ``decode``, the one call that runs a model (on a worker thread)."""
+"""What a Session holds, as plain frozen data: the inputs, the decoding options, the sample the
+user picked; and ``decode``, the one call that runs a model (on a worker thread). The display
+options are ``app.state.display.Display``."""
 
 from __future__ import annotations
 
@@ -7,8 +8,6 @@ from dataclasses import dataclass
 
 from app.state.records import Model, Result
 from core_models.inference import Translator
-
-UNITS = ("pieces", "words")
 
 
 @dataclass(frozen=True)
@@ -27,17 +26,6 @@ class DecodeOptions:
 
     beam: int = 1
     max_len: int = 0
-
-
-@dataclass(frozen=True)
-class Display:
-    """How the maps are drawn: token units, colour map, colour scale, normalisation, palette."""
-
-    units: str = "pieces"  # one of UNITS
-    colormap: str = "viridis"
-    scale: str = "linear"
-    normalisation: str = "global"
-    theme: str = "light"
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from PySide6 import QtCore
 
 from app.state import selection_moves
 from app.state.selection import Head, Selection
-from app.train.process import ProbeInput, ProbeSnapshot
+from app.workers.training_process import ProbeInput, ProbeSnapshot
 from core_models.data.pairs import NLIPair, TranslationPair
 from core_models.record import AttentionRecord
 

@@ -2,7 +2,7 @@
 Inspect ``Session``. It holds the run (its state, directory, status line, last step, saved model
 or failure), the curves (``app.state.train_curves``), the probe and its snapshots with their
 selection (``app.state.train_probe``) and the display choices of the probe's heatmap and the curves
-(``display``). The training runs in a worker process (``app.train.controller``); the session turns
+(``display``). The training runs in a worker process (``app.workers.training``); the session turns
 what it reports into state and signals, and the Train widgets (``app.train.view``) render it.
 """
 
@@ -14,11 +14,11 @@ from pathlib import Path
 
 from PySide6 import QtCore
 
-from app.state.session_state import Display
+from app.state.display import Display
 from app.state.train_curves import TrainingCurves, metrics_text
 from app.state.train_probe import ProbeSession
-from app.train.controller import TrainingProcess
-from app.train.process import (
+from app.workers.training import TrainingProcess
+from app.workers.training_process import (
     ChildFinished,
     ChildLog,
     ModelPublished,
@@ -76,7 +76,7 @@ class Destination:
 class TrainSession(QtCore.QObject):
     """State + signals of the Train tab (one training run at a time).
 
-    sigStateChanged(str): the run's state, one of ``app.train.controller.STATES``.
+    sigStateChanged(str): the run's state, one of ``app.workers.training.STATES``.
     sigStatusChanged(): ``status`` (and ``status_error``) changed.
     sigLog(str): a line for the run's log.
     sigProgressed(): steps or evaluations arrived (``last_step``, ``curves``), once per batch.
@@ -247,10 +247,9 @@ class TrainSession(QtCore.QObject):
 
     # --- display --------------------------------------------------------------------------------
 
-    def set_display(self, **changes: str) -> None:
-        """E.g. ``set_display(theme="dark")``: the fields of ``Display`` (the values come from the
-        heatmap's choice boxes and the window's theme)."""
-        display = replace(self.display, **changes)
+    def set_display(self, display: Display) -> None:
+        """Draw the probe and the curves with ``display`` (the window gives the Inspect session's,
+        so both tabs draw alike)."""
         if display != self.display:
             self.display = display
             self.sigDisplayChanged.emit()

@@ -1,5 +1,5 @@
 """The Train view: train a model from the GUI and watch its attention form.
 
-``from app.train.view import TrainView``; ``python -m app.train`` runs it on its own. This package
-file imports nothing, so the spawned training process (``app.train.process``) never loads Qt.
+``from app.train.view import TrainView``; ``python -m app.train`` runs it on its own. The run itself
+happens in a worker process (``app.workers.training_process``), which never loads Qt.
 """

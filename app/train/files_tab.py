@@ -11,7 +11,7 @@ from pathlib import Path
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from app.train.pairs_table import PairsTable
-from app.workers import LatestJobWorker
+from app.workers.latest_job import LatestJobWorker
 from core_models.data import formats
 from core_models.data.pairs import NLIPair, TranslationPair
 from core_models.training.config import DATA_FORMATS

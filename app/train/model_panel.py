@@ -20,7 +20,7 @@ from app.train.presets import (
     vocab_options,
     vocabulary_estimate,
 )
-from app.workers import LatestJobWorker
+from app.workers.latest_job import LatestJobWorker
 from core_models.models.registry import FAMILIES
 from core_models.training.config import TOKENIZER_KINDS, ModelSection, TokenizerConfig
 

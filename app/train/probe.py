@@ -14,7 +14,13 @@ WAITING = "the heatmap appears at the first evaluation"
 
 
 class ProbePanel(QtWidgets.QWidget):
-    """Probe inputs, the heatmap of the snapshot on show and the snapshot slider."""
+    """Probe inputs, the heatmap of the snapshot on show and the snapshot slider.
+
+    sigDisplayChosen(name, value): the user picked a display option in the heatmap's boxes (the
+    window's Session owns the display; it comes back through the TrainSession's display).
+    """
+
+    sigDisplayChosen = QtCore.Signal(str, object)
 
     def __init__(self, session: TrainSession, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
@@ -59,20 +65,11 @@ class ProbePanel(QtWidgets.QWidget):
         self.replay_button.clicked.connect(self.probe.replay)
         self.heatmap.sigMapChosen.connect(self.probe.select_map)
         self.heatmap.sigTokenClicked.connect(self.probe.select_token)
-        self.heatmap.colormap_box.currentTextChanged.connect(
-            lambda name: session.set_display(colormap=name)
-        )
-        self.heatmap.scale_box.currentTextChanged.connect(
-            lambda scale: session.set_display(scale=scale)
-        )
-        self.heatmap.normalisation_box.currentTextChanged.connect(
-            lambda mode: session.set_display(normalisation=mode)
-        )
+        self.heatmap.sigDisplayChosen.connect(self.sigDisplayChosen)
         self.probe.sigInputChanged.connect(self._show_inputs)
         self.probe.sigSnapshotChanged.connect(self._show_snapshot)
         session.sigDisplayChanged.connect(self._show_display)
         self._show_inputs()
-        self._show_display()
 
     def _on_edited(self) -> None:
         self.probe.set_texts(self.text_edit.text(), self.second_edit.text())
@@ -97,7 +94,7 @@ class ProbePanel(QtWidgets.QWidget):
         self.slider.blockSignals(blocked)
         self.slider.setEnabled(count > 1)
         self.replay_button.setEnabled(count > 1)
-        self.heatmap.set_state(probe.record, probe.selection)
+        self.heatmap.set_state(probe.record, probe.selection, self.session.display)
         if shown is None:
             self.snapshot_label.setText(WAITING)
             return
@@ -109,14 +106,6 @@ class ProbePanel(QtWidgets.QWidget):
         )
 
     def _show_display(self) -> None:
-        """The session's display choices on the heatmap (what is already on it is not redrawn)."""
-        display, heatmap = self.session.display, self.heatmap
-        if heatmap.theme != display.theme:
-            heatmap.set_theme(display.theme)
-        for box, value, apply in (
-            (heatmap.colormap_box, display.colormap, heatmap.set_colormap),
-            (heatmap.scale_box, display.scale, heatmap.set_scale),
-            (heatmap.normalisation_box, display.normalisation, heatmap.set_normalisation),
-        ):
-            if box.currentText() != value:
-                apply(value)
+        """Redraw the snapshot on show with the session's display choices."""
+        probe = self.probe
+        self.heatmap.set_state(probe.record, probe.selection, self.session.display)

@@ -170,7 +170,7 @@ class RunControls(QtWidgets.QWidget):
         self.inspect_button.setEnabled(False)
 
     def set_state(self, state: str) -> None:
-        """Enable what makes sense in ``state`` (see app.train.controller.STATES)."""
+        """Enable what makes sense in ``state`` (see app.workers.training.STATES)."""
         self.start_button.setEnabled(state == "idle")
         self.pause_button.setEnabled(state in ("starting", "running", "paused"))
         self.pause_button.setText("Resume" if state == "paused" else "Pause")

@@ -15,6 +15,7 @@ import time
 
 from PySide6 import QtCore, QtWidgets
 
+from app.state.display import Display
 from app.state.train_session import (
     CANCEL,
     KEEP_BOTH,
@@ -45,10 +46,12 @@ class TrainView(QtWidgets.QWidget):
 
     sigOpenModel(path): the user wants the trained model open in the inspect view.
     sigModelSaved(path): a trained model was saved into the user's model directory.
+    sigDisplayChosen(name, value): the user picked a display option in the probe's heatmap.
     """
 
     sigOpenModel = QtCore.Signal(str)
     sigModelSaved = QtCore.Signal(str)
+    sigDisplayChosen = QtCore.Signal(str, object)
 
     def __init__(
         self, parent: QtWidgets.QWidget | None = None, catalogue: dict[str, Dataset] | None = None
@@ -84,6 +87,7 @@ class TrainView(QtWidgets.QWidget):
         session.sigModelSaved.connect(self.sigModelSaved)
         session.sigFinished.connect(self._on_finished)
         session.sigDisplayChanged.connect(self._show_display)
+        self.probe.sigDisplayChosen.connect(self.sigDisplayChosen)
         self.settings.apply_preset(TRAINING_PRESETS[self.model_panel.size])
         self._on_data_changed()
         self._show_status()
@@ -244,9 +248,9 @@ class TrainView(QtWidgets.QWidget):
             session.saved_path is not None and not session.status_error
         )
 
-    def set_theme(self, theme: str) -> None:
-        """Draw the curves and the probe heatmap in the "light" or "dark" palette."""
-        self.session.set_display(theme=theme)
+    def set_display(self, display: Display) -> None:
+        """Draw the curves and the probe heatmap with ``display`` (the Inspect session's)."""
+        self.session.set_display(display)
 
     def _show_display(self) -> None:
         self.curves.set_theme(self.session.display.theme)

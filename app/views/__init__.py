@@ -1,7 +1,7 @@
 """The attention views of Attention Workbench: Qt widgets drawn from an ``AttentionRecord``
-(numpy only; views never import torch). A Session drives them with ``set_record`` /
-``set_selection`` (or ``set_state``) and listens to their ``sig…`` signals; views never call
-each other. The state they draw (selection, beam-tree data) lives in ``app.state``.
+(numpy only; views never import torch). A Session drives them with ``set_state(record,
+selection, display)`` and listens to their ``sig…`` signals; views never call each other. The
+state they draw (selection, display, beam-tree data) lives in ``app.state``.
 """
 
 from app.views.beam_tree import BeamTreeView

@@ -1,4 +1,6 @@
-"""The base of every attention view: a light/dark theme and export of what it shows to PNG or SVG."""
+"""The base of every attention view: a light/dark palette, export of what it shows to PNG or SVG,
+and ``RecordView``, the one way the Session drives a view: ``set_state(record, selection,
+display)``."""
 
 from __future__ import annotations
 
@@ -6,7 +8,8 @@ from pathlib import Path
 
 from PySide6 import QtCore, QtGui, QtSvg, QtWidgets
 
-from app.state.selection import Selection
+from app.state.display import Display
+from app.state.selection import Selection, default_selection
 from app.views.style import LIGHT, Palette, palette_for, qt_palette
 from core_models.record import AttentionRecord
 
@@ -14,10 +17,10 @@ EXPORT_FORMATS = (".png", ".svg")
 
 
 class AttentionView(QtWidgets.QWidget):
-    """A QWidget with a theme (``set_theme``) and ``export(path)``.
+    """A QWidget with a light or dark palette (``_use_theme``) and ``export(path)``.
 
-    Subclasses redraw themselves in ``_apply_theme``; views that show more than their visible
-    area (the beam tree) override ``_export_size`` and ``_paint_export``.
+    Subclasses recolour what does not change with the state in ``_apply_theme``; views that show
+    more than their visible area (the beam tree) override ``_export_size`` and ``_paint_export``.
     """
 
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
@@ -31,14 +34,21 @@ class AttentionView(QtWidgets.QWidget):
         return self.colors.name
 
     def set_theme(self, theme: str) -> None:
-        """Switch to the "light" or "dark" palette."""
-        self.colors = palette_for(theme)
-        self._apply_qt_palette()
-        self._apply_theme()
+        """Draw in the "light" or "dark" palette: for views of something other than a record (the
+        NLI bars, the training curves); a ``RecordView`` takes its theme from ``set_state``."""
+        self._use_theme(theme)
+        self.update()
+
+    def _use_theme(self, theme: str) -> None:
+        """Switch to the "light" or "dark" palette (nothing when it already is the one)."""
+        if theme != self.theme:
+            self.colors = palette_for(theme)
+            self._apply_qt_palette()
+            self._apply_theme()
 
     def _apply_theme(self) -> None:
-        """Recolour what the subclass draws (called after ``self.colors`` changed)."""
-        self.update()
+        """Recolour the parts the subclass keeps between redraws (after ``self.colors`` changed);
+        the redraw that follows paints the rest."""
 
     def _apply_qt_palette(self) -> None:
         self.setPalette(qt_palette(self.colors))
@@ -101,29 +111,45 @@ class PaintedView:
 
 
 class RecordView(AttentionView):
-    """A view of one attention record under one selection, both set by the Session.
+    """A view of one attention record under one selection, drawn with one display, all three the
+    Session's: the view keeps the last ones it was given (to repaint), never choices of its own.
 
-    ``set_state`` keeps them (a record without a selection shows its first map) and calls the
-    subclass's ``_show`` to redraw.
+    ``set_state`` is the only way in: it takes them (a record without a selection shows its first
+    map) and redraws once (the subclass's ``_show``). What the user picks in a view (a token, a
+    map, a colour map) is only reported by its signals; the owner answers with ``set_state``.
     """
 
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         self._record: AttentionRecord | None = None
         self._selection: Selection | None = None
+        self._display = Display()
         super().__init__(parent)
 
-    def set_record(self, record: AttentionRecord | None) -> None:
-        self.set_state(record, self._selection)
+    @property
+    def record(self) -> AttentionRecord | None:
+        """The record the view was last given."""
+        return self._record
 
-    def set_selection(self, selection: Selection | None) -> None:
-        self.set_state(self._record, selection)
+    @property
+    def selection(self) -> Selection | None:
+        """The selection the view was last given (the record's default map when it was given none)."""
+        return self._selection
 
-    def set_state(self, record: AttentionRecord | None, selection: Selection | None) -> None:
+    @property
+    def display(self) -> Display:
+        """The display the view was last drawn with."""
+        return self._display
+
+    def set_state(
+        self, record: AttentionRecord | None, selection: Selection | None, display: Display
+    ) -> None:
+        """Draw ``selection`` of ``record`` with ``display``."""
         if record is not None and selection is None and record.maps:
-            selection = Selection.first_of(record)
-        self._record, self._selection = record, selection
+            selection = default_selection(record)
+        self._record, self._selection, self._display = record, selection, display
+        self._use_theme(display.theme)
         self._show()
 
     def _show(self) -> None:
-        """Redraw ``self._record`` under ``self._selection``."""
+        """Redraw ``self._record`` under ``self._selection`` with ``self._display``."""
         raise NotImplementedError

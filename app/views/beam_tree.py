@@ -2,7 +2,8 @@
 cumulative log-probability), edges to the hypothesis it extends. The returned hypothesis' path is
 drawn bold, finished hypotheses (EOS) in green, branches the beam dropped faded.
 
-The tree itself is plain data in ``app.state.beam_tree``.
+The tree itself is plain data in ``app.state.beam_tree``; ``set_tree`` hands it over and the next
+``set_state`` draws it (with the selection's step shaded), so a new result is drawn once.
 """
 
 from __future__ import annotations
@@ -10,8 +11,7 @@ from __future__ import annotations
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from app.state.beam_tree import BeamTree
-from app.state.selection import Selection
-from app.views.base import AttentionView
+from app.views.base import RecordView
 
 NODE_H = 36.0
 ROW_GAP = 12.0
@@ -21,6 +21,7 @@ MAX_TOKEN_PX = 110
 MAX_ZOOM = 1.6
 OFFERED_BEAM = 4  # the width the empty view's button asks for
 NO_TREE = "no beam search to show (decode with a beam size above 1)"
+
 
 class _BeamCanvas(QtWidgets.QGraphicsView):
     """The scrollable scene; reports clicks on nodes."""
@@ -38,7 +39,7 @@ class _BeamCanvas(QtWidgets.QGraphicsView):
         super().mousePressEvent(event)
 
 
-class BeamTreeView(AttentionView):
+class BeamTreeView(RecordView):
     """The beam's hypotheses per step as a tree.
 
     sigNodeClicked(step, index): the user clicked hypothesis ``index`` of ``step``.
@@ -55,7 +56,6 @@ class BeamTreeView(AttentionView):
         self._empty_message = NO_TREE
         self._offer_beam = False
         self._selected_node: tuple[int, int] | None = None
-        self._step: int | None = None
         self.node_rects: dict[tuple[int, int], QtCore.QRectF] = {}  # scene coordinates
         self.scene = QtWidgets.QGraphicsScene(self)
         self.canvas = _BeamCanvas(self.scene)
@@ -86,22 +86,21 @@ class BeamTreeView(AttentionView):
     # --- the API the Session drives -------------------------------------------------------------
 
     def set_tree(
-        self, tree: BeamTree, empty_message: str = NO_TREE, offer_beam: bool = False
+        self,
+        tree: BeamTree,
+        selected_node: tuple[int, int] | None = None,
+        empty_message: str = NO_TREE,
+        offer_beam: bool = False,
     ) -> None:
-        """Show ``tree`` (``tree[step][index]``). An empty tree shows ``empty_message`` and, with
+        """The tree to draw at the next ``set_state`` (``tree[step][index]``), with node
+        ``selected_node`` (step, index) outlined. An empty tree shows ``empty_message`` and, with
         ``offer_beam``, the button that asks for a beam search."""
         self._tree = [list(nodes) for nodes in tree]
+        self._selected_node = selected_node
         self._empty_message, self._offer_beam = empty_message, offer_beam
-        self._redraw()
 
-    def set_selection(self, selection: Selection | None) -> None:
-        """Shade the column of ``selection.step``."""
-        self._step = selection.step if selection is not None else None
-        self._redraw()
-
-    def set_selected_node(self, step: int | None, index: int | None = None) -> None:
-        """Outline node (step, index); None clears."""
-        self._selected_node = None if step is None or index is None else (step, index)
+    def _show(self) -> None:
+        """Draw the tree, the column of the selection's step shaded."""
         self._redraw()
 
     def node_center(self, step: int, index: int) -> QtCore.QPoint:
@@ -139,10 +138,11 @@ class BeamTreeView(AttentionView):
             MARGIN + root.width() + COLUMN_GAP + step * (node_w + COLUMN_GAP)
             for step in range(len(self._tree))
         ]
-        if self._step is not None and 0 <= self._step < len(self._tree):
+        step = self._selection.step if self._selection is not None else None
+        if step is not None and 0 <= step < len(self._tree):
             rows = max(len(nodes) for nodes in self._tree)
             band = QtCore.QRectF(
-                x_of[self._step] - 8, MARGIN - 8, node_w + 16, rows * (NODE_H + ROW_GAP) + 4
+                x_of[step] - 8, MARGIN - 8, node_w + 16, rows * (NODE_H + ROW_GAP) + 4
             )
             self.scene.addRect(
                 band, QtGui.QPen(QtCore.Qt.PenStyle.NoPen), QtGui.QColor(colors.panel)
@@ -254,9 +254,6 @@ class BeamTreeView(AttentionView):
         if not alive:
             pen.setStyle(QtCore.Qt.PenStyle.DashLine)
         self.scene.addPath(path, pen).setZValue(-1)
-
-    def _apply_theme(self) -> None:
-        self._redraw()
 
     # --- export: the whole tree, not only the part scrolled into view -----------------------------
 

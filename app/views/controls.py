@@ -1,12 +1,15 @@
-"""Map pickers: kind, layer and head (or "mean of heads") of an attention record, as combo boxes.
+"""The pickers above a map: kind, layer and head (or "mean of heads") of an attention record, and
+the display options (colour map, scale, normalisation, gold outlines).
 
-They only report the user's choice (``sigMapChosen``); the Session answers with a new selection.
+They only report the user's choice (``sigMapChosen``, ``sigDisplayChosen``); the Session answers
+with a new selection or display, which they then show.
 """
 
 from __future__ import annotations
 
 from PySide6 import QtCore, QtWidgets
 
+from app.state.display import COLORMAPS, NORMALISATIONS, SCALES, Display
 from app.state.selection import MEAN, Selection, find_map
 from core_models.record import AttentionRecord
 
@@ -86,3 +89,49 @@ class MapControls(QtWidgets.QWidget):
             blocked = box.blockSignals(True)
             box.setCurrentIndex(index)
             box.blockSignals(blocked)
+
+
+class DisplayBoxes(QtCore.QObject):
+    """The display options' boxes (for the view to lay out): colour map, scale and normalisation
+    combo boxes with their captions, and the gold checkbox.
+
+    sigDisplayChosen(name, value): the user picked ``value`` for the display option ``name``
+    (a field of ``Display``); the boxes do not apply it themselves.
+    """
+
+    sigDisplayChosen = QtCore.Signal(str, object)
+
+    def __init__(self, parent: QtCore.QObject | None = None) -> None:
+        super().__init__(parent)
+        self.boxes: dict[str, QtWidgets.QComboBox] = {}
+        self.captioned: list[QtWidgets.QWidget] = []  # caption, box, caption, box, ...
+        for name, caption, choices in (
+            ("colormap", "colours", COLORMAPS),
+            ("scale", "scale", SCALES),
+            ("normalisation", "normalise", NORMALISATIONS),
+        ):
+            box = QtWidgets.QComboBox()
+            box.addItems(list(choices))
+            box.currentTextChanged.connect(
+                lambda value, name=name: self.sigDisplayChosen.emit(name, value)
+            )
+            self.boxes[name] = box
+            self.captioned += [QtWidgets.QLabel(caption), box]
+        self.gold_box = QtWidgets.QCheckBox("gold")
+        self.gold_box.setChecked(True)
+        self.gold_box.setToolTip(
+            "outline the gold word alignment (the task's samples have one; typed text does not)"
+        )
+        self.gold_box.toggled.connect(lambda on: self.sigDisplayChosen.emit("gold", bool(on)))
+
+    def show_display(self, display: Display) -> None:
+        """Show ``display``'s choices (emits nothing)."""
+        for name, box in self.boxes.items():
+            if box.currentText() != getattr(display, name):
+                blocked = box.blockSignals(True)
+                box.setCurrentText(getattr(display, name))
+                box.blockSignals(blocked)
+        if self.gold_box.isChecked() != display.gold:
+            blocked = self.gold_box.blockSignals(True)
+            self.gold_box.setChecked(display.gold)
+            self.gold_box.blockSignals(blocked)

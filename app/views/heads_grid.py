@@ -16,7 +16,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from app.state.selection import MEAN
 from app.views.base import PaintedView, RecordView
 from app.views.measures import mean_row_entropy
-from app.views.style import COLORMAPS, SCALES, choose, lookup_table, scale_values, to_rgba
+from app.views.style import lookup_table, scale_values, to_rgba
 from core_models.record import AttentionRecord
 
 GAP_PX = 10
@@ -45,8 +45,6 @@ class HeadsGridView(PaintedView, RecordView):
 
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
-        self._colormap = "viridis"
-        self._scale = "linear"
         self._thumbnails: list[Thumbnail] = []
         self._layers: list[int] = []
         self._heads = 0
@@ -70,14 +68,6 @@ class HeadsGridView(PaintedView, RecordView):
         self._layout()
         self.update()
 
-    def set_colormap(self, name: str) -> None:
-        self._colormap = choose(name, COLORMAPS, "colour map")
-        self.set_state(self._record, self._selection)
-
-    def set_scale(self, scale: str) -> None:
-        self._scale = choose(scale, SCALES, "colour scale")
-        self.set_state(self._record, self._selection)
-
     def thumbnail_at(self, pos: QtCore.QPointF) -> Thumbnail | None:
         """The thumbnail under widget position ``pos``, or None."""
         for thumbnail in self._thumbnails:
@@ -90,21 +80,21 @@ class HeadsGridView(PaintedView, RecordView):
     def _build(self) -> None:
         """Colour every head of the selected kind (skipped when record, kind and colours are
         unchanged: a new selected head or token only repaints)."""
-        record, selection = self._record, self._selection
-        key = (selection.kind if selection else None, self._colormap, self._scale, self.theme)
+        record, selection, display = self._record, self._selection, self._display
+        key = (selection.kind if selection else None, display.colormap, display.scale, self.theme)
         if record is self._built_record and key == self._built_key:
             return
         self._built_record, self._built_key = record, key
         self._thumbnails, self._layers, self._heads = [], [], 0
         if record is None or selection is None:
             return
-        table = lookup_table(self._colormap, self.colors)
+        table = lookup_table(display.colormap, self.colors)
         self._layers = record.layers(selection.kind)
         for layer in self._layers:
             weights = record.get(selection.kind, layer).weights  # (heads, queries, keys)
             self._heads = max(self._heads, weights.shape[0])
             for head, head_map in enumerate(weights):
-                values, levels = scale_values(head_map, self._scale)
+                values, levels = scale_values(head_map, display.scale)
                 pixels = to_rgba(values, levels, table)
                 rows, columns = pixels.shape[:2]
                 # converted once here (a copy), so painting is a plain blit
@@ -145,9 +135,6 @@ class HeadsGridView(PaintedView, RecordView):
     def resizeEvent(self, event: QtGui.QResizeEvent) -> None:
         super().resizeEvent(event)
         self._layout()
-
-    def _apply_theme(self) -> None:
-        self.set_state(self._record, self._selection)
 
     # --- painting -------------------------------------------------------------------------------
 

@@ -6,7 +6,7 @@ an axis label selects that token. The selected token's row (queries) or column (
 and the tokens it attends to / that attend to it are emphasised on the other axis. A selection's
 span (text the user selected) keeps only its tokens' rows or columns, with a "filtered … · clear"
 badge. Optional: gold alignment outlines with the AER of argmax attention, colour map, linear/log
-scale, per-row or global normalisation.
+scale, per-row or global normalisation, all from the ``Display`` the view is given.
 """
 
 from __future__ import annotations
@@ -17,33 +17,18 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from app.state.selection import MEAN, find_map, map_sides, shown_indices
+from app.state.selection import MEAN, find_map, shown_indices
 from app.views.base import RecordView
-from app.views.controls import MapControls
+from app.views.controls import DisplayBoxes, MapControls
 from app.views.filter_badge import FilterBadge
-from app.views.measures import attention_aer, head_weights
-from app.views.style import (
-    COLORMAPS,
-    NORMALISATIONS,
-    SCALES,
-    choose,
-    colormap,
-    normalise,
-    scale_values,
-)
+from app.views.measures import attention_aer, gold_for, head_weights
+from app.views.style import colormap, normalise, scale_values
 from app.views.token_axis import TokenAxis
-from core_models.record import AttentionMap, AttentionRecord
+from core_models.record import AttentionMap
 
 HOVER_HINT = "hover a cell to read its weight · click a cell or a token to select that token"
-EMPHASIS_SHARE = 0.5
-LEVEL_STEP = 0.05  # of the colour bar's top (a weight, or a decade on the log scale)  # keys with at least half the row's top weight count as "attended to"
-# Side pairs the record's gold alignment applies to, as is or transposed: it is (target words,
-# source words), for NLI (hypothesis words, premise words) (``Classifier._gold_matrix``).
-GOLD_SIDES = {
-    ("target", "source"): False,
-    ("hypothesis", "premise"): False,
-    ("premise", "hypothesis"): True,
-}
+EMPHASIS_SHARE = 0.5  # keys with at least half the row's top weight count as "attended to"
+LEVEL_STEP = 0.05  # of the colour bar's top (a weight, or a decade on the log scale)
 
 
 def colour_bar_levels(levels: tuple[float, float]) -> tuple[float, float]:
@@ -53,19 +38,13 @@ def colour_bar_levels(levels: tuple[float, float]) -> tuple[float, float]:
     return low, math.ceil(round(high / LEVEL_STEP, 6)) * LEVEL_STEP
 
 
-def gold_for(record: AttentionRecord, attention_map: AttentionMap) -> np.ndarray | None:
-    """The record's gold alignment oriented as ``attention_map`` (queries, keys), or None."""
-    transpose = GOLD_SIDES.get(map_sides(attention_map))
-    if record.gold_alignment is None or transpose is None:
-        return None
-    return record.gold_alignment.T if transpose else record.gold_alignment
-
-
 class HeatmapView(RecordView):
     """One attention map as a heatmap with token axes and a colour bar.
 
     sigTokenClicked(side, index): the user clicked a cell (its query token) or an axis token.
     sigMapChosen(kind, layer, head): the user picked another map in the controls.
+    sigDisplayChosen(name, value): the user picked a display option (colour map, scale,
+    normalisation, gold) in the boxes.
     sigFilterCleared(): the user clicked the filter badge's "clear".
 
     ``shown_weights`` is the (rows, columns) block drawn; ``shown_rows`` / ``shown_columns`` are
@@ -74,6 +53,7 @@ class HeatmapView(RecordView):
 
     sigTokenClicked = QtCore.Signal(str, int)
     sigMapChosen = QtCore.Signal(str, int, object)
+    sigDisplayChosen = QtCore.Signal(str, object)
     sigFilterCleared = QtCore.Signal()
 
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
@@ -83,22 +63,12 @@ class HeatmapView(RecordView):
         self.shown_rows: list[int] = []
         self.shown_columns: list[int] = []
         self._full_weights = self.shown_weights  # the whole (queries, keys) map, for the AER
-        self._colormap = "viridis"
-        self._scale = "linear"
-        self._normalisation = "global"
-        self._show_gold = True
+        self._colormap_drawn: tuple[str, str] | None = None  # (colour map, theme) of the bar
 
         self.controls = MapControls()
         self.controls.sigMapChosen.connect(self.sigMapChosen)
-        self.colormap_box = self._option_box(COLORMAPS, self.set_colormap)
-        self.scale_box = self._option_box(SCALES, self.set_scale)
-        self.normalisation_box = self._option_box(NORMALISATIONS, self.set_normalisation)
-        self.gold_box = QtWidgets.QCheckBox("gold")
-        self.gold_box.setChecked(True)
-        self.gold_box.setToolTip(
-            "outline the gold word alignment (the task's samples have one; typed text does not)"
-        )
-        self.gold_box.toggled.connect(self.set_gold_visible)
+        self.display_boxes = DisplayBoxes(self)
+        self.display_boxes.sigDisplayChosen.connect(self.sigDisplayChosen)
         self.title = QtWidgets.QLabel()
         self.filter_badge = FilterBadge()
         self.filter_badge.sigCleared.connect(self.sigFilterCleared)
@@ -123,28 +93,25 @@ class HeatmapView(RecordView):
         self.colorbar.setImageItem(self.image, insert_in=self.plot)
         for name in ("left", "right", "top", "bottom"):
             self.colorbar.getAxis(name).enableAutoSIPrefix(False)
+        self._show_colormap()
         self.gold_outline = self._outline_item(z=10)
         self.selection_outline = self._outline_item(z=20)
 
         scene = self.graphics.scene()
         scene.sigMouseMoved.connect(self._on_hover)
         scene.sigMouseClicked.connect(self._on_click)
+        self._lay_out()
+        self._apply_theme()
 
+    def _lay_out(self) -> None:
         choices = QtWidgets.QHBoxLayout()  # which map: kind, layer, head; the filter; gold on/off
         choices.addWidget(self.controls, 1)
         choices.addWidget(self.filter_badge)
         choices.addSpacing(12)
-        choices.addWidget(self.gold_box)
+        choices.addWidget(self.display_boxes.gold_box)
         display = QtWidgets.QHBoxLayout()  # the title, then how to colour the map
         display.addWidget(self.title, 1)
-        self._display_widgets: list[QtWidgets.QWidget] = []
-        for caption, box in (
-            ("colours", self.colormap_box),
-            ("scale", self.scale_box),
-            ("normalise", self.normalisation_box),
-        ):
-            self._display_widgets += [QtWidgets.QLabel(caption), box]
-        for widget in self._display_widgets:
+        for widget in self.display_boxes.captioned:
             display.addWidget(widget)
         for label in (self.title, self.hover_label):  # long texts are cut, never widen the view
             label.setSizePolicy(
@@ -156,13 +123,6 @@ class HeatmapView(RecordView):
         layout.addLayout(display)
         layout.addWidget(self.graphics, 1)
         layout.addWidget(self.hover_label)
-        self._apply_theme()
-
-    def _option_box(self, choices: tuple[str, ...], apply: object) -> QtWidgets.QComboBox:
-        box = QtWidgets.QComboBox()
-        box.addItems(list(choices))
-        box.currentTextChanged.connect(apply)
-        return box
 
     def _outline_item(self, z: float) -> QtWidgets.QGraphicsPathItem:
         item = QtWidgets.QGraphicsPathItem()
@@ -174,44 +134,23 @@ class HeatmapView(RecordView):
 
     def _show(self) -> None:
         """Show ``selection``'s map of ``record`` (the first map when no selection is given)."""
-        record, selection = self._record, self._selection
-        self.controls.set_state(record, selection)
+        self.controls.set_state(self._record, self._selection)
+        self.display_boxes.show_display(self._display)
+        self._show_colormap()
         self._redraw()
 
-    def set_colormap(self, name: str) -> None:
-        self._colormap = choose(name, COLORMAPS, "colour map")
-        self._sync_box(self.colormap_box, name)
-        self.colorbar.setColorMap(colormap(name, self.colors))
-
-    def set_scale(self, scale: str) -> None:
-        self._scale = choose(scale, SCALES, "colour scale")
-        self._sync_box(self.scale_box, scale)
-        self._redraw()
-
-    def set_normalisation(self, mode: str) -> None:
-        self._normalisation = choose(mode, NORMALISATIONS, "normalisation")
-        self._sync_box(self.normalisation_box, mode)
-        self._redraw()
-
-    def set_gold_visible(self, visible: bool) -> None:
-        self._show_gold = bool(visible)
-        self._sync_box(self.gold_box, visible)
-        self._redraw()
+    def _show_colormap(self) -> None:
+        """The colour bar (and so the image) in the display's colour map, in this palette."""
+        drawn = (self._display.colormap, self.theme)
+        if self._colormap_drawn != drawn:
+            self._colormap_drawn = drawn
+            self.colorbar.setColorMap(colormap(self._display.colormap, self.colors))
 
     def set_display_controls_visible(self, visible: bool) -> None:
         """Show or hide the colour map, scale and normalisation boxes (hidden where another
         control sets them, e.g. side by side in "compare"; the title gets their room)."""
-        for widget in self._display_widgets:
+        for widget in self.display_boxes.captioned:
             widget.setVisible(visible)
-
-    @staticmethod
-    def _sync_box(box: QtWidgets.QWidget, value: object) -> None:
-        blocked = box.blockSignals(True)
-        if isinstance(box, QtWidgets.QCheckBox):
-            box.setChecked(bool(value))
-        else:
-            box.setCurrentText(str(value))
-        box.blockSignals(blocked)
 
     # --- drawing --------------------------------------------------------------------------------
 
@@ -227,7 +166,6 @@ class HeatmapView(RecordView):
             bar_axis.setTextPen(pg.mkPen(colors.text))
         self.selection_outline.setPen(self._pen(colors.highlight, 3.0))
         self.gold_outline.setPen(self._pen(colors.gold, 2.0, QtCore.Qt.PenStyle.DashLine))
-        self.set_colormap(self._colormap)
 
     @staticmethod
     def _pen(
@@ -251,13 +189,14 @@ class HeatmapView(RecordView):
         if query_tokens != self.query_axis.tokens or key_tokens != self.key_axis.tokens:
             self.query_axis.set_tokens(query_tokens)
             self.key_axis.set_tokens(key_tokens)
-        query_side, key_side = map_sides(attention_map)
+        query_side, key_side = attention_map.sides
         self.query_axis.set_title(f"{query_side} (queries)")
         self.key_axis.set_title(f"{key_side} (keys)")
         full = head_weights(attention_map.weights, self._selection.head)
         filtered = (len(rows), len(columns)) != full.shape
         raw = full[np.ix_(rows, columns)] if filtered else full
-        scaled, levels = scale_values(normalise(raw, self._normalisation), self._scale)
+        display = self._display
+        scaled, levels = scale_values(normalise(raw, display.normalisation), display.scale)
         self.image.setImage(scaled, autoLevels=False)
         if self.shown_weights.shape != raw.shape or self._map is None:
             queries, keys = raw.shape
@@ -268,8 +207,8 @@ class HeatmapView(RecordView):
         levels = colour_bar_levels(levels)
         if self.colorbar.levels() != levels:
             self.colorbar.setLevels(levels)
-        if self.colorbar.axis.logMode != (self._scale == "log"):
-            self.colorbar.axis.setLogMode(self._scale == "log")
+        if self.colorbar.axis.logMode != (display.scale == "log"):
+            self.colorbar.axis.setLogMode(display.scale == "log")
         self._map, self.shown_weights, self._full_weights = attention_map, raw, full
         self.shown_rows, self.shown_columns = rows, columns
         self._show_filter()
@@ -279,7 +218,7 @@ class HeatmapView(RecordView):
 
     def _show_filter(self) -> None:
         """The badge of the selection's span: the tokens it keeps on this map."""
-        span, (query_side, key_side) = self._selection.span, map_sides(self._map)
+        span, (query_side, key_side) = self._selection.span, self._map.sides
         if span is not None and span.side == query_side:
             kept = self.query_axis.tokens
         elif span is not None and span.side == key_side:
@@ -296,7 +235,7 @@ class HeatmapView(RecordView):
         self.key_axis.set_tokens([])
         self.selection_outline.setPath(QtGui.QPainterPath())
         self.gold_outline.setPath(QtGui.QPainterPath())
-        self.gold_box.setEnabled(False)
+        self.display_boxes.gold_box.setEnabled(False)
         self.filter_badge.show_span(None, [], False)
         if self._selection is None:
             self.title.setText("no attention record")
@@ -309,7 +248,7 @@ class HeatmapView(RecordView):
         token = self._selection.token if self._selection is not None else None
         if token is None or self._map is None:
             return [], []
-        query_side, key_side = map_sides(self._map)
+        query_side, key_side = self._map.sides
         rows = self.shown_rows if token.side == query_side else []
         columns = self.shown_columns if token.side == key_side else []
         return (
@@ -342,8 +281,9 @@ class HeatmapView(RecordView):
         gold alignment)."""
         path = QtGui.QPainterPath()
         known = gold_for(self._record, self._map)
-        self.gold_box.setEnabled(known is not None)  # greyed out where there is nothing to show
-        gold = known if self._show_gold else None
+        # greyed out where there is nothing to show
+        self.display_boxes.gold_box.setEnabled(known is not None)
+        gold = known if self._display.gold else None
         text = ""
         if gold is not None and gold.shape != self._full_weights.shape:
             words, tokens = gold.shape, self._full_weights.shape
@@ -376,7 +316,7 @@ class HeatmapView(RecordView):
         """(side, map index, token) of the axis label under ``scene_pos``, or None."""
         if self._map is None:
             return None
-        query_side, key_side = map_sides(self._map)
+        query_side, key_side = self._map.sides
         point = self.plot.vb.mapSceneToView(scene_pos)
         if self.query_axis.sceneBoundingRect().contains(scene_pos):
             position, side, indices = int(np.floor(point.y() + 0.5)), query_side, self.shown_rows
@@ -395,7 +335,7 @@ class HeatmapView(RecordView):
             return
         cell = self.cell_at(event.scenePos())
         if cell is not None:
-            self.sigTokenClicked.emit(map_sides(self._map)[0], self.shown_rows[cell[0]])
+            self.sigTokenClicked.emit(self._map.sides[0], self.shown_rows[cell[0]])
             return
         token = self._axis_token_at(event.scenePos())
         if token is not None:
@@ -413,7 +353,7 @@ class HeatmapView(RecordView):
         if cell is not None:
             row, column = cell
             query, key = self.shown_rows[row], self.shown_columns[column]
-            query_side, key_side = map_sides(self._map)
+            query_side, key_side = self._map.sides
             return (
                 f"{query_side} '{self._map.query_tokens[query]}' ({query}) → {key_side} "
                 f"'{self._map.key_tokens[key]}' ({key}): {self.shown_weights[row, column]:.3f}"

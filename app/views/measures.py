@@ -1,5 +1,6 @@
 """Numbers the views print beside a map: the head (or mean of heads) on show, row entropy in bits,
-and the alignment error rate of argmax attention against a gold alignment (Och & Ney 2003).
+the gold alignment oriented as a map, and the alignment error rate of argmax attention against it
+(Och & Ney 2003).
 """
 
 from __future__ import annotations
@@ -7,7 +8,16 @@ from __future__ import annotations
 import numpy as np
 
 from app.state.selection import MEAN, Head
+from core_models.record import AttentionMap, AttentionRecord
 from core_models.training.metrics import alignment_error_rate, hard_alignment
+
+# Side pairs the record's gold alignment applies to, as is or transposed: it is (target words,
+# source words), for NLI (hypothesis words, premise words) (``Classifier._gold_matrix``).
+GOLD_SIDES = {
+    ("target", "source"): False,
+    ("hypothesis", "premise"): False,
+    ("premise", "hypothesis"): True,
+}
 
 
 def head_weights(weights: np.ndarray, head: Head) -> np.ndarray:
@@ -37,3 +47,11 @@ def attention_aer(weights: np.ndarray, gold: np.ndarray) -> float:
         raise ValueError(f"alignment shapes differ: attention {weights.shape}, gold {gold.shape}")
     gold_links = {(int(key), int(query)) for query, key in zip(*np.nonzero(gold), strict=True)}
     return alignment_error_rate([hard_alignment(weights)], [gold_links])
+
+
+def gold_for(record: AttentionRecord, attention_map: AttentionMap) -> np.ndarray | None:
+    """The record's gold alignment oriented as ``attention_map`` (queries, keys), or None."""
+    transpose = GOLD_SIDES.get(attention_map.sides)
+    if record.gold_alignment is None or transpose is None:
+        return None
+    return record.gold_alignment.T if transpose else record.gold_alignment

@@ -9,7 +9,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from app.state.selection import MEAN, Head, find_map, map_sides
+from app.state.selection import MEAN, Head, find_map
 from app.views.base import RecordView
 from app.views.measures import head_weights
 from app.views.token_axis import TokenAxis
@@ -141,7 +141,7 @@ class StepsView(RecordView):
             keys = len(self.attention_row)
             brushes = [colors.accent] * keys
             token = self._selection.token
-            if token is not None and token.side == map_sides(self._map)[1] and token.index < keys:
+            if token is not None and token.side == self._map.sides[1] and token.index < keys:
                 brushes[token.index] = colors.highlight
             self.row_bars.setOpts(
                 x=np.arange(keys), height=self.attention_row, width=0.8, brushes=brushes, pen=None
@@ -206,13 +206,11 @@ class StepsView(RecordView):
                 else:
                     axis.setPen(pg.mkPen(colors.grid))
                     axis.setTextPen(pg.mkPen(colors.text))
-        if self._record is not None:
-            self._show_step(self.step)
 
     # --- user intents ---------------------------------------------------------------------------
 
     def _on_slider(self, step: int) -> None:
-        self._show_step(step)
+        """Only reported: the owner answers with ``set_state`` at that step (one redraw)."""
         self.sigStepChanged.emit(step)
 
     def _on_play(self, playing: bool) -> None:

@@ -1,6 +1,7 @@
 """Colours and value scales shared by every view: light/dark palettes (and the Qt palette of the
 widgets around and inside the views), colour maps (viridis and friends, a grey ramp), linear/log
-colour scales and per-row/global normalisation of attention maps.
+colour scales and per-row/global normalisation of attention maps. The names of the choices are
+``app.state.display``'s.
 
 Everything here but ``qt_palette``, ``colormap`` and ``lookup_table`` is plain numpy and data.
 """
@@ -13,10 +14,8 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtGui
 
-THEMES = ("light", "dark")
-COLORMAPS = ("viridis", "magma", "cividis", "greys")
-SCALES = ("linear", "log")
-NORMALISATIONS = ("global", "row")
+from app.state.display import COLORMAPS, NORMALISATIONS, SCALES, THEMES, choose
+
 LOG_FLOOR = 1e-4  # weights below this are drawn as this on a log scale
 
 
@@ -60,13 +59,6 @@ DARK = Palette(
     gold="#ff6b9a",
     good="#69db7c",
 )
-
-
-def choose(value: str, choices: tuple[str, ...], what: str) -> str:
-    """``value`` if it is one of ``choices``, else a ValueError naming the valid ones."""
-    if value not in choices:
-        raise ValueError(f"unknown {what} '{value}'; choose one of {', '.join(choices)}")
-    return value
 
 
 def palette_for(theme: str) -> Palette:

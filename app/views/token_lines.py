@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from app.state.selection import MEAN, TokenRef, find_map, map_sides, shown_indices
+from app.state.selection import MEAN, TokenRef, find_map, shown_indices
 from app.views.base import PaintedView, RecordView
 from app.views.filter_badge import FilterBadge
 from app.views.measures import head_weights
@@ -75,7 +75,7 @@ class TokenLinesView(PaintedView, RecordView):
 
     def _show_filter(self) -> None:
         span = self._selection.span if self._map is not None else None
-        query_side, key_side = map_sides(self._map) if self._map is not None else ("", "")
+        query_side, key_side = self._map.sides if self._map is not None else ("", "")
         if span is not None and span.side == query_side:
             kept = [self._map.query_tokens[i] for i in self.query_indices]
         elif span is not None and span.side == key_side:
@@ -97,7 +97,7 @@ class TokenLinesView(PaintedView, RecordView):
         """("query" | "key", position) of the token whose lines alone are drawn, or None for all."""
         if self._map is None:
             return None
-        query_side, key_side = map_sides(self._map)
+        query_side, key_side = self._map.sides
         for token in (self._hovered, self._selection.token):
             if token is None:
                 continue
@@ -167,7 +167,7 @@ class TokenLinesView(PaintedView, RecordView):
             )
             painter.drawText(self.rect(), QtCore.Qt.AlignmentFlag.AlignCenter, message)
             return
-        query_side, key_side = map_sides(self._map)
+        query_side, key_side = self._map.sides
         painter.setPen(QtGui.QColor(colors.text))
         painter.drawText(
             QtCore.QRectF(8, 6, self.width() - 16, 18),
@@ -241,7 +241,7 @@ class TokenLinesView(PaintedView, RecordView):
         """The token under widget position ``pos``, named by its side, or None."""
         if self._map is None:
             return None
-        query_side, key_side = map_sides(self._map)
+        query_side, key_side = self._map.sides
         for side, rects, indices in (
             (query_side, self._query_rects, self.query_indices),
             (key_side, self._key_rects, self.key_indices),

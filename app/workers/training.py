@@ -12,7 +12,7 @@ from typing import Any
 
 from PySide6 import QtCore
 
-from app.train.process import ChildFinished, ProbeInput, TrainJob, start_training
+from app.workers.training_process import ChildFinished, ProbeInput, TrainJob, start_training
 
 logger = logging.getLogger(__name__)
 
@@ -25,7 +25,7 @@ STATES = ("idle", "starting", "running", "paused", "stopping")
 class TrainingProcess(QtCore.QObject):
     """One training run in a worker process ("spawn" context) at a time.
 
-    sigMessages(list): the child's messages since the last poll, in order (see app.train.process).
+    sigMessages(list): the child's messages since the last poll, in order (see app.workers.training_process).
     sigStateChanged(str): one of ``STATES``.
     """
 
