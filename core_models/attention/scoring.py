@@ -1,8 +1,11 @@
 """Attention scoring functions: additive (Bahdanau et al. 2015), dot and scaled dot (Vaswani et al.
-2017), Luong et al. 2015's ``general``, ``concat`` and ``location``.
+2017), Luong et al. 2015's ``general``, ``concat`` and ``location`` (§3.1).
 
 Every scorer maps queries (batch, queries, query_size) and keys (batch, keys, key_size) to scores
 (batch, queries, keys); masking and the softmax happen afterwards (see ``masking.masked_softmax``).
+A scorer works in two parts, so a decoder prepares the keys once per source and scores each
+decoding step's query against them: ``score_prepared(queries, prepare_keys(keys))`` is
+``score(queries, keys)``.
 """
 
 from __future__ import annotations
@@ -15,7 +18,35 @@ from torch import Tensor, nn
 SCORE_NAMES = ("additive", "dot", "scaled_dot", "general", "concat", "location")
 
 
-class AdditiveScore(nn.Module):
+class Score(nn.Module):
+    """Base of the scorers: the key side prepared once, then any number of queries scored."""
+
+    def prepare_keys(self, keys: Tensor) -> Tensor:
+        """The query-independent part: keys (B, K, key_size) -> prepared keys (B, K, d)."""
+        return keys
+
+    def score_prepared(self, queries: Tensor, prepared: Tensor) -> Tensor:
+        """queries (B, Q, query_size), prepared keys (B, K, d) -> scores (B, Q, K)."""
+        raise NotImplementedError
+
+    def forward(self, queries: Tensor, keys: Tensor) -> Tensor:
+        return self.score_prepared(queries, self.prepare_keys(keys))
+
+
+class _TanhScore(Score):
+    """score(q, k) = v · tanh(Wq q + Wk k): the keys are prepared as Wk k."""
+
+    v: nn.Linear
+
+    def project_queries(self, queries: Tensor) -> Tensor:
+        raise NotImplementedError
+
+    def score_prepared(self, queries: Tensor, prepared: Tensor) -> Tensor:
+        features = self.project_queries(queries).unsqueeze(2) + prepared.unsqueeze(1)
+        return self.v(torch.tanh(features)).squeeze(-1)  # (B, Q, K)
+
+
+class AdditiveScore(_TanhScore):
     """Bahdanau: score(q, k) = v · tanh(W_q q + W_k k)."""
 
     def __init__(self, query_size: int, key_size: int, hidden_size: int):
@@ -24,37 +55,14 @@ class AdditiveScore(nn.Module):
         self.key_proj = nn.Linear(key_size, hidden_size, bias=False)
         self.v = nn.Linear(hidden_size, 1, bias=False)
 
-    def forward(self, queries: Tensor, keys: Tensor) -> Tensor:
-        features = self.query_proj(queries).unsqueeze(2) + self.key_proj(keys).unsqueeze(1)
-        return self.v(torch.tanh(features)).squeeze(-1)  # (B, Q, K)
+    def project_queries(self, queries: Tensor) -> Tensor:
+        return self.query_proj(queries)
+
+    def prepare_keys(self, keys: Tensor) -> Tensor:
+        return self.key_proj(keys)
 
 
-class DotScore(nn.Module):
-    """Luong ``dot``: score(q, k) = q · k (query and key sizes must match)."""
-
-    def forward(self, queries: Tensor, keys: Tensor) -> Tensor:
-        return torch.bmm(queries, keys.transpose(1, 2))
-
-
-class ScaledDotScore(nn.Module):
-    """Vaswani: score(q, k) = q · k / sqrt(d)."""
-
-    def forward(self, queries: Tensor, keys: Tensor) -> Tensor:
-        return torch.bmm(queries, keys.transpose(1, 2)) / math.sqrt(queries.shape[-1])
-
-
-class GeneralScore(nn.Module):
-    """Luong ``general`` (bilinear): score(q, k) = q · W k."""
-
-    def __init__(self, query_size: int, key_size: int):
-        super().__init__()
-        self.key_proj = nn.Linear(key_size, query_size, bias=False)
-
-    def forward(self, queries: Tensor, keys: Tensor) -> Tensor:
-        return torch.bmm(queries, self.key_proj(keys).transpose(1, 2))
-
-
-class ConcatScore(nn.Module):
+class ConcatScore(_TanhScore):
     """Luong ``concat``: score(q, k) = v · tanh(W [q; k]), W split into its query and key halves."""
 
     def __init__(self, query_size: int, key_size: int, hidden_size: int):
@@ -63,34 +71,62 @@ class ConcatScore(nn.Module):
         self.v = nn.Linear(hidden_size, 1, bias=False)
         self.query_size = query_size
 
-    def forward(self, queries: Tensor, keys: Tensor) -> Tensor:
-        w_query = self.proj.weight[:, : self.query_size]
-        w_key = self.proj.weight[:, self.query_size :]
-        features = (queries @ w_query.T).unsqueeze(2) + (keys @ w_key.T).unsqueeze(1)
-        return self.v(torch.tanh(features)).squeeze(-1)
+    def project_queries(self, queries: Tensor) -> Tensor:
+        return queries @ self.proj.weight[:, : self.query_size].T
+
+    def prepare_keys(self, keys: Tensor) -> Tensor:
+        return keys @ self.proj.weight[:, self.query_size :].T
 
 
-class LocationScore(nn.Module):
-    """Luong ``location``: scores from the query alone, a = W_a q over at most ``max_keys`` positions."""
+class DotScore(Score):
+    """Luong ``dot``: score(q, k) = q · k (query and key sizes must match)."""
+
+    def score_prepared(self, queries: Tensor, prepared: Tensor) -> Tensor:
+        return torch.bmm(queries, prepared.transpose(1, 2))
+
+
+class ScaledDotScore(DotScore):
+    """Vaswani: score(q, k) = q · k / sqrt(d)."""
+
+    def score_prepared(self, queries: Tensor, prepared: Tensor) -> Tensor:
+        return super().score_prepared(queries, prepared) / math.sqrt(queries.shape[-1])
+
+
+class GeneralScore(DotScore):
+    """Luong ``general`` (bilinear): score(q, k) = q · W k; the keys are prepared as W k."""
+
+    def __init__(self, query_size: int, key_size: int):
+        super().__init__()
+        self.key_proj = nn.Linear(key_size, query_size, bias=False)
+
+    def prepare_keys(self, keys: Tensor) -> Tensor:
+        return self.key_proj(keys)
+
+
+class LocationScore(Score):
+    """Luong ``location``: scores from the query alone, a = W_a q over at most ``max_keys``
+    source positions; the keys only say how many positions there are."""
 
     def __init__(self, query_size: int, max_keys: int):
         super().__init__()
         self.proj = nn.Linear(query_size, max_keys)
         self.max_keys = max_keys
 
-    def forward(self, queries: Tensor, keys: Tensor) -> Tensor:
-        num_keys = keys.shape[1]
-        if num_keys > self.max_keys:
+    def prepare_keys(self, keys: Tensor) -> Tensor:
+        if keys.shape[1] > self.max_keys:
             raise ValueError(
                 f"location attention was built for at most {self.max_keys} source positions, "
-                f"got {num_keys}"
+                f"got {keys.shape[1]}"
             )
-        return self.proj(queries)[..., :num_keys]
+        return keys
+
+    def score_prepared(self, queries: Tensor, prepared: Tensor) -> Tensor:
+        return self.proj(queries)[..., : prepared.shape[1]]
 
 
 def make_score(
     name: str, query_size: int, key_size: int, hidden_size: int = 0, max_keys: int = 0
-) -> nn.Module:
+) -> Score:
     """Build the scorer called ``name`` (one of ``SCORE_NAMES``)."""
     if name == "additive":
         return AdditiveScore(query_size, key_size, hidden_size or query_size)

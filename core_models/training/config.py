@@ -176,6 +176,10 @@ class TrainConfig:
                     f"{source}: model.options.{key}: unknown option of model family "
                     f"'{self.model.family}'; known: {settable}"
                 )
+        try:  # the family's own checks: choices (score, cell, ...) and ranges
+            config_class(**self.model.options)
+        except (TypeError, ValueError) as error:
+            raise ConfigError(f"{source}: model.options: {error}") from None
 
 
 def _section(factory: Any, values: dict[str, Any], where: str) -> Any:
