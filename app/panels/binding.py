@@ -8,7 +8,6 @@ keystroke repaints one view, not six.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 
 from PySide6 import QtCore
 
@@ -97,11 +96,6 @@ class ViewBinding(QtCore.QObject):
                 view.set_tree(session.beam_tree, *why_no_beam_tree(session))
             view.set_selection(session.selection)
             view.set_selected_node(*(session.beam_node or (None, None)))
-        elif isinstance(view, StepsView):  # rows are decoding steps: always the pieces
-            selection = session.selection
-            if selection is not None and session.display.units != "pieces":
-                selection = replace(selection, token=None)
-            view.set_state(session.pieces_record, selection)
         elif stale & {"record", "selection", "display"}:
             view.set_state(session.record, session.selection)
 

@@ -176,8 +176,9 @@ class TrainConfig:
                     f"{source}: model.options.{key}: unknown option of model family "
                     f"'{self.model.family}'; known: {settable}"
                 )
+        vocab = {name: 1 for name in known if name in VOCAB_FIELDS}  # set later, from tokenizers
         try:  # the family's own checks: choices (score, cell, ...) and ranges
-            config_class(**self.model.options)
+            config_class(**vocab, **self.model.options)
         except (TypeError, ValueError) as error:
             raise ConfigError(f"{source}: model.options: {error}") from None
 
