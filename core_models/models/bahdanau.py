@@ -37,7 +37,7 @@ class BahdanauConfig(ModelConfig):
 @dataclass
 class BahdanauState:
     """hidden (layers, B, H): s_{t-1}; memory (B, S, D·H): the encoder states, 0 on padding;
-    keys (B, S, H): U h_j, computed once; src_lens (B,)."""
+    keys (B, S, H): U h_j, the scorer's prepared keys, computed once; src_lens (B,)."""
 
     hidden: Tensor
     memory: Tensor

@@ -65,8 +65,8 @@ class LuongConfig(ModelConfig):
 @dataclass
 class LuongState:
     """hidden: (h, c) each (layers, B, H); memory (B, S, H): the bridged encoder states h̄_s;
-    keys (B, S, H): their key-side projection for the score, computed once; src_lens (B,);
-    attentional (B, H): h~_{t-1}, fed back with the next input; step: t."""
+    keys (B, S, d): the scorer's prepared keys (``Score.prepare_keys``), computed once;
+    src_lens (B,); attentional (B, H): h~_{t-1}, fed back with the next input; step: t."""
 
     hidden: tuple[Tensor, Tensor]
     memory: Tensor
@@ -130,7 +130,7 @@ class LuongSeq2Seq(Seq2SeqModel):
         )
 
     def align(self, query: Tensor, keys: Tensor, src_lens: Tensor, step: int) -> Tensor:
-        """a_t: query (B, 1, H) = h_t, precomputed keys (B, S, H) -> weights (B, 1, S), rows
+        """a_t: query (B, 1, H) = h_t, prepared keys (B, S, d) -> weights (B, 1, S), rows
         summing to 1 over the valid source (inside the window if local), exactly 0 elsewhere."""
         scores = self.attention_score.score_prepared(query, keys)  # (B, 1, S)
         num_keys = keys.shape[1]
