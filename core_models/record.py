@@ -1,5 +1,5 @@
 """The attention record: the one contract between models, decoding, the CLI's exports, the GUI and
-the tests (see ../shared/design.md).
+the tests (its exported form: the README's "The attention export format").
 
 Models return ``CapturedMap``s for a whole batch; ``build_record`` cuts one example out of them and
 names its tokens. A map's rows sum to 1 over valid keys and are exactly 0 on padding / future keys.

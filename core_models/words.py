@@ -1,6 +1,7 @@
 """Words from sub-word pieces, and attention maps merged from pieces to words (Clark et al. 2019,
 "What Does BERT Look At?", §4.1: attention *to* a split word is summed over its pieces, attention
-*from* a split word is averaged over its pieces, so every row still sums to 1).
+*from* a split word is averaged over its pieces, so every row still sums to 1), with the decoding
+steps merged alike (one step per target word).
 
 A *word* is a whitespace-separated word, except in scripts written without spaces (Chinese,
 Japanese, Thai, ...), where every piece is a word of its own: a Chinese sentence is several words,
@@ -11,12 +12,13 @@ Numpy only: the GUI uses this module without torch.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 
 import numpy as np
 
-from core_models.record import KIND_SIDES, AttentionMap, AttentionRecord
+from core_models.record import KIND_SIDES, AttentionMap, AttentionRecord, StepInfo
 
 SPACE_MARK = "\u2581"  # "▁", sentencepiece's visible space
 # The special pieces by id: PAD_ID=0 ... SEP_ID=5 (core_models.models.base, not imported: no torch).
@@ -181,41 +183,72 @@ def merge_map(weights: np.ndarray, query_groups: Groups, key_groups: Groups) -> 
     return from_words @ weights @ to_words
 
 
+def merge_steps(steps: Sequence[StepInfo], groups: Groups) -> list[StepInfo]:
+    """One decoding step per target word, as the rows of a decoder map merged to words.
+
+    groups: the target words' pieces (step t produced piece t). A word's step: the word, its first
+    piece's id, the product of its pieces' probabilities (the word's probability, piece by piece)
+    and the alternatives the decoder weighed as it began the word (its first piece's top-k, each
+    written as a word is: ``▁the`` -> ``the``).
+    """
+    _check_partition(groups, len(steps), "step")
+    words = merge_tokens([step.token for step in steps], groups)
+    merged = []
+    for word, group in zip(words, groups, strict=True):
+        first = steps[group[0]]
+        merged.append(
+            StepInfo(
+                token=word,
+                token_id=first.token_id,
+                prob=math.prod(steps[i].prob for i in group),
+                top_k=[(merge_tokens([piece], [[0]])[0], prob) for piece, prob in first.top_k],
+            )
+        )
+    return merged
+
+
 def merge_record(
     record: AttentionRecord, groups_by_side: dict[str, Groups] | None = None
 ) -> AttentionRecord:
-    """A copy of ``record`` whose maps are over words instead of pieces.
+    """A copy of ``record`` whose maps and decoding steps are over words instead of pieces.
 
     groups_by_side: the word groups of each side ("source", "target", ...; see ``KIND_SIDES``);
-    a side not given is grouped with ``group_words`` from the map's own tokens. Steps and the gold
-    alignment (already over words) are kept as they are.
+    a side not given is grouped with ``group_words`` from the map's own tokens (the steps: from
+    their tokens). Step t of the copy is row t of its decoder maps (``merge_steps``); the gold
+    alignment (already over words) is kept as it is.
     """
     groups_by_side = groups_by_side or {}
-    maps = []
-    for attention_map in record.maps:
-        if attention_map.kind not in KIND_SIDES:
-            raise ValueError(
-                f"cannot merge a '{attention_map.kind}' map: known kinds are {', '.join(KIND_SIDES)}"
-            )
-        query_side, key_side = attention_map.sides
-        query_groups = groups_by_side.get(query_side) or group_words(attention_map.query_tokens)
-        key_groups = groups_by_side.get(key_side) or group_words(attention_map.key_tokens)
+    maps = [_merge_one(attention_map, groups_by_side) for attention_map in record.maps]
+    steps = list(record.steps)
+    if steps:
+        groups = groups_by_side.get("target") or group_words([step.token for step in steps])
         try:
-            weights = merge_map(attention_map.weights, query_groups, key_groups)
+            steps = merge_steps(steps, groups)
         except ValueError as error:
-            raise ValueError(
-                f"{attention_map.kind} map, layer {attention_map.layer} "
-                f"({query_side} queries, {key_side} keys): {error}"
-            ) from error
-        maps.append(
-            AttentionMap(
-                kind=attention_map.kind,
-                layer=attention_map.layer,
-                weights=weights,
-                query_tokens=merge_tokens(attention_map.query_tokens, query_groups),
-                key_tokens=merge_tokens(attention_map.key_tokens, key_groups),
-            )
+            raise ValueError(f"decoding steps (target pieces): {error}") from error
+    return AttentionRecord(maps=maps, steps=steps, gold_alignment=record.gold_alignment)
+
+
+def _merge_one(attention_map: AttentionMap, groups_by_side: dict[str, Groups]) -> AttentionMap:
+    """``attention_map`` merged to words; errors name the map."""
+    if attention_map.kind not in KIND_SIDES:
+        raise ValueError(
+            f"cannot merge a '{attention_map.kind}' map: known kinds are {', '.join(KIND_SIDES)}"
         )
-    return AttentionRecord(
-        maps=maps, steps=list(record.steps), gold_alignment=record.gold_alignment
+    query_side, key_side = attention_map.sides
+    query_groups = groups_by_side.get(query_side) or group_words(attention_map.query_tokens)
+    key_groups = groups_by_side.get(key_side) or group_words(attention_map.key_tokens)
+    try:
+        weights = merge_map(attention_map.weights, query_groups, key_groups)
+    except ValueError as error:
+        raise ValueError(
+            f"{attention_map.kind} map, layer {attention_map.layer} "
+            f"({query_side} queries, {key_side} keys): {error}"
+        ) from error
+    return AttentionMap(
+        kind=attention_map.kind,
+        layer=attention_map.layer,
+        weights=weights,
+        query_tokens=merge_tokens(attention_map.query_tokens, query_groups),
+        key_tokens=merge_tokens(attention_map.key_tokens, key_groups),
     )

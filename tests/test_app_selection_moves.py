@@ -30,13 +30,13 @@ def test_the_selection_survives_a_shorter_record_as_far_as_it_can():
     assert fit_selection(chosen, None) is None
 
 
-def test_a_target_piece_is_also_its_decoding_step():
+def test_a_target_token_is_also_its_decoding_step():
     record = make_translation_record()
-    selection = with_token(default_selection(record), record, "target", 2, steps_are_tokens=True)
+    selection = with_token(default_selection(record), record, "target", 2)
     assert selection.token == TokenRef("target", 2) and selection.step == 2
-    merged = with_token(default_selection(record), record, "target", 2, steps_are_tokens=False)
-    assert merged.step is None
-    stepped = with_step(selection, record, 99, steps_are_tokens=True)
+    source = with_token(default_selection(record), record, "source", 2)
+    assert source.token == TokenRef("source", 2) and source.step is None
+    stepped = with_step(selection, record, 99)
     last = len(record.steps) - 1
     assert stepped.step == last and stepped.token == TokenRef("target", last)
 

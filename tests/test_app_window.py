@@ -18,6 +18,7 @@ from app_fixtures import (
     window,
 )
 from PySide6 import QtCore, QtGui, QtWidgets
+from tiny_training import tiny_checkpoint
 
 from app.state.selection import MEAN, TokenRef
 from app.train import model_panel
@@ -435,3 +436,23 @@ def test_display_choices_in_inspect_reach_compare_and_the_train_probe(qtbot, tra
     assert probe.display == session.display
     probe.display_boxes.boxes["normalisation"].setCurrentText("row")  # the probe's own box
     assert session.display.normalisation == probe.display.normalisation == "row"
+
+
+def test_in_word_units_the_steps_view_steps_through_words(qtbot, window, tmp_path):
+    """A char model forced to write "xy z": in word units each step is a word, and its row is
+    the word's row of the merged cross map."""
+    path = tiny_checkpoint(tmp_path / "char-model", kind="char")
+    open_and_wait(qtbot, window, path)
+    session, views = window.session, window.views
+    session.set_reference("xy z")
+    session.set_source("ab c")
+    qtbot.waitUntil(lambda: session.result is not None and session.result.forced, timeout=WAIT_MS)
+    assert session.result.output_pieces == ["x", "y", "▁", "z", "<eos>"]
+    session.choose_display("units", "words")
+    views.show_page("steps")
+    views.steps.slider.setValue(1)
+    cross = session.record.get("cross", 0)
+    assert cross.query_tokens == ["xy", "z", "<eos>"]
+    assert views.steps.step_count() == 3 and session.selection.step == 1
+    np.testing.assert_allclose(views.steps.attention_row, cross.weights.mean(axis=0)[1])
+    assert "chose 'z'" in views.steps.step_label.text()

@@ -1,12 +1,18 @@
-"""Luong et al. 2015 specifics: hard attention, local windows, input feeding, config errors."""
+"""Luong et al. 2015 specifics: hard attention, local windows, input feeding, every scorer from a
+training config to a translation's record, config errors."""
 
 from dataclasses import replace
 
 import pytest
 import torch
+from tiny_training import tiny_config
 
+from core_models.attention import SCORE_NAMES
+from core_models.inference import load_model
 from core_models.models.base import BOS_ID, PAD_ID
-from core_models.models.luong import LuongConfig, LuongSeq2Seq
+from core_models.models.luong import LUONG_SCORES, LuongConfig, LuongSeq2Seq
+from core_models.training.config import ConfigError, TrainConfig
+from core_models.training.trainer import Trainer
 
 VOCAB = 12
 SRC_LENS = torch.tensor([9, 5, 2])
@@ -115,7 +121,7 @@ def test_input_feeding_carries_the_attentional_vector():
 @pytest.mark.parametrize(
     ("field", "value", "choices"),
     [
-        ("score", "additive", "dot, general, concat"),
+        ("score", "bilinear", ", ".join(SCORE_NAMES)),
         ("attention_type", "local", "global, local-m, local-p"),
     ],
 )
@@ -127,3 +133,55 @@ def test_bad_config_names_the_field_and_its_choices(field, value, choices):
 def test_negative_window_is_rejected():
     with pytest.raises(ValueError, match="window .* must be >= 0, got -1"):
         LuongConfig(attention_type="local-m", window=-1)
+
+
+def test_location_attention_needs_the_longest_source():
+    with pytest.raises(ValueError, match="max_len .* must be >= 1 for score 'location'.* got 0"):
+        LuongConfig(score="location")
+
+
+def test_location_attention_refuses_a_source_longer_than_it_was_built_for():
+    model = make_luong(score="location", max_len=8)
+    with pytest.raises(ValueError, match="at most 8 source positions, got 9"):
+        model(*batch())
+
+
+def test_location_scores_come_from_the_decoder_state_alone():
+    """Luong §3.1: a_t = softmax(W_a h_t), whatever the source words are."""
+    model = make_luong(score="location", max_len=9)
+    src, src_lens, tgt_in = batch()
+    state = model.encode(src, src_lens)
+    query = torch.randn(3, 1, 10)
+    other_keys = model.attention_score.prepare_keys(torch.randn_like(state.keys))
+    torch.testing.assert_close(
+        model.attention_score.score_prepared(query, state.keys),
+        model.attention_score.score_prepared(query, other_keys),
+    )
+
+
+@pytest.mark.parametrize("score", LUONG_SCORES)
+def test_every_score_trains_from_a_config_and_translates_with_its_record(score, tmp_path):
+    options = {"embed_size": 8, "hidden_size": 12, "num_layers": 1, "dropout": 0.0}
+    config = tiny_config(
+        model={"family": "luong", "options": {**options, "score": score, "max_len": 16}},
+        run={"max_steps": 2},
+    )
+    model = load_model(Trainer(config, tmp_path).run())
+    assert model.model.config.score == score
+    result = model.translate("a b c", max_len=4)
+    cross = result.record.get("cross", 0)
+    assert cross.key_tokens == result.source_pieces == ["a", "b", "c", "<eos>"]
+    assert cross.query_tokens == result.output_pieces
+    assert cross.weights.shape == (1, len(result.output_pieces), 4)
+    assert len(result.record.steps) == len(result.output_pieces)
+    assert abs(cross.weights.sum(-1) - 1).max() < 1e-5
+
+
+def test_a_config_with_an_unknown_score_names_the_file_and_the_choices(tmp_path):
+    path = tmp_path / "run.toml"
+    path.write_text('[model]\nfamily = "luong"\noptions = {score = "bilinear"}\n')
+    with pytest.raises(ConfigError) as error:
+        TrainConfig.from_toml(path)
+    assert str(error.value) == (
+        f"{path}: model.options: unknown score 'bilinear'; choose one of {', '.join(SCORE_NAMES)}"
+    )

@@ -7,9 +7,8 @@ import json
 import pytest
 import torch
 
-from core_models.attention import make_score
 from core_models.models.base import BOS_ID, EOS_ID, PAD_ID
-from core_models.models.recurrent import precompute_keys, score_precomputed
+from core_models.models.luong import ATTENTION_TYPES, LUONG_SCORES
 from core_models.models.registry import build_model
 
 VOCAB = 12
@@ -25,11 +24,11 @@ VARIANTS = {
     "luong-hard": ("luong", dict(score="general", hard=True)),
     "luong-hard-local-p": ("luong", dict(score="dot", attention_type="local-p", hard=True)),
 }
-for score in ("dot", "general", "concat"):
-    for attention_type in ("global", "local-m", "local-p"):
+for score in LUONG_SCORES:
+    for attention_type in ATTENTION_TYPES:
         VARIANTS[f"luong-{score}-{attention_type}"] = (
             "luong",
-            dict(score=score, attention_type=attention_type, window=1),
+            dict(score=score, attention_type=attention_type, window=1, max_len=10),
         )
 
 
@@ -181,6 +180,7 @@ def test_source_length_out_of_range_is_a_clear_error(name, bad_length):
         "bahdanau-bi",
         "luong-general-global",
         "luong-dot-local-p",
+        "luong-location-global",
         "luong-hard",
     ],
 )
@@ -198,13 +198,3 @@ def test_model_overfits_a_tiny_batch(name):
         optimizer.step()
         losses.append(loss.item())
     assert losses[-1] < 0.1 * losses[0], f"loss went {losses[0]:.3f} -> {losses[-1]:.3f}"
-
-
-@pytest.mark.parametrize("score_name", ["additive", "dot", "general", "concat"])
-def test_precomputed_keys_score_like_the_scorer(score_name):
-    score = make_score(score_name, 6, 6, 5)
-    queries, keys = torch.randn(3, 2, 6), torch.randn(3, 4, 6)
-    expected = score(queries, keys)
-    torch.testing.assert_close(
-        score_precomputed(score, queries, precompute_keys(score, keys)), expected
-    )

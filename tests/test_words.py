@@ -82,15 +82,20 @@ def _record():
     source = ["▁le", "▁ch", "at", "<eos>"]
     target = ["▁the", "▁c", "at", "<eos>"]
     cross = np.random.default_rng(0).dirichlet(np.ones(4), size=(2, 4)).astype(np.float32)
-    step = StepInfo("▁the", 7, 0.9, [("▁the", 0.9)])
+    steps = [
+        StepInfo("▁the", 7, 0.9, [("▁the", 0.9), ("▁a", 0.05)]),
+        StepInfo("▁c", 9, 0.5, [("▁c", 0.5), ("▁dog", 0.3)]),
+        StepInfo("at", 11, 0.8, [("at", 0.8), ("ow", 0.1)]),
+        StepInfo("<eos>", 3, 0.7, [("<eos>", 0.7), ("▁.", 0.2)]),
+    ]
     return AttentionRecord(
         maps=[AttentionMap("cross", 0, cross, target, source)],
-        steps=[step],
+        steps=steps,
         gold_alignment=np.eye(3),
     )
 
 
-def test_merged_record_is_over_words_and_keeps_steps_and_gold_alignment():
+def test_merged_record_is_over_words_and_keeps_the_gold_alignment():
     record = _record()
     merged = merge_record(record)
     cross = merged.get("cross")
@@ -102,8 +107,31 @@ def test_merged_record_is_over_words_and_keeps_steps_and_gold_alignment():
         record.maps[0].weights[:, 1:3].mean(1)
     )  # (heads, keys): query pieces averaged
     np.testing.assert_allclose(cross.weights[:, 1, 1], expected_cat_row[:, 1:3].sum(-1), rtol=1e-5)
-    assert merged.steps == record.steps
     assert merged.gold_alignment is record.gold_alignment
+
+
+def test_merged_steps_are_the_target_words_row_for_row():
+    merged = merge_record(_record())
+    assert [step.token for step in merged.steps] == merged.get("cross").query_tokens
+    the, cat, eos = merged.steps
+    assert (the.token_id, the.prob, the.top_k) == (7, 0.9, [("the", 0.9), ("a", 0.05)])
+    # "cat" was written as "▁c" then "at": its probability is theirs multiplied, and its
+    # alternatives are those weighed as it began
+    assert (cat.token_id, cat.prob, cat.top_k) == (9, 0.5 * 0.8, [("c", 0.5), ("dog", 0.3)])
+    assert (eos.token, eos.prob, eos.top_k) == ("<eos>", 0.7, [("<eos>", 0.7), (".", 0.2)])
+
+
+def test_merged_steps_follow_the_target_groups_given():
+    merged = merge_record(_record(), {"target": [[0], [1], [2], [3]]})
+    assert [step.token for step in merged.steps] == ["the", "c", "at", "<eos>"]
+    assert merged.get("cross").weights.shape == (2, 4, 3)
+
+
+def test_steps_that_do_not_fit_the_target_groups_are_named():
+    record = _record()
+    record.steps = record.steps[:2]
+    with pytest.raises(ValueError, match=r"decoding steps \(target pieces\): .* piece 2, but there are 2 pieces"):
+        merge_record(record, {"target": [[0], [1, 2], [3]]})
 
 
 def test_merge_record_uses_the_groups_given_for_a_side():

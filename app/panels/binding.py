@@ -10,7 +10,6 @@ change that reaches the binding by two signals, e.g. token units: display and re
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 
 from PySide6 import QtCore
 
@@ -95,18 +94,6 @@ class ViewBinding(QtCore.QObject):
             return
         self._drawn = state
         self.view.set_state(*state)
-
-
-class StepsBinding(ViewBinding):
-    """The decoding steps' rows are the decoding steps: always the pieces record (with merged
-    words on show, the selected token is a word, not a step's piece: it is dropped)."""
-
-    def state(self) -> State:
-        session = self.session
-        selection = session.selection
-        if selection is not None and session.display.units != "pieces":
-            selection = replace(selection, token=None)
-        return session.pieces_record, selection, session.display
 
 
 class BeamTreeBinding(ViewBinding):

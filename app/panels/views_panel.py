@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from PySide6 import QtWidgets
 
-from app.panels.binding import BeamTreeBinding, StepsBinding, ViewBinding
+from app.panels.binding import BeamTreeBinding, ViewBinding
 from app.panels.compare_panel import ComparePanel
 from app.state.session import Session
 from app.views.base import AttentionView
@@ -37,7 +37,7 @@ class ViewsPanel(QtWidgets.QTabWidget):
             ("heatmap", "Heatmap", self.heatmap, ViewBinding),
             ("heads", "Heads grid", self.heads, ViewBinding),
             ("lines", "Token lines", self.lines, ViewBinding),
-            ("steps", "Decoding steps", self.steps, StepsBinding),
+            ("steps", "Decoding steps", self.steps, ViewBinding),
             ("beam", "Beam tree", self.beam, BeamTreeBinding),
         ):
             self._add_page(name, title, view)

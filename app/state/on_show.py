@@ -80,8 +80,8 @@ class OnShow:
         self.beam_node, self._partial = (step, index), None if best else partial
         self._fit_record(reset_token=False)
         if self.selection is not None and self.record is not None and self.record.steps:
-            by_piece = self.display.units == "pieces"  # at the node's step: one change, one signal
-            self.selection = selection_moves.with_step(self.selection, self.record, step, by_piece)
+            # at the node's step: one change, one signal
+            self.selection = selection_moves.with_step(self.selection, self.record, step)
         self.sigRecordChanged.emit()
         self.sigMessage.emit(f"beam step {step + 1}, hypothesis {index}: log p {node.score:.2f}")
 
@@ -93,12 +93,11 @@ class OnShow:
             self.sigSelectionChanged.emit()
 
     def select_token(self, side: str, index: int) -> None:
-        """Select token ``index`` of ``side`` in every view; a target piece is also the decoding
+        """Select token ``index`` of ``side`` in every view; a target token is also the decoding
         step that produced it."""
         if self.selection is not None:
-            by_piece = self.display.units == "pieces"
             self._set_selection(
-                selection_moves.with_token(self.selection, self.record, side, index, by_piece)
+                selection_moves.with_token(self.selection, self.record, side, index)
             )
 
     def clear_token(self) -> None:
@@ -120,12 +119,9 @@ class OnShow:
             self.select_map(kind, self.selection.layer, self.selection.head)
 
     def select_step(self, step: int) -> None:
-        """Show decoding step ``step``; the target piece it produced becomes the selected token."""
+        """Show decoding step ``step``; the target token it produced becomes the selected token."""
         if self.selection is not None and self.record is not None and self.record.steps:
-            by_piece = self.display.units == "pieces"
-            self._set_selection(
-                selection_moves.with_step(self.selection, self.record, step, by_piece)
-            )
+            self._set_selection(selection_moves.with_step(self.selection, self.record, step))
 
     def step_by(self, delta: int) -> None:
         if self.selection is not None:

@@ -39,25 +39,22 @@ def fit_token(token: TokenRef | None, record: AttentionRecord) -> TokenRef | Non
     return token if token.index < len(tokens) else None
 
 
-def with_token(
-    selection: Selection, record: AttentionRecord, side: str, index: int, steps_are_tokens: bool
-) -> Selection:
+def with_token(selection: Selection, record: AttentionRecord, side: str, index: int) -> Selection:
     """``selection`` with token ``index`` of ``side`` selected (dropped when the record has no
-    such token); with ``steps_are_tokens`` (pieces on show) a target token is also its step."""
+    such token); a target token is also its decoding step (pieces or merged words alike: a
+    merged record's steps are its target words)."""
     chosen = selection.with_token(side, index)
-    if steps_are_tokens and side == "target" and index < len(record.steps):
+    if side == "target" and index < len(record.steps):
         chosen = chosen.with_step(index)
     return fit_selection(chosen, record)
 
 
-def with_step(
-    selection: Selection, record: AttentionRecord, step: int, steps_are_tokens: bool
-) -> Selection:
-    """``selection`` at decoding step ``step`` (clamped to the record's steps); with
-    ``steps_are_tokens`` the target piece that step produced becomes the selected token."""
+def with_step(selection: Selection, record: AttentionRecord, step: int) -> Selection:
+    """``selection`` at decoding step ``step`` (clamped to the record's steps); the target token
+    that step produced becomes the selected token."""
     step = min(max(int(step), 0), len(record.steps) - 1)
     chosen = selection.with_step(step)
-    if steps_are_tokens and "target" in side_tokens(record):
+    if "target" in side_tokens(record):
         chosen = replace(chosen, token=TokenRef("target", step))
     return chosen
 

@@ -143,7 +143,7 @@ class ProbeSession(QtCore.QObject):
         also the decoding step that produced it)."""
         if self.selection is not None:
             self._set_selection(
-                selection_moves.with_token(self.selection, self.record, side, index, True)
+                selection_moves.with_token(self.selection, self.record, side, index)
             )
 
     def _set_selection(self, selection: Selection | None) -> None:

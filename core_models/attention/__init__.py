@@ -9,13 +9,15 @@ from core_models.attention.masking import (
     sequence_mask,
 )
 from core_models.attention.multihead import MultiHeadAttention
-from core_models.attention.scoring import SCORE_NAMES, make_score
+from core_models.attention.scoring import SCORE_NAMES, SCORES, Score, make_score
 
 __all__ = [
     "LOCAL_MODES",
+    "SCORES",
     "SCORE_NAMES",
     "LocalWindow",
     "MultiHeadAttention",
+    "Score",
     "causal_mask",
     "hard_attention",
     "keep_mask_from_lens",

@@ -1,10 +1,16 @@
 """Luong et al. 2015 §3.2 local attention: a window [p_t - D, p_t + D] of source positions.
 
-``local-m`` (monotonic) centres the window on the decoding step, p_t = t.
-``local-p`` (predictive) predicts p_t = S · sigmoid(v_p · tanh(W_p h_t)) and favours positions near
-p_t with a Gaussian of sigma = D / 2. Luong multiplies the aligned weights by that Gaussian; we add
-its log to the scores before the masked softmax, which is the same weights renormalised, so every
-row still sums to 1 over the window.
+Positions count from 0, so a source of S tokens has positions 0..S-1, and every centre stays
+inside them:
+
+``local-m`` (monotonic) centres the window on the decoding step, p_t = min(t, S - 1) (the paper's
+p_t = t, held at the last source token once t passes it).
+``local-p`` (predictive) predicts p_t = (S - 1) · sigmoid(v_p · tanh(W_p h_t)) (the paper's S · σ(·)
+for 0-based positions), keeps the integer window around round(p_t), and favours positions near
+p_t with a Gaussian of sigma = D / 2, held at >= 0.5 so that D = 0 (a window of one position)
+divides by no zero. Luong multiplies the aligned weights by that Gaussian; we add its log to the
+scores before the masked softmax, which is the same weights renormalised, so every row still
+sums to 1 over the window.
 """
 
 from __future__ import annotations

@@ -56,16 +56,18 @@ def masked_softmax(
 ) -> Tensor:
     """Softmax over the last axis of ``scores`` that gives masked keys exactly 0.
 
-    scores: (batch, [heads,] queries, keys). valid_lens: (batch,) or (batch, queries), or None.
-    keep: bool, broadcastable to scores, True where a key may be attended, or None.
-    A row with no valid key is all zeros (never NaN). Returns weights shaped like scores.
+    scores: (batch, [heads,] queries, keys), no NaN or +inf. valid_lens: (batch,) or (batch,
+    queries), or None. keep: bool, broadcastable to scores, True where a key may be attended, or
+    None. A key scored -inf is masked too; a row with no valid key is all zeros (never NaN).
+    Returns weights shaped like scores.
     """
-    if valid_lens is None and keep is None:
-        return torch.softmax(scores, dim=-1)
-    mask = None
+    mask = scores > float("-inf")
     if valid_lens is not None:
-        mask = keep_mask_from_lens(valid_lens, scores.shape[-2], scores.shape[-1], scores.dim())
+        mask = mask & keep_mask_from_lens(
+            valid_lens, scores.shape[-2], scores.shape[-1], scores.dim()
+        )
     if keep is not None:
-        mask = keep if mask is None else mask & keep
-    filled = scores.masked_fill(~mask, torch.finfo(scores.dtype).min)
+        mask = mask & keep
+    filled = scores.masked_fill(~mask, float("-inf"))
+    filled = filled.masked_fill(~mask.any(-1, keepdim=True), 0.0)  # no valid key: no -inf row
     return torch.softmax(filled, dim=-1) * mask

@@ -18,8 +18,6 @@ from core_models.models.recurrent import (
     StateBridge,
     cross_map,
     make_rnn,
-    precompute_keys,
-    score_precomputed,
     select_hidden,
     step_through,
 )
@@ -39,7 +37,7 @@ class BahdanauConfig(ModelConfig):
 @dataclass
 class BahdanauState:
     """hidden (layers, B, H): s_{t-1}; memory (B, S, D·H): the encoder states, 0 on padding;
-    keys (B, S, H): U h_j, computed once; src_lens (B,)."""
+    keys (B, S, H): U h_j, the scorer's prepared keys, computed once; src_lens (B,)."""
 
     hidden: Tensor
     memory: Tensor
@@ -93,7 +91,7 @@ class BahdanauSeq2Seq(Seq2SeqModel):
         return BahdanauState(
             hidden=self.bridge(final),
             memory=memory,
-            keys=precompute_keys(self.attention_score, memory),
+            keys=self.attention_score.prepare_keys(memory),
             src_lens=src_lens.to(memory.device),
         )
 
@@ -102,7 +100,7 @@ class BahdanauSeq2Seq(Seq2SeqModel):
     ) -> StepOutput:
         """prev_tokens (B,) -> logits (B, V); with capture, the step's ``cross`` row (B, 1, 1, S)."""
         query = state.hidden[-1].unsqueeze(1)  # (B, 1, H): s_{t-1}
-        scores = score_precomputed(self.attention_score, query, state.keys)  # (B, 1, S)
+        scores = self.attention_score.score_prepared(query, state.keys)  # (B, 1, S)
         weights = masked_softmax(scores, valid_lens=state.src_lens)  # (B, 1, S)
         context = torch.bmm(weights, state.memory)  # (B, 1, D·H)
         embedded = self.dropout(self.embedding(prev_tokens.unsqueeze(1)))  # (B, 1, E)

@@ -1,6 +1,7 @@
 """Bi-LSTM encoder, LSTM decoder with input feeding and global / local, soft / hard attention
 (Luong et al. 2015): h_t = LSTM([y_{t-1}; h~_{t-1}]), a_t = align(h_t, h̄_s) (eq. 7, scores dot /
-general / concat of eq. 8; local-m / local-p windows of §3.2), c_t = Σ_s a_ts h̄_s,
+general / concat of eq. 8 and location of §3.1, or additive / scaled dot to compare; local-m /
+local-p windows of §3.2), c_t = Σ_s a_ts h̄_s,
 h~_t = tanh(W_c [c_t; h_t]) (eq. 5), p(y_t) = softmax(W_s h~_t) (eq. 6).
 """
 
@@ -13,6 +14,7 @@ from torch import Tensor, nn
 
 from core_models.attention import (
     LOCAL_MODES,
+    SCORE_NAMES,
     LocalWindow,
     hard_attention,
     make_score,
@@ -26,13 +28,11 @@ from core_models.models.recurrent import (
     check_choice,
     cross_map,
     make_rnn,
-    precompute_keys,
-    score_precomputed,
     select_hidden,
     step_through,
 )
 
-LUONG_SCORES = ("dot", "general", "concat")
+LUONG_SCORES = SCORE_NAMES
 ATTENTION_TYPES = ("global", *LOCAL_MODES)
 
 
@@ -44,7 +44,8 @@ class LuongConfig(ModelConfig):
     hidden_size: int = 128  # per encoder direction, and the decoder's
     num_layers: int = 2
     dropout: float = 0.2
-    score: str = "general"  # "dot", "general" or "concat" (eq. 8)
+    score: str = "general"  # one of SCORE_NAMES: "dot", "general", "concat" (eq. 8), "location", ...
+    max_len: int = 0  # longest source in tokens, EOS included (0: any); "location" needs it
     attention_type: str = "global"  # "global", "local-m" or "local-p" (§3.2)
     window: int = 5  # local attention half-width D: positions |s - p_t| <= D
     hard: bool = False  # one-hot attention (straight-through Gumbel-softmax when training)
@@ -54,13 +55,18 @@ class LuongConfig(ModelConfig):
         check_choice("attention_type", self.attention_type, ATTENTION_TYPES)
         if self.window < 0:
             raise ValueError(f"window (local attention D) must be >= 0, got {self.window}")
+        if self.max_len < 0 or (self.score == "location" and self.max_len < 1):
+            raise ValueError(
+                f"max_len (the longest source in tokens, EOS included) must be >= 1 for score "
+                f"'location' (it scores source positions 0..max_len-1), else >= 0; got {self.max_len}"
+            )
 
 
 @dataclass
 class LuongState:
     """hidden: (h, c) each (layers, B, H); memory (B, S, H): the bridged encoder states h̄_s;
-    keys (B, S, H): their key-side projection for the score, computed once; src_lens (B,);
-    attentional (B, H): h~_{t-1}, fed back with the next input; step: t."""
+    keys (B, S, d): the scorer's prepared keys (``Score.prepare_keys``), computed once;
+    src_lens (B,); attentional (B, H): h~_{t-1}, fed back with the next input; step: t."""
 
     hidden: tuple[Tensor, Tensor]
     memory: Tensor
@@ -88,7 +94,7 @@ class LuongSeq2Seq(Seq2SeqModel):
         )
         self.bridge = StateBridge(self.encoder.output_size, size, "lstm")
         self.memory_proj = nn.Linear(self.encoder.output_size, size, bias=False)
-        self.attention_score = make_score(config.score, size, size, size)
+        self.attention_score = make_score(config.score, size, size, size, config.max_len)
         self.window = (
             LocalWindow(config.attention_type, config.window, size)
             if config.attention_type != "global"
@@ -117,16 +123,16 @@ class LuongSeq2Seq(Seq2SeqModel):
         return LuongState(
             hidden=hidden,
             memory=memory,
-            keys=precompute_keys(self.attention_score, memory),
+            keys=self.attention_score.prepare_keys(memory),
             src_lens=src_lens.to(memory.device),
             attentional=torch.zeros_like(hidden[0][-1]),
             step=0,
         )
 
     def align(self, query: Tensor, keys: Tensor, src_lens: Tensor, step: int) -> Tensor:
-        """a_t: query (B, 1, H) = h_t, precomputed keys (B, S, H) -> weights (B, 1, S), rows
+        """a_t: query (B, 1, H) = h_t, prepared keys (B, S, d) -> weights (B, 1, S), rows
         summing to 1 over the valid source (inside the window if local), exactly 0 elsewhere."""
-        scores = score_precomputed(self.attention_score, query, keys)  # (B, 1, S)
+        scores = self.attention_score.score_prepared(query, keys)  # (B, 1, S)
         num_keys = keys.shape[1]
         if self.window is None:
             keep = sequence_mask(src_lens, num_keys).unsqueeze(1)  # (B, 1, S)

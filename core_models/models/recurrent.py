@@ -1,8 +1,9 @@
 """Pieces shared by the recurrent seq2seq families (rnn, bahdanau, luong): a packed embedding + GRU /
 LSTM encoder (Cho et al. 2014; Sutskever et al. 2014), source reversal, a tanh bridge from encoder
-to decoder states, attention keys projected once per source, and teacher forcing by stepping the
-decoder (for decoders whose every step depends on the previous one: Bahdanau et al. 2015, Luong et
-al. 2015 input feeding).
+to decoder states, the cross map of a decoding step, and teacher forcing by stepping the decoder
+(for decoders whose every step depends on the previous one: Bahdanau et al. 2015, Luong et al. 2015
+input feeding). The attention keys are prepared once per source by the scorer itself
+(``Score.prepare_keys``).
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import torch
 from torch import Tensor, nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
-from core_models.attention.scoring import AdditiveScore, ConcatScore, DotScore, GeneralScore
 from core_models.models.base import PAD_ID, Seq2SeqModel, Seq2SeqOutput
 from core_models.record import CapturedMap
 
@@ -156,31 +156,6 @@ class StateBridge(nn.Module):
             hidden, cell = final
             return torch.tanh(self.hidden_proj(hidden)), self.cell_proj(cell)
         return torch.tanh(self.hidden_proj(final))
-
-
-def precompute_keys(score: nn.Module, keys: Tensor) -> Tensor:
-    """The query-independent half of an additive / dot / general / concat scorer, computed once
-    per source rather than at every decoding step: keys (B, S, K) -> (B, S, d)."""
-    if isinstance(score, (AdditiveScore, GeneralScore)):
-        return score.key_proj(keys)
-    if isinstance(score, ConcatScore):
-        return keys @ score.proj.weight[:, score.query_size :].T
-    if isinstance(score, DotScore):
-        return keys
-    raise TypeError(f"no precomputed keys for {type(score).__name__}")
-
-
-def score_precomputed(score: nn.Module, queries: Tensor, keys: Tensor) -> Tensor:
-    """``score(queries, raw_keys)`` from ``keys = precompute_keys(score, raw_keys)``:
-    queries (B, Q, d_q) -> scores (B, Q, S)."""
-    if isinstance(score, AdditiveScore):
-        features = score.query_proj(queries).unsqueeze(2) + keys.unsqueeze(1)
-    elif isinstance(score, ConcatScore):
-        w_query = score.proj.weight[:, : score.query_size]
-        features = (queries @ w_query.T).unsqueeze(2) + keys.unsqueeze(1)
-    else:  # dot, general: q · (W) k
-        return torch.bmm(queries, keys.transpose(1, 2))
-    return score.v(torch.tanh(features)).squeeze(-1)
 
 
 def cross_map(weights: Tensor) -> CapturedMap:

@@ -179,6 +179,11 @@ class TrainConfig:
                     f"{source}: model.options.{key}: unknown option of model family "
                     f"'{self.model.family}'; known: {settable}"
                 )
+        vocab = {name: 1 for name in known if name in VOCAB_FIELDS}  # set later, from tokenizers
+        try:  # the family's own checks: choices (score, cell, ...) and ranges
+            config_class(**vocab, **self.model.options)
+        except (TypeError, ValueError) as error:
+            raise ConfigError(f"{source}: model.options: {error}") from None
 
 
 def _section(factory: Any, values: dict[str, Any], where: str) -> Any:
