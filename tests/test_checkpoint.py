@@ -147,6 +147,7 @@ KILLED_WRITER = textwrap.dedent(
     sys.path[:0] = [{root!r}, {tests!r}]
     import torch
     import core_models.training.checkpoint as checkpoint
+    import core_models.training.checkpoint_files as files
     from tiny_training import tiny_checkpoint
 
     def kill(*args, **kwargs):
@@ -162,7 +163,7 @@ KILLED_WRITER = textwrap.dedent(
         checkpoint.Tokenizer.save = kill
     else:  # between moving the old checkpoint aside and moving the new one in
         replace = os.replace
-        checkpoint.os.replace = lambda a, b: kill() if str(a).endswith(".tmp") else replace(a, b)
+        files.os.replace = lambda a, b: kill() if str(a).endswith(".tmp") else replace(a, b)
     import core_models.training.checkpoint as again
     model = again.load_checkpoint(path).model
     with torch.no_grad():
