@@ -26,6 +26,7 @@ from tqdm import tqdm
 logger = logging.getLogger(__name__)
 
 DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
+BLOCK_BYTES = 4096  # what a new directory or a line added to a small file takes on disk
 MAX_JSON_BYTES = 64 * 2**20  # config.json and tokenizer files are KBs, a large vocabulary MBs
 
 

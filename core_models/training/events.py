@@ -7,6 +7,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from core_models.training.checkpoint_files import BLOCK_BYTES, disk_space_errors
+
 
 @dataclass
 class StepEvent:
@@ -62,13 +64,17 @@ class CsvLog:
 
     def __init__(self, path: str | Path, append: bool = False):
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with disk_space_errors(self.path, BLOCK_BYTES):  # often the run directory's first write
+            self.path.parent.mkdir(parents=True, exist_ok=True)
         if not append or not self.path.exists():
             self.path.unlink(missing_ok=True)
             self._write(self.COLUMNS)
 
     def _write(self, row) -> None:
-        with open(self.path, "a", newline="", encoding="utf-8") as handle:
+        with (
+            disk_space_errors(self.path, BLOCK_BYTES),
+            open(self.path, "a", newline="", encoding="utf-8") as handle,
+        ):
             csv.writer(handle).writerow(row)
 
     def __call__(self, event: Event) -> None:

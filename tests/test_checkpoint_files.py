@@ -1,0 +1,158 @@
+"""Checkpoint files under stress: a full disk while saving (the previous checkpoint survives, the
+message names the path and the space needed), a full disk when a run starts, and readers that
+look at a run directory while its writer is mid-swap (they rename nothing; the writer recovers)."""
+
+from __future__ import annotations
+
+import errno
+import os
+from pathlib import Path
+
+import pytest
+import safetensors.torch
+from tiny_training import tiny_checkpoint, write_tiny_config
+
+from core_models import cli, inference
+from core_models.training import checkpoint_files
+from core_models.training.checkpoint import (
+    DiskFullError,
+    load_checkpoint,
+    read_config,
+    save_checkpoint,
+)
+
+
+def no_space(*args, **kwargs):
+    raise OSError(errno.ENOSPC, "No space left on device")
+
+
+def listing(directory: Path) -> list[str]:
+    return sorted(p.name for p in directory.iterdir())
+
+
+def weights_bytes(path: Path) -> int:
+    return sum(t.numel() * t.element_size() for t in load_checkpoint(path).model.state_dict().values())
+
+
+def test_a_full_disk_while_saving_keeps_the_previous_checkpoint_and_names_path_and_size(
+    tmp_path, monkeypatch
+):
+    path = tiny_checkpoint(tmp_path / "run" / "model")  # step 1
+    previous = load_checkpoint(path)
+
+    def half_written(model, filename, *args, **kwargs):
+        Path(filename).write_bytes(b"\0" * 100)
+        no_space()
+
+    monkeypatch.setattr(safetensors.torch, "save_model", half_written)
+    with pytest.raises(DiskFullError) as caught:
+        save_checkpoint(path, previous.model, previous.tokenizers, {"task": "copy", "step": 2})
+    message = str(caught.value)
+    assert message.startswith(f"{path}: no space left on the disk")
+    needed = checkpoint_files.size_text(weights_bytes(path))
+    assert f"writing it needs about {needed}" in message and " free" in message
+    assert message.endswith("the checkpoint there is kept")
+    assert isinstance(caught.value, OSError) and caught.value.errno == errno.ENOSPC
+    assert listing(path.parent) == ["model"]  # no half-written staging folder left
+    assert load_checkpoint(path).meta["step"] == 1
+
+
+def test_a_full_disk_on_the_first_save_says_nothing_was_written(tmp_path, monkeypatch):
+    monkeypatch.setattr(checkpoint_files.tempfile, "mkdtemp", no_space)
+    target = tmp_path / "new-run" / "model"
+    with pytest.raises(DiskFullError) as caught:
+        tiny_checkpoint(target)
+    assert str(caught.value).startswith(f"{target}: no space left on the disk: writing it needs")
+    assert str(caught.value).endswith("nothing was written")
+
+
+def test_train_on_a_full_disk_says_error_with_the_path_and_keeps_the_checkpoint(
+    tmp_path, monkeypatch, capsys
+):
+    """The command line: a first run writes its checkpoint; resumed with the disk full, the
+    save fails with `error: <path>: no space ...`, exit 2, and the step-4 checkpoint loads."""
+    config = write_tiny_config(tmp_path, run={"max_steps": 4})
+    run = tmp_path / "run"
+    assert cli.main(["train", str(config), "--output", str(run), "--quiet"]) == 0
+    capsys.readouterr()
+    (tmp_path / "longer").mkdir()
+    longer = write_tiny_config(tmp_path / "longer", run={"max_steps": 8})
+    monkeypatch.setattr(safetensors.torch, "save_model", no_space)
+    assert cli.main(["train", str(longer), "--resume", str(run), "--quiet"]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith(f"error: {run / 'model'}: no space left on the disk: writing it needs")
+    assert "the checkpoint there is kept" in error and "Traceback" not in error
+    assert load_checkpoint(run).meta["step"] == 4
+
+
+def test_train_on_a_disk_full_from_the_start_names_the_run_files(tmp_path, monkeypatch, capsys):
+    """Creating the run directory and its log is the first write: it fails with the log's path
+    and the bytes it needed, not a bare ``[Errno 28]``."""
+    config = write_tiny_config(tmp_path, run={"max_steps": 2})
+    run = tmp_path / "run"
+    mkdir = Path.mkdir
+
+    def full_below_run(self, *args, **kwargs):
+        if self == run or run in self.parents:
+            no_space()
+        return mkdir(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "mkdir", full_below_run)
+    assert cli.main(["train", str(config), "--output", str(run), "--quiet"]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith(f"error: {run / 'train_log.csv'}: no space left on the disk: writing it")
+    assert "needs about 4.00kB" in error
+    assert not run.exists()
+
+
+# --- readers while a writer swaps ----------------------------------------------------------------
+
+
+def interrupted_swap(run: Path) -> None:
+    """What a writer killed between its two renames leaves: ``.model.old`` and a staging folder."""
+    os.replace(run / "model", run / ".model.old")
+    (run / ".model.x1y2.tmp").mkdir()
+    (run / ".model.x1y2.tmp" / "model.safetensors").write_bytes(b"half")
+
+
+def test_readers_of_an_interrupted_swap_read_the_survivor_and_rename_nothing(
+    tmp_path, monkeypatch
+):
+    run = tmp_path / "run"
+    tiny_checkpoint(run / "model")
+    interrupted_swap(run)
+    before = listing(run)
+    checkpoint = load_checkpoint(run)
+    assert checkpoint.meta["step"] == 1 and checkpoint.path == run / ".model.old"
+    assert read_config(run)["step"] == 1
+    home = tmp_path / "home"
+    (home / "models").mkdir(parents=True)
+    os.symlink(run, home / "models" / "polled")
+    monkeypatch.setenv("ATTENTION_WORKBENCH_HOME", str(home))
+    monkeypatch.setattr(inference, "BUNDLED_MODELS", tmp_path / "none")
+    assert [entry.name for entry in inference.list_models()] == ["polled"]
+    assert inference.load_model("polled").meta["step"] == 1
+    assert listing(run) == before  # nothing renamed, removed or created
+
+    tiny_checkpoint(run / "model", meta={"task": "copy", "step": 2})  # the writer's next save
+    assert listing(run) == ["model"]
+    assert load_checkpoint(run).meta["step"] == 2
+
+
+def test_a_reader_polling_between_the_writers_renames_cannot_abort_the_save(tmp_path, monkeypatch):
+    """The race that gave ``[Errno 39] Directory not empty``: a reader loads the run just after
+    the writer moved the old checkpoint aside and before it moves the new one in."""
+    run = tmp_path / "run"
+    tiny_checkpoint(run / "model")
+    seen: list[int] = []
+    replace = os.replace
+
+    def replace_then_poll(source, destination):
+        replace(source, destination)
+        if Path(destination).name == ".model.old":
+            seen.append(load_checkpoint(run).meta["step"])
+
+    monkeypatch.setattr(checkpoint_files.os, "replace", replace_then_poll)
+    tiny_checkpoint(run / "model", meta={"task": "copy", "step": 2})
+    assert seen == [1]
+    assert listing(run) == ["model"] and load_checkpoint(run).meta["step"] == 2
