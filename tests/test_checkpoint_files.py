@@ -9,10 +9,13 @@ import os
 from pathlib import Path
 
 import pytest
+import safetensors
 import safetensors.torch
+import torch
 from tiny_training import tiny_checkpoint, write_tiny_config
 
 from core_models import cli, inference
+from core_models.tokenizers import Tokenizer
 from core_models.training import checkpoint_files
 from core_models.training.checkpoint import (
     DiskFullError,
@@ -34,22 +37,41 @@ def weights_bytes(path: Path) -> int:
     return sum(t.numel() * t.element_size() for t in load_checkpoint(path).model.state_dict().values())
 
 
+def safetensors_out_of_space(*args, **kwargs):
+    """What safetensors raises on a full disk (measured by writing to a 256 kB tmpfs)."""
+    raise safetensors.SafetensorError(
+        "Error while serializing: I/O error: No space left on device (os error 28)"
+    )
+
+
+def half_written(model, filename, *args, **kwargs):
+    Path(filename).write_bytes(b"\0" * 100)
+    safetensors_out_of_space()
+
+
+@pytest.mark.parametrize(
+    ("module", "name", "failure"),
+    [
+        (safetensors.torch, "save_model", half_written),  # the weights
+        (safetensors.torch, "save_file", safetensors_out_of_space),  # the optimiser's tensors
+        (Tokenizer, "save", no_space),  # a tokenizer file
+        (checkpoint_files.os, "fsync", no_space),  # flushing to disk
+    ],
+    ids=["weights", "trainer-state", "tokenizer", "fsync"],
+)
 def test_a_full_disk_while_saving_keeps_the_previous_checkpoint_and_names_path_and_size(
-    tmp_path, monkeypatch
+    tmp_path, monkeypatch, module, name, failure
 ):
     path = tiny_checkpoint(tmp_path / "run" / "model")  # step 1
     previous = load_checkpoint(path)
-
-    def half_written(model, filename, *args, **kwargs):
-        Path(filename).write_bytes(b"\0" * 100)
-        no_space()
-
-    monkeypatch.setattr(safetensors.torch, "save_model", half_written)
+    state = {"step": 2, "moments": torch.ones(3)}
+    monkeypatch.setattr(module, name, failure)
     with pytest.raises(DiskFullError) as caught:
-        save_checkpoint(path, previous.model, previous.tokenizers, {"task": "copy", "step": 2})
+        save_checkpoint(path, previous.model, previous.tokenizers, {"step": 2}, state)
+    monkeypatch.undo()
     message = str(caught.value)
     assert message.startswith(f"{path}: no space left on the disk")
-    needed = checkpoint_files.size_text(weights_bytes(path))
+    needed = checkpoint_files.size_text(weights_bytes(path) + 3 * 4)
     assert f"writing it needs about {needed}" in message and " free" in message
     assert message.endswith("the checkpoint there is kept")
     assert isinstance(caught.value, OSError) and caught.value.errno == errno.ENOSPC
@@ -77,7 +99,7 @@ def test_train_on_a_full_disk_says_error_with_the_path_and_keeps_the_checkpoint(
     capsys.readouterr()
     (tmp_path / "longer").mkdir()
     longer = write_tiny_config(tmp_path / "longer", run={"max_steps": 8})
-    monkeypatch.setattr(safetensors.torch, "save_model", no_space)
+    monkeypatch.setattr(safetensors.torch, "save_model", safetensors_out_of_space)
     assert cli.main(["train", str(longer), "--resume", str(run), "--quiet"]) == 2
     error = capsys.readouterr().err
     assert error.startswith(f"error: {run / 'model'}: no space left on the disk: writing it needs")

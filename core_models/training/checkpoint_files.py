@@ -14,6 +14,7 @@ import errno
 import json
 import logging
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -21,11 +22,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import safetensors
 from tqdm import tqdm
 
 logger = logging.getLogger(__name__)
 
 DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
+# safetensors reports an OS error in its own type: "I/O error: No space left on device (os error 28)"
+SAFETENSORS_DISK_FULL = re.compile(rf"\(os error ({'|'.join(str(code) for code in DISK_FULL)})\)")
 BLOCK_BYTES = 4096  # what a new directory or a line added to a small file takes on disk
 MAX_JSON_BYTES = 64 * 2**20  # config.json and tokenizer files are KBs, a large vocabulary MBs
 
@@ -54,8 +58,8 @@ def disk_space_errors(path: Path, needed: int, kept: str = "") -> Iterator[None]
     the free space, followed by ``kept`` (what is left as it was)."""
     try:
         yield
-    except OSError as error:
-        if error.errno not in DISK_FULL or isinstance(error, DiskFullError):
+    except (OSError, safetensors.SafetensorError) as error:
+        if isinstance(error, DiskFullError) or not _is_disk_full(error):
             raise
         existing = next((p for p in (path, *path.parents) if p.exists()), None)
         free = f", {size_text(shutil.disk_usage(existing).free)} free" if existing else ""
@@ -63,6 +67,12 @@ def disk_space_errors(path: Path, needed: int, kept: str = "") -> Iterator[None]
             f"{path}: no space left on the disk: writing it needs about {size_text(needed)}"
             f"{free}{'; ' + kept if kept else ''}"
         ) from error
+
+
+def _is_disk_full(error: Exception) -> bool:
+    if isinstance(error, OSError):
+        return error.errno in DISK_FULL
+    return bool(SAFETENSORS_DISK_FULL.search(str(error)))
 
 
 def readable_dir(path: Path) -> Path:
