@@ -21,6 +21,7 @@ Layout::
 
 from __future__ import annotations
 
+import json
 import logging
 import platform
 from dataclasses import dataclass, field
@@ -124,7 +125,7 @@ def save_checkpoint(
     }
     state_json, state_tensors = _split_state(trainer_state)
     weights = list(model.state_dict().values()) + list(state_tensors.values())
-    needed = sum(t.numel() * t.element_size() for t in weights)
+    needed = sum(t.numel() * t.element_size() for t in weights) + len(json.dumps(state_json))
     with replacing_directory(path, needed) as staging:
         safetensors.torch.save_model(model, str(staging / "model.safetensors"))
         for role, tokenizer in tokenizers.items():

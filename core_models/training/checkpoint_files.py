@@ -87,8 +87,12 @@ def replacing_directory(path: Path, needed: int) -> Iterator[Path]:
     """Yield an empty staging directory beside ``path``; when the block ends without an error,
     make its files durable and swap it into place as ``path``. On any error the staging
     directory is removed and ``path`` keeps what it had; running out of disk space is raised as
-    a DiskFullError. ``needed``: the bytes about to be written, for that message."""
-    kept = "the checkpoint there is kept" if readable_dir(path).exists() else "nothing was written"
+    a DiskFullError. ``needed``: an estimate of the bytes about to be written, for that message
+    (at least the size of the checkpoint being replaced, which holds the same files)."""
+    previous = readable_dir(path)
+    kept = "the checkpoint there is kept" if previous.exists() else "nothing was written"
+    if previous.is_dir():
+        needed = max(needed, sum(f.stat().st_size for f in previous.iterdir() if f.is_file()))
     with disk_space_errors(path, needed, kept):
         path.parent.mkdir(parents=True, exist_ok=True)
         _recover_interrupted_swap(path)
