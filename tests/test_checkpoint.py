@@ -195,8 +195,10 @@ def test_process_killed_while_writing_leaves_the_previous_checkpoint_loadable(tm
     if where == "swap":
         assert not path.exists() and ".model.old" in leftovers
 
-    checkpoint = load_checkpoint(tmp_path / "run")  # restores .model.old when needed
+    checkpoint = load_checkpoint(tmp_path / "run")  # reads .model.old where it is, if need be
     assert checkpoint.meta["step"] == 1
+    assert sorted(p.name for p in path.parent.iterdir() if p.name != "model") == leftovers
+    assert path.exists() == (where != "swap")  # a reader renames nothing
     assert not any(bool((p == 2.0).all()) for p in checkpoint.model.parameters())
     tiny_checkpoint(path)  # the next write clears what the killed one left
     assert sorted(p.name for p in path.parent.iterdir()) == ["model"]

@@ -22,7 +22,6 @@ Layout::
 from __future__ import annotations
 
 import json
-import logging
 import platform
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,8 +61,6 @@ __all__ = [
     "read_config",
     "save_checkpoint",
 ]
-
-logger = logging.getLogger(__name__)
 
 FORMAT = "attention-workbench-checkpoint/1"
 PICKLE_SUFFIXES = (".pt", ".pth", ".bin", ".pkl", ".pickle", ".ckpt")
@@ -124,15 +121,16 @@ def save_checkpoint(
         **meta,
     }
     state_json, state_tensors = _split_state(trainer_state)
+    state_text = json.dumps(state_json, indent=1, ensure_ascii=False)
     weights = list(model.state_dict().values()) + list(state_tensors.values())
-    needed = sum(t.numel() * t.element_size() for t in weights) + len(json.dumps(state_json))
+    needed = sum(t.numel() * t.element_size() for t in weights) + len(state_text.encode())
     with replacing_directory(path, needed) as staging:
         safetensors.torch.save_model(model, str(staging / "model.safetensors"))
         for role, tokenizer in tokenizers.items():
             if file_names[role] == role:
                 tokenizer.save(staging, role)
         if trainer_state is not None:
-            write_json(staging / "trainer_state.json", state_json)
+            (staging / "trainer_state.json").write_text(state_text, encoding="utf-8")
             safetensors.torch.save_file(state_tensors, str(staging / "trainer_state.safetensors"))
         write_json(staging / "config.json", config)
     return path
@@ -141,9 +139,12 @@ def save_checkpoint(
 def read_config(path: str | Path) -> dict[str, Any]:
     """config.json of the checkpoint in ``path``, once the fields other code reads are checked
     (a CheckpointError names the file and the field otherwise)."""
-    config_path = checkpoint_dir(path) / "config.json"
+    return _checked_config(checkpoint_dir(path) / "config.json")
+
+
+def _checked_config(config_path: Path) -> dict[str, Any]:
     meta = read_json(config_path)
-    family, _ = check_meta(config_path, meta)
+    family = check_meta(config_path, meta)
     check_tokenizer_roles(config_path, FAMILIES[family].task_kind, meta.get("tokenizers"))
     return meta
 
@@ -169,7 +170,7 @@ def load_checkpoint(
         raise CheckpointError(f"{path}: model.safetensors is missing")
     if not config_path.is_file():
         raise CheckpointError(f"{path}: config.json is missing")
-    meta = read_config(path)
+    meta = _checked_config(config_path)
     family = meta["family"]
     header = read_header(weights_path)
     config = describe_model(config_path, weights_path, family, meta["model"], header)

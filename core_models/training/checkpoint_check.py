@@ -52,8 +52,9 @@ def _kind(value: Any) -> str:
     return "null" if value is None else type(value).__name__
 
 
-def check_meta(config_path: Path, meta: Any) -> tuple[str, dict[str, Any]]:
-    """config.json's family and model fields, once every field other code reads has its type."""
+def check_meta(config_path: Path, meta: Any) -> str:
+    """The family of config.json's model, once every field other code reads has its type and
+    each field of the model is in range."""
     if not isinstance(meta, dict):
         raise CheckpointError(f"{config_path}: expected a JSON object, found {_kind(meta)}")
     family = meta.get("family")
@@ -73,7 +74,7 @@ def check_meta(config_path: Path, meta: Any) -> tuple[str, dict[str, Any]]:
     if not isinstance(values, dict):
         raise CheckpointError(f"{config_path}: 'model' must be a JSON object, found {_kind(values)}")
     check_model_fields(config_path, family, values)
-    return family, values
+    return family
 
 
 def check_model_fields(config_path: Path, family: str, values: dict[str, Any]) -> None:
@@ -112,7 +113,7 @@ def _field_problem(name: str, value: Any, kind: type) -> str:
     return ""
 
 
-def check_tokenizer_roles(config_path: Path, task_kind: str, file_names: Any) -> dict[str, str]:
+def check_tokenizer_roles(config_path: Path, task_kind: str, file_names: Any) -> None:
     """``tokenizers``: each role the task needs -> a plain file name in the checkpoint."""
     roles = ROLES[task_kind]
     if not isinstance(file_names, dict):
@@ -137,7 +138,6 @@ def check_tokenizer_roles(config_path: Path, task_kind: str, file_names: Any) ->
                 f"{config_path}: tokenizer '{role}' must name a file of the checkpoint "
                 f"(letters, digits, _ and -), found {file_name!r}"
             )
-    return file_names
 
 
 def read_header(weights_path: Path) -> Header:
