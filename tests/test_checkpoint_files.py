@@ -16,7 +16,7 @@ from tiny_training import tiny_checkpoint, write_tiny_config
 
 from core_models import cli, inference
 from core_models.tokenizers import Tokenizer
-from core_models.training import checkpoint_files, events
+from core_models.training import checkpoint, checkpoint_check, checkpoint_files, events
 from core_models.training.checkpoint import (
     DiskFullError,
     load_checkpoint,
@@ -189,3 +189,40 @@ def test_a_reader_polling_between_the_writers_renames_cannot_abort_the_save(tmp_
     tiny_checkpoint(run / "model", meta={"task": "copy", "step": 2})
     assert seen == [1]
     assert listing(run) == ["model"] and load_checkpoint(run).meta["step"] == 2
+
+
+@pytest.mark.parametrize("moment", ["before the weights", "after the weights"])
+def test_a_checkpoint_replaced_while_it_is_read_is_read_again_whole(tmp_path, monkeypatch, moment):
+    """A window opening a run while the run saves gets one whole checkpoint, the new one: not
+    step 1's config with step 2's weights, nor an error for files that vanished mid-read."""
+    run = tmp_path / "run"
+    tiny_checkpoint(run / "model")
+    step_1_weights = load_checkpoint(run).model.state_dict()
+    step_2 = load_checkpoint(tiny_checkpoint(tmp_path / "new", meta={"task": "copy", "step": 2}))
+    saved: list[int] = []
+    read_header, check_finite = checkpoint.read_header, checkpoint_check.check_finite
+
+    def save_step_2() -> None:
+        if not saved:
+            save_checkpoint(run / "model", step_2.model, step_2.tokenizers, {"step": 2})
+            saved.append(2)
+
+    def header_then_save(weights_path):
+        header = read_header(weights_path)
+        if moment == "before the weights":
+            save_step_2()
+        return header
+
+    def check_then_save(weights_path, model, names):
+        check_finite(weights_path, model, names)
+        if moment == "after the weights":
+            save_step_2()
+
+    monkeypatch.setattr(checkpoint, "read_header", header_then_save)
+    monkeypatch.setattr(checkpoint, "check_finite", check_then_save)
+    loaded = load_checkpoint(run)
+    assert saved == [2] and loaded.meta["step"] == 2
+    on_disk = safetensors.torch.load_file(str(run / "model" / "model.safetensors"))
+    for name, value in on_disk.items():
+        assert torch.equal(loaded.model.state_dict()[name], value), name
+    assert not all(torch.equal(step_1_weights[n], v) for n, v in on_disk.items())

@@ -22,6 +22,7 @@ Layout::
 from __future__ import annotations
 
 import json
+import logging
 import platform
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,6 +62,8 @@ __all__ = [
     "read_config",
     "save_checkpoint",
 ]
+
+logger = logging.getLogger(__name__)
 
 FORMAT = "attention-workbench-checkpoint/1"
 PICKLE_SUFFIXES = (".pt", ".pth", ".bin", ".pkl", ".pickle", ".ckpt")
@@ -154,8 +157,32 @@ def load_checkpoint(
 ) -> Checkpoint:
     """Load a checkpoint directory (or a run directory holding ``model/``). Every check that
     needs no weights runs before anything is built; every failure is a CheckpointError naming
-    the file and what is wrong."""
-    path = checkpoint_dir(path)
+    the file and what is wrong. A checkpoint a writer replaced while it was read (a run saving
+    as a window opens it: half old files, half new, or vanished ones) is read again, once."""
+    directory = checkpoint_dir(path)
+    identity = _identity(directory)
+    try:
+        checkpoint = _load(directory, map_location, with_trainer_state)
+    except CheckpointError:
+        if _identity(checkpoint_dir(path)) == identity:
+            raise
+        checkpoint = None
+    if checkpoint is not None and _identity(checkpoint_dir(path)) == identity:
+        return checkpoint
+    logger.info("%s was replaced while it was read; reading it again", directory)
+    return _load(checkpoint_dir(path), map_location, with_trainer_state)
+
+
+def _identity(directory: Path) -> tuple[int, int] | None:
+    """Which directory is at ``directory`` now (a swap puts another one there)."""
+    try:
+        info = directory.stat()
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
+
+
+def _load(path: Path, map_location: str | torch.device, with_trainer_state: bool) -> Checkpoint:
     if not path.is_dir():
         raise CheckpointError(f"{path}: no such checkpoint directory")
     config_path = path / "config.json"
