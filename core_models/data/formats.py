@@ -157,11 +157,12 @@ def numbered_lines(name: str, stream: IO[bytes]) -> Iterator[tuple[int, str]]:
                     number,
                     f"not UTF-8 text (byte 0x{raw[error.start]:02x} at column {error.start + 1})",
                 ) from error
-            if "\x00" in text:
+            nul = text.find("\x00") + 1  # its column; 0: none
+            if nul:
                 raise DataFormatError(
                     name,
                     number,
-                    f"a NUL byte at column {text.index(chr(0)) + 1}: not a text file "
+                    f"a NUL byte at column {nul}: not a text file "
                     "(binary, or UTF-16 text: save it as UTF-8)",
                 )
             if number == 1:
