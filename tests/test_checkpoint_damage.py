@@ -13,12 +13,15 @@ import sys
 from pathlib import Path
 
 import pytest
+import torch
 from checkpoint_damage import DAMAGES, Damage
-from tiny_training import tiny_checkpoint
+from tiny_training import TINY_MODELS, tiny_checkpoint
 
 from core_models import cli, inference
+from core_models.models.registry import FAMILIES, build_model
+from core_models.tokenizers import train_tokenizer
 from core_models.training import checkpoint, checkpoint_check
-from core_models.training.checkpoint import CheckpointError, load_checkpoint
+from core_models.training.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -132,3 +135,32 @@ def test_a_float16_export_still_loads(intact, tmp_path):
     """The dtype check refuses integers and booleans, not half-precision weights."""
     slim = checkpoint.export_for_inference(intact, tmp_path / "slim")
     assert load_checkpoint(slim).meta["weights"] == "float16"
+
+
+@pytest.mark.parametrize(
+    ("family", "options"),
+    [
+        ("rnn", {"cell": "lstm", "num_layers": 2, "reverse_source": True}),
+        ("bahdanau", {"num_layers": 2}),
+        ("luong", {"attention_type": "local-p", "score": "concat"}),
+        ("transformer", {"positions": "learned", "tie_embeddings": False}),
+        ("decomposable", {"intra_attention": True, "embed_size": 12}),
+        ("encoder_classifier", {"positions": "sinusoidal", "norm": "post"}),
+    ],
+)
+def test_every_familys_checkpoint_passes_the_checks_and_loads_its_weights(
+    tmp_path, family, options
+):
+    """The checks refuse damage, not real models: tied and untied weights, LSTM stacks,
+    bidirectional encoders, local attention's parameters, intra attention, learned positions."""
+    kind = FAMILIES[family].task_kind
+    text = train_tokenizer("word", ["a b c d", "e f g"], vocab_size=20)
+    vocab = ("vocab_size",) if kind == "nli" else ("src_vocab_size", "tgt_vocab_size")
+    small = {"embed_size": 8, "hidden_size": 8}
+    sizes = {field: text.vocab_size for field in vocab}
+    model = build_model(family, {**TINY_MODELS.get(family, small), **sizes, **options})
+    roles = {"text": text} if kind == "nli" else {"source": text, "target": text}
+    path = save_checkpoint(tmp_path / family, model, roles, {"task": "x"})
+    loaded = load_checkpoint(path).model.state_dict()
+    for name, value in model.state_dict().items():
+        assert torch.equal(loaded[name], value), name

@@ -92,10 +92,10 @@ def check_model_fields(config_path: Path, family: str, values: dict[str, Any]) -
             if field.default is MISSING:
                 raise CheckpointError(f"{config_path}: model.{name} is missing")
             continue
-        value, kind = values[name], FIELD_TYPES[field.type]
-        problem = _field_problem(name, value, kind)
+        kind = FIELD_TYPES.get(str(field.type))  # other annotations: the config class checks
+        problem = _field_problem(name, values[name], kind) if kind else ""
         if problem:
-            raise CheckpointError(f"{config_path}: model.{name} {problem}, found {value!r}")
+            raise CheckpointError(f"{config_path}: model.{name} {problem}, found {values[name]!r}")
 
 
 def _field_problem(name: str, value: Any, kind: type) -> str:
