@@ -7,7 +7,6 @@ checkpoint directory, and wraps it as a ``Translator`` or a ``Classifier``.
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,8 +23,8 @@ from core_models.record import AttentionRecord, build_record
 from core_models.training.checkpoint import (
     Checkpoint,
     CheckpointError,
-    checkpoint_dir,
     load_checkpoint,
+    read_config,
 )
 
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
@@ -65,24 +64,20 @@ def list_models() -> list[ModelEntry]:
             p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")
         ):
             try:
-                meta = _read_meta(checkpoint_dir(directory) / "config.json")
-            except (OSError, ValueError):
+                meta = read_config(directory)
+            except CheckpointError:  # damaged: opening it by path says why
                 continue
             entries.append(
                 ModelEntry(
                     directory.name,
                     directory,
                     source,
-                    meta.get("family", "?"),
+                    meta["family"],
                     meta.get("task", ""),
                     meta.get("metrics", {}),
                 )
             )
     return entries
-
-
-def _read_meta(path: Path) -> dict[str, Any]:
-    return json.loads(path.read_text(encoding="utf-8"))
 
 
 def resolve_model(name_or_path: str | Path) -> Path:

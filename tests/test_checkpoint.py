@@ -147,6 +147,7 @@ KILLED_WRITER = textwrap.dedent(
     sys.path[:0] = [{root!r}, {tests!r}]
     import torch
     import core_models.training.checkpoint as checkpoint
+    import core_models.training.checkpoint_files as files
     from tiny_training import tiny_checkpoint
 
     def kill(*args, **kwargs):
@@ -162,7 +163,7 @@ KILLED_WRITER = textwrap.dedent(
         checkpoint.Tokenizer.save = kill
     else:  # between moving the old checkpoint aside and moving the new one in
         replace = os.replace
-        checkpoint.os.replace = lambda a, b: kill() if str(a).endswith(".tmp") else replace(a, b)
+        files.os.replace = lambda a, b: kill() if str(a).endswith(".tmp") else replace(a, b)
     import core_models.training.checkpoint as again
     model = again.load_checkpoint(path).model
     with torch.no_grad():
@@ -194,8 +195,10 @@ def test_process_killed_while_writing_leaves_the_previous_checkpoint_loadable(tm
     if where == "swap":
         assert not path.exists() and ".model.old" in leftovers
 
-    checkpoint = load_checkpoint(tmp_path / "run")  # restores .model.old when needed
+    checkpoint = load_checkpoint(tmp_path / "run")  # reads .model.old where it is, if need be
     assert checkpoint.meta["step"] == 1
+    assert sorted(p.name for p in path.parent.iterdir() if p.name != "model") == leftovers
+    assert path.exists() == (where != "swap")  # a reader renames nothing
     assert not any(bool((p == 2.0).all()) for p in checkpoint.model.parameters())
     tiny_checkpoint(path)  # the next write clears what the killed one left
     assert sorted(p.name for p in path.parent.iterdir()) == ["model"]

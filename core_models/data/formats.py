@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import json
 import zipfile
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -20,6 +21,11 @@ from core_models.data.pairs import NLIPair, TranslationPair
 from core_models.models.base import NLI_LABELS
 
 NO_GOLD_LABEL = "-"  # SNLI / MultiNLI rows whose annotators did not agree
+ZIP_SIGNATURE = b"PK\x03\x04"
+CHUNK_BYTES = 2**20
+# What reading a damaged compressed stream raises: a bad CRC or header (BadZipFile, BadGzipFile
+# is an OSError), data cut short (EOFError), an invalid deflate stream (zlib.error).
+DAMAGED_STREAM = (OSError, EOFError, zipfile.BadZipFile, zlib.error)
 
 
 class DataFormatError(ValueError):
@@ -68,26 +74,79 @@ def _zip_member(archive: zipfile.ZipFile, path: Path, member: str | None, suffix
 
 @contextmanager
 def open_corpus(path: Path, member: str | None, suffix: str) -> Iterator[tuple[str, IO[bytes]]]:
-    """The file (or a zip member, or a gzip stream) as binary lines, with its display name."""
+    """The file (or a zip member, or a gzip stream) as binary lines, with its display name
+    (``archive.zip:member`` for a member).
+
+    A compressed stream is checked (CRC, complete data) when the file is read to the end; if
+    reading stops early on a format error, the rest is checked first, so a damaged download is
+    reported as damaged rather than by the garbage it decompressed to.
+    """
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such file")
     if zipfile.is_zipfile(path):
-        with zipfile.ZipFile(path) as archive:
+        try:
+            archive = zipfile.ZipFile(path)
+        except (zipfile.BadZipFile, OSError) as error:
+            raise DataFormatError(path, None, f"not a readable zip archive: {error}") from error
+        with archive:
             name = _zip_member(archive, path, member, suffix)
-            with archive.open(name) as stream:
+            try:
+                opened = archive.open(name)
+            except (zipfile.BadZipFile, NotImplementedError, RuntimeError) as error:
+                # a damaged member header, an unsupported compression, an encrypted member
+                raise DataFormatError(f"{path}:{name}", None, f"cannot be read: {error}") from error
+            with _checked(f"{path}:{name}", opened) as stream:
                 yield f"{path}:{name}", stream
+    elif path.suffix.lower() == ".zip" or _starts_with(path, ZIP_SIGNATURE):
+        raise DataFormatError(
+            path, None, "not a readable zip archive: truncated or damaged (no table of contents)"
+        )
     elif member is not None:
         raise DataFormatError(path, None, f"member '{member}' given, but this is not a zip archive")
     elif path.suffix == ".gz":
-        with gzip.open(path, "rb") as stream:
+        with _checked(str(path), gzip.open(path, "rb")) as stream:
             yield str(path), stream
     else:
         with open(path, "rb") as stream:
             yield str(path), stream
 
 
+def _starts_with(path: Path, signature: bytes) -> bool:
+    with open(path, "rb") as handle:
+        return handle.read(len(signature)) == signature
+
+
+@contextmanager
+def _checked(name: str, stream: IO[bytes]) -> Iterator[IO[bytes]]:
+    """A compressed ``stream``; a format error raised while reading it stands only once the rest
+    of the stream decompresses intact (else the damage is the error)."""
+    with stream:
+        try:
+            yield stream
+        except DataFormatError as error:
+            if error.line is not None:  # a row's error: does the rest of the data hold?
+                try:
+                    while stream.read(CHUNK_BYTES):
+                        pass
+                except DAMAGED_STREAM as damage:
+                    raise _damaged(name, error.line, damage) from damage
+            raise
+
+
+def _damaged(name: str, line: int, error: Exception) -> DataFormatError:
+    """The data from ``line`` on does not decompress intact."""
+    return DataFormatError(
+        name,
+        None,
+        f"damaged or truncated from line {line} on ({error}); the file cannot be read to the "
+        "end: download or copy it again",
+    )
+
+
 def numbered_lines(name: str, stream: IO[bytes]) -> Iterator[tuple[int, str]]:
-    """(line number, text without the newline) for each line, decoded as UTF-8."""
+    """(line number, text without the newline) for each line, decoded as UTF-8; a NUL byte is an
+    error (a binary file, or UTF-16 text)."""
+    number = 0
     try:
         for number, raw in enumerate(stream, start=1):
             try:
@@ -98,11 +157,19 @@ def numbered_lines(name: str, stream: IO[bytes]) -> Iterator[tuple[int, str]]:
                     number,
                     f"not UTF-8 text (byte 0x{raw[error.start]:02x} at column {error.start + 1})",
                 ) from error
+            nul = text.find("\x00") + 1  # its column; 0: none
+            if nul:
+                raise DataFormatError(
+                    name,
+                    number,
+                    f"a NUL byte at column {nul}: not a text file "
+                    "(binary, or UTF-16 text: save it as UTF-8)",
+                )
             if number == 1:
                 text = text.removeprefix("\ufeff")
             yield number, text.rstrip("\r\n")
-    except (OSError, EOFError, zipfile.BadZipFile) as error:  # truncated gzip or zip member
-        raise DataFormatError(name, None, f"cannot be read to the end: {error}") from error
+    except DAMAGED_STREAM as error:  # a truncated or corrupt gzip file or zip member
+        raise _damaged(name, number + 1, error) from error
 
 
 def read_tatoeba(

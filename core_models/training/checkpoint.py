@@ -2,7 +2,10 @@
 
 Nothing is ever unpickled: weights (and the optimiser's tensors) go through safetensors, everything
 else is JSON. A checkpoint is written into a temporary sibling directory and swapped into place, so
-a crash mid-write leaves the previous checkpoint whole (a leftover ``.old`` is restored on load).
+a crash mid-write leaves the previous checkpoint whole (see checkpoint_files: readers read it where
+it is, the next write restores it). Before a model is built, config.json and the weights' header
+are checked against each other (checkpoint_check), so a damaged or lying file is a CheckpointError
+naming the file, never a traceback or a huge allocation.
 
 Layout::
 
@@ -20,10 +23,7 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import platform
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,17 +33,42 @@ import safetensors.torch
 import torch
 from torch import nn
 
-from core_models.models.registry import FAMILIES, build_model, make_config
+from core_models.models.registry import FAMILIES, build_model
 from core_models.tokenizers import Tokenizer, load_tokenizer
+from core_models.training.checkpoint_check import (
+    Header,
+    check_finite,
+    check_meta,
+    check_tokenizer_roles,
+    describe_model,
+    read_header,
+)
+from core_models.training.checkpoint_files import (
+    CheckpointError,
+    DiskFullError,
+    read_json,
+    readable_dir,
+    replacing_directory,
+    write_json,
+)
+
+__all__ = [
+    "Checkpoint",
+    "CheckpointError",
+    "DiskFullError",
+    "checkpoint_dir",
+    "export_for_inference",
+    "load_checkpoint",
+    "read_config",
+    "save_checkpoint",
+]
 
 logger = logging.getLogger(__name__)
 
 FORMAT = "attention-workbench-checkpoint/1"
 PICKLE_SUFFIXES = (".pt", ".pth", ".bin", ".pkl", ".pickle", ".ckpt")
-
-
-class CheckpointError(ValueError):
-    """A checkpoint that cannot be loaded; the message says which file and why."""
+# Errors a damaged tokenizer file can raise while it is read, all reported as a CheckpointError.
+TOKENIZER_ERRORS = (OSError, ValueError, TypeError, AttributeError, IndexError)
 
 
 @dataclass
@@ -63,13 +88,13 @@ class Checkpoint:
 
 
 def checkpoint_dir(path: str | Path) -> Path:
-    """The checkpoint inside ``path``: the directory itself, or a training run's ``model/``."""
-    path = Path(path)
-    _recover_interrupted_swap(path)
+    """The checkpoint inside ``path``: the directory itself, or a training run's ``model/``
+    (where a writer was killed mid-swap, the ``.old`` copy it left, read in place)."""
+    path = readable_dir(Path(path))
     if (path / "config.json").is_file():
         return path
-    _recover_interrupted_swap(path / "model")
-    return path / "model" if (path / "model").is_dir() else path
+    model = readable_dir(path / "model")
+    return model if model.is_dir() else path
 
 
 def save_checkpoint(
@@ -81,46 +106,83 @@ def save_checkpoint(
 ) -> Path:
     """Write a checkpoint atomically to ``path`` (replacing any checkpoint there). Returns path.
 
-    tokenizers: role -> tokenizer; a tokenizer given for two roles is written once.
+    tokenizers: role -> tokenizer; a tokenizer given for two roles is written once. A full disk
+    raises DiskFullError (naming the path and the space needed) and leaves ``path`` as it was.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    _remove_stale_staging(path)
-    staging = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
-    try:
-        file_names = _tokenizer_file_names(tokenizers)
-        config = {
-            "format": FORMAT,
-            "family": model.family,
-            "model": model.config.to_dict(),
-            "tokenizers": file_names,
-            "versions": {
-                "attention_workbench": _package_version(),
-                "torch": torch.__version__,
-                "python": platform.python_version(),
-            },
-            **meta,
-        }
+    file_names = _tokenizer_file_names(tokenizers)
+    config = {
+        "format": FORMAT,
+        "family": model.family,
+        "model": model.config.to_dict(),
+        "tokenizers": file_names,
+        "versions": {
+            "attention_workbench": _package_version(),
+            "torch": torch.__version__,
+            "python": platform.python_version(),
+        },
+        **meta,
+    }
+    state_json, state_tensors = _split_state(trainer_state)
+    state_text = json.dumps(state_json, indent=1, ensure_ascii=False)
+    weights = list(model.state_dict().values()) + list(state_tensors.values())
+    needed = sum(t.numel() * t.element_size() for t in weights) + len(state_text.encode())
+    with replacing_directory(path, needed) as staging:
         safetensors.torch.save_model(model, str(staging / "model.safetensors"))
         for role, tokenizer in tokenizers.items():
             if file_names[role] == role:
                 tokenizer.save(staging, role)
         if trainer_state is not None:
-            _save_trainer_state(staging, trainer_state)
-        _write_json(staging / "config.json", config)
-        _make_durable(staging)
-        _swap_into_place(staging, path)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+            (staging / "trainer_state.json").write_text(state_text, encoding="utf-8")
+            safetensors.torch.save_file(state_tensors, str(staging / "trainer_state.safetensors"))
+        write_json(staging / "config.json", config)
     return path
+
+
+def read_config(path: str | Path) -> dict[str, Any]:
+    """config.json of the checkpoint in ``path``, once the fields other code reads are checked
+    (a CheckpointError names the file and the field otherwise)."""
+    return _checked_config(checkpoint_dir(path) / "config.json")
+
+
+def _checked_config(config_path: Path) -> dict[str, Any]:
+    meta = read_json(config_path)
+    family = check_meta(config_path, meta)
+    check_tokenizer_roles(config_path, FAMILIES[family].task_kind, meta.get("tokenizers"))
+    return meta
 
 
 def load_checkpoint(
     path: str | Path, map_location: str | torch.device = "cpu", with_trainer_state: bool = False
 ) -> Checkpoint:
-    """Load a checkpoint directory (or a run directory holding ``model/``); errors say which file."""
-    path = checkpoint_dir(path)
+    """Load a checkpoint directory (or a run directory holding ``model/``). Every check that
+    needs no weights runs before anything is built; every failure is a CheckpointError naming
+    the file and what is wrong. A checkpoint a writer replaced while it was read (a run saving
+    as a window opens it: half old files, half new, or vanished ones) is read again, once."""
+    directory = checkpoint_dir(path)
+    identity = _identity(directory)
+    try:
+        checkpoint = _load(directory, map_location, with_trainer_state)
+    except CheckpointError:
+        if _identity(checkpoint_dir(path)) == identity:
+            raise
+        checkpoint = None
+    if checkpoint is not None and _identity(checkpoint_dir(path)) == identity:
+        return checkpoint
+    logger.info("%s was replaced while it was read; reading it again", directory)
+    return _load(checkpoint_dir(path), map_location, with_trainer_state)
+
+
+def _identity(directory: Path) -> tuple[int, int] | None:
+    """Which directory is at ``directory`` now (a swap puts another one there)."""
+    try:
+        info = directory.stat()
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
+
+
+def _load(path: Path, map_location: str | torch.device, with_trainer_state: bool) -> Checkpoint:
     if not path.is_dir():
         raise CheckpointError(f"{path}: no such checkpoint directory")
     config_path = path / "config.json"
@@ -135,46 +197,29 @@ def load_checkpoint(
         raise CheckpointError(f"{path}: model.safetensors is missing")
     if not config_path.is_file():
         raise CheckpointError(f"{path}: config.json is missing")
-    meta = _read_json(config_path)
-    if not isinstance(meta, dict):
-        raise CheckpointError(f"{config_path}: expected a JSON object, found {type(meta).__name__}")
-    family = meta.get("family")
-    if family not in FAMILIES:
-        raise CheckpointError(
-            f"{config_path}: unknown model family '{family}'; known families: {', '.join(FAMILIES)}"
-        )
-    try:
-        model = build_model(family, make_config(family, meta.get("model", {})))
-    except (TypeError, ValueError) as error:
-        raise CheckpointError(f"{config_path}: 'model' section: {error}") from None
-    _load_weights(model, weights_path, map_location)
-    tokenizers = _load_tokenizers(path, meta.get("tokenizers", {}))
-    _check_vocab_sizes(path, meta, tokenizers)
+    meta = _checked_config(config_path)
+    family = meta["family"]
+    header = read_header(weights_path)
+    config = describe_model(config_path, weights_path, family, meta["model"], header)
+    tokenizers = _load_tokenizers(path, meta["tokenizers"])
+    _check_vocab_sizes(path, meta["model"], tokenizers)
+    model = build_model(family, config)
+    _load_weights(model, weights_path, map_location, header)
     model.eval()
     state = _load_trainer_state(path) if with_trainer_state else None
     return Checkpoint(path, family, model, tokenizers, meta, state)
 
 
-def _load_weights(model: nn.Module, weights_path: Path, map_location) -> None:
+def _load_weights(model: nn.Module, weights_path: Path, map_location, header: Header) -> None:
+    """The weights of a file whose header already matched the model; then each must be finite."""
     try:
-        with safetensors.safe_open(str(weights_path), framework="pt"):
-            pass
-        missing, unexpected = safetensors.torch.load_model(
-            model, str(weights_path), strict=False, device=str(map_location)
-        )
-    except (safetensors.SafetensorError, OSError) as error:
+        safetensors.torch.load_model(model, str(weights_path), strict=False, device=str(map_location))
+    except (safetensors.SafetensorError, OSError, RuntimeError) as error:
         raise CheckpointError(
-            f"{weights_path}: not a readable safetensors file (truncated, corrupt, or not safetensors): {error}"
+            f"{weights_path}: not a readable safetensors file (truncated, corrupt, or not "
+            f"safetensors): {error}"
         ) from None
-    except RuntimeError as error:
-        raise CheckpointError(
-            f"{weights_path}: weights do not fit the model described in config.json: {error}"
-        ) from None
-    if missing or unexpected:
-        raise CheckpointError(
-            f"{weights_path}: weights do not match config.json's model "
-            f"(missing: {sorted(missing)[:5]}, unexpected: {sorted(unexpected)[:5]})"
-        )
+    check_finite(weights_path, model, list(header.shapes))
 
 
 def _tokenizer_file_names(tokenizers: dict[str, Tokenizer]) -> dict[str, str]:
@@ -185,19 +230,37 @@ def _tokenizer_file_names(tokenizers: dict[str, Tokenizer]) -> dict[str, str]:
 
 def _load_tokenizers(path: Path, file_names: dict[str, str]) -> dict[str, Tokenizer]:
     """Each file once; roles sharing a file share the tokenizer object."""
-    if not isinstance(file_names, dict):
-        raise CheckpointError(f"{path / 'config.json'}: 'tokenizers' must map roles to file names")
     loaded: dict[str, Tokenizer] = {}
     for role, file_name in file_names.items():
         if file_name not in loaded:
-            try:
-                loaded[file_name] = load_tokenizer(path, file_name)
-            except (OSError, ValueError) as error:
-                raise CheckpointError(f"{path}: tokenizer '{role}': {error}") from None
+            loaded[file_name] = _load_tokenizer(path, role, file_name)
     return {role: loaded[file_name] for role, file_name in file_names.items()}
 
 
-def _check_vocab_sizes(path: Path, meta: dict[str, Any], tokenizers: dict[str, Tokenizer]) -> None:
+def _load_tokenizer(path: Path, role: str, file_name: str) -> Tokenizer:
+    """One tokenizer; whatever its damaged file raises is reported with the file's name."""
+    where = path / f"{file_name}.tokenizer.json"
+    if where.is_file():
+        state = read_json(where)  # too large, too deep or not JSON: named here
+        if not isinstance(state, dict):
+            raise CheckpointError(f"{where}: expected a JSON object, found {type(state).__name__}")
+    try:
+        return load_tokenizer(path, file_name)
+    except KeyError as error:
+        raise CheckpointError(f"{where}: tokenizer '{role}' lacks the field {error}") from None
+    except RuntimeError:  # sentencepiece could not parse the model file
+        model_file = path / f"{file_name}.model"
+        raise CheckpointError(
+            f"{model_file}: not a sentencepiece model (tokenizer '{role}'); the file is damaged"
+        ) from None
+    except TOKENIZER_ERRORS as error:
+        text = str(error) if str(path) in str(error) else f"{where}: {error}"
+        raise CheckpointError(f"tokenizer '{role}': {text}") from None
+
+
+def _check_vocab_sizes(
+    path: Path, model_fields: dict[str, Any], tokenizers: dict[str, Tokenizer]
+) -> None:
     """A tokenizer whose vocabulary differs from the embedding it feeds is a mismatched pair."""
     expected = {
         "source": "src_vocab_size",
@@ -206,7 +269,7 @@ def _check_vocab_sizes(path: Path, meta: dict[str, Any], tokenizers: dict[str, T
     }
     for name, tokenizer in tokenizers.items():
         field_name = expected.get(name)
-        size = meta.get("model", {}).get(field_name) if field_name else None
+        size = model_fields.get(field_name) if field_name else None
         if size is not None and size != tokenizer.vocab_size:
             raise CheckpointError(
                 f"{path}: mismatched tokenizer '{name}': it has {tokenizer.vocab_size} pieces but the "
@@ -214,8 +277,8 @@ def _check_vocab_sizes(path: Path, meta: dict[str, Any], tokenizers: dict[str, T
             )
 
 
-def _save_trainer_state(directory: Path, state: dict[str, Any]) -> None:
-    """Split the state into tensors (safetensors) and everything else (JSON)."""
+def _split_state(state: dict[str, Any] | None) -> tuple[Any, dict[str, torch.Tensor]]:
+    """The trainer state as JSON, with each tensor replaced by a key into the tensors returned."""
     tensors: dict[str, torch.Tensor] = {}
 
     def strip(value: Any, key: str) -> Any:
@@ -233,8 +296,7 @@ def _save_trainer_state(directory: Path, state: dict[str, Any]) -> None:
             return [strip(v, f"{key}.{i}") for i, v in enumerate(value)]
         return value
 
-    _write_json(directory / "trainer_state.json", strip(state, "state"))
-    safetensors.torch.save_file(tensors, str(directory / "trainer_state.safetensors"))
+    return strip(state, "state"), tensors
 
 
 def _load_trainer_state(directory: Path) -> dict[str, Any]:
@@ -256,68 +318,13 @@ def _load_trainer_state(directory: Path) -> dict[str, Any]:
             return [restore(v) for v in value]
         return value
 
-    return restore(_read_json(json_path))
-
-
-def _remove_stale_staging(path: Path) -> None:
-    """Staging directories left behind by a writer that was killed mid-write."""
-    for stale in path.parent.glob(f".{path.name}.*.tmp"):
-        logger.info("removing %s, left by an interrupted checkpoint write", stale)
-        shutil.rmtree(stale, ignore_errors=True)
-
-
-def _make_durable(staging: Path) -> None:
-    """Usual permissions (mkdtemp makes the directory private) and every file on disk."""
-    umask = os.umask(0)
-    os.umask(umask)
-    staging.chmod(0o777 & ~umask)
-    for file in staging.iterdir():
-        file.chmod(0o666 & ~umask)
-        with open(file, "rb") as handle:
-            os.fsync(handle.fileno())
-
-
-def _swap_into_place(staging: Path, path: Path) -> None:
-    old = path.with_name(f".{path.name}.old")
-    if old.exists():
-        shutil.rmtree(old)
-    if path.exists():
-        os.replace(path, old)
-    os.replace(staging, path)
-    _fsync_directory(path.parent)
-    if old.exists():
-        shutil.rmtree(old)
-
-
-def _fsync_directory(directory: Path) -> None:
-    """Make the renames durable (POSIX; directories cannot be opened on Windows)."""
-    if os.name != "posix":
-        return
-    descriptor = os.open(directory, os.O_RDONLY)
     try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
-
-
-def _recover_interrupted_swap(path: Path) -> None:
-    """A crash between the two renames of ``_swap_into_place`` leaves only ``.name.old``."""
-    old = path.with_name(f".{path.name}.old")
-    if not path.exists() and old.is_dir():
-        logger.warning("restoring %s from an interrupted checkpoint write", path)
-        os.replace(old, path)
-
-
-def _write_json(path: Path, value: Any) -> None:
-    with open(path, "w", encoding="utf-8") as handle:
-        json.dump(value, handle, indent=1, ensure_ascii=False)
-
-
-def _read_json(path: Path) -> Any:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise CheckpointError(f"{path}: not valid JSON: {error}") from None
+        state = restore(read_json(json_path))
+    except (KeyError, TypeError, ValueError) as error:
+        raise CheckpointError(f"{json_path}: damaged trainer state ({error!r})") from None
+    if not isinstance(state, dict):
+        raise CheckpointError(f"{json_path}: expected a JSON object of trainer state")
+    return state
 
 
 def _package_version() -> str:

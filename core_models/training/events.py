@@ -8,6 +8,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from core_models.training.checkpoint_files import BLOCK_BYTES, disk_space_errors
+
 if TYPE_CHECKING:
     from torch import nn
 
@@ -89,20 +91,24 @@ class CsvLog:
 
     def start(self, resume_at: int | None = None) -> None:
         """Begin a new log, or (``resume_at``: the checkpoint's step) continue the old one."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        kept: list[list[str]] = []
-        if resume_at is not None and self.path.is_file():
-            with open(self.path, newline="", encoding="utf-8") as handle:
-                kept = [row for row in csv.reader(handle) if _row_step(row) <= resume_at]
-        staging = self.path.with_name(f".{self.path.name}.tmp")
-        with open(staging, "w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(self.COLUMNS)
-            writer.writerows(row for row in kept if row and row[0] != "event")
-        os.replace(staging, self.path)
+        with disk_space_errors(self.path, BLOCK_BYTES):  # often the run directory's first write
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            kept: list[list[str]] = []
+            if resume_at is not None and self.path.is_file():
+                with open(self.path, newline="", encoding="utf-8") as handle:
+                    kept = [row for row in csv.reader(handle) if _row_step(row) <= resume_at]
+            staging = self.path.with_name(f".{self.path.name}.tmp")
+            with open(staging, "w", newline="", encoding="utf-8") as handle:
+                writer = csv.writer(handle)
+                writer.writerow(self.COLUMNS)
+                writer.writerows(row for row in kept if row and row[0] != "event")
+            os.replace(staging, self.path)
 
     def _write(self, row) -> None:
-        with open(self.path, "a", newline="", encoding="utf-8") as handle:
+        with (
+            disk_space_errors(self.path, BLOCK_BYTES),
+            open(self.path, "a", newline="", encoding="utf-8") as handle,
+        ):
             csv.writer(handle).writerow(row)
 
     def __call__(self, event: Event) -> None:
