@@ -38,7 +38,8 @@ from dataclasses import dataclass
 import torch
 from torch import Tensor, nn
 
-from core_models.models.base import BOS_ID, CLS_ID, PAD_ID, SEP_ID, NLIModel, Seq2SeqModel
+from core_models.explain.inputs import nli_ids, translation_ids
+from core_models.models.base import BOS_ID, PAD_ID, NLIModel, Seq2SeqModel
 from core_models.record import NLI_LABELS, AttentionMap
 
 METHODS = ("saliency", "input_x_gradient", "integrated_gradients")
@@ -271,9 +272,7 @@ def explain_translation(
 ) -> list[AttentionMap]:
     """Attribution maps for a ``core_models.inference.Translator``'s output on ``text`` (its
     greedy output, or ``reference`` forced); ``options``: methods, steps, internal_batch_size."""
-    result = translator.translate(text, reference=reference)
-    src_ids = [translator.source_tokenizer.piece_to_id(p) for p in result.source_pieces]
-    tgt_ids = [step.token_id for step in result.record.steps]
+    src_ids, tgt_ids, result = translation_ids(translator, text, reference)
     return seq2seq_attributions(
         translator.model, src_ids, tgt_ids, result.source_pieces, result.output_pieces, **options
     )
@@ -284,17 +283,10 @@ def explain_nli(
 ) -> list[AttentionMap]:
     """Attribution maps for a ``core_models.inference.Classifier`` on a pair, of the predicted
     label's log-probability (or ``label``'s, one of ``NLI_LABELS``)."""
-    result = classifier.classify(premise, hypothesis)
+    premise_ids, hypothesis_ids, pair, result = nli_ids(classifier, premise, hypothesis)
     label = label or result.label
     if label not in NLI_LABELS:
         raise ValueError(f"unknown NLI label '{label}'; choose one of {', '.join(NLI_LABELS)}")
-    tokenizer = classifier.tokenizer
-    cls, sep = tokenizer.id_to_piece(CLS_ID), tokenizer.id_to_piece(SEP_ID)
     return nli_attributions(
-        classifier.model,
-        [tokenizer.piece_to_id(p) for p in result.premise_pieces],
-        [tokenizer.piece_to_id(p) for p in result.hypothesis_pieces],
-        [cls, *result.premise_pieces, sep, *result.hypothesis_pieces, sep],
-        NLI_LABELS.index(label),
-        **options,
+        classifier.model, premise_ids, hypothesis_ids, pair, NLI_LABELS.index(label), **options
     )
