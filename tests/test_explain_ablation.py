@@ -113,8 +113,10 @@ def test_nli_head_importance_uses_accuracy():
 
 
 def test_bad_heads_and_headless_families_are_refused(translator):
-    with pytest.raises(ValueError, match="no head 9 in cross layer 0"):
-        with masked_heads(translator.model, [("cross", 0, 9)]):
-            pass
+    with (
+        pytest.raises(ValueError, match="no head 9 in cross layer 0"),
+        masked_heads(translator.model, [("cross", 0, 9)]),
+    ):
+        pass
     with pytest.raises(ValueError, match="'bahdanau' model has no attention heads to mask"):
         attention_modules(load_model("bahdanau-en-fr").model)
