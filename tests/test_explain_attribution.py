@@ -161,3 +161,35 @@ def test_importing_core_models_needs_neither_captum_nor_networkx():
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_explaining_chosen_rows_only_gives_those_rows_of_the_whole_map():
+    translator = load_model("luong-en-fr")
+    src_ids, tgt_ids, result = translation_ids(translator, SENTENCE)
+    tokens = (result.source_pieces, result.output_pieces)
+    whole = seq2seq_attributions(translator.model, src_ids, tgt_ids, *tokens, steps=16)
+    chosen = seq2seq_attributions(translator.model, src_ids, tgt_ids, *tokens, steps=16, rows=[2])
+    for full, part in zip(whole, chosen, strict=True):
+        assert np.allclose(part.weights[0, 2], full.weights[0, 2], atol=1e-5)
+        assert not part.weights[0, [0, 1, 3]].any()
+    assert chosen[2].info["rows"] == [2] and len(chosen[2].info["convergence_delta"]) == 1
+    with pytest.raises(ValueError, match="rows \\[9\\] must be output positions in 0..6"):
+        seq2seq_attributions(translator.model, src_ids, tgt_ids, *tokens, rows=[9])
+
+
+def test_a_reversed_source_is_attributed_to_its_own_tokens():
+    from core_models.models.rnn import RNNConfig, RNNSeq2Seq
+
+    config = dict(src_vocab_size=20, tgt_vocab_size=20, embed_size=8, hidden_size=8)
+    reversing = RNNSeq2Seq(RNNConfig(**config, reverse_source=True)).eval()
+    plain = RNNSeq2Seq(RNNConfig(**config)).eval()
+    plain.load_state_dict(reversing.state_dict())
+    src_ids, tgt_ids = [7, 8, 9, 10, 3], [11, 12, 3]
+    names = [str(i) for i in src_ids]
+    backwards = seq2seq_attributions(reversing, src_ids, tgt_ids, names, ["a", "b", "c"], steps=8)
+    forwards = seq2seq_attributions(
+        plain, src_ids[::-1], tgt_ids, names[::-1], ["a", "b", "c"], steps=8
+    )
+    for a, b in zip(backwards, forwards, strict=True):
+        assert np.allclose(a.weights[0], b.weights[0][:, ::-1], atol=1e-5)
+        assert np.abs(a.weights[0] - a.weights[0][:, ::-1]).max() > 1e-3  # not symmetric

@@ -31,7 +31,7 @@ chunks of ``internal_batch_size`` rows).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -171,14 +171,20 @@ def seq2seq_attributions(
     methods: tuple[str, ...] = METHODS,
     steps: int = IG_STEPS,
     internal_batch_size: int | None = None,
+    rows: Sequence[int] | None = None,
 ) -> list[AttentionMap]:
     """One map per method, (1, T, S): row t attributes log p(tgt_ids[t] | tgt_ids[:t], src).
 
     src_ids: the source with its EOS; tgt_ids: the forced target (EOS included to explain the
-    ending), e.g. the model's own greedy output.
+    ending), e.g. the model's own greedy output; rows: the output positions to explain (default
+    every one; the others stay 0, and ``info["rows"]`` lists the explained ones, the convergence
+    deltas in their order) — one selected token costs 1/T of the whole map.
     """
     if not tgt_ids:
         raise ValueError("gradient attribution needs at least one output token (tgt_ids is empty)")
+    targets = list(range(len(tgt_ids))) if rows is None else sorted(set(rows))
+    if not targets or not all(0 <= t < len(tgt_ids) for t in targets):
+        raise ValueError(f"rows {rows} must be output positions in 0..{len(tgt_ids) - 1}")
     module = source_embedding_module(model)
     src = torch.tensor([src_ids])
     lens = torch.tensor([len(src_ids)])
@@ -197,15 +203,17 @@ def seq2seq_attributions(
             _captured_outputs(module, lambda: run(1)),
             _captured_outputs(module, lambda: run(1, torch.full_like(src, PAD_ID))),
         )
-        targets = list(range(len(tgt_ids)))
         maps = []
         for method in methods:
-            (attributions,), delta = _attribute(
-                problem, targets, method, steps, internal_batch_size
-            )
+            (explained,), delta = _attribute(problem, targets, method, steps, internal_batch_size)
+            attributions = explained.new_zeros(len(tgt_ids), *explained.shape[1:])
+            attributions[targets] = explained
             if getattr(model.config, "reverse_source", False):  # the encoder read it backwards
                 attributions = attributions.flip(1)
-            maps.append(_map(method, attributions, delta, target_tokens, source_tokens, steps))
+            attribution = _map(method, attributions, delta, target_tokens, source_tokens, steps)
+            if rows is not None:
+                attribution.info["rows"] = targets
+            maps.append(attribution)
     return maps
 
 
