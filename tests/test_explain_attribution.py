@@ -173,6 +173,11 @@ def test_explaining_chosen_rows_only_gives_those_rows_of_the_whole_map():
         assert np.allclose(part.weights[0, 2], full.weights[0, 2], atol=1e-5)
         assert not part.weights[0, [0, 1, 3]].any()
     assert chosen[2].info["rows"] == [2] and len(chosen[2].info["convergence_delta"]) == 1
+    chunked = seq2seq_attributions(
+        translator.model, src_ids, tgt_ids, *tokens, steps=16, internal_batch_size=5
+    )
+    for full, part in zip(whole, chunked, strict=True):
+        assert np.allclose(part.weights, full.weights, atol=1e-5)
     with pytest.raises(ValueError, match="rows \\[9\\] must be output positions in 0..6"):
         seq2seq_attributions(translator.model, src_ids, tgt_ids, *tokens, rows=[9])
 

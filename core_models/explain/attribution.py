@@ -123,7 +123,8 @@ def _attribute(
             baselines=baselines,
             target=targets,
             n_steps=steps,
-            internal_batch_size=internal_batch_size,
+            # Captum runs whole steps: a chunk holds at least one step of every row
+            internal_batch_size=internal_batch_size and max(internal_batch_size, rows),
             return_convergence_delta=True,
         )
         return list(attributions), delta
@@ -188,8 +189,10 @@ def seq2seq_attributions(
     module = source_embedding_module(model)
     src = torch.tensor([src_ids])
     lens = torch.tensor([len(src_ids)])
-    tgt_in = torch.tensor([[BOS_ID, *tgt_ids[:-1]]])
-    gold = torch.tensor(tgt_ids)
+    # decoders are causal: the rows after the last one explained need not be run
+    length = targets[-1] + 1
+    tgt_in = torch.tensor([[BOS_ID, *tgt_ids[: length - 1]]])
+    gold = torch.tensor(tgt_ids[:length])
 
     def run(batch: int, src: Tensor = src) -> Tensor:
         logits = model(src.expand(batch, -1), lens.expand(batch), tgt_in.expand(batch, -1)).logits
