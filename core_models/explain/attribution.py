@@ -105,17 +105,13 @@ def _forward_func(problem: _Problem) -> Callable[..., Tensor]:
 def _attribute(
     problem: _Problem, targets: list[int], method: str, steps: int, internal_batch_size
 ) -> tuple[list[Tensor], Tensor | None]:
-    """Attributions (rows, n, d) per input tensor, one row per target, and IG's delta (rows,)."""
+    """Attributions (rows, n, d) per input tensor, one row per target, and IG's delta (rows,);
+    ``method``: one of ``METHODS`` (``check_methods``)."""
     from captum.attr import InputXGradient, IntegratedGradients, Saliency
 
     rows = len(targets)
     inputs = tuple(x.expand(rows, *x.shape[1:]).clone().requires_grad_() for x in problem.inputs)
     forward = _forward_func(problem)
-    if method == "saliency":
-        attributions = Saliency(forward).attribute(inputs, target=targets, abs=False)
-        return list(attributions), None
-    if method == "input_x_gradient":
-        return list(InputXGradient(forward).attribute(inputs, target=targets)), None
     if method == "integrated_gradients":
         baselines = tuple(b.expand(rows, *b.shape[1:]) for b in problem.baselines)
         attributions, delta = IntegratedGradients(forward).attribute(
@@ -128,7 +124,18 @@ def _attribute(
             return_convergence_delta=True,
         )
         return list(attributions), delta
-    raise ValueError(f"unknown attribution method '{method}'; choose one of {', '.join(METHODS)}")
+    if method == "saliency":  # the signed gradient: its L2 norm is the usual |gradient|
+        return list(Saliency(forward).attribute(inputs, target=targets, abs=False)), None
+    return list(InputXGradient(forward).attribute(inputs, target=targets)), None
+
+
+def check_methods(methods: Sequence[str]) -> None:
+    unknown = [m for m in methods if m not in METHODS]
+    if unknown or not methods:
+        raise ValueError(
+            f"unknown attribution method '{unknown[0] if unknown else ''}'; "
+            f"choose one or more of {', '.join(METHODS)}"
+        )
 
 
 def _map(kind, attributions, delta, query_tokens, key_tokens, steps) -> AttentionMap:
@@ -181,6 +188,7 @@ def seq2seq_attributions(
     every one; the others stay 0, and ``info["rows"]`` lists the explained ones, the convergence
     deltas in their order) — one selected token costs 1/T of the whole map.
     """
+    check_methods(methods)
     if not tgt_ids:
         raise ValueError("gradient attribution needs at least one output token (tgt_ids is empty)")
     targets = list(range(len(tgt_ids))) if rows is None else sorted(set(rows))
@@ -233,6 +241,7 @@ def nli_attributions(
     """One map per method, (1, 1, P + H + 3): the label's log-probability over the pair tokens
     ``[CLS] premise [SEP] hypothesis [SEP]`` (the specials' weight is 0). ``label``: an index
     into ``NLI_LABELS``."""
+    check_methods(methods)
     module = source_embedding_module(model)
     premise, hypothesis = torch.tensor([premise_ids]), torch.tensor([hypothesis_ids])
     premise_lens, hypothesis_lens = torch.tensor([len(premise_ids)]), torch.tensor(
