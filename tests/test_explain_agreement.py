@@ -79,5 +79,37 @@ def test_pairs_without_gold_give_correlations_only(translator):
     )
     assert table.aer == {}
     assert np.isfinite(table.spearman).all()
-    with pytest.raises(ValueError, match="at least one translation pair"):
+    with pytest.raises(ValueError, match="at least one translation or NLI pair"):
         agreement(translator, [])
+
+
+
+def test_nli_aer_is_the_views_on_the_word_map():
+    from app.state.records import word_record
+    from app.views.measures import attention_aer
+
+    classifier = load_model("decomposable-nli")
+    pairs = [pair for pair in classifier.samples(6) if pair.alignment][:2]
+    table = agreement(classifier, pairs)
+    assert table.methods == ["hypothesis_to_premise L0 H0", "hypothesis_to_premise L0 mean"]
+    for pair in pairs:
+        result = classifier.classify(pair.premise, pair.hypothesis, pair.alignment)
+        words = word_record(result.record, classifier).get("hypothesis_to_premise", 0)
+        alone = agreement(classifier, [pair]).aer["hypothesis_to_premise L0 mean"]
+        assert alone == pytest.approx(attention_aer(words.weights[0], result.record.gold_alignment))
+
+
+def test_encoder_classifier_table_cuts_the_hypothesis_premise_block():
+    classifier = load_model("encoder_classifier-nli")
+    pair = next(pair for pair in classifier.samples(6) if pair.alignment)
+    table = agreement(classifier, [pair])
+    layers = range(3)
+    heads = [f"pair_self L{layer} H{head}" for layer in layers for head in range(4)]
+    assert set(table.methods) == {
+        *heads,
+        *(f"pair_self L{layer} mean" for layer in layers),
+        *(f"rollout L{layer}" for layer in layers),
+        "flow L2",
+    }
+    assert all(0.0 <= aer <= 1.0 for aer in table.aer.values())
+    assert np.allclose(np.diag(table.spearman), 1.0)
