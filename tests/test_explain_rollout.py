@@ -158,6 +158,11 @@ def test_maps_of_the_bundled_transformer():
     encoder = [record.get("encoder_self", layer).weights for layer in (0, 1)]
     rolled = next(m for m in maps if (m.kind, m.layer) == ("encoder_self_rollout", 1))
     assert np.allclose(rolled.weights[0], reference_rollout(encoder), atol=1e-5)
+    only = rollout_maps(record, kinds=("cross_flow",))
+    assert [(m.kind, m.layer) for m in only] == [("cross_flow", 0), ("cross_flow", 1)]
+    for alone in only:
+        same = next(m for m in maps if (m.kind, m.layer) == (alone.kind, alone.layer))
+        assert np.array_equal(alone.weights, same.weights)
 
 
 def test_a_recurrent_record_has_nothing_to_roll_out():

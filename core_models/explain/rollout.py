@@ -34,11 +34,11 @@ longer inputs with a clear message rather than freezing the caller.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 import numpy as np
 
-from core_models.record import AttentionMap, AttentionRecord
+from core_models.record import KIND_SIDES, AttentionMap, AttentionRecord
 
 RESIDUAL = 0.5
 FLOW_MAX_TOKENS = 40
@@ -155,8 +155,10 @@ def rollout_maps(
     with_flow: bool = True,
     residual: float = RESIDUAL,
     max_tokens: int = FLOW_MAX_TOKENS,
+    kinds: Collection[str] | None = None,
 ) -> list[AttentionMap]:
-    """The rollout (and flow) maps of a Transformer record, one head each:
+    """The rollout (and flow) maps of a Transformer record, one head each (only ``kinds``, when
+    given: flow is the costly part):
 
     - ``encoder_self_rollout`` / ``pair_self_rollout`` layer l: R through layers 0..l;
       ``*_flow``: flow through every layer, recorded at the top layer;
@@ -172,14 +174,18 @@ def rollout_maps(
             "rollout and flow need a Transformer's self-attention layers (encoder_self or "
             f"pair_self); this record has {record.kinds()}"
         )
+    wanted = set(KIND_SIDES if kinds is None else kinds)
+    if not with_flow:
+        wanted -= {flow_kind for _, flow_kind in ROLLOUT_KINDS.values()} | {"cross_flow"}
     maps = []
     for kind in present:
         stack = _stack(record, kind)
         layers = [m.weights for m in stack]
         rollout_kind, flow_kind = ROLLOUT_KINDS[kind]
-        for attention_map, rolled in zip(stack, rollout(layers, residual), strict=True):
-            maps.append(_derived(rollout_kind, attention_map, rolled))
-        if with_flow:
+        if rollout_kind in wanted:
+            for attention_map, rolled in zip(stack, rollout(layers, residual), strict=True):
+                maps.append(_derived(rollout_kind, attention_map, rolled))
+        if flow_kind in wanted:
             values = flow(layers, residual, max_tokens)
             maps.append(_derived(flow_kind, stack[-1], normalise_rows(values), values))
     if "cross" in record.kinds() and "encoder_self" in present:
@@ -187,8 +193,9 @@ def rollout_maps(
         encoder_rollout = rollout(encoder, residual)[-1]
         for cross in _stack(record, "cross"):
             composed = cross.weights.mean(axis=0) @ encoder_rollout
-            maps.append(_derived("cross_rollout", cross, composed))
-            if with_flow:
+            if "cross_rollout" in wanted:
+                maps.append(_derived("cross_rollout", cross, composed))
+            if "cross_flow" in wanted:
                 values = cross_flow(cross.weights, encoder, residual, max_tokens)
                 maps.append(_derived("cross_flow", cross, normalise_rows(values), values))
     return maps
