@@ -46,14 +46,25 @@ def sentence_of(translator, tokens: int) -> str:
     return min(samples, key=lambda pair: abs(len(encode(pair.source)) + 1 - tokens)).source
 
 
-def median_ms(work: Callable[[], object], runs: int) -> float:
-    work()  # warm-up
-    timings = []
+def timed_ms(work: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    work()
+    return 1000 * (time.perf_counter() - start)
+
+
+def paired_ms(
+    job: Callable[[], object], reference: Callable[[], object], runs: int
+) -> tuple[float, float]:
+    """Medians (job, reference), the reference timed just before every job run (on a shared
+    machine the load moves from second to second), its first call after a job left out (a big
+    batch leaves the allocator and caches cold for the next small one)."""
+    job()  # warm-up
+    job_times, reference_times = [], []
     for _ in range(runs):
-        start = time.perf_counter()
-        work()
-        timings.append(time.perf_counter() - start)
-    return 1000 * statistics.median(timings)
+        reference()
+        reference_times += [timed_ms(reference) for _ in range(2)]
+        job_times.append(timed_ms(job))
+    return statistics.median(job_times), statistics.median(reference_times)
 
 
 def main() -> None:
@@ -105,13 +116,13 @@ def main() -> None:
             translator, text, AttentionEdit(step=1, pin_to=0)
         ),
     }
-    reference = median_ms(forward_backward, args.runs)
-    print(f"one forward + backward: {reference:.1f} ms (median of {args.runs})")
     for name, job in work.items():
-        runs = 1 if "flow" in name else args.runs
-        elapsed = median_ms(job, runs)
-        print(f"{name}: {elapsed:.1f} ms, {elapsed / reference:.1f}× forward + backward", flush=True)
-
+        elapsed, reference = paired_ms(job, forward_backward, 1 if "flow" in name else args.runs)
+        print(
+            f"{name}: {elapsed:.1f} ms, {elapsed / reference:.1f}× one forward + backward "
+            f"({reference:.1f} ms)",
+            flush=True,
+        )
 
 if __name__ == "__main__":
     main()

@@ -72,12 +72,15 @@ def _hooked(module: nn.Module, hook: Callable) -> Iterator[None]:
         handle.remove()
 
 
-def _captured_outputs(module: nn.Module, run: Callable[[], object]) -> tuple[Tensor, ...]:
-    """The outputs of every call of ``module`` while ``run()`` runs, detached."""
+def _inputs_and_baselines(
+    module: nn.Module, run_both: Callable[[], object]
+) -> tuple[tuple[Tensor, ...], tuple[Tensor, ...]]:
+    """The outputs of every call of ``module`` while ``run_both()`` runs a batch of two, the
+    input (row 0) and the baseline (row 1): (inputs, baselines), each tensor batch 1, detached."""
     outputs: list[Tensor] = []
     with _hooked(module, lambda _m, _i, out: outputs.append(out.detach())), torch.no_grad():
-        run()
-    return tuple(outputs)
+        run_both()
+    return tuple(out[:1] for out in outputs), tuple(out[1:] for out in outputs)
 
 
 @dataclass
@@ -211,8 +214,9 @@ def seq2seq_attributions(
         problem = _Problem(
             module,
             run,
-            _captured_outputs(module, lambda: run(1)),
-            _captured_outputs(module, lambda: run(1, torch.full_like(src, PAD_ID))),
+            *_inputs_and_baselines(
+                module, lambda: run(2, torch.cat([src, torch.full_like(src, PAD_ID)]))
+            ),
         )
         maps = []
         for method in methods:
@@ -257,13 +261,15 @@ def nli_attributions(
         ).logits
         return logits.float().log_softmax(-1)  # (B, labels)
 
-    def padded() -> Tensor:
-        return run(1, torch.full_like(premise, PAD_ID), torch.full_like(hypothesis, PAD_ID))
+    def both() -> Tensor:  # the pair, then PAD ids in its place
+        return run(
+            2,
+            torch.cat([premise, torch.full_like(premise, PAD_ID)]),
+            torch.cat([hypothesis, torch.full_like(hypothesis, PAD_ID)]),
+        )
 
     with _gradients_on(model):
-        problem = _Problem(
-            module, run, _captured_outputs(module, lambda: run(1)), _captured_outputs(module, padded)
-        )
+        problem = _Problem(module, run, *_inputs_and_baselines(module, both))
         maps = []
         for method in methods:
             attributions, delta = _attribute(problem, [label], method, steps, internal_batch_size)
