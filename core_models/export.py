@@ -6,11 +6,14 @@ JSON::
      "inputs": {"source": [tokens]} | {"premise": [...], "hypothesis": [...]},
      "output": {"tokens": [...]} | {"label": L, "probs": {label: p}},
      "maps": [{"kind": K, "layer": L, "query_tokens": [...], "key_tokens": [...],
-               "weights": heads × queries × keys nested lists}],
+               "weights": heads × queries × keys nested lists,
+               "raw": same shape (only when the map has raw values), "info": {...} (only when
+               not empty)}],
      "steps": [{"token": T, "prob": p, "top_k": [[token, p], ...]}],
      "gold_alignment": queries × keys 0/1 nested lists (only when known)}
 
-NPZ: ``map<i>_weights`` float32 arrays (heads, queries, keys), ``gold_alignment`` when known, and
+NPZ: ``map<i>_weights`` float32 arrays (heads, queries, keys), ``map<i>_raw`` where a map has raw
+values (gradient attribution, see ``AttentionMap.raw``), ``gold_alignment`` when known, and
 ``meta``: the JSON above without the weights, as a string. No pickles: load with allow_pickle=False.
 """
 
@@ -47,6 +50,7 @@ def record_document(
                 "layer": m.layer,
                 "query_tokens": m.query_tokens,
                 "key_tokens": m.key_tokens,
+                **({"info": m.info} if m.info else {}),
             }
             for m in record.maps
         ],
@@ -65,6 +69,8 @@ def save_record(path: str | Path, record: AttentionRecord, **document: Any) -> P
     if path.suffix == ".json":
         for entry, attention_map in zip(meta["maps"], record.maps, strict=True):
             entry["weights"] = np.round(attention_map.weights.astype(np.float64), 6).tolist()
+            if attention_map.raw is not None:
+                entry["raw"] = attention_map.raw.astype(np.float64).tolist()
         if record.gold_alignment is not None:
             meta["gold_alignment"] = record.gold_alignment.astype(int).tolist()
         path.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
@@ -72,6 +78,11 @@ def save_record(path: str | Path, record: AttentionRecord, **document: Any) -> P
         arrays = {
             f"map{i}_weights": m.weights.astype(np.float32) for i, m in enumerate(record.maps)
         }
+        arrays.update(
+            (f"map{i}_raw", m.raw.astype(np.float32))
+            for i, m in enumerate(record.maps)
+            if m.raw is not None
+        )
         if record.gold_alignment is not None:
             arrays["gold_alignment"] = record.gold_alignment.astype(np.float32)
         np.savez_compressed(path, meta=np.array(json.dumps(meta, ensure_ascii=False)), **arrays)
@@ -87,10 +98,14 @@ def load_record(path: str | Path) -> tuple[AttentionRecord, dict[str, Any]]:
         with np.load(path, allow_pickle=False) as archive:
             meta = json.loads(str(archive["meta"]))
             weights = [archive[f"map{i}_weights"] for i in range(len(meta["maps"]))]
+            raws = [archive.get(f"map{i}_raw") for i in range(len(meta["maps"]))]
             gold = archive.get("gold_alignment")
     else:
         meta = json.loads(path.read_text(encoding="utf-8"))
         weights = [np.asarray(m["weights"], dtype=np.float32) for m in meta["maps"]]
+        raws = [
+            np.asarray(m["raw"], dtype=np.float32) if "raw" in m else None for m in meta["maps"]
+        ]
         gold = (
             np.asarray(meta["gold_alignment"], dtype=np.float32)
             if "gold_alignment" in meta
@@ -99,8 +114,10 @@ def load_record(path: str | Path) -> tuple[AttentionRecord, dict[str, Any]]:
     if meta.get("format") != FORMAT:
         raise ValueError(f"{path}: not an {FORMAT} export (format: {meta.get('format')!r})")
     maps = [
-        AttentionMap(m["kind"], m["layer"], w, m["query_tokens"], m["key_tokens"])
-        for m, w in zip(meta["maps"], weights, strict=True)
+        AttentionMap(
+            m["kind"], m["layer"], w, m["query_tokens"], m["key_tokens"], raw, m.get("info", {})
+        )
+        for m, w, raw in zip(meta["maps"], weights, raws, strict=True)
     ]
     steps = [
         StepInfo(s["token"], -1, s["prob"], [(t, p) for t, p in s["top_k"]]) for s in meta["steps"]

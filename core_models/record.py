@@ -18,8 +18,9 @@ if TYPE_CHECKING:  # the record itself is numpy: the GUI reads it without import
 # Which token list a map's queries or keys are drawn from. "target" are the tokens a decoder
 # produced (row t of a cross map is the step that produced target token t); "target_input" are the
 # decoder's inputs (BOS, y1, y2, ...), the keys of decoder self-attention; "pair" is the joint
-# [CLS] premise [SEP] hypothesis [SEP] sequence of the encoder classifier.
-SIDES = ("source", "target", "target_input", "premise", "hypothesis", "pair")
+# [CLS] premise [SEP] hypothesis [SEP] sequence of the encoder classifier; "label" is the one row of
+# an NLI model's predicted label (the query of its gradient attribution maps).
+SIDES = ("source", "target", "target_input", "premise", "hypothesis", "pair", "label")
 # Which token list each kind's queries and keys come from.
 KIND_SIDES: dict[str, tuple[str, str]] = {
     "encoder_self": ("source", "source"),
@@ -30,6 +31,21 @@ KIND_SIDES: dict[str, tuple[str, str]] = {
     "premise_self": ("premise", "premise"),
     "hypothesis_self": ("hypothesis", "hypothesis"),
     "pair_self": ("pair", "pair"),
+    # Producers of core_models.explain (one head each): attention rollout and attention flow
+    # (Abnar & Zuidema 2020) and gradient attribution (saliency, input × gradient, integrated
+    # gradients) of each output token's log-probability, or of the NLI label's, over the inputs.
+    "encoder_self_rollout": ("source", "source"),
+    "encoder_self_flow": ("source", "source"),
+    "cross_rollout": ("target", "source"),
+    "cross_flow": ("target", "source"),
+    "pair_self_rollout": ("pair", "pair"),
+    "pair_self_flow": ("pair", "pair"),
+    "saliency": ("target", "source"),
+    "input_x_gradient": ("target", "source"),
+    "integrated_gradients": ("target", "source"),
+    "label_saliency": ("label", "pair"),
+    "label_input_x_gradient": ("label", "pair"),
+    "label_integrated_gradients": ("label", "pair"),
 }
 KINDS = tuple(KIND_SIDES)
 NLI_LABELS = ("entailment", "neutral", "contradiction")
@@ -51,13 +67,21 @@ class CapturedMap:
 
 @dataclass
 class AttentionMap:
-    """One map of one example: weights (heads, queries, keys) as float32 numpy."""
+    """One map of one example: weights (heads, queries, keys) as float32 numpy.
+
+    raw: the values a map was normalised from, same shape, where they differ (gradient
+    attribution: each token's signed attribution summed over the embedding); info: JSON-able
+    facts about how the map was made (e.g. integrated gradients' convergence delta per row).
+    Export keeps both.
+    """
 
     kind: str
     layer: int
     weights: np.ndarray
     query_tokens: list[str]
     key_tokens: list[str]
+    raw: np.ndarray | None = None
+    info: dict = field(default_factory=dict)
 
     @property
     def heads(self) -> int:

@@ -3,11 +3,19 @@
 Fast path (``capture=False``): ``torch.nn.functional.scaled_dot_product_attention``.
 Capture path (``capture=True``): explicit ``softmax(QKᵀ/√d_k) V`` that also returns the weights
 (batch, heads, queries, keys). Both give the same outputs (dropout aside).
+
+Two optional hooks serve ``core_models.explain`` (head ablation, attention editing); both are None
+by default and then cost nothing. ``head_gate`` (heads,): each head's output is multiplied by its
+gate before the heads are merged and projected (Michel et al. 2019's ξ_h; 0 switches a head off,
+a tensor that requires grad gives ∂loss/∂ξ_h). ``weights_edit``: a function applied to the weights
+(B, heads, Q, K) after the softmax (it forces the explicit path); the weights returned are the
+edited ones.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import torch.nn.functional as F
 from torch import Tensor, nn
@@ -32,6 +40,8 @@ class MultiHeadAttention(nn.Module):
         self.value_proj = nn.Linear(d_model, d_model, bias=bias)
         self.out_proj = nn.Linear(d_model, d_model, bias=bias)
         self.dropout = dropout
+        self.head_gate: Tensor | None = None
+        self.weights_edit: Callable[[Tensor], Tensor] | None = None
 
     def split_heads(self, x: Tensor) -> Tensor:
         """(B, T, d_model) -> (B, heads, T, head_size)."""
@@ -57,18 +67,22 @@ class MultiHeadAttention(nn.Module):
         """
         q = self.split_heads(self.query_proj(query))  # (B, H, Q, dk)
         dropout = self.dropout if self.training else 0.0
-        if capture:
+        if capture or self.weights_edit is not None:
             scores = q @ keys.transpose(-2, -1) / math.sqrt(self.head_size)  # (B, H, Q, K)
             weights = masked_softmax(scores, keep=keep)
+            if self.weights_edit is not None:
+                weights = self.weights_edit(weights)
             attended = (F.dropout(weights, dropout) if dropout else weights) @ values
         else:
             weights = None
             attended = F.scaled_dot_product_attention(
                 q, keys, values, attn_mask=keep, dropout_p=dropout
             )
+        if self.head_gate is not None:
+            attended = attended * self.head_gate.view(1, -1, 1, 1).to(attended.dtype)
         batch, _, length, _ = attended.shape
         merged = attended.transpose(1, 2).reshape(batch, length, self.d_model)
-        return self.out_proj(merged), weights
+        return self.out_proj(merged), weights if capture else None
 
     def forward(
         self,

@@ -6,6 +6,7 @@ p(y_t) = softmax(W_o [s_t; c_t; y_{t-1}]).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import torch
@@ -77,6 +78,8 @@ class BahdanauSeq2Seq(Seq2SeqModel):
         self.output = nn.Linear(
             config.hidden_size + memory_size + config.embed_size, config.tgt_vocab_size
         )
+        # core_models.explain's attention editing: a function of the step's weights (B, 1, 1, S)
+        self.cross_edit: Callable[[Tensor], Tensor] | None = None
 
     def forward(
         self, src: Tensor, src_lens: Tensor, tgt_in: Tensor, capture: bool = False
@@ -102,6 +105,8 @@ class BahdanauSeq2Seq(Seq2SeqModel):
         query = state.hidden[-1].unsqueeze(1)  # (B, 1, H): s_{t-1}
         scores = self.attention_score.score_prepared(query, state.keys)  # (B, 1, S)
         weights = masked_softmax(scores, valid_lens=state.src_lens)  # (B, 1, S)
+        if self.cross_edit is not None:
+            weights = self.cross_edit(weights.unsqueeze(1)).squeeze(1)
         context = torch.bmm(weights, state.memory)  # (B, 1, D·H)
         embedded = self.dropout(self.embedding(prev_tokens.unsqueeze(1)))  # (B, 1, E)
         output, hidden = self.decoder(torch.cat([embedded, context], dim=-1), state.hidden)

@@ -7,6 +7,7 @@ h~_t = tanh(W_c [c_t; h_t]) (eq. 5), p(y_t) = softmax(W_s h~_t) (eq. 6).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import torch
@@ -107,6 +108,8 @@ class LuongSeq2Seq(Seq2SeqModel):
         )
         self.combine = nn.Linear(2 * size, size, bias=False)  # W_c
         self.output = nn.Linear(size, config.tgt_vocab_size)  # W_s
+        # core_models.explain's attention editing: a function of the step's weights (B, 1, 1, S)
+        self.cross_edit: Callable[[Tensor], Tensor] | None = None
 
     def forward(
         self, src: Tensor, src_lens: Tensor, tgt_in: Tensor, capture: bool = False
@@ -153,6 +156,8 @@ class LuongSeq2Seq(Seq2SeqModel):
         inputs = torch.cat([embedded, state.attentional], dim=-1).unsqueeze(1)  # input feeding
         output, hidden = self.decoder(inputs, state.hidden)  # (B, 1, H)
         weights = self.align(output, state.keys, state.src_lens, state.step)  # (B, 1, S)
+        if self.cross_edit is not None:
+            weights = self.cross_edit(weights.unsqueeze(1)).squeeze(1)
         context = torch.bmm(weights, state.memory)  # (B, 1, H)
         attentional = torch.tanh(self.combine(torch.cat([context, output], dim=-1))).squeeze(1)
         attentional = self.dropout(attentional)  # h~_t, (B, H)

@@ -1,0 +1,169 @@
+"""Head ablation for the Transformer families (Michel, Levy & Neubig 2019, "Are Sixteen Heads
+Really Better than One?", NeurIPS).
+
+A head is switched off through ``MultiHeadAttention.head_gate`` (ξ_h): the head's output is
+multiplied by ξ_h before the heads are merged and projected, so masking every head of a layer
+gives exactly what zeroing that layer's merged head outputs (the input of its output projection)
+gives. Decoding with ``masked_heads`` in force re-decodes the output with the changed heads.
+
+``head_importance`` tables, for every head (kind, layer, head) over a list of examples:
+- ``metric_drop``: the metric (corpus BLEU of greedy outputs against the references; NLI
+  accuracy) with every head on, minus the metric with this head alone masked;
+- ``importance``: Michel et al.'s I_h = Σ_x |∂L(x)/∂ξ_h| at ξ = 1, L the loss of example x (the
+  reference's teacher-forced cross-entropy summed over its tokens; the NLI gold label's), summed
+  over the examples (not normalised per layer: divide by a layer's L2 norm to compare as §4.1).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import torch
+import torch.nn.functional as F
+from torch import Tensor, nn
+
+from core_models.attention.multihead import MultiHeadAttention
+from core_models.data.pairs import NLIPair, TranslationPair
+from core_models.explain.inputs import nli_ids, translation_ids
+from core_models.models.base import BOS_ID, NLI_LABELS
+from core_models.training.metrics import accuracy, bleu
+
+Head = tuple[str, int, int]  # (kind, layer, head)
+
+
+def attention_modules(model: nn.Module) -> dict[tuple[str, int], MultiHeadAttention]:
+    """Every multi-head attention of a Transformer family by (kind, layer), kinds as the record's."""
+    family = getattr(model, "family", type(model).__name__)
+    if family == "transformer":
+        modules = {("encoder_self", i): l.self_attention for i, l in enumerate(model.encoder.layers)}
+        for i, layer in enumerate(model.decoder_layers):
+            modules[("decoder_self", i)] = layer.self_attention
+            modules[("cross", i)] = layer.cross_attention
+        return modules
+    if family == "encoder_classifier":
+        return {("pair_self", i): l.self_attention for i, l in enumerate(model.encoder.layers)}
+    raise ValueError(
+        f"the '{family}' model has no attention heads to mask (head ablation needs a "
+        "transformer or an encoder_classifier)"
+    )
+
+
+def all_heads(model: nn.Module) -> list[Head]:
+    return [
+        (kind, layer, head)
+        for (kind, layer), module in attention_modules(model).items()
+        for head in range(module.heads)
+    ]
+
+
+@contextmanager
+def gated(model: nn.Module, gates: dict[tuple[str, int], Tensor]) -> Iterator[None]:
+    """Install ``gates`` ((kind, layer) -> (heads,) tensor) for the duration; restored after."""
+    modules = attention_modules(model)
+    unknown = set(gates) - set(modules)
+    if unknown:
+        raise ValueError(f"no attention {sorted(unknown)} in this model; it has {sorted(modules)}")
+    before = {key: modules[key].head_gate for key in gates}
+    try:
+        for key, gate in gates.items():
+            if gate.shape != (modules[key].heads,):
+                raise ValueError(f"{key}: a gate needs {modules[key].heads} values, got {gate.shape}")
+            modules[key].head_gate = gate
+        yield
+    finally:
+        for key, gate in before.items():
+            modules[key].head_gate = gate
+
+
+@contextmanager
+def masked_heads(model: nn.Module, heads: Iterable[Head]) -> Iterator[None]:
+    """Switch off ``heads`` ((kind, layer, head) triples) for the duration."""
+    modules = attention_modules(model)
+    gates: dict[tuple[str, int], Tensor] = {}
+    for kind, layer, head in heads:
+        if (kind, layer) not in modules or not 0 <= head < modules[(kind, layer)].heads:
+            raise ValueError(f"no head {head} in {kind} layer {layer} of this model")
+        gate = gates.setdefault((kind, layer), torch.ones(modules[(kind, layer)].heads))
+        gate[head] = 0.0
+    with gated(model, gates):
+        yield
+
+
+def evaluate(wrapper, examples: Sequence[TranslationPair] | Sequence[NLIPair]) -> float:
+    """Corpus BLEU of greedy outputs (translation) or accuracy (NLI) on ``examples``."""
+    if isinstance(examples[0], TranslationPair):
+        outputs = [wrapper.translate(pair.source).output_text for pair in examples]
+        return bleu(outputs, [pair.target for pair in examples])
+    predicted = [wrapper.classify(p.premise, p.hypothesis).label for p in examples]
+    return accuracy(
+        [NLI_LABELS.index(label) for label in predicted],
+        [NLI_LABELS.index(p.label) for p in examples],
+    )
+
+
+def example_loss(wrapper, example: TranslationPair | NLIPair) -> Tensor:
+    """The example's loss (see the module), a differentiable scalar."""
+    model = wrapper.model
+    if isinstance(example, TranslationPair):
+        src_ids, tgt_ids, _ = translation_ids(wrapper, example.source, example.target)
+        logits = model(
+            torch.tensor([src_ids]), torch.tensor([len(src_ids)]), torch.tensor([[BOS_ID, *tgt_ids[:-1]]])
+        ).logits[0]
+        return F.cross_entropy(logits.float(), torch.tensor(tgt_ids), reduction="sum")
+    premise_ids, hypothesis_ids, _, _ = nli_ids(wrapper, example.premise, example.hypothesis)
+    logits = model(
+        torch.tensor([premise_ids]),
+        torch.tensor([len(premise_ids)]),
+        torch.tensor([hypothesis_ids]),
+        torch.tensor([len(hypothesis_ids)]),
+    ).logits
+    return F.cross_entropy(logits.float(), torch.tensor([NLI_LABELS.index(example.label)]))
+
+
+def gate_gradients(wrapper, examples: Sequence) -> dict[tuple[str, int], Tensor]:
+    """Σ_x |∂L(x)/∂ξ| per (kind, layer): (heads,) each, at every gate = 1, in eval mode."""
+    model = wrapper.model
+    modules = attention_modules(model)
+    totals = {key: torch.zeros(module.heads) for key, module in modules.items()}
+    was_training = model.training
+    model.eval()
+    try:
+        for example in examples:
+            gates = {key: torch.ones(m.heads, requires_grad=True) for key, m in modules.items()}
+            with gated(model, gates), torch.enable_grad():
+                loss = example_loss(wrapper, example)
+                grads = torch.autograd.grad(loss, list(gates.values()))
+            for key, grad in zip(gates, grads, strict=True):
+                totals[key] += grad.abs()
+    finally:
+        model.train(was_training)
+    return totals
+
+
+@dataclass
+class HeadRow:
+    kind: str
+    layer: int
+    head: int
+    metric: float  # with this head masked alone
+    metric_drop: float  # baseline metric − metric
+    importance: float  # Michel et al.'s I_h
+
+
+def head_importance(wrapper, examples: Sequence) -> tuple[float, list[HeadRow]]:
+    """(the metric with every head on, one row per head); ``wrapper``: a Translator (examples:
+    ``TranslationPair``s, metric BLEU) or a Classifier (``NLIPair``s, accuracy). It decodes the
+    examples once per head: its cost is (heads + 1) evaluations and one backward per example."""
+    if not examples:
+        raise ValueError("head importance needs at least one example")
+    baseline = evaluate(wrapper, examples)
+    gradients = gate_gradients(wrapper, examples)
+    rows = []
+    for kind, layer, head in all_heads(wrapper.model):
+        with masked_heads(wrapper.model, [(kind, layer, head)]):
+            metric = evaluate(wrapper, examples)
+        importance = float(gradients[(kind, layer)][head])
+        rows.append(HeadRow(kind, layer, head, metric, baseline - metric, importance))
+    return baseline, rows
