@@ -31,7 +31,7 @@ from app.train.process import (
 )
 from app.train.run_panel import LogPane, RunControls, RunSettings
 from core_models.data.download import Dataset
-from core_models.inference import user_home, user_models_dir
+from core_models.paths import user_home, user_models_dir
 from core_models.training.config import ConfigError, TrainConfig
 from core_models.training.events import (
     CheckpointEvent,

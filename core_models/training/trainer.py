@@ -248,8 +248,9 @@ class Trainer:
 
     def _load_glove(self) -> None:
         from core_models.data.glove import glove_embedding
+        from core_models.paths import data_file
 
-        path = self.config.data.glove
+        path = data_file(self.config.data.glove)  # the bundled configs name resources/glove/…
         if not hasattr(self.model, "load_pretrained_embeddings"):
             raise ValueError(
                 f"data.glove is set but model family '{self.model.family}' has no pretrained "
