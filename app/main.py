@@ -5,8 +5,10 @@ sentence already translated, ``render`` draws a view offscreen, every other comm
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
-from core_models.inference import ModelEntry
+if TYPE_CHECKING:  # --version and --install-desktop answer without importing torch
+    from core_models.inference import ModelEntry
 
 WINDOW_SIZE = (1400, 900)
 FALLBACK_SENTENCE = "the little cat sleeps on the red chair"
