@@ -99,9 +99,11 @@ def install_desktop(home: Path | None = None) -> list[Path]:
 def install_desktop_command() -> int:
     """``attention-workbench --install-desktop``: exit status 0, or 2 with a message."""
     if not sys.platform.startswith(FREEDESKTOP_PLATFORMS):
+        icon = asset(f"{NAME}.ico" if sys.platform == "win32" else f"{NAME}.png")
         print(
             "error: --install-desktop writes a freedesktop menu entry (Linux, BSD); on macOS and "
-            "Windows see the README's Install section",
+            "Windows make a shortcut as the README's Install section says, with\n"
+            f"  command: {' '.join(launch_command())}\n  icon: {icon}",
             file=sys.stderr,
         )
         return 2

@@ -4,6 +4,7 @@ under XDG_DATA_HOME) and `--version`."""
 import configparser
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -104,7 +105,11 @@ def test_data_home_follows_the_xdg_rule(monkeypatch, tmp_path):
 def test_install_desktop_elsewhere_says_where_to_look(monkeypatch, capsys):
     monkeypatch.setattr(desktop.sys, "platform", "darwin")
     assert main(["--install-desktop"]) == 2
-    assert "on macOS and Windows see the README's Install section" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "on macOS and Windows make a shortcut as the README's Install section says" in err
+    assert f"command: {sys.executable} -m app.main\n" in err
+    icon = err.split("icon: ")[1].strip()
+    assert Path(icon).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def test_install_desktop_reports_a_folder_it_cannot_write(monkeypatch, tmp_path, capsys):

@@ -10,6 +10,7 @@ cache); deselect them with `-m "not slow"` while developing.
 
 import json
 import os
+import re
 import subprocess
 import sys
 import tarfile
@@ -109,6 +110,9 @@ def test_the_wheel_metadata_is_what_an_index_shows(built):
     assert "Keywords: attention,transformer" in headers
     assert "Requires-Dist: platformdirs<5,>=4" in headers
     assert description.startswith("# Attention Workbench")
+    # an index page shows only images with absolute addresses
+    images = re.findall(r"!\[[^\]]*\]\(([^)\s]+)|<img[^>]*\ssrc=[\"']([^\"']+)", description)
+    assert [url for pair in images for url in pair if url and not url.startswith("https://")] == []
 
 
 @pytest.mark.slow
