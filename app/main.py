@@ -5,8 +5,10 @@ sentence already translated, ``render`` draws a view offscreen, every other comm
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
-from core_models.inference import ModelEntry
+if TYPE_CHECKING:  # --version and --install-desktop answer without importing torch
+    from core_models.inference import ModelEntry
 
 WINDOW_SIZE = (1400, 900)
 FALLBACK_SENTENCE = "the little cat sleeps on the red chair"
@@ -17,11 +19,22 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv:
         return run_gui()
+    if argv[0] == "--version":
+        from core_models import __version__
+
+        print(f"attention-workbench {__version__}")
+        return 0
+    if argv[0] == "--install-desktop":
+        from app.desktop import install_desktop_command
+
+        return install_desktop_command()
     if argv[0] in ("-h", "--help"):
         print(
             "attention-workbench with no command opens the app on a bundled model;\n"
             "attention-workbench render MODEL TEXT --view VIEW -o OUT.png draws a view offscreen\n"
-            "(see attention-workbench render --help). The other commands:\n"
+            "(see attention-workbench render --help);\n"
+            "attention-workbench --install-desktop adds the app to the desktop's menu (Linux);\n"
+            "attention-workbench --version prints the version. The other commands:\n"
         )
     if argv[0] == "render":
         from app.render_command import main as render_main
@@ -54,7 +67,7 @@ def start(window) -> ModelEntry | None:
     if entry is None:
         window.show_message(
             "no models yet: File ▸ Open checkpoint…, or train one with "
-            "`attention-workbench train resources/configs/transformer-en-fr.toml`"
+            "`attention-workbench train transformer-en-fr`"
         )
         return None
     session = window.session
@@ -75,10 +88,13 @@ def start(window) -> ModelEntry | None:
 def run_gui() -> int:
     from PySide6 import QtWidgets
 
+    from app.desktop import NAME, app_icon
     from app.window import MainWindow
 
     app = QtWidgets.QApplication.instance() or QtWidgets.QApplication(sys.argv[:1])
     app.setApplicationName("Attention Workbench")
+    app.setDesktopFileName(NAME)  # ties the window to the --install-desktop menu entry
+    app.setWindowIcon(app_icon())  # every window, the taskbar and the About box
     app.setStyle("Fusion")
     window = MainWindow()
     window.resize(*WINDOW_SIZE)

@@ -33,7 +33,7 @@ from PySide6 import QtCore, QtGui, QtTest, QtWidgets  # noqa: E402
 
 from bench.machine import describe_machine  # noqa: E402
 from core_models.data.tasks import get_task  # noqa: E402
-from core_models.inference import BUNDLED_MODELS  # noqa: E402
+from core_models.paths import bundled_models_dir  # noqa: E402
 
 BUNDLED = "transformer-en-fr"
 SOURCE_WORDS = 19  # + EOS = 20 tokens
@@ -221,9 +221,8 @@ def main() -> int:
 
     scratch = tempfile.TemporaryDirectory()
     settings = QtCore.QSettings(f"{scratch.name}/settings.ini", QtCore.QSettings.Format.IniFormat)
-    model_path = args.model or (
-        BUNDLED_MODELS / BUNDLED if (BUNDLED_MODELS / BUNDLED).is_dir() else None
-    )
+    bundled = bundled_models_dir() / BUNDLED
+    model_path = args.model or (bundled if bundled.is_dir() else None)
     untrained = model_path is None
     if untrained:
         model_path = build_untrained(Path(scratch.name))

@@ -91,8 +91,13 @@ def main(argv: list[str] | None = None) -> int:
 
 def _add_train_parser(commands) -> None:
     train = commands.add_parser("train", help="train a model from a TOML config")
-    train.add_argument("config", help="TrainConfig TOML file (see resources/configs/)")
+    train.add_argument(
+        "config", help="TrainConfig TOML file, or a bundled config's name (e.g. transformer-en-fr)"
+    )
     train.add_argument("--output", help="run directory (default: runs/<name>)")
+    train.add_argument(
+        "--max-steps", type=int, metavar="N", help="stop after N steps (overrides run.max_steps)"
+    )
     train.add_argument(
         "--resume", metavar="DIR", help="resume the run in DIR from its last checkpoint"
     )
@@ -120,7 +125,10 @@ def _train(args) -> int:
     if args.overwrite and args.resume:
         raise ValueError("--overwrite starts a new run: it cannot be used with --resume")
     logging.getLogger("core_models.training").setLevel(logging.INFO)  # data sizes, what changed
-    config = TrainConfig.from_toml(args.config)
+    config = TrainConfig.from_toml(_config_file(args.config))
+    if args.max_steps is not None:
+        config.run.max_steps = args.max_steps
+        config.validate(f"{args.config} with --max-steps {args.max_steps}")
     output = Path(args.resume or args.output or Path("runs") / config.name)
     endings: list[DoneEvent | FailedEvent] = []
     listeners = [] if args.quiet else [ProgressBar()]
@@ -182,6 +190,22 @@ class _StopOnSignal:
             file=sys.stderr,
         )
         self.trainer.cancel(save=True)
+
+
+def _config_file(name: str) -> Path:
+    """``name`` as a file path, or the bundled config of that name (``train transformer-en-fr``)."""
+    from core_models.paths import bundled_config, bundled_config_names
+
+    path = Path(name)
+    if path.exists() or path.suffix == ".toml":
+        return path  # from_toml names a missing file
+    bundled = bundled_config(name)
+    if bundled is None:
+        raise ValueError(
+            f"{name}: neither a config file nor a bundled config "
+            f"({', '.join(bundled_config_names())})"
+        )
+    return bundled
 
 
 def _translate(args) -> int:

@@ -1,13 +1,12 @@
 """Text in, attention record out: the layer the CLI and the GUI share.
 
 ``load_model(name_or_path)`` finds a bundled model (``resources/models/<name>``), a user model
-(``$ATTENTION_WORKBENCH_HOME/models/<name>``, default ``~/.local/share/attention-workbench``) or a
-checkpoint directory, and wraps it as a ``Translator`` or a ``Classifier``.
+(``<user data directory>/models/<name>``, see ``core_models.paths``) or a checkpoint directory,
+and wraps it as a ``Translator`` or a ``Classifier``.
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ from core_models import decoding
 from core_models.data.pairs import NLIPair, TranslationPair
 from core_models.data.tasks import TASKS, get_task
 from core_models.models.base import CLS_ID, EOS_ID, NLI_LABELS, SEP_ID, UNK_ID
+from core_models.paths import bundled_models_dir, user_models_dir
 from core_models.record import AttentionRecord, build_record
 from core_models.training.checkpoint import (
     Checkpoint,
@@ -27,19 +27,7 @@ from core_models.training.checkpoint import (
     read_config,
 )
 
-RESOURCES = Path(__file__).resolve().parent.parent / "resources"
-BUNDLED_MODELS = RESOURCES / "models"
 DEFAULT_MAX_SOURCE = 100
-
-
-def user_home() -> Path:
-    return Path(
-        os.environ.get("ATTENTION_WORKBENCH_HOME", Path.home() / ".local/share/attention-workbench")
-    )
-
-
-def user_models_dir() -> Path:
-    return user_home() / "models"
 
 
 @dataclass
@@ -57,7 +45,7 @@ class ModelEntry:
 def list_models() -> list[ModelEntry]:
     """Bundled models first, then the user's, each sorted by name; unreadable ones are skipped."""
     entries = []
-    for source, root in (("bundled", BUNDLED_MODELS), ("user", user_models_dir())):
+    for source, root in (("bundled", bundled_models_dir()), ("user", user_models_dir())):
         if not root.is_dir():
             continue
         for directory in sorted(
@@ -85,7 +73,7 @@ def resolve_model(name_or_path: str | Path) -> Path:
     path = Path(name_or_path)
     if path.is_dir():
         return path
-    for root in (BUNDLED_MODELS, user_models_dir()):
+    for root in (bundled_models_dir(), user_models_dir()):
         if (root / str(name_or_path)).is_dir():
             return root / str(name_or_path)
     known = ", ".join(entry.name for entry in list_models()) or "none"

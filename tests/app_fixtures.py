@@ -122,7 +122,7 @@ def app_env(app_models: TinyModels, tmp_path: Path, monkeypatch: pytest.MonkeyPa
     no_bundled = tmp_path / "no-bundled-models"
     no_bundled.mkdir()
     monkeypatch.setenv("ATTENTION_WORKBENCH_HOME", str(app_models.home))
-    monkeypatch.setattr(inference, "BUNDLED_MODELS", no_bundled)
+    monkeypatch.setattr(inference, "bundled_models_dir", lambda: no_bundled)
     return app_models
 
 

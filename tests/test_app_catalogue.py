@@ -21,7 +21,7 @@ def no_bundled_models(tmp_path, monkeypatch):
     """Only the user's models are listed (the tests never depend on the bundled ones)."""
     empty = tmp_path / "no-bundled-models"
     empty.mkdir()
-    monkeypatch.setattr(inference, "BUNDLED_MODELS", empty)
+    monkeypatch.setattr(inference, "bundled_models_dir", lambda: empty)
 
 
 @pytest.fixture

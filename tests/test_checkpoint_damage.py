@@ -91,7 +91,7 @@ def test_a_damaged_user_model_is_left_out_of_the_list_not_a_crash(
     for damage in DAMAGES[:12]:  # broken config.json files
         damage.apply(shutil.copytree(intact, home / "models" / damage.name.replace(" ", "-")))
     monkeypatch.setenv("ATTENTION_WORKBENCH_HOME", str(home))
-    monkeypatch.setattr(inference, "BUNDLED_MODELS", tmp_path / "none")
+    monkeypatch.setattr(inference, "bundled_models_dir", lambda: tmp_path / "none")
     assert [entry.name for entry in inference.list_models()] == ["good"]
     assert cli.main(["models"]) == 0
     assert "good" in capsys.readouterr().out

@@ -162,7 +162,7 @@ def test_readers_of_an_interrupted_swap_read_the_survivor_and_rename_nothing(
     (home / "models").mkdir(parents=True)
     os.symlink(run, home / "models" / "polled")
     monkeypatch.setenv("ATTENTION_WORKBENCH_HOME", str(home))
-    monkeypatch.setattr(inference, "BUNDLED_MODELS", tmp_path / "none")
+    monkeypatch.setattr(inference, "bundled_models_dir", lambda: tmp_path / "none")
     assert [entry.name for entry in inference.list_models()] == ["polled"]
     assert inference.load_model("polled").meta["step"] == 1
     assert listing(run) == before  # nothing renamed, removed or created

@@ -26,7 +26,7 @@ from app.workers.training_process import (
     TrainJob,
     unique_directory,
 )
-from core_models.inference import user_home, user_models_dir
+from core_models.paths import user_home, user_models_dir
 from core_models.training.config import TrainConfig
 from core_models.training.events import (
     CheckpointEvent,

@@ -22,9 +22,10 @@ from typing import Any
 from urllib.error import HTTPError, URLError
 from urllib.request import Request, urlopen
 
+from core_models.paths import user_cache_dir as default_cache_dir  # the one cache lookup
+
 logger = logging.getLogger(__name__)
 
-CACHE_ENV = "ATTENTION_WORKBENCH_CACHE"
 USER_AGENT = "attention-workbench/0.1 (+urllib)"
 CHUNK_BYTES = 1 << 16
 TIMEOUT_S = 30
@@ -133,12 +134,6 @@ DATASETS: dict[str, Dataset] = {
         ),
     )
 }
-
-
-def default_cache_dir() -> Path:
-    """``$ATTENTION_WORKBENCH_CACHE``, else ``~/.cache/attention-workbench``."""
-    configured = os.environ.get(CACHE_ENV)
-    return Path(configured) if configured else Path.home() / ".cache" / "attention-workbench"
 
 
 def get_dataset(name: str) -> Dataset:

@@ -189,8 +189,9 @@ def check_positions(model: nn.Module, config: TrainConfig, kind: str) -> None:
 
 def _load_glove(model: nn.Module, config: TrainConfig, tokenizers: dict[str, Tokenizer]) -> None:
     from core_models.data.glove import glove_embedding
+    from core_models.paths import data_file
 
-    path = config.data.glove
+    path = data_file(config.data.glove)  # the bundled configs name resources/glove/…
     if not hasattr(model, "load_pretrained_embeddings"):
         raise ValueError(
             f"data.glove is set but model family '{model.family}' has no pretrained "

@@ -1,0 +1,2 @@
+"""Bundled models, their training configs and a GloVe subset: package data installed as
+``core_models.resources`` (see pyproject.toml); find them with ``core_models.paths``."""
