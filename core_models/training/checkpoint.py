@@ -33,6 +33,7 @@ import safetensors.torch
 import torch
 from torch import nn
 
+from core_models.errors import WorkbenchError
 from core_models.models.registry import FAMILIES, build_model, make_config
 from core_models.tokenizers import Tokenizer, load_tokenizer
 
@@ -42,7 +43,7 @@ FORMAT = "attention-workbench-checkpoint/1"
 PICKLE_SUFFIXES = (".pt", ".pth", ".bin", ".pkl", ".pickle", ".ckpt")
 
 
-class CheckpointError(ValueError):
+class CheckpointError(WorkbenchError, ValueError):
     """A checkpoint that cannot be loaded; the message says which file and why."""
 
 
