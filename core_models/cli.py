@@ -14,12 +14,11 @@ import logging
 import signal
 import sys
 import threading
-import traceback
 from collections.abc import Callable
 from pathlib import Path
 
 from core_models.data.tasks import TASKS
-from core_models.errors import WorkbenchError, write_crash_log
+from core_models.errors import WorkbenchError, describe_bug
 
 logger = logging.getLogger(__name__)
 
@@ -113,17 +112,8 @@ def guarded(command: Callable[[], int], argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
-    except Exception as error:  # a bug: the user gets the log's path, not a traceback
-        try:
-            where = f"the details are in {write_crash_log(error, argv)}"
-        except OSError as reason:
-            where = f"no crash log could be written ({reason}); the traceback follows\n"
-            where += "".join(traceback.format_exception(error))
-        print(
-            f"error: unexpected {type(error).__name__}: {error}\n"
-            f"This is a bug in attention-workbench; {where}",
-            file=sys.stderr,
-        )
+    except Exception as error:  # a bug: the user gets the crash log's path, not a traceback
+        print(f"error: {describe_bug(error, argv)}", file=sys.stderr)
         return EXIT_BUG
 
 

@@ -56,3 +56,14 @@ def write_crash_log(error: BaseException, argv: list[str] | None = None) -> Path
         except OSError:
             continue
     raise OSError(f"cannot write a crash log in {log_dir()} or {tempfile.gettempdir()}")
+
+
+def describe_bug(error: BaseException, argv: list[str] | None = None) -> str:
+    """What to tell the user of an unexpected exception: its type and text, and the crash log
+    that holds its traceback (the traceback itself when no log can be written)."""
+    try:
+        where = f"the details are in {write_crash_log(error, argv)}"
+    except OSError as reason:
+        where = f"no crash log could be written ({reason}); the traceback:\n"
+        where += "".join(traceback.format_exception(error))
+    return f"unexpected {type(error).__name__}: {error}\nThis is a bug in attention-workbench; {where}"
