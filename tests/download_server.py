@@ -13,8 +13,9 @@ class Server:
 
     ``honour_range``: False to answer every Range request with the whole file (status 200).
     ``cut_chunked[name] = n``: send the file chunked, and close the connection after n bytes.
-    ``stall[name] = n``: send n bytes, then nothing until ``release`` is set (or 60 s pass).
-    ``stalled``: set once a stalled response has sent its n bytes.
+    ``stall[name] = n``: send n bytes, then nothing until ``release`` is set (or 60 s pass);
+    n = -1: not even the response's headers.
+    ``stalled``: set once a stalled response has sent what it sends.
     """
 
     def __init__(self) -> None:
@@ -38,6 +39,10 @@ class Server:
                     self.send_error(404, "Not Found")
                     return
                 body = server.files[name]
+                if server.stall.get(name) == -1:
+                    server.stalled.set()
+                    server.release.wait(60)
+                    return
                 requested = self.headers.get("Range")
                 start = int(requested[6:].rstrip("-")) if requested and server.honour_range else 0
                 if start >= len(body) and requested:

@@ -184,10 +184,15 @@ def test_a_chunked_response_cut_short_is_a_download_error_and_resumes(tmp_path, 
     assert (tmp_path / "pinned" / "corpus.zip").read_bytes() == data
 
 
-def test_cancel_while_the_server_stalls_ends_the_download_promptly(tmp_path, server):
+@pytest.mark.parametrize(
+    ("sent", "expected"),
+    [(CHUNK_BYTES + 10, "cancelled after 65,536 bytes"), (-1, "cancelled before the download")],
+    ids=["mid-body", "before-headers"],
+)
+def test_cancel_while_the_server_stalls_ends_the_download_promptly(tmp_path, server, sent, expected):
     data = zip_of_chunks(tmp_path)
     server.files["corpus.zip"] = data
-    server.stall["corpus.zip"] = CHUNK_BYTES + 10  # then nothing, for up to 60 s
+    server.stall["corpus.zip"] = sent  # then nothing, for up to 60 s
     stop, outcome = threading.Event(), []
 
     def run():
@@ -204,7 +209,8 @@ def test_cancel_while_the_server_stalls_ends_the_download_promptly(tmp_path, ser
     stop.set()
     thread.join(30)
     took = time.monotonic() - cancelled_at
-    print(f"download ended {took:.3f} s after the cancel on a stalled server")
+    print(f"download ended {took:.3f} s after the cancel on a server stalled {sent} bytes in")
     assert not thread.is_alive()
-    assert isinstance(outcome[0], DownloadCancelled), outcome
-    assert (tmp_path / "pinned" / "corpus.zip.part").stat().st_size == CHUNK_BYTES
+    assert isinstance(outcome[0], DownloadCancelled) and expected in str(outcome[0]), outcome
+    kept = tmp_path / "pinned" / "corpus.zip.part"
+    assert kept.stat().st_size == CHUNK_BYTES if sent > 0 else not kept.exists()

@@ -21,15 +21,14 @@ import http.client
 import json
 import logging
 import os
-import socket
-import threading
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.error import HTTPError, URLError
-from urllib.request import Request, urlopen
+from urllib.request import Request
 
+from core_models.data.cancellable import Cancel, CancellableOpener, is_cancelled
 from core_models.data.catalogue import DATASETS, Dataset, RemoteFile, get_dataset
 from core_models.errors import WorkbenchError
 
@@ -41,11 +40,9 @@ CACHE_ENV = "ATTENTION_WORKBENCH_CACHE"
 USER_AGENT = "attention-workbench/0.1 (+urllib)"
 CHUNK_BYTES = 1 << 16
 TIMEOUT_S = 30
-CANCEL_POLL_S = 0.1  # how often a blocked read looks at the cancel flag
 MARKER_SUFFIX = ".verified"
 
 Progress = Callable[[int, int], None]  # (bytes done, bytes in all; 0 while unknown)
-Cancel = Callable[[], bool] | threading.Event
 
 
 class DownloadError(WorkbenchError):
@@ -87,12 +84,6 @@ def is_downloaded(dataset: str | Dataset, cache_dir: str | Path | None = None) -
     dataset = dataset if isinstance(dataset, Dataset) else get_dataset(dataset)
     directory = dataset_dir(dataset, cache_dir)
     return all(_still_verified(remote, directory / remote.filename) for remote in dataset.files)
-
-
-def _is_cancelled(cancel: Cancel | None) -> bool:
-    if cancel is None:
-        return False
-    return cancel.is_set() if isinstance(cancel, threading.Event) else bool(cancel())
 
 
 def _sha256_of(path: Path) -> Any:
@@ -188,12 +179,12 @@ def _usable_in_cache(remote: RemoteFile, path: Path) -> bool:
     return False
 
 
-def _open(url: str, offset: int):
+def _open(opener: CancellableOpener, url: str, offset: int):
     headers = {"User-Agent": USER_AGENT}
     if offset:
         headers["Range"] = f"bytes={offset}-"
     try:
-        return urlopen(Request(url, headers=headers), timeout=TIMEOUT_S)
+        return opener.open(Request(url, headers=headers), timeout=TIMEOUT_S)
     except HTTPError as error:
         error.close()  # its body is not needed
         raise DownloadError(f"{url}: HTTP {error.code} {error.reason}", error.code) from error
@@ -212,49 +203,6 @@ def _finish(remote: RemoteFile, url: str, part: Path, target: Path, digest: Any)
     _write_marker(remote, target, digest)
 
 
-class _CancelWatch:
-    """While a response is read, shuts its socket down as soon as ``cancel`` is set, so that a
-    read blocked on a stalled server returns at once rather than after TIMEOUT_S."""
-
-    def __init__(self, response: http.client.HTTPResponse, cancel: Cancel | None) -> None:
-        self._response, self._cancel = response, cancel
-        self._done, self._lock = threading.Event(), threading.Lock()
-        self._thread = threading.Thread(target=self._watch, name="download-cancel", daemon=True)
-
-    def __enter__(self) -> _CancelWatch:
-        if self._cancel is not None:
-            self._thread.start()
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        with self._lock:  # the socket is never shut once the reader is done with it
-            self._done.set()
-        if self._thread.ident is not None:
-            self._thread.join()
-
-    def _watch(self) -> None:
-        while not self._done.wait(CANCEL_POLL_S):
-            if _is_cancelled(self._cancel):
-                with self._lock:
-                    if not self._done.is_set():
-                        _shut_down(self._response)
-                return
-
-
-def _shut_down(response: http.client.HTTPResponse) -> None:
-    """Shut the response's socket down (not close it: the reader still owns it)."""
-    try:
-        sock = socket.socket(fileno=response.fileno())
-    except (OSError, ValueError):  # already closed
-        return
-    try:
-        sock.shutdown(socket.SHUT_RDWR)
-    except OSError:
-        pass
-    finally:
-        sock.detach()
-
-
 def _why(error: BaseException) -> str:
     if isinstance(error, http.client.IncompleteRead):
         return "the server ended the response early"
@@ -270,12 +218,12 @@ def _receive(
     body that starts as a web page (or not as the file's type) is refused on its first chunk."""
     digest = _sha256_of(part) if offset else hashlib.sha256()
     done = offset
-    with open(part, "ab" if offset else "wb") as out, _CancelWatch(response, cancel):
+    with open(part, "ab" if offset else "wb") as out:
         while True:
             try:
                 chunk = response.read(CHUNK_BYTES)
             except (http.client.HTTPException, OSError) as error:
-                if _is_cancelled(cancel):
+                if is_cancelled(cancel):
                     break
                 raise DownloadError(
                     f"{url}: the connection broke after {done:,} bytes ({_why(error)}); "
@@ -287,15 +235,27 @@ def _receive(
                 part.unlink()
                 error_type = WebPageError if _looks_like_html(chunk) else ChecksumError
                 raise error_type(f"{url}: {problem}")
-            if not chunk or _is_cancelled(cancel):
+            if not chunk or is_cancelled(cancel):
                 break
             out.write(chunk)
             digest.update(chunk)
             done += len(chunk)
             report(len(chunk), None)
-    if _is_cancelled(cancel):
+    if is_cancelled(cancel):
         raise DownloadCancelled(f"{url}: cancelled after {done:,} bytes; kept {part}")
     return done, digest
+
+
+def _resumed_from(response, url: str, offset: int) -> tuple[int, int | None]:
+    """Where the response's body starts in the file, and the file's size if the server said."""
+    if offset and response.status != 206:  # the server ignored the Range: start again
+        logger.info("%s: server does not resume; downloading from the start", url)
+        offset = 0
+    content_range = response.headers.get("Content-Range", "")
+    if offset and not content_range.startswith(f"bytes {offset}-"):
+        raise DownloadError(f"{url}: asked for bytes {offset}- but got '{content_range}'")
+    length = response.headers.get("Content-Length")
+    return offset, (offset + int(length) if length is not None else None)
 
 
 def _fetch(
@@ -308,27 +268,23 @@ def _fetch(
     """Download ``url`` into ``target`` via ``target.part``, resuming what the part holds."""
     part = target.with_name(target.name + ".part")
     offset = part.stat().st_size if part.exists() else 0
-    try:
-        response = _open(url, offset)
-    except DownloadError as error:
-        if error.status != 416 or not offset:
-            raise
-        # Range not satisfiable: the part already holds the whole file.
-        report(offset, offset)
-        _finish(remote, url, part, target, _sha256_of(part))
-        return
-    with response:
-        if offset and response.status != 206:  # the server ignored the Range: start again
-            logger.info("%s: server does not resume; downloading from the start", url)
-            offset = 0
-        content_range = response.headers.get("Content-Range", "")
-        if offset and not content_range.startswith(f"bytes {offset}-"):
-            raise DownloadError(f"{url}: asked for bytes {offset}- but got '{content_range}'")
-        length = response.headers.get("Content-Length")
-        expected = offset + int(length) if length is not None else remote.size
-        report(offset, expected)
-        done, digest = _receive(remote, response, url, part, offset, report, cancel)
-    if length is not None and done != expected:
+    with CancellableOpener(cancel) as opener:
+        try:
+            response = _open(opener, url, offset)
+        except DownloadError as error:
+            if is_cancelled(cancel):
+                raise DownloadCancelled(f"{url}: cancelled before the download began") from None
+            if error.status != 416 or not offset:
+                raise
+            # Range not satisfiable: the part already holds the whole file.
+            report(offset, offset)
+            _finish(remote, url, part, target, _sha256_of(part))
+            return
+        with response:
+            offset, expected = _resumed_from(response, url, offset)
+            report(offset, expected if expected is not None else remote.size)
+            done, digest = _receive(remote, response, url, part, offset, report, cancel)
+    if expected is not None and done != expected:
         raise DownloadError(
             f"{url}: connection closed after {done:,} of {expected:,} bytes; run again to resume"
         )
@@ -348,7 +304,7 @@ def download(
 
     progress(done_bytes, total_bytes) is called after each chunk (total 0 while unknown);
     cancel (a callable returning True, or a threading.Event) stops the download within
-    CANCEL_POLL_S, even while the server sends nothing;
+    cancellable.POLL_S, even while the server sends nothing;
     base_url_override replaces everything before each file name in its URL (mirrors, tests).
     """
     dataset = dataset if isinstance(dataset, Dataset) else get_dataset(dataset)
