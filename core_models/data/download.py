@@ -32,7 +32,20 @@ from core_models.data.cancellable import Cancel, CancellableOpener, is_cancelled
 from core_models.data.catalogue import DATASETS, Dataset, RemoteFile, get_dataset
 from core_models.errors import WorkbenchError
 
-__all__ = ["DATASETS", "Dataset", "RemoteFile", "get_dataset", "download", "is_downloaded"]
+__all__ = [  # the catalogue's names are re-exported: callers import everything from here
+    "DATASETS",
+    "ChecksumError",
+    "Dataset",
+    "DownloadCancelled",
+    "DownloadError",
+    "RemoteFile",
+    "WebPageError",
+    "dataset_dir",
+    "default_cache_dir",
+    "download",
+    "get_dataset",
+    "is_downloaded",
+]
 
 logger = logging.getLogger(__name__)
 
