@@ -141,7 +141,7 @@ def _problem(remote: RemoteFile, path: Path, digest: Any) -> str | None:
 
 
 def _write_marker(remote: RemoteFile, path: Path, digest: Any) -> None:
-    """Record that ``path`` as it is now passed verification."""
+    """Record that ``path``, as it is now, passed verification."""
     stat = path.stat()
     marker = {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "sha256": digest.hexdigest()}
     _marker(path).write_text(json.dumps(marker) + "\n")
