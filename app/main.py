@@ -99,9 +99,10 @@ def tear_down(window) -> None:
     """Stop the window's threads and delete the window, with every view, pyqtgraph item and
     worker in it, while the QApplication still exists.
 
-    Signal connections to the window's methods keep it alive after ``run_gui`` returns; left to
-    the interpreter's exit, it was destroyed after (or while) shiboken destroyed the QApplication,
-    which crashed now and then."""
+    Signal connections to the window's methods keep it alive after ``run_gui`` returns: left
+    alone, it and its threads were destroyed only at the interpreter's exit, after shiboken had
+    destroyed the QApplication, an order Qt does not support (the likely source of a reported
+    segfault at exit)."""
     from PySide6 import QtCore
 
     if window.isVisible():  # the app quit without the window closing: stop its threads now

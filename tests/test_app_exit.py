@@ -1,8 +1,8 @@
 """The app starts, translates and quits cleanly, run after run: the real entry point in a new
 process each time (offscreen), its window closed as its close button does once the first
-translation is on show. A crash at exit (a segfault after a clean return, with no Python frame)
-used to come from the window, its pyqtgraph items and worker threads outliving the QApplication;
-each run must exit 0, with nothing fatal on stderr."""
+translation is on show. A crash at exit was reported (a segfault after a clean return, with no
+Python frame); the window, its pyqtgraph items and worker threads outliving the QApplication is
+its likely source, and they no longer do. Each run must exit 0, with nothing fatal on stderr."""
 
 import json
 import os
