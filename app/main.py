@@ -4,6 +4,8 @@ sentence already translated, ``render`` draws a view offscreen, every other comm
 
 from __future__ import annotations
 
+import gc
+import os
 import sys
 from typing import TYPE_CHECKING
 
@@ -13,6 +15,8 @@ if TYPE_CHECKING:  # --version and --install-desktop answer without importing to
 WINDOW_SIZE = (1400, 900)
 FALLBACK_SENTENCE = "the little cat sleeps on the red chair"
 DEFAULT_MODEL = "transformer-en-fr"  # every head of every layer, on a task with gold alignments
+# Set to 1, the window closes itself once its first translation is shown (tests of start and exit).
+CLOSE_WHEN_READY_ENV = "ATTENTION_WORKBENCH_CLOSE_WHEN_READY"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -38,8 +42,9 @@ def main(argv: list[str] | None = None) -> int:
         )
     if argv[0] == "render":
         from app.render_command import main as render_main
+        from core_models.cli import guarded
 
-        return render_main(argv[1:])
+        return guarded(lambda: render_main(argv[1:]), argv)
     from core_models.cli import main as cli_main
 
     return cli_main(argv)
@@ -100,7 +105,42 @@ def run_gui() -> int:
     window.resize(*WINDOW_SIZE)
     window.show()
     start(window)
-    return app.exec()
+    if os.environ.get(CLOSE_WHEN_READY_ENV) == "1":
+        close_when_translated(window)
+    code = app.exec()
+    tear_down(window)
+    return code
+
+
+def tear_down(window) -> None:
+    """Stop the window's threads and delete the window, with every view, pyqtgraph item and
+    worker in it, while the QApplication still exists.
+
+    Signal connections to the window's methods keep it alive after ``run_gui`` returns: left
+    alone, it and its threads were destroyed only at the interpreter's exit, after shiboken had
+    destroyed the QApplication, an order Qt does not support (the likely source of a reported
+    segfault at exit)."""
+    from PySide6 import QtCore
+
+    if window.isVisible():  # the app quit without the window closing: stop its threads now
+        window.close()
+    window.deleteLater()
+    QtCore.QCoreApplication.sendPostedEvents(None, QtCore.QEvent.Type.DeferredDelete)
+    QtCore.QCoreApplication.processEvents()
+    gc.collect()  # the Python wrappers of what was deleted
+
+
+def close_when_translated(window) -> None:
+    """Close ``window`` (as its close button does) once a translation is on show."""
+    session = window.session
+
+    def close_if_ready() -> None:
+        if session.result is not None:
+            session.sigResultChanged.disconnect(close_if_ready)
+            print(f"translated: {getattr(session.result, 'output_text', '')}", flush=True)
+            window.close()
+
+    session.sigResultChanged.connect(close_if_ready)
 
 
 if __name__ == "__main__":

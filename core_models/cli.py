@@ -1,7 +1,9 @@
 """The command line: train, translate, nli, evaluate, tasks, models, download.
 
 ``python -m core_models`` runs it without Qt; ``attention-workbench`` adds the GUI (no command) and
-``render``. Bad input ends with ``error: …`` on stderr and exit status 2, never a traceback.
+``render``. Bad input ends with ``error: …`` on stderr and exit status 2, never a traceback; an
+unexpected exception (a bug) ends with a short message naming the crash log that holds its
+traceback, and exit status 70.
 """
 
 from __future__ import annotations
@@ -12,9 +14,11 @@ import logging
 import signal
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from core_models.data.tasks import TASKS
+from core_models.errors import WorkbenchError, describe_bug
 
 logger = logging.getLogger(__name__)
 
@@ -66,6 +70,9 @@ def build_parser(prog: str = "attention-workbench") -> argparse.ArgumentParser:
     download = commands.add_parser("download", help="download a public corpus into the cache")
     download.add_argument("name")
     download.add_argument("--cache-dir")
+    download.add_argument(
+        "--mirror", metavar="URL", help="fetch each file from URL/<file name> instead"
+    )
     return parser
 
 
@@ -78,15 +85,30 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 0
+    return guarded(lambda: COMMANDS[args.command](args), argv)
+
+
+# Raised on bad input by the library's argument checks and by file access (each message names the
+# value or the path); a WorkbenchError is the project's own.
+USER_ERRORS = (WorkbenchError, ValueError, OSError)
+EXIT_BAD_INPUT = 2
+EXIT_BUG = 70  # EX_SOFTWARE: an internal error, its traceback in the crash log
+
+
+def guarded(command: Callable[[], int], argv: list[str] | None = None) -> int:
+    """Run ``command``: bad input ends in one ``error: …`` line and exit status 2; an unexpected
+    exception in a short message naming the crash log that holds its traceback, and status 70."""
     try:
-        return COMMANDS[args.command](args)
-    except (ValueError, OSError, KeyError) as error:
-        message = error.args[0] if isinstance(error, KeyError) and error.args else error
-        print(f"error: {message}", file=sys.stderr)
-        return 2
+        return command()
+    except USER_ERRORS as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except Exception as error:  # a bug: the user gets the crash log's path, not a traceback
+        print(f"error: {describe_bug(error, argv)}", file=sys.stderr)
+        return EXIT_BUG
 
 
 def _add_train_parser(commands) -> None:
@@ -294,23 +316,22 @@ def _models(args) -> int:
 
 
 def _download(args) -> int:
-    from core_models.data.download import download
-
-    path = download(args.name, cache_dir=args.cache_dir, progress=_download_progress())
-    print(path)
-    return 0
-
-
-def _download_progress():
     from tqdm import tqdm
 
-    bar = tqdm(unit="B", unit_scale=True, file=sys.stderr)
+    from core_models.data.download import download
 
-    def update(done: int, total: int | None) -> None:
-        bar.total = total
-        bar.update(done - bar.n)
+    # Shown after a moment only, and closed before any error line: an offline run prints one line.
+    with tqdm(unit="B", unit_scale=True, file=sys.stderr, delay=0.5) as bar:
 
-    return update
+        def update(done: int, total: int) -> None:
+            bar.total = total or None
+            bar.update(done - bar.n)
+
+        path = download(
+            args.name, cache_dir=args.cache_dir, progress=update, base_url_override=args.mirror
+        )
+    print(path)
+    return 0
 
 
 COMMANDS = {

@@ -8,7 +8,8 @@ real directories) and a frozen app. The user's own models and runs live in the u
 and downloads in the user cache directory, as the platform names them (platformdirs: on Linux
 ``~/.local/share/attention-workbench`` and ``~/.cache/attention-workbench``, XDG variables
 honoured; on macOS ``~/Library/Application Support`` and ``~/Library/Caches``; on Windows
-``%LOCALAPPDATA%``). ``ATTENTION_WORKBENCH_HOME`` and ``ATTENTION_WORKBENCH_CACHE`` override them.
+``%LOCALAPPDATA%``). ``ATTENTION_WORKBENCH_HOME``, ``ATTENTION_WORKBENCH_CACHE`` and ``ATTENTION_WORKBENCH_LOG_DIR``
+override them.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ APP_NAME = "attention-workbench"
 RESOURCES_PACKAGE = "core_models.resources"
 HOME_ENV = "ATTENTION_WORKBENCH_HOME"
 CACHE_ENV = "ATTENTION_WORKBENCH_CACHE"
+LOG_DIR_ENV = "ATTENTION_WORKBENCH_LOG_DIR"
 BUNDLED_PREFIX = "resources/"  # how a config names a bundled file, e.g. the GloVe subset
 
 
@@ -46,6 +48,13 @@ def user_cache_dir() -> Path:
     """``$ATTENTION_WORKBENCH_CACHE``, else the platform's user cache directory for the app."""
     configured = os.environ.get(CACHE_ENV)
     return Path(configured) if configured else Path(platformdirs.user_cache_dir(APP_NAME, False))
+
+
+def user_log_dir() -> Path:
+    """``$ATTENTION_WORKBENCH_LOG_DIR``, else the platform's user log directory for the app
+    (crash logs go there)."""
+    configured = os.environ.get(LOG_DIR_ENV)
+    return Path(configured) if configured else Path(platformdirs.user_log_dir(APP_NAME, False))
 
 
 @functools.cache

@@ -4,10 +4,10 @@ resume of a partial file, verification, cancellation, errors, then loading what 
 import hashlib
 import threading
 import zipfile
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from corpus_samples import write_fra_eng_zip, write_snli_zip
+from download_server import Server
 
 from core_models.data.download import (
     CHUNK_BYTES,
@@ -22,51 +22,6 @@ from core_models.data.download import (
     is_downloaded,
 )
 from core_models.data.formats import read_nli, read_tatoeba
-
-
-class Server:
-    """Serves ``files`` (name -> bytes); records each request's Range header."""
-
-    def __init__(self):
-        self.files: dict[str, bytes] = {}
-        self.ranges: list[str | None] = []
-        self.honour_range = True
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):  # noqa: N802 (http.server's name)
-                name = self.path.rsplit("/", 1)[1]
-                server.ranges.append(self.headers.get("Range"))
-                if name not in server.files:
-                    self.send_error(404, "Not Found")
-                    return
-                body = server.files[name]
-                requested = self.headers.get("Range")
-                start = int(requested[6:].rstrip("-")) if requested and server.honour_range else 0
-                if start >= len(body) and requested:
-                    self.send_error(416, "Range Not Satisfiable")
-                    return
-                self.send_response(206 if start else 200)
-                if start:
-                    self.send_header("Content-Range", f"bytes {start}-{len(body) - 1}/{len(body)}")
-                self.send_header("Content-Length", str(len(body) - start))
-                self.end_headers()
-                self.wfile.write(body[start:])
-
-            def log_message(self, *args):
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/mirror"
-        self.thread = threading.Thread(
-            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
-        )
-        self.thread.start()
-
-    def close(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
-        self.thread.join()
 
 
 @pytest.fixture
@@ -237,5 +192,13 @@ def test_catalogue_uses_official_https_urls_with_a_check_for_every_file():
     for dataset in DATASETS.values():
         for remote in dataset.files:
             assert remote.url.startswith("https://"), remote.url
-            assert remote.sha256 or remote.size or remote.min_size > 1, remote.url
+            assert remote.magic is not None, remote.url  # every file's content is sniffed
+            if remote.hash_known:
+                assert len(remote.sha256) == 64 and int(remote.sha256, 16) >= 0, remote.url
+                assert remote.size is not None and remote.size > 0, remote.url
+            else:
+                assert remote.min_size >= 100_000, remote.url
     assert len(DATASETS["multi30k"].files) == 12
+    # The Tatoeba exports are replaced by their publisher: no hash can be pinned for them.
+    unpinned = [n for n, d in DATASETS.items() if not all(r.hash_known for r in d.files)]
+    assert unpinned == ["fra-eng", "cmn-eng"]

@@ -102,7 +102,8 @@ def test_dropped_parallel_file_finds_its_sibling_and_previews_the_first_rows(
 
 class SlowFileHandler(http.server.BaseHTTPRequestHandler):
     """Serves ``/<name>``: a small zip of Tatoeba pairs, or (any other name) an endless-looking
-    2 MB body sent slowly, so that a download can be cancelled midway."""
+    2 MB body sent slowly, so that a download can be cancelled midway (it starts as a zip does:
+    the downloader refuses anything else on its first chunk)."""
 
     def do_GET(self) -> None:
         if self.path.endswith(".zip") and "small" in self.server.mode:
@@ -116,8 +117,8 @@ class SlowFileHandler(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(2_000_000))
         self.end_headers()
         try:
-            for _ in range(200):
-                self.wfile.write(b"x" * 10_000)
+            for block in range(200):
+                self.wfile.write(b"PK\x03\x04" + b"x" * 9_996 if block == 0 else b"x" * 10_000)
                 time.sleep(0.02)
         except (BrokenPipeError, ConnectionResetError):
             pass

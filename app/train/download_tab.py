@@ -2,7 +2,8 @@
 a progress bar and a Cancel button; a dataset the trainer reads as it is lands in the files tab.
 
 Offline, the download fails within seconds with the downloader's message (cannot connect, HTTP
-status): the window never waits on the network.
+status, a web page instead of the file, a connection cut short): the window never waits on the
+network, and a cancel ends the download at once, even while the server sends nothing.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from core_models.data.download import (
     download,
     is_downloaded,
 )
+from core_models.errors import describe_bug
 
 PROGRESS_EVERY_S = 0.1  # progress signals at most this often (one per 64 KB chunk otherwise)
 PROGRESS_STEPS = 1000
@@ -67,6 +69,8 @@ class DownloadThread(QtCore.QThread):
             )
         except (DownloadError, OSError) as error:  # DownloadCancelled included
             self.sigFinished.emit("", str(error))
+        except Exception as error:  # a bug: told (with its crash log), and the tab recovers
+            self.sigFinished.emit("", describe_bug(error))
         else:
             self.sigFinished.emit(str(directory), "")
 
@@ -159,7 +163,8 @@ class DownloadTab(QtWidgets.QWidget):
         self.thread.start()
 
     def cancel(self) -> None:
-        """Stop after the current chunk; the partial file is kept and the next download resumes."""
+        """Stop the download (within a moment, even on a stalled server); the partial file is kept
+        and the next download resumes."""
         if self.thread is not None:
             self.thread.cancel.set()
             self.status.setText("cancelling…")

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import IO
 
 from core_models.data.pairs import NLIPair, TranslationPair
+from core_models.errors import WorkbenchError
 from core_models.models.base import NLI_LABELS
 
 NO_GOLD_LABEL = "-"  # SNLI / MultiNLI rows whose annotators did not agree
@@ -28,7 +29,7 @@ CHUNK_BYTES = 2**20
 DAMAGED_STREAM = (OSError, EOFError, zipfile.BadZipFile, zlib.error)
 
 
-class DataFormatError(ValueError):
+class DataFormatError(WorkbenchError, ValueError):
     """A corpus file that does not have the expected format; ``line`` is 1-based, or None."""
 
     def __init__(self, path: str | Path, line: int | None, message: str) -> None:

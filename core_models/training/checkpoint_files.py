@@ -25,6 +25,8 @@ from typing import Any
 import safetensors
 from tqdm import tqdm
 
+from core_models.errors import WorkbenchError
+
 logger = logging.getLogger(__name__)
 
 DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
@@ -34,7 +36,7 @@ BLOCK_BYTES = 4096  # what a new directory or a line added to a small file takes
 MAX_JSON_BYTES = 64 * 2**20  # config.json and tokenizer files are KBs, a large vocabulary MBs
 
 
-class CheckpointError(ValueError):
+class CheckpointError(WorkbenchError, ValueError):
     """A checkpoint that cannot be loaded; the message says which file and why."""
 
 

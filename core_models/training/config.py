@@ -15,6 +15,7 @@ from typing import Any
 import tomli_w
 
 from core_models.data.tasks import TASKS
+from core_models.errors import WorkbenchError
 from core_models.models.registry import FAMILIES
 
 DEVICES = ("auto", "cpu", "cuda", "mps")
@@ -26,7 +27,7 @@ TOKENIZER_KINDS = ("word", "bpe", "unigram", "char")
 VOCAB_FIELDS = ("vocab_size", "src_vocab_size", "tgt_vocab_size")  # set from the tokenizers
 
 
-class ConfigError(ValueError):
+class ConfigError(WorkbenchError, ValueError):
     """A configuration value that cannot be used; the message names the file and the field."""
 
 
