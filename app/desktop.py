@@ -16,7 +16,7 @@ ICON_FILES = {  # installed icon path under <data home>/icons → packaged file
     f"hicolor/256x256/apps/{NAME}.png": f"{NAME}.png",
 }
 FREEDESKTOP_PLATFORMS = ("linux", "freebsd", "openbsd", "netbsd")
-RESERVED = ' \t\n"\'\\><~|&;$*?#()`'  # Exec arguments holding one of these are quoted
+RESERVED = " \t\n\"'\\><~|&;$*?#()`"  # Exec arguments holding one of these are quoted
 
 
 def asset(filename: str) -> Traversable:

@@ -95,7 +95,9 @@ def render(args: argparse.Namespace) -> Path:
     else:
         result = classify(model, args, view)
         probabilities = [result.probs[label] for label in NLI_LABELS]
-        output = replace(output, prediction=Prediction(probabilities, args.premise, args.hypothesis))
+        output = replace(
+            output, prediction=Prediction(probabilities, args.premise, args.hypothesis)
+        )
     record = records.word_record(result.record, model) if args.words else result.record
     display = Display(
         units="words" if args.words else "pieces",

@@ -55,4 +55,6 @@ def describe_bug(error: BaseException, argv: list[str] | None = None) -> str:
     except OSError as reason:
         where = f"no crash log could be written ({reason}); the traceback:\n"
         where += "".join(traceback.format_exception(error))
-    return f"unexpected {type(error).__name__}: {error}\nThis is a bug in attention-workbench; {where}"
+    return (
+        f"unexpected {type(error).__name__}: {error}\nThis is a bug in attention-workbench; {where}"
+    )

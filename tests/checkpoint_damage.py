@@ -108,9 +108,7 @@ DAMAGES = [
     Damage("config not JSON", _write("config.json", "{family: x"), "config.json", "not valid JSON"),
     Damage("config a list", _write("config.json", "[1, 2]"), "config.json", "found list"),
     Damage("deeply nested config", _write("config.json", NESTED_JSON), "config.json", "nested"),
-    Damage(
-        "config not UTF-8", _write("config.json", b'{"a": "\xff"}'), "config.json", "not valid"
-    ),
+    Damage("config not UTF-8", _write("config.json", b'{"a": "\xff"}'), "config.json", "not valid"),
     Damage(
         "no family",
         _edit_config(lambda config: config.pop("family")),
@@ -143,7 +141,10 @@ DAMAGES = [
     ),
     Damage("negative ff_size", _model_field(ff_size=-3), "config.json", "model.ff_size must be"),
     Damage(
-        "size as text", _model_field(d_model="16"), "config.json", "model.d_model must be an integer"
+        "size as text",
+        _model_field(d_model="16"),
+        "config.json",
+        "model.d_model must be an integer",
     ),
     Damage("size as bool", _model_field(heads=True), "config.json", "model.heads must be"),
     Damage("size overflows", _model_field(d_model=10**30), "config.json", "model.d_model must be"),
@@ -234,7 +235,9 @@ DAMAGES = [
         "not a sentencepiece model",
     ),
     # model.safetensors
-    Damage("empty weights", _write("model.safetensors", b""), "model.safetensors", "not a readable"),
+    Damage(
+        "empty weights", _write("model.safetensors", b""), "model.safetensors", "not a readable"
+    ),
     Damage(
         "truncated weights", _truncate("model.safetensors"), "model.safetensors", "not a readable"
     ),

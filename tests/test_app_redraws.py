@@ -93,9 +93,12 @@ def changes(qtbot, window, page):
         ("layer", lambda: press(qtbot, window, QtCore.Qt.Key.Key_Up, ALT)),
         ("head", lambda: press(qtbot, window, QtCore.Qt.Key.Key_Right, ALT)),
         ("step", lambda: press(qtbot, window, QtCore.Qt.Key.Key_PageDown, NONE)),
-        ("token", lambda: qtbot.mouseClick(
-            window.translate_panel.source_chips.chips[1], QtCore.Qt.MouseButton.LeftButton
-        )),
+        (
+            "token",
+            lambda: qtbot.mouseClick(
+                window.translate_panel.source_chips.chips[1], QtCore.Qt.MouseButton.LeftButton
+            ),
+        ),
     ]
 
 

@@ -50,8 +50,10 @@ def launch(qtbot, app_env, settings_path, monkeypatch):
 
 def wait_for_model(qtbot, window, path: Path) -> None:
     qtbot.waitUntil(
-        lambda: window.session.model is not None
-        and Path(window.session.model.checkpoint.path).resolve() == Path(path).resolve(),
+        lambda: (
+            window.session.model is not None
+            and Path(window.session.model.checkpoint.path).resolve() == Path(path).resolve()
+        ),
         timeout=WAIT_MS,
     )
 

@@ -158,7 +158,8 @@ def test_keys_prepared_once_score_every_step_like_the_scorer(name):
 def test_scaled_dot_is_dot_over_the_square_root_of_the_size():
     queries, keys = torch.randn(2, 3, 16), torch.randn(2, 5, 16)
     torch.testing.assert_close(
-        make_score("scaled_dot", 16, 16)(queries, keys), make_score("dot", 16, 16)(queries, keys) / 4
+        make_score("scaled_dot", 16, 16)(queries, keys),
+        make_score("dot", 16, 16)(queries, keys) / 4,
     )
 
 
@@ -306,8 +307,10 @@ def test_hard_attention_in_training_is_one_hot_with_the_gumbel_softmax_gradient(
     uniform = torch.rand_like(filled).clamp(1e-10, 1 - 1e-10)
     soft = torch.softmax((filled - torch.log(-torch.log(uniform))) / 0.5, dim=-1)
     (soft * keep * upstream).sum().backward()
-    torch.testing.assert_close(weights.detach(), torch.zeros_like(soft).scatter_(
-        -1, soft.argmax(-1, keepdim=True), 1.0) * keep)
+    torch.testing.assert_close(
+        weights.detach(),
+        torch.zeros_like(soft).scatter_(-1, soft.argmax(-1, keepdim=True), 1.0) * keep,
+    )
     torch.testing.assert_close(scores.grad, soft_scores.grad)
     assert scores.grad.abs().sum() > 0
 

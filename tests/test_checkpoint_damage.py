@@ -53,9 +53,7 @@ def test_a_damaged_checkpoint_is_a_checkpoint_error_naming_the_file(intact, tmp_
 
 
 @pytest.mark.parametrize("damage", DAMAGES, ids=str)
-def test_translate_on_a_damaged_checkpoint_says_error_and_exits_2(
-    intact, tmp_path, capsys, damage
-):
+def test_translate_on_a_damaged_checkpoint_says_error_and_exits_2(intact, tmp_path, capsys, damage):
     path = damaged(intact, tmp_path, damage)
     assert cli.main(["translate", str(path), "a b"]) == 2
     captured = capsys.readouterr()
@@ -66,7 +64,11 @@ def test_translate_on_a_damaged_checkpoint_says_error_and_exits_2(
 
 @pytest.mark.parametrize(
     "damage",
-    [d for d in DAMAGES if d.name in ("config a list", "garbage sentencepiece model", "NaN weight")],
+    [
+        d
+        for d in DAMAGES
+        if d.name in ("config a list", "garbage sentencepiece model", "NaN weight")
+    ],
     ids=str,
 )
 def test_the_installed_command_line_reports_damage_without_a_traceback(intact, tmp_path, damage):

@@ -34,7 +34,9 @@ def listing(directory: Path) -> list[str]:
 
 
 def weights_bytes(path: Path) -> int:
-    return sum(t.numel() * t.element_size() for t in load_checkpoint(path).model.state_dict().values())
+    return sum(
+        t.numel() * t.element_size() for t in load_checkpoint(path).model.state_dict().values()
+    )
 
 
 def safetensors_out_of_space(*args, **kwargs):
@@ -133,7 +135,9 @@ def test_train_on_a_disk_full_from_the_start_names_the_run_files(
         monkeypatch.setattr(events, "open", no_space, raising=False)
     assert cli.main(["train", str(config), "--output", str(run), "--quiet"]) == 2
     error = capsys.readouterr().err
-    assert error.startswith(f"error: {run / 'train_log.csv'}: no space left on the disk: writing it")
+    assert error.startswith(
+        f"error: {run / 'train_log.csv'}: no space left on the disk: writing it"
+    )
     assert "needs about 4.00kB" in error and "Traceback" not in error
     assert not (run / "model").exists()
 
@@ -148,9 +152,7 @@ def interrupted_swap(run: Path) -> None:
     (run / ".model.x1y2.tmp" / "model.safetensors").write_bytes(b"half")
 
 
-def test_readers_of_an_interrupted_swap_read_the_survivor_and_rename_nothing(
-    tmp_path, monkeypatch
-):
+def test_readers_of_an_interrupted_swap_read_the_survivor_and_rename_nothing(tmp_path, monkeypatch):
     run = tmp_path / "run"
     tiny_checkpoint(run / "model")
     interrupted_swap(run)

@@ -44,7 +44,13 @@ def test_bad_input_to_every_command_is_one_error_line_in_a_new_process(case, tmp
     argv, expected = BAD_INPUT[case]
     argv = [arg.replace("MIRROR", f"http://127.0.0.1:{closed_port()}") for arg in argv]
     result = subprocess.run(
-        [sys.executable, "-m", "core_models", *argv, *(["--cache-dir", "c"] * (case == "download"))],
+        [
+            sys.executable,
+            "-m",
+            "core_models",
+            *argv,
+            *(["--cache-dir", "c"] * (case == "download")),
+        ],
         cwd=tmp_path,
         capture_output=True,
         text=True,

@@ -54,7 +54,9 @@ def test_train_refuses_to_start_over_a_checkpoint_unless_told_to_overwrite(tmp_p
     )
     assert (run / "train_log.csv").read_bytes() == log and saved_meta(run)["step"] == 3
     config = write_tiny_config(tmp_path, run={"max_steps": 2})
-    code, _, _ = run_main(capsys, "train", str(config), "--output", str(run), "--overwrite", "--quiet")
+    code, _, _ = run_main(
+        capsys, "train", str(config), "--output", str(run), "--overwrite", "--quiet"
+    )
     assert code == 0 and saved_meta(run)["step"] == 2 and logged_steps(run) == [1, 2]
 
 
@@ -77,7 +79,9 @@ def test_resume_with_a_changed_config_lists_the_changes_then_override_applies_th
     assert code == 2
     assert "  optim.lr: 0.01 → 0.005\n  run.seed: 3 → 4\n" in err and "--override" in err
     assert saved_meta(run)["step"] == 3
-    code, _, _ = run_main(capsys, "train", str(config), "--resume", str(run), "--override", "--quiet")
+    code, _, _ = run_main(
+        capsys, "train", str(config), "--resume", str(run), "--override", "--quiet"
+    )
     assert code == 0 and logged_steps(run) == [1, 2, 3, 4, 5]
     assert saved_meta(run)["train_config"]["optim"]["lr"] == 0.005
 
@@ -91,7 +95,9 @@ def test_a_diverging_run_exits_1_and_writes_no_model(tmp_path, capsys):
     code, out, err = run_main(capsys, "train", str(config), "--output", str(tmp_path / "run"))
     assert code == 1 and "Traceback" not in err and "checkpoint:" not in out
     last = err.strip().splitlines()[-1]
-    assert re.match(r"error: training diverged: the validation loss \S+ is more than 10 times", last)
+    assert re.match(
+        r"error: training diverged: the validation loss \S+ is more than 10 times", last
+    )
     assert "no checkpoint had been written yet" in last
     assert not (tmp_path / "run" / "model").exists()
 

@@ -57,7 +57,9 @@ def pinned(name: str, data: bytes) -> Dataset:
 
 def unpinned(name: str, min_size: int) -> Dataset:
     """A catalogue entry with no published hash, as fra-eng and cmn-eng are."""
-    return Dataset("unpinned", "test", "test", (RemoteFile(f"https://x.org/{name}", min_size=min_size),))
+    return Dataset(
+        "unpinned", "test", "test", (RemoteFile(f"https://x.org/{name}", min_size=min_size),)
+    )
 
 
 # --- what comes down is checked ------------------------------------------------------------------
@@ -189,7 +191,9 @@ def test_a_chunked_response_cut_short_is_a_download_error_and_resumes(tmp_path, 
     [(CHUNK_BYTES + 10, "cancelled after 65,536 bytes"), (-1, "cancelled before the download")],
     ids=["mid-body", "before-headers"],
 )
-def test_cancel_while_the_server_stalls_ends_the_download_promptly(tmp_path, server, sent, expected):
+def test_cancel_while_the_server_stalls_ends_the_download_promptly(
+    tmp_path, server, sent, expected
+):
     data = zip_of_chunks(tmp_path)
     server.files["corpus.zip"] = data
     server.stall["corpus.zip"] = sent  # then nothing, for up to 60 s
@@ -197,7 +201,9 @@ def test_cancel_while_the_server_stalls_ends_the_download_promptly(tmp_path, ser
 
     def run():
         try:
-            download(pinned("corpus.zip", data), tmp_path, cancel=stop, base_url_override=server.url)
+            download(
+                pinned("corpus.zip", data), tmp_path, cancel=stop, base_url_override=server.url
+            )
         except DownloadError as error:
             outcome.append(error)
 

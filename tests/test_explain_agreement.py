@@ -83,7 +83,6 @@ def test_pairs_without_gold_give_correlations_only(translator):
         agreement(translator, [])
 
 
-
 def test_nli_aer_is_the_views_on_the_word_map():
     from app.state.records import word_record
     from app.views.measures import attention_aer

@@ -40,7 +40,9 @@ def explained() -> list[tuple[AttentionRecord, dict]]:
     classifier = load_model("encoder_classifier-nli")
     premise, hypothesis = "a man plays a guitar", "a person plays music"
     nli = classifier.classify(premise, hypothesis)
-    nli.record.maps += rollout_maps(nli.record) + explain_nli(classifier, premise, hypothesis, steps=8)
+    nli.record.maps += rollout_maps(nli.record) + explain_nli(
+        classifier, premise, hypothesis, steps=8
+    )
     classification = {
         "model": classifier.name,
         "family": classifier.family,

@@ -170,4 +170,3 @@ def test_a_recurrent_record_has_nothing_to_roll_out():
     record = translator.translate("the cat sleeps .").record
     with pytest.raises(ValueError, match="need a Transformer's self-attention"):
         rollout_maps(record)
-

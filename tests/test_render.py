@@ -21,13 +21,17 @@ def test_record_views_render_to_png_and_svg(qtbot, tmp_path, record, view):
     png = render_view(record, selection, Display(), Output(tmp_path / f"{view}.png", view))
     assert_readable_png(png, min_size=(800, 500))
     dark = Display(theme="dark")
-    svg = render_view(record, Selection("cross", 1, 2), dark, Output(tmp_path / f"{view}.svg", view))
+    svg = render_view(
+        record, Selection("cross", 1, 2), dark, Output(tmp_path / f"{view}.svg", view)
+    )
     assert_svg_draws(svg)
 
 
 def test_nli_and_beam_views_render_from_their_own_data(qtbot, tmp_path):
     prediction = Prediction([0.7, 0.2, 0.1])
-    nli = render_view(None, None, Display(), Output(tmp_path / "nli.png", "nli", prediction=prediction))
+    nli = render_view(
+        None, None, Display(), Output(tmp_path / "nli.png", "nli", prediction=prediction)
+    )
     assert_readable_png(nli)
     beam = beam_tree_from_history(make_beam_history())
     selection = Selection("cross", step=1)

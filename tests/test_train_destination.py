@@ -27,8 +27,10 @@ def user_models() -> list[str]:
 def test_cancel_leaves_the_model_alone_and_starts_nothing(qtbot, view, existing):
     asked = answer_next_dialog(qtbot, "Cancel")
     click(qtbot, view.controls.start_button)
-    assert asked == ["Your models already hold a model named 'transformer-copy'.\n\n"
-                     "Replace it with the new model?"]
+    assert asked == [
+        "Your models already hold a model named 'transformer-copy'.\n\n"
+        "Replace it with the new model?"
+    ]
     assert not view.session.active and view.session.run_dir is None
     assert "not started" in view.controls.status.text()
     assert user_models() == ["transformer-copy"]

@@ -81,7 +81,10 @@ def test_override_applies_the_new_learning_rate_and_says_so(tmp_path, caplog):
     events = Recorder()
     with caplog.at_level(logging.WARNING, logger="core_models.training"):
         trainer = Trainer(changed, tmp_path, [events], resume=True, override=True)
-    assert "applied on resume (--override): optim.betas: [0.9, 0.98] → [0.8, 0.9]; optim.lr: 0.01 → 0.02" in caplog.text
+    assert (
+        "applied on resume (--override): optim.betas: [0.9, 0.98] → [0.8, 0.9]; optim.lr: 0.01 → 0.02"
+        in caplog.text
+    )
     trainer.run()
     assert [e.lr for e in events.of(StepEvent)] == [0.02, 0.02]
     assert trainer.optimisation.optimizer.param_groups[0]["betas"] == (0.8, 0.9)
@@ -93,13 +96,17 @@ def test_a_diverging_run_stops_and_keeps_its_last_good_checkpoint(tmp_path):
     Trainer(tiny_config(run={"max_steps": 4}), tmp_path).run()
     good = load_checkpoint(tmp_path).model.state_dict()
     # lr 100 keeps every number finite (no NaN) while the loss grows ~10^5-fold
-    wild = tiny_config(optim={"lr": 100.0}, run={"max_steps": 30, "eval_every": 2, "checkpoint_every": 2})
+    wild = tiny_config(
+        optim={"lr": 100.0}, run={"max_steps": 30, "eval_every": 2, "checkpoint_every": 2}
+    )
     events = Recorder()
     assert Trainer(wild, tmp_path, [events], resume=True, override=True).run() is None
     failed = events[-1]
     assert isinstance(failed, FailedEvent) and failed.step == 8  # two evaluations far above
     assert all(torch.isfinite(torch.tensor(e.loss)) for e in events.of(StepEvent))
-    assert re.search(r"training diverged: the validation loss \S+ is more than 10 times", failed.reason)
+    assert re.search(
+        r"training diverged: the validation loss \S+ is more than 10 times", failed.reason
+    )
     assert f"the checkpoint of step 4 in {tmp_path / 'model'} is kept" in failed.reason
     assert not events.of(CheckpointEvent)  # steps 6 and 8 were far above: nothing written
     checkpoint = load_checkpoint(tmp_path)
@@ -120,7 +127,9 @@ def test_the_divergence_rule_forgives_one_spike_but_never_saves_during_it():
     check, start = DivergenceCheck(), 4.0
     check.observe_eval(50.0, start)  # one evaluation > 10 x the start: a spike, perhaps
     assert not check.diverged(last_evaluation=False) and check.diverged(last_evaluation=True)
-    assert "the validation loss 50 is more than 10 times the starting loss 4" in check.why_not_save(start)
+    assert "the validation loss 50 is more than 10 times the starting loss 4" in check.why_not_save(
+        start
+    )
     check.observe_eval(3.0, start)  # it recovered
     assert not check.diverged(last_evaluation=True) and check.why_not_save(start) is None
     check.observe_eval(41.0, start)
@@ -150,7 +159,9 @@ def write_pairs(path, count: int) -> str:
 def test_too_few_pairs_for_a_validation_split_is_refused_before_training(tmp_path):
     train = write_pairs(tmp_path / "pairs.txt", 9)
     config = tiny_config(data={"task": "", "format": "tatoeba", "train": train})
-    with pytest.raises(ValueError, match=r"pairs.txt: 9 pairs leave no validation split .* at least 10"):
+    with pytest.raises(
+        ValueError, match=r"pairs.txt: 9 pairs leave no validation split .* at least 10"
+    ):
         Trainer(config, tmp_path / "run")
     assert not (tmp_path / "run").exists()
 
@@ -187,7 +198,9 @@ def test_pairs_left_out_as_too_long_are_reported_with_the_length_that_keeps_99_p
     assert total == 200 and total / 2 <= kept < total
     caplog.clear()
     with caplog.at_level(logging.WARNING, logger="core_models.training"):
-        Trainer(tiny_config(task="reverse", data={"max_len": suggested, "train_size": 200}), "unused")
+        Trainer(
+            tiny_config(task="reverse", data={"max_len": suggested, "train_size": 200}), "unused"
+        )
     kept_at_suggested = re.search(r"(\d+) of 200 training pairs fit", caplog.text)
     assert kept_at_suggested is None or int(kept_at_suggested[1]) >= 198  # 99 % of 200
     assert pair_lengths(suggested - 1, caplog)[0] < 198  # and no shorter limit does
@@ -195,15 +208,21 @@ def test_pairs_left_out_as_too_long_are_reported_with_the_length_that_keeps_99_p
 
 def test_more_than_half_the_pairs_too_long_stops_with_a_clear_message(tmp_path):
     config = tiny_config(task="reverse", data={"max_len": 6, "train_size": 200})
-    with pytest.raises(ValueError, match=r"only \d+ of 200 training pairs fit data.max_len = 6 .*"
-                       r"data.max_len = \d+ would keep 99 % of them: more than half"):
+    with pytest.raises(
+        ValueError,
+        match=r"only \d+ of 200 training pairs fit data.max_len = 6 .*"
+        r"data.max_len = \d+ would keep 99 % of them: more than half",
+    ):
         Trainer(config, tmp_path)
 
 
 def test_the_first_lines_of_a_run_give_the_data_sizes(tmp_path, caplog):
     with caplog.at_level(logging.INFO, logger="core_models.training"):
         Trainer(tiny_config(), tmp_path)
-    assert "data: 64 training pairs, 4 validation pairs; the task's test split is held out" in caplog.text
+    assert (
+        "data: 64 training pairs, 4 validation pairs; the task's test split is held out"
+        in caplog.text
+    )
 
 
 def test_the_checkpoint_records_threads_and_precision(tmp_path):

@@ -165,7 +165,9 @@ def test_training_shows_progress_pauses_resumes_stops_and_opens_in_inspect(qtbot
     click(qtbot, view.controls.pause_button)
     wait_for_steps(qtbot, view, paused_at + 3)
     qtbot.waitUntil(
-        lambda: session.probe.snapshots[-1].record.get("cross", 0).key_tokens == ["a", "b", "<eos>"],
+        lambda: (
+            session.probe.snapshots[-1].record.get("cross", 0).key_tokens == ["a", "b", "<eos>"]
+        ),
         timeout=WAIT_MS,
     )
 

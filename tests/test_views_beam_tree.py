@@ -90,9 +90,7 @@ def test_click_between_nodes_reports_nothing(qtbot, view):
         qtbot.mouseClick(view.canvas.viewport(), QtCore.Qt.MouseButton.LeftButton, pos=between)
 
 
-def test_a_clicked_node_is_outlined_and_its_step_shaded_once_the_owner_answers(
-    qtbot, view, tree
-):
+def test_a_clicked_node_is_outlined_and_its_step_shaded_once_the_owner_answers(qtbot, view, tree):
     def answer(step: int, index: int) -> None:  # as the Session and the binding do
         view.set_tree(tree, selected_node=(step, index))
         view.set_state(None, Selection("cross", step=step), Display())

@@ -128,7 +128,9 @@ def test_gold_box_is_greyed_out_where_the_input_has_no_gold_alignment(qtbot, rec
     view.set_state(typed, Selection("cross", 1, "mean"), Display())
     assert not view.display_boxes.gold_box.isEnabled() and view.gold_outline.path().isEmpty()
     assert "AER" not in view.title.text()
-    view.set_state(record, Selection("encoder_self", 0, "mean"), Display())  # gold is for cross maps only
+    view.set_state(
+        record, Selection("encoder_self", 0, "mean"), Display()
+    )  # gold is for cross maps only
     assert not view.display_boxes.gold_box.isEnabled()
     view.set_state(record, Selection("cross", 1, "mean"), Display())
     assert view.display_boxes.gold_box.isEnabled() and "AER" in view.title.text()

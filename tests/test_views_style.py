@@ -131,8 +131,10 @@ def test_a_token_span_names_its_tokens_and_rejects_an_empty_range():
 
 def test_saved_display_values_are_read_back_and_invalid_ones_keep_the_default():
     display = Display("words", "magma", "log", "row", "dark", gold=False)
-    saved = {name: str(value).lower() if isinstance(value, bool) else value
-             for name, value in display.as_settings().items()}  # an INI file's strings
+    saved = {
+        name: str(value).lower() if isinstance(value, bool) else value
+        for name, value in display.as_settings().items()
+    }  # an INI file's strings
     assert Display.from_settings(saved) == display
     assert Display.from_settings({"colormap": "jet", "scale": "log", "gold": 3}) == Display(
         scale="log"

@@ -130,7 +130,9 @@ def test_merged_steps_follow_the_target_groups_given():
 def test_steps_that_do_not_fit_the_target_groups_are_named():
     record = _record()
     record.steps = record.steps[:2]
-    with pytest.raises(ValueError, match=r"decoding steps \(target pieces\): .* piece 2, but there are 2 pieces"):
+    with pytest.raises(
+        ValueError, match=r"decoding steps \(target pieces\): .* piece 2, but there are 2 pieces"
+    ):
         merge_record(record, {"target": [[0], [1, 2], [3]]})
 
 

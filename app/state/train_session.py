@@ -133,7 +133,9 @@ class TrainSession(QtCore.QObject):
             return False
         if how == KEEP_BOTH:
             destination = self.destination(destination.free_name())
-            self.sigLog.emit(f"keeping your model '{config.name}': this one is '{destination.name}'")
+            self.sigLog.emit(
+                f"keeping your model '{config.name}': this one is '{destination.name}'"
+            )
             config = replace(config, name=destination.name)
         self.run_dir = destination.run_dir
         try:

@@ -115,7 +115,9 @@ class CurvesView(AttentionView):
             np.asarray(curves.eval_steps, dtype=np.float64),
             np.asarray(curves.valid_losses, dtype=np.float64),
         )
-        if curves.learning_rates:  # from 0: a constant rate would otherwise fill the plot with noise
+        if (
+            curves.learning_rates
+        ):  # from 0: a constant rate would otherwise fill the plot with noise
             self.lr_plot.setYRange(0, max(curves.learning_rates) * 1.1, padding=0)
         self._draw_metric(self.metric_box.currentText())
 

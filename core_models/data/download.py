@@ -79,8 +79,6 @@ class DownloadCancelled(DownloadError):
     """The caller cancelled; the partial ``.part`` file is kept for resuming."""
 
 
-
-
 def dataset_dir(dataset: str | Dataset, cache_dir: str | Path | None = None) -> Path:
     """Where a dataset's files go: ``<cache_dir or default_cache_dir()>/<name>``."""
     name = dataset.name if isinstance(dataset, Dataset) else get_dataset(dataset).name

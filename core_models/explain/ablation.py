@@ -37,7 +37,9 @@ def attention_modules(model: nn.Module) -> dict[tuple[str, int], MultiHeadAttent
     """Every multi-head attention of a Transformer family by (kind, layer), kinds as the record's."""
     family = getattr(model, "family", type(model).__name__)
     if family == "transformer":
-        modules = {("encoder_self", i): l.self_attention for i, l in enumerate(model.encoder.layers)}
+        modules = {
+            ("encoder_self", i): l.self_attention for i, l in enumerate(model.encoder.layers)
+        }
         for i, layer in enumerate(model.decoder_layers):
             modules[("decoder_self", i)] = layer.self_attention
             modules[("cross", i)] = layer.cross_attention
@@ -69,7 +71,9 @@ def gated(model: nn.Module, gates: dict[tuple[str, int], Tensor]) -> Iterator[No
     try:
         for key, gate in gates.items():
             if gate.shape != (modules[key].heads,):
-                raise ValueError(f"{key}: a gate needs {modules[key].heads} values, got {gate.shape}")
+                raise ValueError(
+                    f"{key}: a gate needs {modules[key].heads} values, got {gate.shape}"
+                )
             modules[key].head_gate = gate
         yield
     finally:
@@ -109,7 +113,9 @@ def example_loss(wrapper, example: TranslationPair | NLIPair) -> Tensor:
     if isinstance(example, TranslationPair):
         src_ids, tgt_ids, _ = translation_ids(wrapper, example.source, example.target)
         logits = model(
-            torch.tensor([src_ids]), torch.tensor([len(src_ids)]), torch.tensor([[BOS_ID, *tgt_ids[:-1]]])
+            torch.tensor([src_ids]),
+            torch.tensor([len(src_ids)]),
+            torch.tensor([[BOS_ID, *tgt_ids[:-1]]]),
         ).logits[0]
         return F.cross_entropy(logits.float(), torch.tensor(tgt_ids), reduction="sum")
     premise_ids, hypothesis_ids, _, _ = nli_ids(wrapper, example.premise, example.hypothesis)

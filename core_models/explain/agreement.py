@@ -42,7 +42,7 @@ def _add_heads(maps: dict[str, np.ndarray], kind: str, layer: int, weights: np.n
 
 
 def _add_rollout(maps, record, with_flow: bool, block=(slice(None), slice(None))) -> None:
-    """"rollout L{l}" / "flow L{l}" from ``rollout_maps``'s cross or pair kinds, cut to block."""
+    """ "rollout L{l}" / "flow L{l}" from ``rollout_maps``'s cross or pair kinds, cut to block."""
     kinds = ("cross_rollout", "cross_flow", "pair_self_rollout", "pair_self_flow")
     for derived in rollout_maps(record, with_flow=with_flow, kinds=kinds):
         name = "rollout" if derived.kind.endswith("rollout") else "flow"

@@ -248,8 +248,9 @@ def nli_attributions(
     check_methods(methods)
     module = source_embedding_module(model)
     premise, hypothesis = torch.tensor([premise_ids]), torch.tensor([hypothesis_ids])
-    premise_lens, hypothesis_lens = torch.tensor([len(premise_ids)]), torch.tensor(
-        [len(hypothesis_ids)]
+    premise_lens, hypothesis_lens = (
+        torch.tensor([len(premise_ids)]),
+        torch.tensor([len(hypothesis_ids)]),
     )
 
     def run(batch: int, premise: Tensor = premise, hypothesis: Tensor = hypothesis) -> Tensor:

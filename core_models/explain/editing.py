@@ -49,7 +49,9 @@ class AttentionEdit:
     def apply(self, weights: Tensor, step: int) -> Tensor:
         """weights (B, heads, Q, S): Q = 1 at decoding ``step``, or every step's rows (Q = T)."""
         steps = range(step, step + weights.shape[2])
-        rows = [q for q, t in enumerate(steps) if t == self.step or (self.persist and t > self.step)]
+        rows = [
+            q for q, t in enumerate(steps) if t == self.step or (self.persist and t > self.step)
+        ]
         if not rows:
             return weights
         heads = slice(None) if self.head is None else self.head
@@ -78,7 +80,9 @@ def _cross_hooks(model: nn.Module, layers: tuple[int, ...] | None) -> list[tuple
         chosen = range(count) if layers is None else layers
         for layer in chosen:
             if not 0 <= layer < count:
-                raise ValueError(f"no decoder layer {layer}: the model has {count} (0..{count - 1})")
+                raise ValueError(
+                    f"no decoder layer {layer}: the model has {count} (0..{count - 1})"
+                )
         return [(model.decoder_layers[layer].cross_attention, "weights_edit") for layer in chosen]
     if family in ("bahdanau", "luong"):
         if layers not in (None, (0,)):

@@ -45,7 +45,9 @@ class LuongConfig(ModelConfig):
     hidden_size: int = 128  # per encoder direction, and the decoder's
     num_layers: int = 2
     dropout: float = 0.2
-    score: str = "general"  # one of SCORE_NAMES: "dot", "general", "concat" (eq. 8), "location", ...
+    score: str = (
+        "general"  # one of SCORE_NAMES: "dot", "general", "concat" (eq. 8), "location", ...
+    )
     max_len: int = 0  # longest source in tokens, EOS included (0: any); "location" needs it
     attention_type: str = "global"  # "global", "local-m" or "local-p" (§3.2)
     window: int = 5  # local attention half-width D: positions |s - p_t| <= D

@@ -213,7 +213,9 @@ def _load(path: Path, map_location: str | torch.device, with_trainer_state: bool
 def _load_weights(model: nn.Module, weights_path: Path, map_location, header: Header) -> None:
     """The weights of a file whose header already matched the model; then each must be finite."""
     try:
-        safetensors.torch.load_model(model, str(weights_path), strict=False, device=str(map_location))
+        safetensors.torch.load_model(
+            model, str(weights_path), strict=False, device=str(map_location)
+        )
     except (safetensors.SafetensorError, OSError, RuntimeError) as error:
         raise CheckpointError(
             f"{weights_path}: not a readable safetensors file (truncated, corrupt, or not "

@@ -72,7 +72,9 @@ def check_meta(config_path: Path, meta: Any) -> str:
         raise CheckpointError(f"{config_path}: 'train_config.data.max_len' must be an integer")
     values = meta.get("model")
     if not isinstance(values, dict):
-        raise CheckpointError(f"{config_path}: 'model' must be a JSON object, found {_kind(values)}")
+        raise CheckpointError(
+            f"{config_path}: 'model' must be a JSON object, found {_kind(values)}"
+        )
     check_model_fields(config_path, family, values)
     return family
 

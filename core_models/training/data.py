@@ -106,9 +106,7 @@ def encode(
     if drop_long:
         return _without_long(kind, pairs, rows, max_len)
     cut = [
-        (row[0][: max_len - 1], row[1][: max_len - 1], *row[2:])
-        if _length(row) > max_len
-        else row
+        (row[0][: max_len - 1], row[1][: max_len - 1], *row[2:]) if _length(row) > max_len else row
         for row in rows
     ]
     return Dataset(kind, list(pairs), cut)

@@ -141,8 +141,12 @@ def check_resume_config(
     if free:
         logger.info("resuming with: %s", "; ".join(map(str, free)))
     changed = [d for d in differences if d.field not in FREE_ON_RESUME]
-    fixed = [(d, why) for d in changed for prefix, why in FIXED_ON_RESUME.items()
-             if d.field.startswith(prefix)]
+    fixed = [
+        (d, why)
+        for d in changed
+        for prefix, why in FIXED_ON_RESUME.items()
+        if d.field.startswith(prefix)
+    ]
     if fixed:
         lines = "\n".join(f"  {d} ({why})" for d, why in fixed)
         raise ConfigChangedError(

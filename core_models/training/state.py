@@ -58,9 +58,7 @@ def trainer_state(
     }
 
 
-def restore(
-    state: dict[str, Any], optimisation: Optimisation, device: torch.device
-) -> Progress:
+def restore(state: dict[str, Any], optimisation: Optimisation, device: torch.device) -> Progress:
     """Load the optimiser, scheduler and random generators from ``state``; returns the progress."""
     optimisation.optimizer.load_state_dict(state["optimizer"])
     optimisation.scheduler.load_state_dict(state["scheduler"])
