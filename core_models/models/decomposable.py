@@ -179,18 +179,10 @@ class DecomposableAttention(NLIModel):
             a, premise_self = self.intra_attention(a, premise_lens)  # (B, P, 2 hidden)
             b, hypothesis_self = self.intra_attention(b, hypothesis_lens)  # (B, H, 2 hidden)
             if capture:
-                maps.append(
-                    CapturedMap("premise_self", 0, premise_self.unsqueeze(1), "premise", "premise")
-                )
-                maps.append(
-                    CapturedMap(
-                        "hypothesis_self",
-                        0,
-                        hypothesis_self.unsqueeze(1),
-                        "hypothesis",
-                        "hypothesis",
-                    )
-                )
+                maps += [
+                    _one_head("premise_self", premise_self, "premise", "premise"),
+                    _one_head("hypothesis_self", hypothesis_self, "hypothesis", "hypothesis"),
+                ]
 
         # Attend (eqs. 1-2)
         scores = self.attend(a) @ self.attend(b).transpose(1, 2)  # (B, P, H): e_ij
@@ -200,24 +192,10 @@ class DecomposableAttention(NLIModel):
         beta = premise_to_hypothesis @ b  # (B, P, word): hypothesis aligned to each premise word
         alpha = hypothesis_to_premise @ a  # (B, H, word): premise aligned to each hypothesis word
         if capture:
-            maps.append(
-                CapturedMap(
-                    "premise_to_hypothesis",
-                    0,
-                    premise_to_hypothesis.unsqueeze(1),
-                    "premise",
-                    "hypothesis",
-                )
-            )
-            maps.append(
-                CapturedMap(
-                    "hypothesis_to_premise",
-                    0,
-                    hypothesis_to_premise.unsqueeze(1),
-                    "hypothesis",
-                    "premise",
-                )
-            )
+            maps += [
+                _one_head("premise_to_hypothesis", premise_to_hypothesis, "premise", "hypothesis"),
+                _one_head("hypothesis_to_premise", hypothesis_to_premise, "hypothesis", "premise"),
+            ]
 
         # Compare (eqs. 3-4) and aggregate over valid positions only (eqs. 5-6)
         premise_keep = sequence_mask(premise_lens, premise_len).unsqueeze(-1)  # (B, P, 1)
@@ -227,6 +205,11 @@ class DecomposableAttention(NLIModel):
         aggregated = torch.cat([premise_compared.sum(1), hypothesis_compared.sum(1)], dim=-1)
         logits = self.classifier(self.aggregate(aggregated))  # (B, num_classes)
         return NLIOutput(logits=logits, maps=maps)
+
+
+def _one_head(kind: str, weights: Tensor, queries: str, keys: str) -> CapturedMap:
+    """A single-head map (B, Q, K) of layer 0 as the record takes it: (B, 1, Q, K)."""
+    return CapturedMap(kind, 0, weights.unsqueeze(1), queries, keys)
 
 
 def _check_sentence(name: str, ids: Tensor, lens: Tensor) -> None:
