@@ -21,13 +21,12 @@ import pytest
 from core_models.data.tasks import lexicon_de as de
 from core_models.data.tasks import lexicon_en as en
 from core_models.data.tasks.en_de import generate, translate
+from core_models.data.tasks.english import align, realize_english
 from core_models.data.tasks.grammar_en import (
     Clause,
     NounPhrase,
     PrepPhrase,
     Sentence,
-    align,
-    realize_english,
 )
 
 CASES = ("nom", "acc", "dat")

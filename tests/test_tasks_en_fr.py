@@ -19,13 +19,12 @@ import pytest
 from core_models.data.tasks import lexicon_en as en
 from core_models.data.tasks import lexicon_fr as fr
 from core_models.data.tasks.en_fr import generate, translate
+from core_models.data.tasks.english import align, realize_english
 from core_models.data.tasks.grammar_en import (
     Clause,
     NounPhrase,
     PrepPhrase,
     Sentence,
-    align,
-    realize_english,
 )
 
 ALL = frozenset({(False, False), (True, False), (False, True), (True, True)})  # (feminine, plural)

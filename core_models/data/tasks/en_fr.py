@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from core_models.data.pairs import TranslationPair
 from core_models.data.tasks import lexicon_fr as fr
+from core_models.data.tasks.english import translation_pairs
 from core_models.data.tasks.grammar_en import (
     Clause,
     NounPhrase,
@@ -24,7 +25,6 @@ from core_models.data.tasks.grammar_en import (
     Token,
     agreement,
     is_indefinite,
-    translation_pairs,
 )
 
 _ELIDED = frozenset({"le", "la", "je", "me", "te", "se", "ne", "que", "de"})
