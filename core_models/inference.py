@@ -29,6 +29,7 @@ from core_models.training.checkpoint import (
     load_checkpoint,
     read_config,
 )
+from core_models.training.evaluate import output_text
 
 DEFAULT_MAX_SOURCE = 100
 
@@ -256,13 +257,13 @@ class Translator(_Wrapped):
             progress=progress,
         )
         return [
-            BatchTranslation(self.detokenize([i for i in ids if i != EOS_ID]), truncated)
+            BatchTranslation(self.detokenize(ids), truncated)
             for ids, (_, truncated) in zip(outputs, encoded, strict=True)
         ]
 
     def detokenize(self, ids: Sequence[int]) -> str:
-        """The text of output ids: what is printed, written and scored (BLEU, chrF)."""
-        return self.target_tokenizer.decode(ids)
+        """The text of output ids (see ``training.evaluate.output_text``)."""
+        return output_text(self.target_tokenizer, ids)
 
     def unknown(self, texts: Sequence[str]) -> OOVReport:
         """The source words of ``texts`` the model does not know."""
@@ -378,9 +379,7 @@ class Classifier(_Wrapped):
     ) -> list[BatchClassification]:
         """Label every (premise, hypothesis) pair in padded batches, maps not captured: each
         label and its probabilities are those ``classify`` gives for that pair alone."""
-        encoded = [
-            [self._truncate(self.tokenizer.encode(text)) for text in pair] for pair in pairs
-        ]
+        encoded = [[self._truncate(self.tokenizer.encode(text)) for text in pair] for pair in pairs]
         results = []
         for start in range(0, len(encoded), batch_size):
             chunk = encoded[start : start + batch_size]
