@@ -50,14 +50,17 @@ def read_test_file(
 ) -> tuple[list, int]:
     """The examples of ``path`` in ``file_format`` (see ``file_format_for``) and how many rows
     were skipped (NLI rows without a gold label). Parallel files: ``path`` is the prefix of
-    ``path.<source>`` and ``path.<target>``, the languages the model was trained on or ``langs``
-    ("en-fr")."""
+    ``path.<source>`` and ``path.<target>`` (or either file), the languages the model was trained
+    on or ``langs`` ("en-fr")."""
     if file_format == "tatoeba":
         return formats.read_tatoeba(path), 0
     if file_format == "parallel":
         data = model.meta.get("train_config", {}).get("data", {})
         source, target = _languages(langs, data)
-        return formats.read_parallel(f"{path}.{source}", f"{path}.{target}"), 0
+        prefix = Path(path)
+        if prefix.suffix in (f".{source}", f".{target}"):  # one of the two files was named
+            prefix = prefix.with_suffix("")
+        return formats.read_parallel(f"{prefix}.{source}", f"{prefix}.{target}"), 0
     nli = formats.read_nli(path)
     return nli.pairs, nli.skipped
 
