@@ -44,6 +44,8 @@ def write_lines(output: str | None, lines: list[str]) -> None:
     try:
         staging.write_text(text, encoding="utf-8")
         os.replace(staging, path)
+    except OSError as error:
+        raise OSError(f"{path}: cannot be written: {error.strerror or error}") from None
     finally:
         staging.unlink(missing_ok=True)
 

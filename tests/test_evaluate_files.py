@@ -186,6 +186,18 @@ def test_bad_options_are_clear_errors(capsys, argv, message):
     assert message in err and "Traceback" not in err
 
 
+def test_unwritable_output_is_named_and_nothing_half_written(capsys, tmp_path):
+    source = tmp_path / "in.txt"
+    source.write_text("the cat sleeps .\n")
+    output = tmp_path / "missing" / "out.txt"
+    assert main(["translate", "transformer-en-fr", "--file", str(source), "-o", str(output)]) == 2
+    assert f"{output}: cannot be written" in capsys.readouterr().err
+    binary = tmp_path / "in.bin"
+    binary.write_bytes(b"the cat\n\xff\xfe\n")
+    assert main(["translate", "transformer-en-fr", "--file", str(binary)]) == 2
+    assert "in.bin, line 2: not UTF-8 text" in capsys.readouterr().err
+
+
 def test_a_bad_line_in_an_nli_input_file_is_named(capsys, tmp_path):
     path = tmp_path / "pairs.jsonl"
     path.write_text('{"sentence1": "a", "sentence2": "b"}\n{"sentence1": "a"}\n')
