@@ -118,7 +118,7 @@ def score_file(
     texts = [p.source for p in pairs] if kind == "translation" else _nli_texts(pairs)
     header = {
         "model": model.name,
-        "file": str(path),
+        "file": str(Path(path).resolve()),
         "format": file_format,
         "examples": len(pairs),
         # encode cuts a pair whose longer side, with its end token, exceeds the limit

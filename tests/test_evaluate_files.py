@@ -101,7 +101,9 @@ def test_save_keeps_the_figures_for_the_card_and_never_rewrites_weights(capsys, 
     meta = json.loads((model / "config.json").read_text())
     assert meta["metrics"]["bleu"] == 1.0  # the validation figures stay
     assert meta["metrics"]["test"]["bleu"] == scored["bleu"]
-    assert meta["metrics"]["test"]["examples"] == 3 and meta["metrics"]["test"]["file"] == str(test)
+    assert meta["metrics"]["test"]["examples"] == 3 and meta["metrics"]["test"]["file"] == str(
+        test.resolve()
+    )
     assert (model / "model.safetensors").read_bytes() == weights
     assert load_model(model).card()["metrics"]["test"]["chrf"] == scored["chrf"]
     assert main(["evaluate", "transformer-en-fr", "--file", str(test), "--save"]) == 2
