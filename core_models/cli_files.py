@@ -50,12 +50,21 @@ def write_lines(output: str | None, lines: list[str]) -> None:
         staging.unlink(missing_ok=True)
 
 
+def check_options(args) -> None:
+    """--beam and --batch-size at least 1, --max-len not negative: checked before any work."""
+    for option, low in (("beam", 1), ("batch_size", 1), ("max_len", 0)):
+        value = getattr(args, option, low)
+        if value < low:
+            raise ValueError(f"--{option.replace('_', '-')} must be at least {low}; got {value}")
+
+
 def translate_file(model, args) -> int:
     """``translate MODEL --file IN [-o OUT]``: one translation per input line."""
     from core_models.scoring import read_sentences
 
     if args.force or args.dump_attention:
         raise ValueError("--force and --dump-attention take one sentence: use them without --file")
+    check_options(args)
     sentences = read_sentences(args.file)
     print_unknown(model.unknown(sentences), args.file)
     with progress_bar(len(sentences), "sentences") as update:
@@ -84,6 +93,7 @@ def nli_file(model, args) -> int:
 
     if args.dump_attention:
         raise ValueError("--dump-attention takes one pair: use it without --file")
+    check_options(args)
     pairs = read_nli_inputs(args.file)
     print_unknown(model.unknown([text for pair in pairs for text in pair]), args.file)
     with progress_bar(len(pairs), "pairs") as update:
@@ -98,6 +108,7 @@ def evaluate_file(model, args) -> int:
     the checkpoint's config.json for the model card."""
     from core_models.scoring import check_savable, file_format_for, save_test_metrics, score_file
 
+    check_options(args)
     file_format_for(model, args.format or "")  # a wrong --format fails before any work
     if args.save:
         check_savable(model.checkpoint.path)

@@ -52,6 +52,8 @@ def read_test_file(
     were skipped (NLI rows without a gold label). Parallel files: ``path`` is the prefix of
     ``path.<source>`` and ``path.<target>`` (or either file), the languages the model was trained
     on or ``langs`` ("en-fr")."""
+    if langs and file_format != "parallel":
+        raise ScoringError(f"--langs names parallel files' suffixes: not for {file_format} files")
     if file_format == "tatoeba":
         return formats.read_tatoeba(path), 0
     if file_format == "parallel":

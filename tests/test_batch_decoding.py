@@ -71,3 +71,15 @@ def test_bad_batch_arguments_are_clear_errors():
         decode_many(model, [[EOS_ID], [EOS_ID]], [4])
     with pytest.raises(ValueError, match="trailing EOS"):
         batch_greedy(model, [[]], [4])
+
+
+@pytest.mark.parametrize("name", ["decomposable-nli", "encoder_classifier-nli"])
+def test_bundled_nli_batched_equals_one_pair_at_a_time(name):
+    model = load_model(name)
+    pairs = [(p.premise, p.hypothesis) for p in get_task("nli").generate("test", seed=3, size=40)]
+    pairs += [("a man sleeps", ""), ("", "")]
+    batched = model.classify_many(pairs, batch_size=16)
+    alone = [model.classify(premise, hypothesis) for premise, hypothesis in pairs]
+    assert [r.label for r in batched] == [r.label for r in alone]
+    for batch_result, alone_result in zip(batched, alone, strict=True):
+        assert batch_result.probs == pytest.approx(alone_result.probs, abs=1e-5)

@@ -180,6 +180,24 @@ def test_bad_test_files_are_clear_errors(capsys, tmp_path, which, text, message)
         (["translate", "transformer-en-fr"], "give TEXT or --file IN"),
         (["translate", "transformer-en-fr", "the cat", "-o", "out.txt"], "use it with --file"),
         (["nli", "decomposable-nli", "a man"], "needs a PREMISE and a HYPOTHESIS"),
+        (["nli", "decomposable-nli", "--file", "x", "--batch-size", "0"], "--batch-size must be"),
+        (["translate", "transformer-en-fr", "--file", "x", "--beam", "0"], "--beam must be at"),
+        (["evaluate", "transformer-en-fr", "--file", "x", "--beam", "0"], "--beam must be at"),
+        (["translate", "transformer-en-fr", "--file", "x", "--max-len", "-3"], "--max-len must"),
+        (["evaluate", "transformer-en-fr", "--file", "x", "--langs", "en-fr"], "not for tatoeba"),
+        (
+            [
+                "evaluate",
+                "transformer-en-fr",
+                "--file",
+                "x",
+                "--format",
+                "parallel",
+                "--langs",
+                "e",
+            ],
+            "--langs e: expected SOURCE-TARGET",
+        ),
     ],
 )
 def test_bad_options_are_clear_errors(capsys, argv, message):

@@ -62,7 +62,8 @@ def evaluate(
     empty dataset, which has no loss and no BLEU (sacrebleu fails on an empty corpus).
 
     Translation: BLEU and chrF of the first ``max_decode`` pairs, decoded greedily in batches (or
-    with a beam of width ``beam``); ``progress(n)`` is told of every n sources decoded."""
+    with a beam of width ``beam``). ``progress(n)`` is told of every n examples decoded or
+    classified."""
     model.eval()
     if not dataset.encoded:
         return {}
@@ -74,7 +75,7 @@ def evaluate(
         total_count += count
     metrics: dict[str, Any] = {"loss": total_loss / max(total_count, 1)}
     if dataset.kind == "nli":
-        metrics.update(_nli_metrics(model, dataset, device))
+        metrics.update(_nli_metrics(model, dataset, device, progress))
     else:
         decoding = {"max_decode": max_decode, "beam": beam, "progress": progress}
         metrics.update(
@@ -83,7 +84,7 @@ def evaluate(
     return metrics
 
 
-def _nli_metrics(model, dataset: Dataset, device) -> dict[str, Any]:
+def _nli_metrics(model, dataset: Dataset, device, progress=None) -> dict[str, Any]:
     predicted, gold = [], []
     for indices in bucket_batches(dataset.lengths(), 128, shuffle=False):
         batch = dataset.collate(indices).to(device)
@@ -92,6 +93,8 @@ def _nli_metrics(model, dataset: Dataset, device) -> dict[str, Any]:
         ).logits
         predicted += logits.argmax(-1).tolist()
         gold += batch.labels.tolist()
+        if progress is not None:
+            progress(len(indices))
     return {
         "accuracy": accuracy(predicted, gold),
         "confusion": confusion_matrix(predicted, gold, len(NLI_LABELS)).tolist(),
