@@ -130,6 +130,17 @@ def evaluate_file(model, args) -> int:
             f"model's limit of {model.max_source_len} tokens (scored as cut)",
             file=sys.stderr,
         )
+    if args.alignments and "aer" not in metrics:
+        print(
+            f"note: {model.name} has no cross attention to score against the alignments",
+            file=sys.stderr,
+        )
+    elif args.alignments and metrics["aer_examples"] < metrics["examples"]:
+        print(
+            f"note: AER is of the {metrics['aer_examples']} pairs within the model's limit "
+            f"({metrics['examples'] - metrics['aer_examples']} cut ones left out)",
+            file=sys.stderr,
+        )
     print(json.dumps(metrics, indent=1, ensure_ascii=False))
     if args.save:
         print(f"saved in {save_test_metrics(model.checkpoint.path, metrics)}", file=sys.stderr)

@@ -128,6 +128,8 @@ def score_file(
     }
     if kind == "translation":
         header["beam"] = beam
+    if "aer" in metrics:  # attention_aer leaves out the pairs cut to the limit
+        header["aer_examples"] = header["examples"] - header["truncated"]
     if skipped:
         header["skipped_without_gold_label"] = skipped
     return {**header, **metrics, "unknown_words": model.unknown(texts).to_dict()}
@@ -138,7 +140,7 @@ def _nli_texts(pairs: list) -> list[str]:
 
 
 TEST_FIGURES = ("file", "format", "examples", "truncated", "beam", "loss", "bleu", "chrf")
-TEST_FIGURES += ("aer", "aer_layer", "accuracy", "confusion", "labels")
+TEST_FIGURES += ("aer", "aer_layer", "aer_examples", "accuracy", "confusion", "labels")
 
 
 def check_savable(model_path: str | Path) -> Path:

@@ -55,7 +55,7 @@ def test_scoring_a_file_gives_the_splits_figures(capsys, en_fr_files):
             str(en_fr_files["align"]),
         ],
     )
-    assert scored["examples"] == COUNT and scored["truncated"] == 0
+    assert scored["examples"] == COUNT == scored["aer_examples"] and scored["truncated"] == 0
     for key in ("bleu", "chrf", "aer", "aer_layer", "loss"):
         assert scored[key] == pytest.approx(split[key]), key
     assert scored["unknown_words"]["unknown"] == 0 and scored["unknown_words"]["total"] > COUNT
@@ -204,6 +204,31 @@ def test_bad_options_are_clear_errors(capsys, argv, message):
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
+
+
+def test_sources_past_the_limit_are_cut_counted_and_named(capsys, tmp_path):
+    long_source = " ".join(["the small cat eats the red apple"] * 8) + " ."
+    long_target = " ".join(["le petit chat mange la pomme rouge"] * 8) + " ."
+    tsv = tmp_path / "test.tsv"
+    tsv.write_text(f"the cat sleeps .\tle chat dort .\n{long_source}\t{long_target}\n")
+    align = tmp_path / "test.align"
+    words = len(long_source.split())
+    align.write_text("0-0 1-1 2-2 3-3\n" + " ".join(f"{i}-{i}" for i in range(words)) + "\n")
+    argv = ["evaluate", "transformer-en-fr", "--file", str(tsv), "--alignments", str(align)]
+    scored = run_json(capsys, argv)
+    assert (scored["examples"], scored["truncated"], scored["aer_examples"]) == (2, 1, 1)
+    assert main(argv) == 0
+    err = capsys.readouterr().err
+    assert "1 of 2 examples were cut to the model's limit of 40 tokens" in err
+    assert "AER is of the 1 pairs within the model's limit (1 cut ones left out)" in err
+
+
+def test_alignments_for_a_model_without_attention_say_so(capsys, en_fr_files):
+    argv = ["evaluate", "rnn-en-fr", "--file", str(en_fr_files["tsv"])]
+    assert main([*argv, "--alignments", str(en_fr_files["align"])]) == 0
+    captured = capsys.readouterr()
+    assert "rnn-en-fr has no cross attention" in captured.err
+    assert "aer" not in json.loads(captured.out) and "bleu" in json.loads(captured.out)
 
 
 def test_unwritable_output_is_named_and_nothing_half_written(capsys, tmp_path):
