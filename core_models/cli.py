@@ -17,6 +17,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
+from core_models.cli_files import evaluate_file, nli_file, print_unknown, translate_file
 from core_models.data.tasks import TASKS
 from core_models.errors import WorkbenchError, describe_bug
 
@@ -36,7 +37,8 @@ def build_parser(prog: str = "attention-workbench") -> argparse.ArgumentParser:
         "translate", help="translate a sentence and show where attention goes"
     )
     translate.add_argument("model", help="bundled model name or checkpoint directory")
-    translate.add_argument("text")
+    translate.add_argument("text", nargs="?", help="the sentence (or --file)")
+    _add_file_options(translate, "sentences, one per line")
     translate.add_argument("--beam", type=int, default=1, help="beam width (1: greedy)")
     translate.add_argument(
         "--force", metavar="REF", help="forced decoding of this reference translation"
@@ -48,15 +50,17 @@ def build_parser(prog: str = "attention-workbench") -> argparse.ArgumentParser:
 
     nli = commands.add_parser("nli", help="classify a premise / hypothesis pair")
     nli.add_argument("model")
-    nli.add_argument("premise")
-    nli.add_argument("hypothesis")
+    nli.add_argument("premise", nargs="?")
+    nli.add_argument("hypothesis", nargs="?")
     nli.add_argument("--dump-attention", metavar="OUT")
+    _add_file_options(nli, "SNLI / MultiNLI .jsonl, or premise<TAB>hypothesis lines")
 
     evaluate = commands.add_parser("evaluate", help="metrics on a task split")
     evaluate.add_argument("model")
     evaluate.add_argument("--split", default="test", choices=("train", "valid", "test"))
     evaluate.add_argument("--size", type=int, default=0, help="examples (0: the whole split)")
     evaluate.add_argument("--by-length", action="store_true", help="BLEU by source length bucket")
+    _add_evaluate_file_options(evaluate)
 
     export = commands.add_parser(
         "export", help="write a slim copy of a model (float16 weights, no trainer state)"
@@ -74,6 +78,31 @@ def build_parser(prog: str = "attention-workbench") -> argparse.ArgumentParser:
         "--mirror", metavar="URL", help="fetch each file from URL/<file name> instead"
     )
     return parser
+
+
+def _add_file_options(command, what: str) -> None:
+    command.add_argument("--file", metavar="IN", help=f"decode a whole file: {what}")
+    command.add_argument(
+        "-o", "--output", metavar="OUT", help="with --file: write here, not stdout"
+    )
+    command.add_argument("--batch-size", type=int, default=64, help="with --file (default 64)")
+
+
+def _add_evaluate_file_options(evaluate) -> None:
+    evaluate.add_argument("--file", metavar="PATH", help="score on this test file, not a split")
+    evaluate.add_argument(
+        "--format",
+        choices=("tatoeba", "parallel", "snli", "mnli"),
+        help="the file's format (default: the model's training format, else tatoeba / snli)",
+    )
+    evaluate.add_argument(
+        "--alignments", metavar="PATH", help="gold word alignments, Pharaoh i-j, one line a pair"
+    )
+    evaluate.add_argument("--langs", metavar="SRC-TGT", help="parallel files' suffixes, e.g. en-fr")
+    evaluate.add_argument("--beam", type=int, default=1, help="beam width (1: greedy)")
+    evaluate.add_argument(
+        "--save", action="store_true", help="keep the figures in the model's config.json"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -237,6 +266,9 @@ def _translate(args) -> int:
     model = load_model(args.model)
     if not isinstance(model, Translator):
         raise ValueError(f"{args.model} is an NLI model: use `nli MODEL PREMISE HYPOTHESIS`")
+    if _one_input(args, args.text is not None, "TEXT"):
+        return translate_file(model, args)
+    print_unknown(model.unknown([args.text]))
     result = model.translate(args.text, beam=args.beam, max_len=args.max_len, reference=args.force)
     if result.truncated:
         print(
@@ -255,6 +287,7 @@ def _translate(args) -> int:
             family=model.family,
             inputs={"source": result.source_pieces},
             output={"tokens": result.output_pieces},
+            unknown_words=model.unknown([args.text]).to_dict(),
         )
     return 0
 
@@ -266,6 +299,13 @@ def _nli(args) -> int:
     model = load_model(args.model)
     if not isinstance(model, Classifier):
         raise ValueError(f"{args.model} is a translation model: use `translate MODEL TEXT`")
+    given = (args.premise, args.hypothesis)
+    if _one_input(args, any(text is not None for text in given), "PREMISE HYPOTHESIS"):
+        return nli_file(model, args)
+    if args.hypothesis is None:
+        raise ValueError("nli needs a PREMISE and a HYPOTHESIS (or --file)")
+    unknown = model.unknown(list(given))
+    print_unknown(unknown)
     result = model.classify(args.premise, args.hypothesis)
     print(result.label)
     for label, prob in result.probs.items():
@@ -278,6 +318,7 @@ def _nli(args) -> int:
             family=model.family,
             inputs={"premise": result.premise_pieces, "hypothesis": result.hypothesis_pieces},
             output={"label": result.label, "probs": result.probs},
+            unknown_words=unknown.to_dict(),
         )
     return 0
 
@@ -285,9 +326,27 @@ def _nli(args) -> int:
 def _evaluate(args) -> int:
     from core_models.inference import load_model
 
-    metrics = load_model(args.model).evaluate(args.split, args.size, args.by_length)
+    model = load_model(args.model)
+    if args.file:
+        return evaluate_file(model, args)
+    for option in ("format", "alignments", "langs", "save"):
+        if getattr(args, option):
+            raise ValueError(f"--{option} applies to a test file: use it with --file PATH")
+    metrics = model.evaluate(args.split, args.size, args.by_length)
     print(json.dumps(metrics, indent=1))
     return 0
+
+
+def _one_input(args, given: bool, name: str) -> bool:
+    """True for ``--file``; an error when both or neither the text and ``--file`` are given,
+    or ``-o`` without ``--file``."""
+    if given and args.file:
+        raise ValueError(f"give {name} or --file, not both")
+    if not given and not args.file:
+        raise ValueError(f"give {name} or --file IN")
+    if args.output and not args.file:
+        raise ValueError("-o/--output writes a --file's results: use it with --file IN")
+    return bool(args.file)
 
 
 def _export(args) -> int:

@@ -10,7 +10,8 @@ JSON::
                "raw": same shape (only when the map has raw values), "info": {...} (only when
                not empty)}],
      "steps": [{"token": T, "prob": p, "top_k": [[token, p], ...]}],
-     "gold_alignment": queries × keys 0/1 nested lists (only when known)}
+     "gold_alignment": queries × keys 0/1 nested lists (only when known),
+     "unknown_words": {"words": [...], "unknown": n, "total": n, "share": f} (CLI exports)}
 
 NPZ: ``map<i>_weights`` float32 arrays (heads, queries, keys), ``map<i>_raw`` where a map has raw
 values (gradient attribution, see ``AttentionMap.raw``), ``gold_alignment`` when known, and
@@ -36,8 +37,10 @@ def record_document(
     family: str,
     inputs: dict[str, list[str]],
     output: dict[str, Any],
+    unknown_words: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The JSON document, without the weights (they are added by the writers)."""
+    """The JSON document, without the weights (they are added by the writers); ``unknown_words``:
+    the input's out-of-vocabulary words (``core_models.oov.OOVReport.to_dict``), when given."""
     document = {
         "format": FORMAT,
         "model": model,
@@ -59,6 +62,8 @@ def record_document(
             for s in record.steps
         ],
     }
+    if unknown_words is not None:
+        document["unknown_words"] = unknown_words
     return document
 
 

@@ -7,6 +7,7 @@ and wraps it as a ``Translator`` or a ``Classifier``.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,9 +16,11 @@ import numpy as np
 import torch
 
 from core_models import decoding
+from core_models.data.batching import collate_nli
 from core_models.data.pairs import NLIPair, TranslationPair
 from core_models.data.tasks import TASKS, get_task
 from core_models.models.base import CLS_ID, EOS_ID, NLI_LABELS, SEP_ID, UNK_ID
+from core_models.oov import OOVReport, out_of_vocabulary
 from core_models.paths import bundled_models_dir, user_models_dir
 from core_models.record import AttentionRecord, build_record
 from core_models.training.checkpoint import (
@@ -26,6 +29,7 @@ from core_models.training.checkpoint import (
     load_checkpoint,
     read_config,
 )
+from core_models.training.evaluate import output_text
 
 DEFAULT_MAX_SOURCE = 100
 
@@ -165,6 +169,14 @@ class TranslationResult:
     forced: bool = False
 
 
+@dataclass
+class BatchTranslation:
+    """One output of ``Translator.translate_many``."""
+
+    output_text: str
+    truncated: bool  # the source was longer than the model's limit
+
+
 class Translator(_Wrapped):
     """Translate text with greedy, beam or forced decoding, capturing every attention map."""
 
@@ -183,12 +195,9 @@ class Translator(_Wrapped):
         gold_alignment: tuple | None = None,
     ) -> TranslationResult:
         """Decode ``text``; with ``reference`` the model is forced to produce it (forced decoding)."""
-        ids, truncated = self._truncate(self.source_tokenizer.encode(text))
-        source_ids = ids + [EOS_ID]
+        source_ids, truncated = self._source_ids(text)
         pieces = [self.source_tokenizer.id_to_piece(i) for i in source_ids]
-        max_len = max_len or 2 * len(source_ids) + 10
-        if self.positions:  # the decoder cannot read past its last position
-            max_len = min(max_len, self.positions)
+        max_len = self._max_len(source_ids, max_len)
         piece = self.target_tokenizer.id_to_piece
         beam_result = None
         if reference is not None:
@@ -217,13 +226,60 @@ class Translator(_Wrapped):
         return TranslationResult(
             source_pieces=pieces,
             output_pieces=[s.token for s in hypothesis.steps],
-            output_text=self.target_tokenizer.decode(output_ids),
+            output_text=self.detokenize(output_ids),
             record=record,
             beam=beam_result,
             truncated=truncated,
             unknown_words=self.source_tokenizer.unknown_words(text),
             forced=reference is not None,
         )
+
+    def translate_many(
+        self,
+        texts: Sequence[str],
+        beam: int = 1,
+        max_len: int = 0,
+        length_penalty: float = 1.0,
+        batch_size: int = 64,
+        progress: Callable[[int], None] | None = None,
+    ) -> list[BatchTranslation]:
+        """Translate every text without capturing maps (greedy in batches, beam one by one):
+        each output is the one ``translate`` gives for that text alone."""
+        encoded = [self._source_ids(text) for text in texts]
+        sources = [source_ids for source_ids, _ in encoded]
+        outputs = decoding.decode_many(
+            self.model,
+            sources,
+            [self._max_len(source_ids, max_len) for source_ids in sources],
+            beam=beam,
+            length_penalty=length_penalty,
+            batch_size=batch_size,
+            progress=progress,
+        )
+        return [
+            BatchTranslation(self.detokenize(ids), truncated)
+            for ids, (_, truncated) in zip(outputs, encoded, strict=True)
+        ]
+
+    def detokenize(self, ids: Sequence[int]) -> str:
+        """The text of output ids (see ``training.evaluate.output_text``)."""
+        return output_text(self.target_tokenizer, ids)
+
+    def unknown(self, texts: Sequence[str]) -> OOVReport:
+        """The source words of ``texts`` the model does not know."""
+        return out_of_vocabulary(self.source_tokenizer, texts)
+
+    def _source_ids(self, text: str) -> tuple[list[int], bool]:
+        """The source ids the model reads (cut to its limit, EOS added) and whether it was cut."""
+        ids, truncated = self._truncate(self.source_tokenizer.encode(text))
+        return ids + [EOS_ID], truncated
+
+    def _max_len(self, source_ids: list[int], max_len: int) -> int:
+        """The decoding limit: ``max_len`` or twice the source and 10, within the positions."""
+        max_len = max_len or 2 * len(source_ids) + 10
+        if self.positions:  # the decoder cannot read past its last position
+            max_len = min(max_len, self.positions)
+        return max_len
 
     def _gold_matrix(self, alignment, record: AttentionRecord) -> np.ndarray | None:
         """(target words, source words) 0/1 from the word links, sized like the cross map merged
@@ -255,6 +311,15 @@ class NLIResult:
     record: AttentionRecord
     truncated: bool = False
     unknown_words: list[str] = field(default_factory=list)
+
+
+@dataclass
+class BatchClassification:
+    """One output of ``Classifier.classify_many``."""
+
+    label: str
+    probs: dict[str, float]
+    truncated: bool
 
 
 class Classifier(_Wrapped):
@@ -304,6 +369,42 @@ class Classifier(_Wrapped):
             truncated=cut_premise or cut_hypothesis,
             unknown_words=self.tokenizer.unknown_words(f"{premise} {hypothesis}"),
         )
+
+    @torch.inference_mode()
+    def classify_many(
+        self,
+        pairs: Sequence[tuple[str, str]],
+        batch_size: int = 128,
+        progress: Callable[[int], None] | None = None,
+    ) -> list[BatchClassification]:
+        """Label every (premise, hypothesis) pair in padded batches, maps not captured: each
+        label and its probabilities are those ``classify`` gives for that pair alone."""
+        encoded = [[self._truncate(self.tokenizer.encode(text)) for text in pair] for pair in pairs]
+        results = []
+        for start in range(0, len(encoded), batch_size):
+            chunk = encoded[start : start + batch_size]
+            batch = collate_nli(
+                [premise or [UNK_ID] for (premise, _), _ in chunk],
+                [hypothesis or [UNK_ID] for _, (hypothesis, _) in chunk],
+                [0] * len(chunk),
+                list(range(len(chunk))),
+            )
+            logits = self.model(
+                batch.premise, batch.premise_lens, batch.hypothesis, batch.hypothesis_lens
+            ).logits
+            for row, ((_, cut_premise), (_, cut_hypothesis)) in zip(
+                torch.softmax(logits.float(), dim=-1).tolist(), chunk, strict=True
+            ):
+                label = NLI_LABELS[int(np.argmax(row))]
+                probs = dict(zip(NLI_LABELS, row, strict=True))
+                results.append(BatchClassification(label, probs, cut_premise or cut_hypothesis))
+            if progress is not None:
+                progress(len(chunk))
+        return results
+
+    def unknown(self, texts: Sequence[str]) -> OOVReport:
+        """The words of ``texts`` (premises and hypotheses) the model does not know."""
+        return out_of_vocabulary(self.tokenizer, texts)
 
     def _gold_matrix(
         self, alignment, premise_pieces: list[str], hypothesis_pieces: list[str]

@@ -44,10 +44,16 @@ def card_html(card: dict[str, Any], max_source_len: int) -> str:
         ("input limit", f"{max_source_len} tokens"),
     ]
     metrics = card.get("metrics", {})  # the trainer's last evaluation: the validation split
-    for key, name in METRIC_NAMES.items():
-        value = metrics.get(key)
-        if isinstance(value, (int, float)):
-            rows.append((f"valid {name}", f"{value:.3g}"))
+    test = metrics.get("test")  # `evaluate --file … --save` or the Train tab's scoring
+    for prefix, figures in (("valid", metrics), ("test", test if isinstance(test, dict) else {})):
+        for key, name in METRIC_NAMES.items():
+            value = figures.get(key)
+            if isinstance(value, (int, float)):
+                rows.append((f"{prefix} {name}", f"{value:.3g}"))
+    if isinstance(test, dict) and "file" in test:
+        rows.append(
+            ("test file", f"{Path(str(test['file'])).name}, {test.get('examples')} examples")
+        )
     body = "".join(
         f"<tr><td style='color:gray;padding-right:8px'>{html.escape(k)}</td>"
         f"<td>{html.escape(str(v))}</td></tr>"

@@ -15,6 +15,7 @@ from pathlib import Path
 from PySide6 import QtCore
 
 from app.state.display import Display
+from app.state.test_scoring import TestScoring
 from app.state.train_curves import TrainingCurves, metrics_text
 from app.state.train_probe import ProbeSession
 from app.workers.training import TrainingProcess
@@ -109,6 +110,13 @@ class TrainSession(QtCore.QObject):
         self.process.sigMessages.connect(self._on_messages)
         self.process.sigStateChanged.connect(self._on_state)
         self.probe.sigProbeEdited.connect(self.process.set_probe)
+        # "Score on a test file…": the finished model's test figures, computed off the GUI thread
+        self.scoring = TestScoring(self)
+        self.scoring.sigScored.connect(self._on_scored)
+        self.scoring.sigFailed.connect(lambda error: self.set_status(f"not scored: {error}", True))
+        self.scoring.sigBusy.connect(
+            lambda busy: busy and self.set_status("scoring the test file…")
+        )
 
     @property
     def state(self) -> str:
@@ -196,6 +204,17 @@ class TrainSession(QtCore.QObject):
     def shutdown(self) -> None:
         """End the training process at once if it still runs."""
         self.process.shutdown()
+        self.scoring.shutdown()
+
+    def score_test_file(self, test_file: str) -> None:
+        """Score the saved model on ``test_file`` (in its training data's format)."""
+        if self.saved_path is not None:
+            self.scoring.score(self.saved_path, test_file)
+
+    def _on_scored(self, model_path: str, summary: str) -> None:
+        self.sigLog.emit(f"{summary}; saved on the model card")
+        self.set_status(f"{summary} — saved on the model card")
+        self.sigModelSaved.emit(model_path)  # its card changed: the catalogue reads it again
 
     # --- what the training process reports ------------------------------------------------------
 

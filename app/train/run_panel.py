@@ -149,6 +149,11 @@ class RunControls(QtWidgets.QWidget):
         self.stop_button.setToolTip("stop after this step; the model is saved first")
         self.inspect_button = QtWidgets.QPushButton("Inspect the model")
         self.inspect_button.setToolTip("open the trained model in the inspect view")
+        self.score_button = QtWidgets.QPushButton("Score on a test file…")
+        self.score_button.setToolTip(
+            "BLEU / chrF or accuracy of the trained model on a file in its data's format; "
+            "the figures go on its model card"
+        )
         self.state = "idle"
         self._last_step: StepEvent | None = None
         self.progress = QtWidgets.QProgressBar()
@@ -162,12 +167,14 @@ class RunControls(QtWidgets.QWidget):
             buttons.addWidget(button)
         buttons.addWidget(self.progress, 1)
         buttons.addWidget(self.inspect_button)
+        buttons.addWidget(self.score_button)
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(buttons)
         layout.addWidget(self.status)
         self.set_state("idle")
         self.inspect_button.setEnabled(False)
+        self.score_button.setEnabled(False)
 
     def set_state(self, state: str) -> None:
         """Enable what makes sense in ``state`` (see app.workers.training.STATES)."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import time
+from pathlib import Path
 
 from PySide6 import QtCore, QtWidgets
 
@@ -80,6 +81,7 @@ class TrainView(QtWidgets.QWidget):
         self.controls.pause_button.clicked.connect(session.toggle_pause)
         self.controls.stop_button.clicked.connect(session.stop)
         self.controls.inspect_button.clicked.connect(self.inspect)
+        self.controls.score_button.clicked.connect(self.choose_test_file)
         session.sigStateChanged.connect(self._on_state)
         session.sigStatusChanged.connect(self._show_status)
         session.sigLog.connect(self.log.add)
@@ -189,6 +191,7 @@ class TrainView(QtWidgets.QWidget):
         if not session.start(config, destination, how, summary):
             return False
         self.controls.inspect_button.setEnabled(False)
+        self.controls.score_button.setEnabled(False)
         self.controls.reset_progress()
         self.curves.redraw()  # the last run's curves go at once
         return True
@@ -215,6 +218,14 @@ class TrainView(QtWidgets.QWidget):
     def inspect(self) -> None:
         if self.session.saved_path is not None:
             self.sigOpenModel.emit(self.session.saved_path)
+
+    def choose_test_file(self) -> None:
+        """Ask for a test file and score the trained model on it (off the GUI thread)."""
+        path, _ = QtWidgets.QFileDialog.getOpenFileName(
+            self, "Choose a test file", str(Path.home())
+        )
+        if path:
+            self.session.score_test_file(path)
 
     def _on_state(self, state: str) -> None:
         if state == "idle":  # the run ended: show where it ended at once
@@ -244,9 +255,9 @@ class TrainView(QtWidgets.QWidget):
 
     def _on_finished(self) -> None:
         session = self.session
-        self.controls.inspect_button.setEnabled(
-            session.saved_path is not None and not session.status_error
-        )
+        done = session.saved_path is not None and not session.status_error
+        self.controls.inspect_button.setEnabled(done)
+        self.controls.score_button.setEnabled(done)
 
     def set_display(self, display: Display) -> None:
         """Draw the curves and the probe heatmap with ``display`` (the Inspect session's)."""

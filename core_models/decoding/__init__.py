@@ -3,9 +3,11 @@ decoding for every ``Seq2SeqModel``, each returning the tokens, step scores and 
 an ``AttentionRecord`` needs (``record_for``).
 
 ``search``: greedy, forced and the no-cache reference; ``beam``: beam search and its tree;
+``batch``: many sources at once without maps (files);
 ``hypothesis``: what they return and share.
 """
 
+from core_models.decoding.batch import batch_greedy, decode_many
 from core_models.decoding.beam import BeamNode, BeamResult, beam_search
 from core_models.decoding.hypothesis import (
     BOS_LABEL,
@@ -22,7 +24,9 @@ __all__ = [
     "BeamResult",
     "Hypothesis",
     "assemble_step_maps",
+    "batch_greedy",
     "beam_search",
+    "decode_many",
     "forced",
     "greedy",
     "greedy_without_cache",

@@ -3,6 +3,7 @@ against gold word alignments (translation); accuracy and the confusion matrix (N
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -11,7 +12,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from core_models.data.batching import bucket_batches
-from core_models.decoding import greedy
+from core_models.decoding import decode_many
 from core_models.models.base import EOS_ID, NLI_LABELS, PAD_ID
 from core_models.tokenizers import Tokenizer
 from core_models.training.data import Dataset
@@ -54,9 +55,15 @@ def evaluate(
     device: torch.device | str = "cpu",
     max_decode: int = 200,
     by_length: bool = False,
+    beam: int = 1,
+    progress: Callable[[int], None] | None = None,
 ) -> dict[str, Any]:
     """Metrics of ``model`` on ``dataset`` (the model is left in eval mode); none (``{}``) for an
-    empty dataset, which has no loss and no BLEU (sacrebleu fails on an empty corpus)."""
+    empty dataset, which has no loss and no BLEU (sacrebleu fails on an empty corpus).
+
+    Translation: BLEU and chrF of the first ``max_decode`` pairs, decoded greedily in batches (or
+    with a beam of width ``beam``). ``progress(n)`` is told of every n examples decoded or
+    classified."""
     model.eval()
     if not dataset.encoded:
         return {}
@@ -68,15 +75,16 @@ def evaluate(
         total_count += count
     metrics: dict[str, Any] = {"loss": total_loss / max(total_count, 1)}
     if dataset.kind == "nli":
-        metrics.update(_nli_metrics(model, dataset, device))
+        metrics.update(_nli_metrics(model, dataset, device, progress))
     else:
+        decoding = {"max_decode": max_decode, "beam": beam, "progress": progress}
         metrics.update(
-            _translation_metrics(model, dataset, tokenizers, device, max_decode, by_length)
+            _translation_metrics(model, dataset, tokenizers, device, by_length, decoding)
         )
     return metrics
 
 
-def _nli_metrics(model, dataset: Dataset, device) -> dict[str, Any]:
+def _nli_metrics(model, dataset: Dataset, device, progress=None) -> dict[str, Any]:
     predicted, gold = [], []
     for indices in bucket_batches(dataset.lengths(), 128, shuffle=False):
         batch = dataset.collate(indices).to(device)
@@ -85,6 +93,8 @@ def _nli_metrics(model, dataset: Dataset, device) -> dict[str, Any]:
         ).logits
         predicted += logits.argmax(-1).tolist()
         gold += batch.labels.tolist()
+        if progress is not None:
+            progress(len(indices))
     return {
         "accuracy": accuracy(predicted, gold),
         "confusion": confusion_matrix(predicted, gold, len(NLI_LABELS)).tolist(),
@@ -92,18 +102,25 @@ def _nli_metrics(model, dataset: Dataset, device) -> dict[str, Any]:
     }
 
 
-def _translation_metrics(model, dataset: Dataset, tokenizers, device, max_decode, by_length):
-    target_tokenizer = tokenizers["target"]
-    count = min(max_decode, len(dataset.encoded))
-    hypotheses, references, source_lengths = [], [], []
-    for (source_ids, _), pair in zip(dataset.encoded[:count], dataset.pairs[:count], strict=True):
-        output = greedy(
-            model, source_ids + [EOS_ID], max_len=2 * len(source_ids) + 10, capture=False
-        )
-        ids = [i for i in output.token_ids if i != EOS_ID]
-        hypotheses.append(target_tokenizer.decode(ids))
-        references.append(pair.target)
-        source_lengths.append(len(pair.source.split()))
+def output_text(tokenizer: Tokenizer, ids: Sequence[int]) -> str:
+    """The text of decoded target ids (EOS dropped): what is printed, written to files and scored
+    against the references (BLEU, chrF). The one place where output ids become text."""
+    return tokenizer.decode([i for i in ids if i != EOS_ID])
+
+
+def _translation_metrics(model, dataset: Dataset, tokenizers, device, by_length, decoding):
+    count = min(decoding["max_decode"], len(dataset.encoded))
+    sources = [source_ids + [EOS_ID] for source_ids, _ in dataset.encoded[:count]]
+    outputs = decode_many(
+        model,
+        sources,
+        [2 * len(source) + 8 for source in sources],  # twice the source without EOS, and 10
+        beam=decoding["beam"],
+        progress=decoding["progress"],
+    )
+    hypotheses = [output_text(tokenizers["target"], ids) for ids in outputs]
+    references = [pair.target for pair in dataset.pairs[:count]]
+    source_lengths = [len(pair.source.split()) for pair in dataset.pairs[:count]]
     metrics: dict[str, Any] = {
         "bleu": bleu(hypotheses, references),
         "chrf": chrf(hypotheses, references),
