@@ -150,7 +150,7 @@ def load_data(
     data = config.data
     train_pairs, valid_pairs = training_data.load_pairs(data, config.run.seed)
     if tokenizers is None:
-        tokenizers = training_data.train_tokenizers(config.tokenizer, kind, train_pairs)
+        tokenizers = training_data.train_tokenizers(config.tokenizer, kind, train_pairs, data)
     train_set = training_data.encode(kind, train_pairs, tokenizers, data.max_len, True)
     valid_set = training_data.encode(kind, valid_pairs, tokenizers, data.max_len, False)
     logger.info(
@@ -197,7 +197,12 @@ def _load_glove(model: nn.Module, config: TrainConfig, tokenizers: dict[str, Tok
             f"data.glove is set but model family '{model.family}' has no pretrained "
             "embeddings to initialise"
         )
-    glove = glove_embedding(path, tokenizers["text"].vocabulary(), seed=config.run.seed)
+    glove = glove_embedding(
+        path,
+        tokenizers["text"].vocabulary(),
+        member=config.data.glove_member or None,
+        seed=config.run.seed,
+    )
     try:
         model.load_pretrained_embeddings(glove.weights)
     except ValueError as error:

@@ -38,7 +38,13 @@ class DataConfig:
     valid_size: int = 500  # validation pairs used for evaluation
     format: str = ""  # user files: one of DATA_FORMATS
     train: str = ""  # user files: path (parallel: prefix, e.g. data/train → train.en / train.fr)
-    valid: str = ""  # user files: validation path ("": the last valid_size training pairs)
+    valid: str = ""  # user files: validation path ("": valid_size training pairs, drawn by seed)
+    test: str = ""  # user files: a test file, held out for `evaluate --split test`
+    # zip archives holding several files (SNLI's, glove.6B.zip): the member to read from each
+    member: str = ""  # of data.train
+    valid_member: str = ""
+    test_member: str = ""
+    glove_member: str = ""
     source_lang: str = "en"  # parallel files: suffixes
     target_lang: str = "fr"
     max_len: int = 50  # longest sequence in tokens (longer pairs are skipped in training)
@@ -50,6 +56,11 @@ class TokenizerConfig:
     kind: str = "word"  # one of TOKENIZER_KINDS
     vocab_size: int = 8000
     shared: bool = False  # one tokenizer for source and target
+    # word tokenizer only (see core_models.tokenizers.text_options):
+    lowercase: bool = False
+    fold_punctuation: bool = False  # Unicode quotes, apostrophes, dashes -> ASCII
+    moses: bool = False  # Moses splitting and detokenisation, in data.source_lang / target_lang
+    glove_words: bool = False  # the vocabulary also holds every word of data.glove
 
 
 @dataclass
@@ -162,7 +173,22 @@ class TrainConfig:
         betas = self.optim.betas
         if len(betas) != 2 or not all(isinstance(b, int | float) and 0 <= b < 1 for b in betas):
             raise ConfigError(f"{source}: optim.betas must be two numbers in [0, 1)")
+        self._validate_tokenizer(source)
         self._validate_model(source)
+
+    def _validate_tokenizer(self, source: str) -> None:
+        word_only = ("lowercase", "fold_punctuation", "moses", "glove_words")
+        if self.tokenizer.kind != "word":
+            for name in word_only:
+                if getattr(self.tokenizer, name):
+                    raise ConfigError(
+                        f"{source}: tokenizer.{name}: only for tokenizer.kind = 'word', "
+                        f"not '{self.tokenizer.kind}'"
+                    )
+        if self.tokenizer.glove_words and not self.data.glove:
+            raise ConfigError(
+                f"{source}: tokenizer.glove_words: needs the GloVe file in data.glove"
+            )
 
     def _validate_model(self, source: str) -> None:
         _choice(source, "model.family", self.model.family, tuple(FAMILIES))

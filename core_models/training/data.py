@@ -12,6 +12,7 @@ from core_models.data.batching import NLIBatch, TranslationBatch, collate_nli, c
 from core_models.data.pairs import NLIPair, TranslationPair
 from core_models.data.tasks import get_task
 from core_models.models.base import NLI_LABELS
+from core_models.paths import data_file
 from core_models.tokenizers import Tokenizer, train_tokenizer
 from core_models.training.config import DataConfig, TokenizerConfig
 
@@ -81,20 +82,47 @@ def _read_file(data: DataConfig, path: str, limit: int | None) -> list:
     return formats.read_nli(path, limit=limit).pairs
 
 
-def train_tokenizers(config: TokenizerConfig, kind: str, pairs: list) -> dict[str, Tokenizer]:
-    """Translation: "source" and "target" (one shared object when ``shared``); NLI: "text"."""
+def train_tokenizers(
+    config: TokenizerConfig, kind: str, pairs: list, data: DataConfig | None = None
+) -> dict[str, Tokenizer]:
+    """Translation: "source" and "target" (one shared object when ``shared``); NLI: "text".
+
+    ``data`` gives the languages (Moses splitting) and the GloVe file (``glove_words``)."""
+    data = data or DataConfig()
     if kind == "nli":
         texts = [p.premise for p in pairs] + [p.hypothesis for p in pairs]
-        return {"text": train_tokenizer(config.kind, texts, config.vocab_size)}
+        return {"text": _train(config, texts, "en", data)}
     sources = [p.source for p in pairs]
     targets = [p.target for p in pairs]
     if config.shared:
-        shared = train_tokenizer(config.kind, sources + targets, config.vocab_size)
+        shared = _train(config, sources + targets, data.source_lang, data)
         return {"source": shared, "target": shared}
     return {
-        "source": train_tokenizer(config.kind, sources, config.vocab_size),
-        "target": train_tokenizer(config.kind, targets, config.vocab_size),
+        "source": _train(config, sources, data.source_lang, data),
+        "target": _train(config, targets, data.target_lang, data),
     }
+
+
+def _train(config: TokenizerConfig, texts: list[str], lang: str, data: DataConfig) -> Tokenizer:
+    if config.kind != "word":
+        return train_tokenizer(config.kind, texts, config.vocab_size)
+    extra = []
+    if config.glove_words:
+        from core_models.data.glove import glove_words
+
+        extra = glove_words(data_file(data.glove), member=data.glove_member or None)
+        logger.info(
+            "vocabulary: the training words plus the %d words of %s", len(extra), data.glove
+        )
+    return train_tokenizer(
+        "word",
+        texts,
+        config.vocab_size,
+        lowercase=config.lowercase,
+        fold_punctuation=config.fold_punctuation,
+        moses=lang if config.moses else "",
+        extra_words=extra,
+    )
 
 
 def encode(
