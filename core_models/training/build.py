@@ -146,18 +146,32 @@ def load_data(
     config: TrainConfig, kind: str, tokenizers: dict[str, Tokenizer] | None = None
 ) -> RunData:
     """Read or generate the pairs, train the tokenizers (unless a resumed run brings its own)
-    and encode both sets; logs their sizes, the first lines a run shows."""
+    and encode the sets; logs their sizes, what was left out and why: the first lines a run
+    shows."""
     data = config.data
-    train_pairs, valid_pairs = training_data.load_pairs(data, config.run.seed)
+    splits = training_data.load_pairs(data, config.run.seed)
+    for note in splits.notes:
+        logger.info("%s", note)
     if tokenizers is None:
-        tokenizers = training_data.train_tokenizers(config.tokenizer, kind, train_pairs, data)
-    train_set = training_data.encode(kind, train_pairs, tokenizers, data.max_len, True)
-    valid_set = training_data.encode(kind, valid_pairs, tokenizers, data.max_len, False)
+        tokenizers = training_data.train_tokenizers(config.tokenizer, kind, splits.train, data)
+    train_set = training_data.encode(kind, splits.train, tokenizers, data.max_len, True)
+    valid_set = training_data.encode(kind, splits.valid, tokenizers, data.max_len, False)
+    dropped = len(splits.train) - len(train_set.encoded)
+    if data.task:
+        test = "the task's test split is held out (evaluate --split test)"
+    elif data.test:
+        test = f"{len(splits.test)} test pairs held out in {data.test}"
+    else:
+        test = "no test set (data.test)"
     logger.info(
-        "data: %d training pairs, %d validation pairs; %s",
+        "data: %d training pairs (%s), %d validation pairs%s; %s",
         len(train_set.encoded),
+        f"{dropped} longer than data.max_len = {data.max_len} left out"
+        if dropped
+        else f"none longer than data.max_len = {data.max_len}",
         len(valid_set.encoded),
-        "the task's test split is held out (evaluate --split test)" if data.task else "no test set",
+        ", all of them decoded for validation BLEU" if kind == "translation" else "",
+        test,
     )
     return RunData(kind, tokenizers, train_set, valid_set)
 

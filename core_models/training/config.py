@@ -17,6 +17,7 @@ import tomli_w
 from core_models.data.tasks import TASKS
 from core_models.errors import WorkbenchError
 from core_models.models.registry import FAMILIES
+from core_models.paths import BUNDLED_PREFIX
 
 DEVICES = ("auto", "cpu", "cuda", "mps")
 OPTIMIZERS = ("adam", "adamw")
@@ -25,6 +26,7 @@ BATCH_UNITS = ("sentences", "tokens")
 DATA_FORMATS = ("tatoeba", "parallel", "snli")
 TOKENIZER_KINDS = ("word", "bpe", "unigram", "char")
 VOCAB_FIELDS = ("vocab_size", "src_vocab_size", "tgt_vocab_size")  # set from the tokenizers
+PATH_KEYS = ("train", "valid", "test", "glove")  # data keys naming files
 
 
 class ConfigError(WorkbenchError, ValueError):
@@ -49,6 +51,24 @@ class DataConfig:
     target_lang: str = "fr"
     max_len: int = 50  # longest sequence in tokens (longer pairs are skipped in training)
     glove: str = ""  # GloVe text/zip file to initialise (NLI) embeddings
+
+    def resolve_paths(self, folder: Path) -> None:
+        """Read the relative file paths against ``folder`` (the config file's): there when the
+        file is there, or when it is nowhere else; a path found only from the current folder
+        (configs written before) or a bundled ``resources/…`` one stays as it is."""
+        for key in PATH_KEYS:
+            value = getattr(self, key)
+            if not value or Path(value).is_absolute():
+                continue
+            beside = folder / value
+            elsewhere = self._exists(Path(value), key) or value.startswith(BUNDLED_PREFIX)
+            if self._exists(beside, key) or not elsewhere:
+                setattr(self, key, str(beside))
+
+    def _exists(self, path: Path, key: str) -> bool:
+        if self.format == "parallel" and key != "glove":  # a prefix: train -> train.en, train.fr
+            return Path(f"{path}.{self.source_lang}").exists()
+        return path.exists()
 
 
 @dataclass
@@ -140,7 +160,9 @@ class TrainConfig:
             raise ConfigError(f"{path}: no such config file") from None
         except tomllib.TOMLDecodeError as error:
             raise ConfigError(f"{path}: not valid TOML: {error}") from None
-        return cls.from_dict(values, source=str(path))
+        config = cls.from_dict(values, source=str(path))
+        config.data.resolve_paths(path.parent)
+        return config
 
     def validate(self, source: str = "config") -> None:
         """Check choices, names and ranges; errors name ``source`` and the dotted key."""
@@ -157,6 +179,7 @@ class TrainConfig:
                 raise ConfigError(
                     f"{source}: data.train: a training file is needed when no task is set"
                 )
+        self._validate_files(source)
         if self.run.max_steps <= 0 and self.run.epochs <= 0:
             raise ConfigError(f"{source}: run: set max_steps or epochs")
         for name in ("batch_size", "eval_every", "checkpoint_every"):
@@ -175,6 +198,26 @@ class TrainConfig:
             raise ConfigError(f"{source}: optim.betas must be two numbers in [0, 1)")
         self._validate_tokenizer(source)
         self._validate_model(source)
+
+    def _validate_files(self, source: str) -> None:
+        data = self.data
+        if data.task and data.test:
+            raise ConfigError(
+                f"{source}: data.test: only for user files; task '{data.task}' has its own test "
+                "split (evaluate --split test)"
+            )
+        members = {"member": "train", "valid_member": "valid", "test_member": "test"}
+        for member, path in {**members, "glove_member": "glove"}.items():
+            if getattr(data, member) and not getattr(data, path):
+                raise ConfigError(
+                    f"{source}: data.{member}: names a file inside the archive of data.{path}, "
+                    f"which is not set"
+                )
+            if getattr(data, member) and data.format == "parallel" and path != "glove":
+                raise ConfigError(
+                    f"{source}: data.{member}: parallel files are read as they are, not from "
+                    "an archive"
+                )
 
     def _validate_tokenizer(self, source: str) -> None:
         word_only = ("lowercase", "fold_punctuation", "moses", "glove_words")

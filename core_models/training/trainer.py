@@ -325,8 +325,13 @@ class Trainer:
         ran out) or DIVERGED (see ``guard.DivergenceCheck``; ``last``: the run's last one)."""
         verdict = GO_ON
         if self.rank == 0:
+            valid_set = self.data.valid_set
             self.metrics = evaluate(
-                self.model, self.data.valid_set, self.data.tokenizers, self.device
+                self.model,
+                valid_set,
+                self.data.tokenizers,
+                self.device,
+                max_decode=len(valid_set.encoded),  # BLEU on every validation pair
             )
             self._unsaved = True
             self.emit(EvalEvent(self.step, dict(self.metrics)))
