@@ -243,6 +243,12 @@ class TrainConfig:
                     f"{source}: model.options.{key}: set from the trained tokenizer; "
                     "choose its size with tokenizer.vocab_size"
                 )
+            if key == "reverse_source" and key not in known:
+                raise ConfigError(
+                    f"{source}: model.options.reverse_source: a {self.model.family} model reads "
+                    "its whole source at once, so the order it reads it in changes nothing; "
+                    "the rnn, bahdanau and luong families have it"
+                )
             if key not in known:
                 settable = ", ".join(k for k in known if k not in VOCAB_FIELDS)
                 raise ConfigError(
