@@ -121,3 +121,29 @@ def test_bad_options_in_a_saved_file_name_the_file(tmp_path):
     path.write_text(json.dumps(state), encoding="utf-8")
     with pytest.raises(ValueError, match=r"text\.tokenizer\.json.*moses"):
         load_tokenizer(tmp_path, "text")
+
+
+def test_a_config_with_a_bad_tokenizer_option_names_the_file_and_key(tmp_path):
+    from core_models.training.config import ConfigError, TrainConfig
+
+    path = tmp_path / "run.toml"
+    path.write_text('[data]\ntask = "copy"\n\n[tokenizer]\nkind = "word"\nmoses = "yes"\n')
+    with pytest.raises(ConfigError, match=r"run.toml: tokenizer.moses: expected bool, got str"):
+        TrainConfig.from_toml(path)
+    path.write_text('[data]\ntask = "copy"\n\n[tokenizer]\nkind = "char"\nlowercase = true\n')
+    with pytest.raises(ConfigError, match=r"tokenizer.lowercase: only for tokenizer.kind = 'word'"):
+        TrainConfig.from_toml(path)
+
+
+def test_a_translation_run_splits_and_detokenises_each_side_in_its_language(tmp_path):
+    from tiny_training import tiny_config
+
+    from core_models.training.data import train_tokenizers
+
+    config = tiny_config(tokenizer={"moses": True, "lowercase": True})
+    pairs = [type("Pair", (), {"source": en, "target": fr}) for en, fr in zip(ENGLISH, FRENCH)]
+    tokenizers = train_tokenizers(config.tokenizer, "translation", pairs, config.data)
+    assert tokenizers["source"].text_options.moses == "en"
+    assert tokenizers["target"].text_options.moses == "fr"
+    target = tokenizers["target"]
+    assert target.decode(target.encode("C'est la vie.")) == "c'est la vie."
