@@ -138,10 +138,11 @@ def test_a_config_with_a_bad_tokenizer_option_names_the_file_and_key(tmp_path):
 def test_a_translation_run_splits_and_detokenises_each_side_in_its_language(tmp_path):
     from tiny_training import tiny_config
 
+    from core_models.data.pairs import TranslationPair
     from core_models.training.data import train_tokenizers
 
     config = tiny_config(tokenizer={"moses": True, "lowercase": True})
-    pairs = [type("Pair", (), {"source": en, "target": fr}) for en, fr in zip(ENGLISH, FRENCH)]
+    pairs = [TranslationPair(en, fr) for en, fr in zip(ENGLISH, FRENCH[:100], strict=True)]
     tokenizers = train_tokenizers(config.tokenizer, "translation", pairs, config.data)
     assert tokenizers["source"].text_options.moses == "en"
     assert tokenizers["target"].text_options.moses == "fr"

@@ -47,6 +47,7 @@ def test_glove_words_never_seen_in_training_keep_their_vectors(tmp_path):
     for word in ("winter", "tents", "flags"):
         assert word not in tokenizer.training_words  # never seen in training ...
         assert embedding[tokenizer.piece_to_id(word)].tolist() == GLOVE[word]  # ... yet known
+    assert tokenizer.unknown_words("The flags in Winter zyzzyva") == ["zyzzyva"]
     ids = tokenizer.encode("The flags aren't up in Winter.")
     assert ids[1] == tokenizer.piece_to_id("flags") and UNK_ID not in ids[:2]
     assert tokenizer.piece_to_id("n't") != UNK_ID

@@ -230,5 +230,10 @@ class WordTokenizer(VocabularyTokenizer):
         """Every piece is a word."""
         return [[index] for index in range(len(pieces))]
 
+    def unknown_words(self, text: str) -> list[str]:
+        """Words never seen in training and not in the vocabulary either (a vocabulary built with
+        ``extra_words`` knows words the training text lacked: GloVe's, with their vectors)."""
+        return [word for word in super().unknown_words(text) if word not in self._ids]
+
 
 _PLAIN = TextOptions()
