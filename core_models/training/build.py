@@ -1,5 +1,6 @@
 """The pieces a Trainer is built from: its data and tokenizers, a new model (with GloVe vectors
-when asked), the optimiser and learning-rate schedule, and the numeric precision of its steps."""
+when asked), the optimiser and learning-rate schedule, its device and the numeric precision of its
+steps."""
 
 from __future__ import annotations
 
@@ -224,6 +225,27 @@ def _load_glove(model: nn.Module, config: TrainConfig, tokenizers: dict[str, Tok
             f"data.glove {path}: {error} (set model.options.embed_size to the GloVe width)"
         ) from None
     logger.info("GloVe: %d words found, %d missing", glove.found, len(glove.missing))
+
+
+def resolve_device(name: str) -> torch.device:
+    """``auto`` picks CUDA, then MPS, then the CPU; an unavailable device is a clear error."""
+    cuda, mps = torch.cuda.is_available(), torch.backends.mps.is_available()
+    if name == "auto":
+        return torch.device("cuda" if cuda else "mps" if mps else "cpu")
+    if (name == "cuda" and not cuda) or (name == "mps" and not mps):
+        raise ValueError(
+            f"device '{name}' is not available on this machine (available: {available_devices()})"
+        )
+    return torch.device(name)
+
+
+def available_devices() -> list[str]:
+    devices = ["cpu"]
+    if torch.cuda.is_available():
+        devices.append("cuda")
+    if torch.backends.mps.is_available():
+        devices.append("mps")
+    return devices
 
 
 def autocast_dtype(run: RunConfig, device: torch.device) -> torch.dtype | None:

@@ -20,7 +20,7 @@ import torch
 import torch.distributed as dist
 from torch.nn.parallel import DistributedDataParallel
 
-from core_models.training.build import assemble, epoch_batches, precision_name
+from core_models.training.build import assemble, epoch_batches, precision_name, resolve_device
 from core_models.training.checkpoint import save_checkpoint
 from core_models.training.config import TrainConfig
 from core_models.training.evaluate import batch_loss, evaluate
@@ -44,27 +44,6 @@ logger = logging.getLogger(__name__)
 
 GO_ON, STOP_EARLY, DIVERGED = 0, 1, 2  # what every rank does after an evaluation
 _RUNNING = object()  # a step's outcome when the run goes on
-
-
-def resolve_device(name: str) -> torch.device:
-    """``auto`` picks CUDA, then MPS, then the CPU; an unavailable device is a clear error."""
-    cuda, mps = torch.cuda.is_available(), torch.backends.mps.is_available()
-    if name == "auto":
-        return torch.device("cuda" if cuda else "mps" if mps else "cpu")
-    if (name == "cuda" and not cuda) or (name == "mps" and not mps):
-        raise ValueError(
-            f"device '{name}' is not available on this machine (available: {available_devices()})"
-        )
-    return torch.device(name)
-
-
-def available_devices() -> list[str]:
-    devices = ["cpu"]
-    if torch.cuda.is_available():
-        devices.append("cuda")
-    if torch.backends.mps.is_available():
-        devices.append("mps")
-    return devices
 
 
 class Trainer:
