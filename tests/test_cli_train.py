@@ -134,7 +134,7 @@ def test_sigterm_saves_a_checkpoint_that_resume_continues(tmp_path):
         child.kill()
     err = (early + err).decode()
     assert child.returncode == 128 + signal.SIGTERM, err
-    assert err.startswith("data: 64 training pairs, 4 validation pairs;")
+    assert err.startswith("data: 64 training pairs (none longer than data.max_len = 16), 4 valid")
     assert "SIGTERM: stopping after this step to save a checkpoint" in err
     step = saved_meta(tmp_path / "run")["step"]
     assert step >= int(stepping[1])
@@ -178,7 +178,10 @@ def test_pairs_left_out_are_reported_and_run_threads_recorded(tmp_path):
         r"data.max_len = \d+ would keep 99 % of them",
         lines[0],
     ), lines
-    assert re.match(r"data: \d+ training pairs, 4 validation pairs;", lines[1])
+    assert re.match(
+        r"data: \d+ training pairs \(\d+ longer than data.max_len = 10 left out\), 4 validation",
+        lines[1],
+    )
     meta = saved_meta(tmp_path / "run")
     assert (meta["threads"], meta["precision"]) == (2, "float32")
 

@@ -21,6 +21,8 @@ VARIANTS = {
     "rnn-lstm-reversed": ("rnn", dict(cell="lstm", reverse_source=True)),
     "bahdanau-uni": ("bahdanau", dict(bidirectional=False)),
     "bahdanau-bi": ("bahdanau", dict(bidirectional=True, num_layers=2)),
+    "bahdanau-uni-reversed": ("bahdanau", dict(bidirectional=False, reverse_source=True)),
+    "luong-reversed": ("luong", dict(score="general", reverse_source=True)),
     "luong-hard": ("luong", dict(score="general", hard=True)),
     "luong-hard-local-p": ("luong", dict(score="dot", attention_type="local-p", hard=True)),
 }

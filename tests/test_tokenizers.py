@@ -182,8 +182,8 @@ def test_unknown_kind_names_the_valid_kinds():
 
 
 def test_unknown_option_names_the_valid_options():
-    with pytest.raises(ValueError, match="valid options: split_punctuation"):
-        train_tokenizer("word", CORPUS, lowercase=True)
+    with pytest.raises(ValueError, match="valid options: extra_words, fold_punctuation, lowercase"):
+        train_tokenizer("word", CORPUS, stem=True)
     with pytest.raises(ValueError, match="cannot be changed"):
         train_tokenizer("bpe", CORPUS, pad_id=7)
 

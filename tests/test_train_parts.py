@@ -14,8 +14,8 @@ from app.train.presets import SIZES, count_parameters, preset_options, vocab_opt
 from app.train.run_panel import RunSettings, format_duration
 from app.workers.training_process import publish_checkpoint
 from core_models.models.registry import FAMILIES
+from core_models.training.build import available_devices
 from core_models.training.events import EvalEvent, StepEvent
-from core_models.training.trainer import available_devices
 
 
 def fake_checkpoint(path):

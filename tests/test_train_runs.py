@@ -220,8 +220,8 @@ def test_the_first_lines_of_a_run_give_the_data_sizes(tmp_path, caplog):
     with caplog.at_level(logging.INFO, logger="core_models.training"):
         Trainer(tiny_config(), tmp_path)
     assert (
-        "data: 64 training pairs, 4 validation pairs; the task's test split is held out"
-        in caplog.text
+        "data: 64 training pairs (none longer than data.max_len = 16), 4 validation pairs, "
+        "all of them decoded for validation BLEU; the task's test split is held out" in caplog.text
     )
 
 

@@ -8,9 +8,9 @@ import time
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from core_models.training.build import available_devices
 from core_models.training.config import DEVICES, SCHEDULES, OptimConfig, RunConfig
 from core_models.training.events import StepEvent
-from core_models.training.trainer import available_devices
 
 LOG_LINES = 2000  # the log pane keeps the last lines only
 

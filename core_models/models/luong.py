@@ -28,6 +28,7 @@ from core_models.models.recurrent import (
     StateBridge,
     check_choice,
     cross_map,
+    encode_source,
     make_rnn,
     select_hidden,
     step_through,
@@ -52,6 +53,7 @@ class LuongConfig(ModelConfig):
     attention_type: str = "global"  # "global", "local-m" or "local-p" (§3.2)
     window: int = 5  # local attention half-width D: positions |s - p_t| <= D
     hard: bool = False  # one-hot attention (straight-through Gumbel-softmax when training)
+    reverse_source: bool = False  # the encoder reads each source backwards (Sutskever et al.)
 
     def __post_init__(self) -> None:
         check_choice("score", self.score, LUONG_SCORES)
@@ -122,7 +124,9 @@ class LuongSeq2Seq(Seq2SeqModel):
 
     def encode(self, src: Tensor, src_lens: Tensor, capture: bool = False) -> LuongState:
         """src (B, S), src_lens (B,) -> the decoder's initial state (``capture``: no encoder maps)."""
-        outputs, final = self.encoder(src, src_lens)  # (B, S, 2H), (layers, B, 2H) x2
+        outputs, final = encode_source(
+            self.encoder, src, src_lens, self.config.reverse_source
+        )  # (B, S, 2H), (layers, B, 2H) x2
         hidden = self.bridge(final)
         memory = self.memory_proj(outputs)  # bias-free: padding rows stay 0
         return LuongState(

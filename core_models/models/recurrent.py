@@ -67,15 +67,30 @@ def check_lengths(src: Tensor, src_lens: Tensor) -> None:
 
 
 def reverse_valid(src: Tensor, src_lens: Tensor) -> Tensor:
-    """Reverse the first ``src_lens[b]`` ids of each row, leaving the padding where it is.
+    """Reverse the first ``src_lens[b]`` positions of each row, leaving the padding where it is.
 
-    src (B, S), src_lens (B,) -> (B, S). Sutskever et al. 2014 feed the source backwards.
+    src (B, S) ids or (B, S, H) states, src_lens (B,) -> the same shape. Sutskever et al. 2014
+    feed the source backwards; attention models turn their encoder states back with it, so that
+    attention weights still index the source in its own order.
     """
-    check_lengths(src, src_lens)
+    check_lengths(src if src.dim() == 2 else src.flatten(2)[:, :, 0], src_lens)
     positions = torch.arange(src.shape[1], device=src.device).unsqueeze(0)  # (1, S)
     lens = src_lens.to(src.device).unsqueeze(1)  # (B, 1)
-    index = torch.where(positions < lens, lens - 1 - positions, positions)
+    index = torch.where(positions < lens, lens - 1 - positions, positions)  # (B, S)
+    if src.dim() > 2:
+        index = index.view(*index.shape, *[1] * (src.dim() - 2)).expand_as(src)
     return src.gather(1, index)
+
+
+def encode_source(
+    encoder: nn.Module, src: Tensor, src_lens: Tensor, reverse: bool
+) -> tuple[Tensor, Hidden]:
+    """The encoder's (B, S, D) outputs and final state; with ``reverse`` the encoder reads each
+    source backwards (Sutskever et al. 2014) and its outputs come back in source order."""
+    if not reverse:
+        return encoder(src, src_lens)
+    outputs, final = encoder(reverse_valid(src, src_lens), src_lens)
+    return reverse_valid(outputs, src_lens), final
 
 
 def map_hidden(hidden: Hidden, fn: Callable[[Tensor], Tensor]) -> Hidden:

@@ -18,6 +18,7 @@ from typing import Any
 
 from core_models.tokenizers.base import FORMAT_VERSION, SPECIAL_PIECES, Tokenizer, normalize_text
 from core_models.tokenizers.subword import SentencePieceTokenizer
+from core_models.tokenizers.text_options import TokenizerOptionError
 from core_models.tokenizers.vocabulary import (
     UNSPACED_SHARE_LIMIT,
     CharTokenizer,
@@ -28,7 +29,10 @@ from core_models.tokenizers.vocabulary import (
 
 KINDS = ("bpe", "unigram", "char", "word")
 # Options of the vocabulary tokenizers; bpe and unigram pass theirs on to sentencepiece.
-_OPTIONS = {"char": {"byte_fallback"}, "word": {"split_punctuation"}}
+_OPTIONS = {
+    "char": {"byte_fallback"},
+    "word": {"split_punctuation", "extra_words", "lowercase", "fold_punctuation", "moses"},
+}
 SMALL_CORPUS_CHARS = 20_000  # below this, too little unspaced text to learn sub-word merges
 
 __all__ = [
@@ -54,8 +58,9 @@ def train_tokenizer(
 ) -> Tokenizer:
     """Train a tokenizer of ``kind`` on ``texts`` with at most ``vocab_size`` ids.
 
-    options: ``byte_fallback`` (char), ``split_punctuation`` (word), sentencepiece trainer flags
-    such as ``character_coverage`` (bpe, unigram).
+    options: ``byte_fallback`` (char); ``split_punctuation``, ``extra_words`` (words beyond
+    ``vocab_size``, e.g. GloVe's), ``lowercase``, ``fold_punctuation``, ``moses`` (word, see
+    text_options); sentencepiece trainer flags such as ``character_coverage`` (bpe, unigram).
     """
     _check_kind(kind)
     unknown = sorted(set(options) - _OPTIONS.get(kind, set(options)))
@@ -104,7 +109,10 @@ def load_tokenizer(directory: str | Path, name: str) -> Tokenizer:
             f"{path}: unknown tokenizer kind {kind!r}; valid kinds: {', '.join(KINDS)}"
         )
     training_words = Counter(state.get("training_words", {}))
-    return _CLASSES[kind].load(state, directory, name, training_words)
+    try:
+        return _CLASSES[kind].load(state, directory, name, training_words)
+    except TokenizerOptionError as error:
+        raise TokenizerOptionError(f"{path}: {error}") from None
 
 
 def suggest_tokenizer(texts: Iterable[str], vocab_size: int = 8000) -> str:

@@ -12,6 +12,7 @@ from typing import Any
 
 from core_models.models.base import UNK_ID
 from core_models.tokenizers.base import CONTROL_IDS, SPECIAL_PIECES, Tokenizer, normalize_text
+from core_models.tokenizers.text_options import TextOptions
 from core_models.words import SPACE_MARK, UNSPACED_CHAR, Groups
 
 BYTE_PIECES = [f"<0x{value:02X}>" for value in range(256)]
@@ -152,7 +153,11 @@ def unspaced_share(texts: Iterable[str]) -> float:
 
 
 class WordTokenizer(VocabularyTokenizer):
-    """One piece per word; words outside the ``vocab_size`` most frequent ones become ``<unk>``."""
+    """One piece per word; words outside the ``vocab_size`` most frequent ones become ``<unk>``.
+
+    ``lowercase``, ``fold_punctuation`` and ``moses`` (see text_options.TextOptions) are saved
+    with the tokenizer; all off, it splits and joins text exactly as tokenizers saved before them.
+    """
 
     kind = "word"
 
@@ -161,14 +166,23 @@ class WordTokenizer(VocabularyTokenizer):
         pieces: Sequence[str],
         training_words: Counter[str] | None = None,
         split_punctuation: bool = True,
+        **text_options: Any,
     ) -> None:
         super().__init__(pieces, training_words)
         self.split_punctuation = split_punctuation
+        self.text_options = TextOptions(**text_options)
 
     @classmethod
     def train(
-        cls, texts: Iterable[str], vocab_size: int, split_punctuation: bool = True
+        cls,
+        texts: Iterable[str],
+        vocab_size: int,
+        split_punctuation: bool = True,
+        extra_words: Iterable[str] = (),
+        **text_options: Any,
     ) -> WordTokenizer:
+        """The ``vocab_size`` most frequent words of ``texts``, then ``extra_words`` (e.g. the
+        words of a pretrained embedding file) that are not among them, beyond ``vocab_size``."""
         texts = list(texts)
         share = unspaced_share(texts)
         if share > UNSPACED_SHARE_LIMIT:
@@ -178,30 +192,48 @@ class WordTokenizer(VocabularyTokenizer):
                 "use kind 'bpe', 'unigram' or 'char'"
             )
         room = _vocabulary_size(cls.kind, vocab_size, len(SPECIAL_PIECES))
+        empty = cls(SPECIAL_PIECES, split_punctuation=split_punctuation, **text_options)
         counts = Counter()
         for text in texts:
-            counts.update(split_words(text, split_punctuation))
+            counts.update(empty.words(text))
         words = [word for word, _ in counts.most_common(room) if word not in SPECIAL_PIECES]
-        return cls(SPECIAL_PIECES + words, split_punctuation=split_punctuation)
+        seen = {*words, *SPECIAL_PIECES}
+        words += [word for word in dict.fromkeys(extra_words) if word not in seen]
+        return cls(SPECIAL_PIECES + words, split_punctuation=split_punctuation, **text_options)
 
     def _options(self) -> dict[str, Any]:
-        return {"split_punctuation": self.split_punctuation}
+        return {"split_punctuation": self.split_punctuation, **self.text_options.to_state()}
 
     def encode(self, text: str) -> list[int]:
-        return [self._ids.get(word, UNK_ID) for word in split_words(text, self.split_punctuation)]
+        return [self._ids.get(word, UNK_ID) for word in self.words(text)]
 
     def decode(self, ids: Iterable[int]) -> str:
-        """The words joined by single spaces (split punctuation stays apart: "yes ,")."""
+        """The words joined by single spaces (split punctuation stays apart: "yes ,"), or
+        detokenised ("yes,") when the tokenizer splits the Moses way."""
         words = []
         for token_id in ids:
             self._check_id(token_id)
             if token_id not in CONTROL_IDS:
                 words.append(self._pieces[token_id])
-        return " ".join(words)
+        return self.text_options.join(words)
 
     def words(self, text: str) -> list[str]:
+        options = self.text_options
+        if options == _PLAIN:
+            return split_words(text, self.split_punctuation)
+        text = options.normalise(normalize_text(text))
+        if options.moses:
+            return options.split(text)
         return split_words(text, self.split_punctuation)
 
     def word_groups(self, pieces: Sequence[str]) -> Groups:
         """Every piece is a word."""
         return [[index] for index in range(len(pieces))]
+
+    def unknown_words(self, text: str) -> list[str]:
+        """Words never seen in training and not in the vocabulary either (a vocabulary built with
+        ``extra_words`` knows words the training text lacked: GloVe's, with their vectors)."""
+        return [word for word in super().unknown_words(text) if word not in self._ids]
+
+
+_PLAIN = TextOptions()

@@ -1,5 +1,6 @@
 """The pieces a Trainer is built from: its data and tokenizers, a new model (with GloVe vectors
-when asked), the optimiser and learning-rate schedule, and the numeric precision of its steps."""
+when asked), the optimiser and learning-rate schedule, its device and the numeric precision of its
+steps."""
 
 from __future__ import annotations
 
@@ -146,18 +147,32 @@ def load_data(
     config: TrainConfig, kind: str, tokenizers: dict[str, Tokenizer] | None = None
 ) -> RunData:
     """Read or generate the pairs, train the tokenizers (unless a resumed run brings its own)
-    and encode both sets; logs their sizes, the first lines a run shows."""
+    and encode the sets; logs their sizes, what was left out and why: the first lines a run
+    shows."""
     data = config.data
-    train_pairs, valid_pairs = training_data.load_pairs(data, config.run.seed)
+    splits = training_data.load_pairs(data, config.run.seed)
+    for note in splits.notes:
+        logger.info("%s", note)
     if tokenizers is None:
-        tokenizers = training_data.train_tokenizers(config.tokenizer, kind, train_pairs)
-    train_set = training_data.encode(kind, train_pairs, tokenizers, data.max_len, True)
-    valid_set = training_data.encode(kind, valid_pairs, tokenizers, data.max_len, False)
+        tokenizers = training_data.train_tokenizers(config.tokenizer, kind, splits.train, data)
+    train_set = training_data.encode(kind, splits.train, tokenizers, data.max_len, True)
+    valid_set = training_data.encode(kind, splits.valid, tokenizers, data.max_len, False)
+    dropped = len(splits.train) - len(train_set.encoded)
+    if data.task:
+        test = "the task's test split is held out (evaluate --split test)"
+    elif data.test:
+        test = f"{len(splits.test)} test pairs held out in {data.test}"
+    else:
+        test = "no test set (data.test)"
     logger.info(
-        "data: %d training pairs, %d validation pairs; %s",
+        "data: %d training pairs (%s), %d validation pairs%s; %s",
         len(train_set.encoded),
+        f"{dropped} longer than data.max_len = {data.max_len} left out"
+        if dropped
+        else f"none longer than data.max_len = {data.max_len}",
         len(valid_set.encoded),
-        "the task's test split is held out (evaluate --split test)" if data.task else "no test set",
+        ", all of them decoded for validation BLEU" if kind == "translation" else "",
+        test,
     )
     return RunData(kind, tokenizers, train_set, valid_set)
 
@@ -197,7 +212,12 @@ def _load_glove(model: nn.Module, config: TrainConfig, tokenizers: dict[str, Tok
             f"data.glove is set but model family '{model.family}' has no pretrained "
             "embeddings to initialise"
         )
-    glove = glove_embedding(path, tokenizers["text"].vocabulary(), seed=config.run.seed)
+    glove = glove_embedding(
+        path,
+        tokenizers["text"].vocabulary(),
+        member=config.data.glove_member or None,
+        seed=config.run.seed,
+    )
     try:
         model.load_pretrained_embeddings(glove.weights)
     except ValueError as error:
@@ -205,6 +225,27 @@ def _load_glove(model: nn.Module, config: TrainConfig, tokenizers: dict[str, Tok
             f"data.glove {path}: {error} (set model.options.embed_size to the GloVe width)"
         ) from None
     logger.info("GloVe: %d words found, %d missing", glove.found, len(glove.missing))
+
+
+def resolve_device(name: str) -> torch.device:
+    """``auto`` picks CUDA, then MPS, then the CPU; an unavailable device is a clear error."""
+    cuda, mps = torch.cuda.is_available(), torch.backends.mps.is_available()
+    if name == "auto":
+        return torch.device("cuda" if cuda else "mps" if mps else "cpu")
+    if (name == "cuda" and not cuda) or (name == "mps" and not mps):
+        raise ValueError(
+            f"device '{name}' is not available on this machine (available: {available_devices()})"
+        )
+    return torch.device(name)
+
+
+def available_devices() -> list[str]:
+    devices = ["cpu"]
+    if torch.cuda.is_available():
+        devices.append("cuda")
+    if torch.backends.mps.is_available():
+        devices.append("mps")
+    return devices
 
 
 def autocast_dtype(run: RunConfig, device: torch.device) -> torch.dtype | None:

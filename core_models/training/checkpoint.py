@@ -51,6 +51,7 @@ from core_models.training.checkpoint_files import (
     replacing_directory,
     write_json,
 )
+from core_models.training.runs import BEST_NAME
 
 __all__ = [
     "Checkpoint",
@@ -88,11 +89,17 @@ class Checkpoint:
 
 
 def checkpoint_dir(path: str | Path) -> Path:
-    """The checkpoint inside ``path``: the directory itself, or a training run's ``model/``
-    (where a writer was killed mid-swap, the ``.old`` copy it left, read in place)."""
+    """The checkpoint inside ``path``: the directory itself, or a training run's ``best/`` (the
+    best validation loss) when it has one, else its ``model/`` (the last step; name
+    ``run/model`` to load it). Where a writer was killed mid-swap, the ``.old`` copy it left is
+    read in place."""
     path = readable_dir(Path(path))
     if (path / "config.json").is_file():
         return path
+    for name in (BEST_NAME, "model"):
+        candidate = readable_dir(path / name)
+        if (candidate / "config.json").is_file():
+            return candidate
     model = readable_dir(path / "model")
     return model if model.is_dir() else path
 

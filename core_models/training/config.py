@@ -17,6 +17,7 @@ import tomli_w
 from core_models.data.tasks import TASKS
 from core_models.errors import WorkbenchError
 from core_models.models.registry import FAMILIES
+from core_models.paths import BUNDLED_PREFIX
 
 DEVICES = ("auto", "cpu", "cuda", "mps")
 OPTIMIZERS = ("adam", "adamw")
@@ -25,6 +26,7 @@ BATCH_UNITS = ("sentences", "tokens")
 DATA_FORMATS = ("tatoeba", "parallel", "snli")
 TOKENIZER_KINDS = ("word", "bpe", "unigram", "char")
 VOCAB_FIELDS = ("vocab_size", "src_vocab_size", "tgt_vocab_size")  # set from the tokenizers
+PATH_KEYS = ("train", "valid", "test", "glove")  # data keys naming files
 
 
 class ConfigError(WorkbenchError, ValueError):
@@ -38,11 +40,35 @@ class DataConfig:
     valid_size: int = 500  # validation pairs used for evaluation
     format: str = ""  # user files: one of DATA_FORMATS
     train: str = ""  # user files: path (parallel: prefix, e.g. data/train → train.en / train.fr)
-    valid: str = ""  # user files: validation path ("": the last valid_size training pairs)
+    valid: str = ""  # user files: validation path ("": valid_size training pairs, drawn by seed)
+    test: str = ""  # user files: a test file, held out for `evaluate --split test`
+    # zip archives holding several files (SNLI's, glove.6B.zip): the member to read from each
+    member: str = ""  # of data.train
+    valid_member: str = ""
+    test_member: str = ""
+    glove_member: str = ""
     source_lang: str = "en"  # parallel files: suffixes
     target_lang: str = "fr"
     max_len: int = 50  # longest sequence in tokens (longer pairs are skipped in training)
     glove: str = ""  # GloVe text/zip file to initialise (NLI) embeddings
+
+    def resolve_paths(self, folder: Path) -> None:
+        """Read the relative file paths against ``folder`` (the config file's): there when the
+        file is there, or when it is nowhere else; a path found only from the current folder
+        (configs written before) or a bundled ``resources/…`` one stays as it is."""
+        for key in PATH_KEYS:
+            value = getattr(self, key)
+            if not value or Path(value).is_absolute():
+                continue
+            beside = folder / value
+            elsewhere = self._exists(Path(value), key) or value.startswith(BUNDLED_PREFIX)
+            if self._exists(beside, key) or not elsewhere:
+                setattr(self, key, str(beside))
+
+    def _exists(self, path: Path, key: str) -> bool:
+        if self.format == "parallel" and key != "glove":  # a prefix: train -> train.en, train.fr
+            return Path(f"{path}.{self.source_lang}").exists()
+        return path.exists()
 
 
 @dataclass
@@ -50,6 +76,11 @@ class TokenizerConfig:
     kind: str = "word"  # one of TOKENIZER_KINDS
     vocab_size: int = 8000
     shared: bool = False  # one tokenizer for source and target
+    # word tokenizer only (see core_models.tokenizers.text_options):
+    lowercase: bool = False
+    fold_punctuation: bool = False  # Unicode quotes, apostrophes, dashes -> ASCII
+    moses: bool = False  # Moses splitting and detokenisation, in data.source_lang / target_lang
+    glove_words: bool = False  # the vocabulary also holds every word of data.glove
 
 
 @dataclass
@@ -129,7 +160,9 @@ class TrainConfig:
             raise ConfigError(f"{path}: no such config file") from None
         except tomllib.TOMLDecodeError as error:
             raise ConfigError(f"{path}: not valid TOML: {error}") from None
-        return cls.from_dict(values, source=str(path))
+        config = cls.from_dict(values, source=str(path))
+        config.data.resolve_paths(path.parent)
+        return config
 
     def validate(self, source: str = "config") -> None:
         """Check choices, names and ranges; errors name ``source`` and the dotted key."""
@@ -146,6 +179,7 @@ class TrainConfig:
                 raise ConfigError(
                     f"{source}: data.train: a training file is needed when no task is set"
                 )
+        self._validate_files(source)
         if self.run.max_steps <= 0 and self.run.epochs <= 0:
             raise ConfigError(f"{source}: run: set max_steps or epochs")
         for name in ("batch_size", "eval_every", "checkpoint_every"):
@@ -162,7 +196,42 @@ class TrainConfig:
         betas = self.optim.betas
         if len(betas) != 2 or not all(isinstance(b, int | float) and 0 <= b < 1 for b in betas):
             raise ConfigError(f"{source}: optim.betas must be two numbers in [0, 1)")
+        self._validate_tokenizer(source)
         self._validate_model(source)
+
+    def _validate_files(self, source: str) -> None:
+        data = self.data
+        if data.task and data.test:
+            raise ConfigError(
+                f"{source}: data.test: only for user files; task '{data.task}' has its own test "
+                "split (evaluate --split test)"
+            )
+        members = {"member": "train", "valid_member": "valid", "test_member": "test"}
+        for member, path in {**members, "glove_member": "glove"}.items():
+            if getattr(data, member) and not getattr(data, path):
+                raise ConfigError(
+                    f"{source}: data.{member}: names a file inside the archive of data.{path}, "
+                    f"which is not set"
+                )
+            if getattr(data, member) and data.format == "parallel" and path != "glove":
+                raise ConfigError(
+                    f"{source}: data.{member}: parallel files are read as they are, not from "
+                    "an archive"
+                )
+
+    def _validate_tokenizer(self, source: str) -> None:
+        word_only = ("lowercase", "fold_punctuation", "moses", "glove_words")
+        if self.tokenizer.kind != "word":
+            for name in word_only:
+                if getattr(self.tokenizer, name):
+                    raise ConfigError(
+                        f"{source}: tokenizer.{name}: only for tokenizer.kind = 'word', "
+                        f"not '{self.tokenizer.kind}'"
+                    )
+        if self.tokenizer.glove_words and not self.data.glove:
+            raise ConfigError(
+                f"{source}: tokenizer.glove_words: needs the GloVe file in data.glove"
+            )
 
     def _validate_model(self, source: str) -> None:
         _choice(source, "model.family", self.model.family, tuple(FAMILIES))
@@ -173,6 +242,12 @@ class TrainConfig:
                 raise ConfigError(
                     f"{source}: model.options.{key}: set from the trained tokenizer; "
                     "choose its size with tokenizer.vocab_size"
+                )
+            if key == "reverse_source" and key not in known:
+                raise ConfigError(
+                    f"{source}: model.options.reverse_source: a {self.model.family} model reads "
+                    "its whole source at once, so the order it reads it in changes nothing; "
+                    "the rnn, bahdanau and luong families have it"
                 )
             if key not in known:
                 settable = ", ".join(k for k in known if k not in VOCAB_FIELDS)

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import logging
 import math
-from dataclasses import dataclass
+import random
+from dataclasses import dataclass, field
 
 from core_models.data import formats
 from core_models.data.batching import NLIBatch, TranslationBatch, collate_nli, collate_translation
 from core_models.data.pairs import NLIPair, TranslationPair
 from core_models.data.tasks import get_task
 from core_models.models.base import NLI_LABELS
+from core_models.paths import data_file
 from core_models.tokenizers import Tokenizer, train_tokenizer
 from core_models.training.config import DataConfig, TokenizerConfig
 
@@ -44,57 +46,135 @@ def task_kind(data: DataConfig) -> str:
     return "nli" if data.format == "snli" else "translation"
 
 
-def load_pairs(data: DataConfig, seed: int) -> tuple[list, list]:
-    """Training and validation pairs from the task or the user's files; too few of either to
-    train or to evaluate on is a clear error, before anything is trained."""
+@dataclass
+class Splits:
+    """A run's pairs: training, validation and (user files) test; ``notes`` say where they came
+    from and which rows were skipped, for the first lines of the run's log."""
+
+    train: list
+    valid: list
+    test: list = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+# Which config keys name each split's file and its archive member.
+SPLIT_KEYS = {"train": ("train", "member"), "valid": ("valid", "valid_member"),
+              "test": ("test", "test_member")}  # fmt: skip
+
+
+def load_pairs(data: DataConfig, seed: int) -> Splits:
+    """Training, validation and test pairs from the task or the user's files; too few of either
+    to train or to evaluate on is a clear error, before anything is trained.
+
+    Without ``data.valid``, ``valid_size`` training pairs (at most a tenth) drawn with ``seed``
+    become the validation split: a corpus sorted by length gives a validation set of every length.
+    """
     if data.task:
         task = get_task(data.task)
         train = task.generate("train", seed=seed, size=data.train_size or None)
         valid = task.generate("valid", seed=seed, size=data.valid_size or None)
-        return train, valid
-    train = _read_file(data, data.train, data.train_size or None)
+        return Splits(train, valid)
+    notes: list[str] = []
+    train = read_split(data, "train", data.train_size or None, notes)
     if data.valid:
-        valid = _read_file(data, data.valid, data.valid_size or None)
+        valid = read_split(data, "valid", data.valid_size or None, notes)
         if not valid:
-            raise ValueError(f"{data.valid}: no validation pairs")
+            raise ValueError(f"{data.valid}: no validation pairs (data.valid)")
     else:
-        cut = min(data.valid_size, len(train) // 10)
-        if cut == 0 and train:
-            raise ValueError(
-                f"{data.train}: {len(train)} pairs leave no validation split (it takes a tenth "
-                f"of them, at most data.valid_size = {data.valid_size}): give at least 10 pairs "
-                "and data.valid_size > 0, or a validation file in data.valid"
-            )
-        train, valid = train[: len(train) - cut], train[len(train) - cut :]
-    if not train:
-        raise ValueError(f"{data.train}: no training pairs")
-    return train, valid
-
-
-def _read_file(data: DataConfig, path: str, limit: int | None) -> list:
-    if data.format == "tatoeba":
-        return formats.read_tatoeba(path, limit=limit)
-    if data.format == "parallel":
-        return formats.read_parallel(
-            f"{path}.{data.source_lang}", f"{path}.{data.target_lang}", limit=limit
+        train, valid = _drawn_split(data, train, seed)
+        notes.append(
+            f"validation: {len(valid)} pairs drawn at random (seed {seed}) from {data.train}"
         )
-    return formats.read_nli(path, limit=limit).pairs
+    if not train:
+        raise ValueError(f"{data.train}: no training pairs (data.train)")
+    test = read_split(data, "test", None, notes) if data.test else []
+    if data.test and not test:
+        raise ValueError(f"{data.test}: no test pairs (data.test)")
+    return Splits(train, valid, test, notes)
 
 
-def train_tokenizers(config: TokenizerConfig, kind: str, pairs: list) -> dict[str, Tokenizer]:
-    """Translation: "source" and "target" (one shared object when ``shared``); NLI: "text"."""
+def _drawn_split(data: DataConfig, pairs: list, seed: int) -> tuple[list, list]:
+    """(training, validation): ``data.valid_size`` pairs, at most a tenth, drawn with ``seed``;
+    both keep the file's order."""
+    cut = min(data.valid_size, len(pairs) // 10)
+    if cut == 0 and pairs:
+        raise ValueError(
+            f"{data.train}: {len(pairs)} pairs leave no validation split (it takes a tenth "
+            f"of them, at most data.valid_size = {data.valid_size}): give at least 10 pairs "
+            "and data.valid_size > 0, or a validation file in data.valid"
+        )
+    chosen = set(random.Random(seed).sample(range(len(pairs)), cut))
+    train = [pair for i, pair in enumerate(pairs) if i not in chosen]
+    return train, [pair for i, pair in enumerate(pairs) if i in chosen]
+
+
+def read_split(data: DataConfig, split: str, limit: int | None, notes: list[str]) -> list:
+    """The pairs of a user file split ("train", "valid" or "test"); a note for skipped rows.
+
+    An archive holding several files needs its member named (``data.member``, ...): the error
+    says which key."""
+    path_key, member_key = SPLIT_KEYS[split]
+    path, member = getattr(data, path_key), getattr(data, member_key) or None
+    try:
+        if data.format == "tatoeba":
+            return formats.read_tatoeba(path, member=member, limit=limit)
+        if data.format == "parallel":
+            return formats.read_parallel(
+                f"{path}.{data.source_lang}", f"{path}.{data.target_lang}", limit=limit
+            )
+        read = formats.read_nli(path, member=member, limit=limit)
+    except formats.DataFormatError as error:
+        if "in the archive" not in error.message:
+            raise
+        raise formats.DataFormatError(
+            error.path, None, f"{error.message} (data.{path_key}): name one in data.{member_key}"
+        ) from None
+    if read.skipped:
+        notes.append(f"{path}: {read.skipped} rows skipped: no gold label ('-')")
+    return read.pairs
+
+
+def train_tokenizers(
+    config: TokenizerConfig, kind: str, pairs: list, data: DataConfig | None = None
+) -> dict[str, Tokenizer]:
+    """Translation: "source" and "target" (one shared object when ``shared``); NLI: "text".
+
+    ``data`` gives the languages (Moses splitting) and the GloVe file (``glove_words``)."""
+    data = data or DataConfig()
     if kind == "nli":
         texts = [p.premise for p in pairs] + [p.hypothesis for p in pairs]
-        return {"text": train_tokenizer(config.kind, texts, config.vocab_size)}
+        return {"text": _train(config, texts, "en", data)}
     sources = [p.source for p in pairs]
     targets = [p.target for p in pairs]
     if config.shared:
-        shared = train_tokenizer(config.kind, sources + targets, config.vocab_size)
+        shared = _train(config, sources + targets, data.source_lang, data)
         return {"source": shared, "target": shared}
     return {
-        "source": train_tokenizer(config.kind, sources, config.vocab_size),
-        "target": train_tokenizer(config.kind, targets, config.vocab_size),
+        "source": _train(config, sources, data.source_lang, data),
+        "target": _train(config, targets, data.target_lang, data),
     }
+
+
+def _train(config: TokenizerConfig, texts: list[str], lang: str, data: DataConfig) -> Tokenizer:
+    if config.kind != "word":
+        return train_tokenizer(config.kind, texts, config.vocab_size)
+    extra = []
+    if config.glove_words:
+        from core_models.data.glove import glove_words
+
+        extra = glove_words(data_file(data.glove), member=data.glove_member or None)
+        logger.info(
+            "vocabulary: the training words plus the %d words of %s", len(extra), data.glove
+        )
+    return train_tokenizer(
+        "word",
+        texts,
+        config.vocab_size,
+        lowercase=config.lowercase,
+        fold_punctuation=config.fold_punctuation,
+        moses=lang if config.moses else "",
+        extra_words=extra,
+    )
 
 
 def encode(

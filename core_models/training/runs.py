@@ -1,7 +1,9 @@
 """A run directory before training starts: is a checkpoint already there (ask before replacing
 it), and does a resumed run's config differ from the one its checkpoint was trained with.
 
-A run directory holds ``model/`` (the checkpoint) and ``train_log.csv``. A new run never silently
+A run directory holds ``model/`` (the checkpoint of the last step, which a run resumes from),
+``best/`` (the weights of the best validation loss, which export, evaluate and the app load from a
+run directory) and ``train_log.csv``. A new run never silently
 replaces a checkpoint; a resumed run never silently keeps or drops a changed setting.
 """
 
@@ -17,6 +19,7 @@ from typing import Any
 logger = logging.getLogger(__name__)
 
 LOG_NAME = "train_log.csv"
+BEST_NAME = "best"
 
 # Fields a resumed run takes from the new config without asking: how long and how often it runs,
 # where (device and threads change the last bits of the numbers, not what is learnt), its name.
@@ -109,12 +112,15 @@ def check_new_run(run_dir: str | Path, overwrite: bool) -> None:
 
 
 def clear_old_run(run_dir: str | Path) -> None:
-    """Remove an old run's checkpoint and log before a new run replaces it (a later resume must
-    never pair the old checkpoint with the new log)."""
+    """Remove an old run's checkpoints and log before a new run replaces it (a later resume must
+    never pair the old checkpoint with the new log, nor the new run with the old best)."""
     found = existing_run(run_dir)
     if found is not None:
         logger.warning("replacing %s (--overwrite)", found.describe())
         shutil.rmtree(found.checkpoint)
+    for best in (Path(run_dir) / BEST_NAME, Path(run_dir) / f".{BEST_NAME}.old"):
+        if best.is_dir():
+            shutil.rmtree(best)
     (Path(run_dir) / LOG_NAME).unlink(missing_ok=True)
 
 

@@ -21,7 +21,8 @@ class Progress:
     step: int = 0
     epoch: int = 0
     batch_in_epoch: int = 0
-    best_loss: float = math.inf  # the best validation loss so far (early stopping)
+    best_loss: float = math.inf  # the best validation loss so far (early stopping, best/)
+    best_step: int | None = None  # the step that reached it
     evals_without_improvement: int = 0
     elapsed: float = 0.0  # seconds spent in training steps
     start_loss: float | None = None  # the first step's training loss (the divergence check's base)
@@ -47,6 +48,7 @@ def trainer_state(
         "batch_in_epoch": progress.batch_in_epoch,
         "best_loss": progress.best_loss if math.isfinite(progress.best_loss) else None,
         "evals_without_improvement": progress.evals_without_improvement,
+        "best_step": progress.best_step,
         "elapsed": progress.elapsed,
         "start_loss": progress.start_loss,
         "optimizer": optimisation.optimizer.state_dict(),
@@ -76,6 +78,7 @@ def restore(state: dict[str, Any], optimisation: Optimisation, device: torch.dev
         batch_in_epoch=state["batch_in_epoch"],
         best_loss=best if best is not None else math.inf,
         evals_without_improvement=state["evals_without_improvement"],
+        best_step=state.get("best_step"),  # absent in checkpoints older than best/
         elapsed=state["elapsed"],
         start_loss=state.get("start_loss"),
     )

@@ -20,7 +20,7 @@ import torch
 import torch.distributed as dist
 from torch.nn.parallel import DistributedDataParallel
 
-from core_models.training.build import assemble, epoch_batches, precision_name
+from core_models.training.build import assemble, epoch_batches, precision_name, resolve_device
 from core_models.training.checkpoint import save_checkpoint
 from core_models.training.config import TrainConfig
 from core_models.training.evaluate import batch_loss, evaluate
@@ -37,34 +37,13 @@ from core_models.training.events import (
     Watcher,
 )
 from core_models.training.guard import DivergenceCheck
-from core_models.training.runs import LOG_NAME, check_new_run, clear_old_run
+from core_models.training.runs import BEST_NAME, LOG_NAME, check_new_run, clear_old_run
 from core_models.training.state import trainer_state
 
 logger = logging.getLogger(__name__)
 
 GO_ON, STOP_EARLY, DIVERGED = 0, 1, 2  # what every rank does after an evaluation
 _RUNNING = object()  # a step's outcome when the run goes on
-
-
-def resolve_device(name: str) -> torch.device:
-    """``auto`` picks CUDA, then MPS, then the CPU; an unavailable device is a clear error."""
-    cuda, mps = torch.cuda.is_available(), torch.backends.mps.is_available()
-    if name == "auto":
-        return torch.device("cuda" if cuda else "mps" if mps else "cpu")
-    if (name == "cuda" and not cuda) or (name == "mps" and not mps):
-        raise ValueError(
-            f"device '{name}' is not available on this machine (available: {available_devices()})"
-        )
-    return torch.device(name)
-
-
-def available_devices() -> list[str]:
-    devices = ["cpu"]
-    if torch.cuda.is_available():
-        devices.append("cuda")
-    if torch.backends.mps.is_available():
-        devices.append("mps")
-    return devices
 
 
 class Trainer:
@@ -97,6 +76,7 @@ class Trainer:
         self.config = config
         self.output_dir = Path(output_dir)
         self.checkpoint_path = self.output_dir / "model"
+        self.best_path = self.output_dir / BEST_NAME
         self.resuming = resume
         self._running, self._cancel = threading.Event(), threading.Event()
         self._running.set()
@@ -324,12 +304,19 @@ class Trainer:
         ran out) or DIVERGED (see ``guard.DivergenceCheck``; ``last``: the run's last one)."""
         verdict = GO_ON
         if self.rank == 0:
+            valid_set = self.data.valid_set
             self.metrics = evaluate(
-                self.model, self.data.valid_set, self.data.tokenizers, self.device
+                self.model,
+                valid_set,
+                self.data.tokenizers,
+                self.device,
+                max_decode=len(valid_set.encoded),  # BLEU on every validation pair
             )
             self._unsaved = True
             self.emit(EvalEvent(self.step, dict(self.metrics)))
             verdict = self._judge(self.metrics.get("loss"), last)
+            if verdict != DIVERGED and self.progress.best_step == self.step:
+                self._save_best()
         return self._max_over_ranks(verdict)
 
     def _judge(self, loss: float | None, last: bool) -> int:
@@ -341,6 +328,7 @@ class Trainer:
             return DIVERGED
         if loss < progress.best_loss - 1e-6:
             progress.best_loss, progress.evals_without_improvement = loss, 0
+            progress.best_step = progress.step
         else:
             progress.evals_without_improvement += 1
         patience = self.config.run.early_stopping_patience
@@ -371,6 +359,16 @@ class Trainer:
             if why_not is not None:
                 return self._fail(f"training diverged: {why_not}")
             self._save()
+        if self.rank == 0 and self.progress.best_step is not None:
+            logger.info(
+                "best checkpoint: step %d of %d, validation loss %.4g, in %s (export, evaluate "
+                "and the app use it; %s holds the last step)",
+                self.progress.best_step,
+                self.step,
+                self.progress.best_loss,
+                self.best_path,
+                self.checkpoint_path,
+            )
         self.emit(DoneEvent(self.step, str(self.checkpoint_path), dict(self.metrics), cancelled))
         return self.checkpoint_path
 
@@ -379,7 +377,19 @@ class Trainer:
         """Write the checkpoint (rank 0 only) with the metadata its numbers depend on."""
         if self.rank != 0:
             return
-        meta = {
+        state = trainer_state(self.progress, self.optimisation, self.device)
+        save_checkpoint(self.checkpoint_path, self.model, self.data.tokenizers, self._meta(), state)
+        self._unsaved, self.saved_step = False, self.step
+        self.emit(CheckpointEvent(self.step, str(self.checkpoint_path)))
+
+    def _save_best(self) -> None:
+        """Write the weights of the best validation loss so far to ``best/`` (no trainer state:
+        a run resumes from ``model/``), unless they are not finite."""
+        if self._weights_are_finite():
+            save_checkpoint(self.best_path, self.model, self.data.tokenizers, self._meta())
+
+    def _meta(self) -> dict:
+        return {
             "name": self.config.name,
             "task": self.config.data.task,
             "task_kind": self.data.kind,
@@ -391,7 +401,3 @@ class Trainer:
             "precision": precision_name(self.autocast),
             "train_config": self.config.to_dict(),
         }
-        state = trainer_state(self.progress, self.optimisation, self.device)
-        save_checkpoint(self.checkpoint_path, self.model, self.data.tokenizers, meta, state)
-        self._unsaved, self.saved_step = False, self.step
-        self.emit(CheckpointEvent(self.step, str(self.checkpoint_path)))

@@ -1,0 +1,78 @@
+"""How a word tokenizer normalises, splits and joins text, saved with the tokenizer.
+
+Every option is off by default, which is exactly the historical behaviour (tokenizer files written
+before these options existed load with the defaults and split text as they always did):
+
+- ``lowercase``: "I'm" and "i'm" are one word (GloVe 6B is lowercase too).
+- ``fold_punctuation``: Unicode quotes, apostrophes and dashes (``’ “ ” « » – —``) folded to their
+  ASCII forms by sacremoses' ``MosesPunctNormalizer`` (the Moses ``normalize-punctuation.perl``).
+- ``moses``: a language code ("en", "fr", "it", ...): words split with sacremoses'
+  ``MosesTokenizer`` (punctuation apart, French / Italian elisions ``l' d' qu' c'`` kept as words
+  of their own, English clitics ``'m 'll n't``) and output joined back with ``MosesDetokenizer``
+  ("Je sais." rather than "Je sais ."). Empty: split on spaces and end punctuation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+from functools import cached_property
+from typing import Any
+
+from core_models.errors import WorkbenchError
+
+
+class TokenizerOptionError(WorkbenchError, ValueError):
+    """A word tokenizer option that cannot be used."""
+
+
+@dataclass(frozen=True)
+class TextOptions:
+    lowercase: bool = False
+    fold_punctuation: bool = False
+    moses: str = ""  # language code for the Moses tokenizer and detokenizer; "": off
+
+    def __post_init__(self) -> None:
+        for name in ("lowercase", "fold_punctuation"):
+            if not isinstance(getattr(self, name), bool):
+                raise TokenizerOptionError(f"tokenizer option {name} must be true or false")
+        if not isinstance(self.moses, str) or (self.moses and not self.moses.isalpha()):
+            raise TokenizerOptionError(
+                f"tokenizer option moses must be a language code such as 'en' or 'fr' "
+                f"(or '' for off), not {self.moses!r}"
+            )
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any]) -> TextOptions:
+        """The options among a saved tokenizer's ``options`` (absent ones: off)."""
+        return cls(**{f.name: state[f.name] for f in fields(cls) if f.name in state})
+
+    def to_state(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @cached_property
+    def _normalizer(self):
+        from sacremoses import MosesPunctNormalizer
+
+        return MosesPunctNormalizer(lang=self.moses or "en")
+
+    @cached_property
+    def _moses(self):
+        from sacremoses import MosesDetokenizer, MosesTokenizer
+
+        return MosesTokenizer(lang=self.moses), MosesDetokenizer(lang=self.moses)
+
+    def normalise(self, text: str) -> str:
+        """The text after folding and lowercasing (already NFKC-normalised by the caller)."""
+        if self.fold_punctuation:
+            text = self._normalizer.normalize(text)
+        return text.lower() if self.lowercase else text
+
+    def split(self, text: str) -> list[str]:
+        """Moses words of a normalised text (``moses`` set)."""
+        return self._moses[0].tokenize(text, escape=False)
+
+    def join(self, words: list[str]) -> str:
+        """Output words as text: Moses detokenised when ``moses`` is set, else space-joined."""
+        if self.moses:
+            return self._moses[1].detokenize(words)
+        return " ".join(words)
