@@ -131,6 +131,8 @@ def render(args: argparse.Namespace) -> Path:
 
 def model_state(name: str, args: argparse.Namespace, display: Display) -> FigureState:
     """Run model ``name`` on the arguments' input: the state its figure draws."""
+    if args.sample is not None and args.sample < 0:
+        raise ValueError(f"--sample is a sample's index (0 or more), got {args.sample}")
     model = load_model(name)
     sample = model.samples(args.sample + 1)[args.sample :] if args.sample is not None else None
     if sample == []:

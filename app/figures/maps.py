@@ -69,7 +69,7 @@ def draw_panels(
     axes_list = [
         figure.add_subplot(spec) for spec in grid.subgridspec(1, len(panels), width_ratios=ratios)
     ]
-    image = None
+    image, first = None, (panels[0].sides[0], panels[0].query_tokens)
     for index, (axes, each) in enumerate(zip(axes_list, panels, strict=True)):
         paint.style_axes(axes, ink)
         image = axes.imshow(
@@ -79,7 +79,7 @@ def draw_panels(
         axes.xaxis.set_label_position("top")
         paint.token_ticks(axes, "x", each.key_tokens)
         paint.token_ticks(axes, "y", each.query_tokens)
-        if index > 0 and each.query_tokens == panels[0].query_tokens:
+        if index > 0 and (each.sides[0], each.query_tokens) == first:
             axes.tick_params(labelleft=False)
         else:
             axes.set_ylabel(f"{each.sides[0]} (queries)", color=ink.text, fontsize=paint.FONT_PT)
