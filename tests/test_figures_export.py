@@ -17,8 +17,10 @@ from app.figure_export import FigureDialog
 
 @pytest.fixture
 def translating(qtbot, window, app_env):
+    """The window with the tiny copy model's translation of "a b c" on show (typed through the
+    Session: the text box's own behaviour is tested elsewhere)."""
     open_and_wait(qtbot, window, app_env.transformer)
-    qtbot.keyClicks(window.translate_panel.source_box, "a b c")
+    window.session.set_source("a b c")
     wait_for_source(qtbot, window.session, ["a", "b", "c"])
     return window
 

@@ -16,7 +16,7 @@ from matplotlib.patches import Rectangle
 
 from app.figures import paint
 from app.figures.options import FigureOptions, FigureState
-from app.state.selection import Head, Selection, shown_indices
+from app.state.selection import MEAN, Head, Selection, shown_indices
 from core_models.record import AttentionRecord
 
 
@@ -237,15 +237,17 @@ def nli_figure(state: FigureState, options: FigureOptions) -> Figure:
         layers = record.layers(kind)
         layer = selection.layer if selection.layer in layers else layers[-1]
         chosen = Selection(kind, layer, selection.head, span=selection.span)
-        panels.append(panel(record, chosen, selection.head, state))
+        caption = kind.replace("_to_", " → ").replace("_", " ")  # the title names layer, head
+        panels.append(replace(panel(record, chosen, selection.head, state), caption=caption))
     ink = paint.ink_for(state.display, options)
     width, height = map_size(panels)
-    figure = paint.new_figure(options, ink, (max(width, 5.0), height + 1.2))
-    grid = figure.add_gridspec(2, 1, height_ratios=[max(height - 1.0, 1.5), 1.0])
+    figure = paint.new_figure(options, ink, (max(width, 5.0), height + 1.0))
+    grid = figure.add_gridspec(2, 1, height_ratios=[height, 1.0])  # bars: about an inch
     draw_panels(figure, grid[0, 0], panels, state, options)
     label_bars(figure.add_subplot(grid[1, 0]), labelled, state.prediction.gold_label, ink)
     predicted = max(labelled, key=lambda pair: pair[1])
-    default = f"{predicted[0]} ({predicted[1]:.0%})"
+    head = "mean of heads" if selection.head == MEAN else f"head {selection.head}"
+    default = f"{predicted[0]} ({predicted[1]:.0%}) · layer {layer} · {head}"
     paint.title(figure, options, ink, " · ".join(filter(None, (state.model, default))))
     return figure
 
