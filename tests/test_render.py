@@ -59,7 +59,7 @@ def test_compare_draws_two_models_and_nli_its_maps_and_bars(app_env, tmp_path, c
     assert render(capsys, app_env.nli, *pair, "--view", "nli", "-o", out)[0] == 0
     text = svg_text(out)
     assert all(
-        word in text for word in ("entailment", "contradiction", "man", "hypothesis to premise")
+        word in text for word in ("entailment", "contradiction", "man", "hypothesis → premise")
     ), text
 
 
