@@ -10,6 +10,7 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
+from matplotlib.colors import to_hex
 from PIL import Image
 from record_factory import (
     SOURCE,
@@ -244,3 +245,15 @@ def test_sizes_read_in_pixels_inches_and_centimetres():
     assert parse_size("900x600", 100) == (9.0, 6.0)
     assert parse_size("6.5x4in", 300) == (6.5, 4.0)
     assert parse_size("25.4 x 12.7 cm", 72) == pytest.approx((10.0, 5.0))
+
+
+def test_the_selected_beam_hypothesis_is_outlined():
+    def edges(figure):
+        return [to_hex(patch.get_edgecolor()) for patch in figure.axes[0].patches]
+
+    plain = edges(draw_figure("beam", translation_state(), FigureOptions()))
+    selected = edges(draw_figure("beam", translation_state(beam_node=(1, 2)), FigureOptions()))
+    highlight = paint.INKS["light"].highlight
+    assert highlight not in plain
+    changed = [i for i, (a, b) in enumerate(zip(plain, selected, strict=True)) if a != b]
+    assert len(changed) == 1 and selected[changed[0]] == highlight

@@ -6,6 +6,7 @@ window's Session, in the format, size and DPI the dialog asks for, off the GUI t
 
 import subprocess
 import xml.etree.ElementTree as ElementTree
+from dataclasses import replace
 
 import pytest
 from app_fixtures import WAIT_MS, app_env, app_models, open_and_wait, wait_for_source, window
@@ -93,3 +94,18 @@ def test_compare_without_a_second_model_says_so(qtbot, translating, answers, mon
     qtbot.waitUntil(lambda: bool(shown), timeout=WAIT_MS)
     assert "needs a second model's record" in shown[0]
     assert not answers["path"].exists()
+
+
+def test_an_nli_model_exports_its_maps_and_label_bars(qtbot, window, app_env, answers, tmp_path):
+    open_and_wait(qtbot, window, app_env.nli)
+    session = window.session
+    session.set_inputs(replace(session.inputs, premise="a man sleeps", hypothesis="a man rests"))
+    qtbot.waitUntil(
+        lambda: session.result is not None and session.record is not None, timeout=WAIT_MS
+    )
+    answers["path"] = tmp_path / "nli.svg"
+    path = export(qtbot, window, answers)
+    assert answers["asked"] == ["nli"]
+    root = ElementTree.parse(path).getroot()
+    text = " ".join("".join(e.itertext()) for e in root.iter() if e.tag.endswith("text"))
+    assert all(w in text for w in ("premise → hypothesis", "entailment", "probability")), text

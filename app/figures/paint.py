@@ -9,6 +9,7 @@ a worker thread.
 from __future__ import annotations
 
 import math
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from app.state.display import Display
 from app.state.selection import MEAN, Head, Selection
 from core_models.record import AttentionMap, AttentionRecord
 
+SAVING = threading.Lock()  # rcParams are global: one figure is written at a time
 LOG_FLOOR = 1e-4  # weights below this are drawn as this on a log scale
 MAX_LABEL_CHARS = 14  # longer tokens are cut with an ellipsis
 FONT_PT = 8.0
@@ -237,7 +239,10 @@ def save(figure: Figure, path: str | Path, options: FigureOptions) -> Path:
     fit_labels(figure)
     path.parent.mkdir(parents=True, exist_ok=True)
     metadata = {"Creator": "Attention Workbench"} if fmt in ("pdf", "svg") else None
-    with rc_context({"pdf.fonttype": 42, "svg.fonttype": "none", "svg.hashsalt": "workbench"}):
+    with (
+        SAVING,
+        rc_context({"pdf.fonttype": 42, "svg.fonttype": "none", "svg.hashsalt": "workbench"}),
+    ):
         figure.savefig(
             path, format=fmt, dpi=options.dpi, facecolor=figure.get_facecolor(), metadata=metadata
         )

@@ -232,7 +232,8 @@ def alive(tree: BeamTree, step: int, index: int) -> bool:
 
 def beam_figure(state: FigureState, options: FigureOptions) -> Figure:
     """One column per step, one box per hypothesis (token, log-probability), edges to the
-    hypothesis it extends; the returned one's path bold, finished ones in green, dropped dashed."""
+    hypothesis it extends; the returned one's path bold, finished ones in green, dropped dashed,
+    the selected one (``state.beam_node``) in the highlight colour."""
     tree = state.beam
     if not tree or not any(tree):
         raise ValueError("the 'beam' figure needs a beam tree: decode with a beam of 2 or more")
@@ -260,6 +261,8 @@ def beam_figure(state: FigureState, options: FigureOptions) -> Figure:
                 alpha=1.0 if living else 0.6,
             )
             edge = ink.good if node.finished else ink.accent if node.on_best_path else ink.muted
+            if (step, index) == state.beam_node:  # the hypothesis the user selected
+                edge = ink.highlight
             box(
                 axes,
                 step + 1,
