@@ -1,6 +1,6 @@
-"""The main window's menus: File (open, recent, export, quit), View (palette, colour map,
-normalisation, scale, pieces/words, head/layer/step navigation with shortcuts) and Help (keyboard
-shortcuts, About).
+"""The main window's menus: File (open, recent, export a figure, a view or the record, quit),
+View (palette, colour map, normalisation, scale, pieces/words, head/layer/step navigation with
+shortcuts) and Help (keyboard shortcuts, About).
 
 The decoding-step shortcuts are Page Up / Page Down: text boxes keep Ctrl+← / → for moving by
 words, so those work for the steps only outside a text box.
@@ -17,6 +17,7 @@ from pathlib import Path
 
 from PySide6 import QtGui, QtWidgets
 
+from app.figure_export import export_figure
 from app.state.display import COLORMAPS, NORMALISATIONS, SCALES, THEMES, UNITS
 from app.state.session import Session
 
@@ -39,6 +40,7 @@ class WindowActions:
     """The actions tests and the export button reach directly."""
 
     open_checkpoint: QtGui.QAction
+    export_figure: QtGui.QAction
     export_png: QtGui.QAction
     export_svg: QtGui.QAction
     export_json: QtGui.QAction
@@ -52,7 +54,13 @@ class WindowActions:
 
     @property
     def exports(self) -> list[QtGui.QAction]:
-        return [self.export_png, self.export_svg, self.export_json, self.export_npz]
+        return [
+            self.export_figure,
+            self.export_png,
+            self.export_svg,
+            self.export_json,
+            self.export_npz,
+        ]
 
 
 def _action(
@@ -73,6 +81,9 @@ def build_menus(window: QtWidgets.QMainWindow, session: Session) -> WindowAction
     actions = WindowActions(
         open_checkpoint=_action(
             window, "&Open checkpoint…", window.open_checkpoint_dialog, Key.StandardKey.Open
+        ),
+        export_figure=_action(
+            window, "Export &figure (PDF, SVG, PNG)…", lambda: export_figure(window)
         ),
         export_png=_action(window, "Export view as &PNG…", lambda: window.export_view(".png")),
         export_svg=_action(window, "Export view as &SVG…", lambda: window.export_view(".svg")),

@@ -1,6 +1,6 @@
 """The house's floors are contracts, checked here: ``core_models`` imports no Qt, no pyqtgraph and
 no ``app``; ``app.state`` imports no widgets (QtCore for signals at most); ``app.views`` imports no
-torch; and no module of a lower floor names an upper one in its imports.
+torch; ``app.figures`` (matplotlib) imports no Qt and no torch, and ``render`` no Qt; and no module of a lower floor names an upper one in its imports.
 
 Each layer is imported in a fresh interpreter, module by module, and ``sys.modules`` is read after
 each: a failure names the module that first brought the forbidden one in. The static check walks
@@ -26,12 +26,13 @@ FORBIDDEN_LOADED = {
     "app.state": ("PySide6.QtWidgets", "PySide6.QtGui", "pyqtgraph"),
     "app.workers": ("PySide6.QtWidgets", "PySide6.QtGui", "pyqtgraph"),
     "app.views": ("torch",),
-    "app.render": ("torch",),
+    "app.figures": ("PySide6", "pyqtgraph", "torch"),
+    "app.render_command": ("PySide6", "pyqtgraph"),  # render works without Qt or a display
 }
 
 # The floors, lowest first: a file under a floor may not import any of the names listed for it.
 UPPER_FLOORS = ("app.views", "app.panels", "app.train", "app.window", "app.menus", "app.main")
-RENDERING = ("app.render", "app.render_command")
+RENDERING = ("app.render_command",)
 FORBIDDEN_IMPORTS = {
     "core_models": ("app", "bench", "tests", "PySide6", "pyqtgraph"),
     "app/state": (*UPPER_FLOORS, *RENDERING, "app.help", "app.recent", "bench", "tests")
@@ -40,8 +41,10 @@ FORBIDDEN_IMPORTS = {
     + ("torch",),
     "app/panels": ("app.window", "app.menus", "app.main", *RENDERING, "bench"),
     "app/train": ("app.window", "app.menus", "app.main", *RENDERING, "bench"),
-    "app/render.py": ("app.panels", "app.train", "app.window", "app.menus", "app.main", "bench"),
-    "app/render_command.py": ("app.panels", "app.train", "app.window", "app.menus", "bench"),
+    "app/figures": ("app.views", "app.panels", "app.train", "app.window", "app.menus")
+    + ("app.main", "app.render_command", "bench", "tests", "PySide6", "pyqtgraph", "torch"),
+    "app/render_command.py": ("app.views", "app.panels", "app.train", "app.window", "app.menus")
+    + ("bench", "PySide6", "pyqtgraph"),
     "app/workers": ("app.state", *UPPER_FLOORS, *RENDERING, "bench")
     + ("PySide6.QtWidgets", "PySide6.QtGui", "pyqtgraph"),
 }
