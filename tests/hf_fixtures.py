@@ -1,0 +1,127 @@
+"""Tiny Hugging Face models with random weights, saved with ``save_pretrained`` into a folder the
+test owns, with tokenizers built from files written here: a sentencepiece model trained on a few
+sentences (Marian), a WordPiece ``vocab.txt`` (BERT) and a byte-level BPE vocabulary (GPT-2).
+Nothing is downloaded."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import torch
+
+SENTENCES = [
+    "the cat sat on the mat",
+    "a dog is playing in the garden",
+    "the weather is nice today",
+    "le chat est assis sur le tapis",
+    "un chien joue dans le jardin",
+    "il fait beau aujourd'hui",
+] * 4
+WORDPIECE_VOCAB = [
+    "[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]",
+    "the", "a", "man", "dog", "is", "play", "##ing", "sleep", "##s", "in", "park", ".",
+]  # fmt: skip
+TINY = {"layers": 2, "heads": 2, "width": 16, "ffn": 32}
+
+
+def marian_dir(root: Path) -> Path:
+    """A 2+2-layer MarianMT with a sentencepiece tokenizer trained here."""
+    import sentencepiece as spm
+    from transformers import MarianConfig, MarianMTModel, MarianTokenizer
+
+    root.mkdir(parents=True, exist_ok=True)
+    spm.SentencePieceTrainer.train(
+        sentence_iterator=iter(SENTENCES),
+        model_prefix=str(root / "spm"),
+        vocab_size=40,
+        model_type="unigram",
+        bos_id=-1,
+        eos_id=-1,
+        unk_id=0,
+        pad_id=-1,
+        minloglevel=2,
+    )
+    processor = spm.SentencePieceProcessor(model_file=str(root / "spm.model"))
+    pieces = (
+        ["</s>", "<unk>"]
+        + [processor.id_to_piece(i) for i in range(processor.get_piece_size()) if i != 0]
+        + ["<pad>"]
+    )
+    vocab = {piece: i for i, piece in enumerate(pieces)}
+    (root / "vocab.json").write_text(json.dumps(vocab))
+    for name in ("source.spm", "target.spm"):
+        (root / name).write_bytes((root / "spm.model").read_bytes())
+    tokenizer = MarianTokenizer(
+        str(root / "source.spm"), str(root / "target.spm"), str(root / "vocab.json")
+    )
+    config = MarianConfig(
+        vocab_size=len(vocab),
+        d_model=TINY["width"],
+        encoder_layers=TINY["layers"],
+        decoder_layers=TINY["layers"],
+        encoder_attention_heads=TINY["heads"],
+        decoder_attention_heads=TINY["heads"],
+        encoder_ffn_dim=TINY["ffn"],
+        decoder_ffn_dim=TINY["ffn"],
+        max_position_embeddings=64,
+        pad_token_id=vocab["<pad>"],
+        eos_token_id=vocab["</s>"],
+        decoder_start_token_id=vocab["<pad>"],
+        forced_eos_token_id=None,
+    )
+    return _save(MarianMTModel(config), tokenizer, root / "marian")
+
+
+def bert_dir(root: Path, labels=("entailment", "neutral", "contradiction")) -> Path:
+    """A 2-layer BERT pair classifier with a WordPiece vocabulary written here."""
+    from transformers import BertConfig, BertForSequenceClassification, BertTokenizer
+
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "vocab.txt").write_text("\n".join(WORDPIECE_VOCAB) + "\n")
+    tokenizer = BertTokenizer(str(root / "vocab.txt"))
+    config = BertConfig(
+        vocab_size=len(WORDPIECE_VOCAB),
+        hidden_size=TINY["width"],
+        num_hidden_layers=TINY["layers"],
+        num_attention_heads=TINY["heads"],
+        intermediate_size=TINY["ffn"],
+        max_position_embeddings=64,
+        num_labels=len(labels),
+        id2label=dict(enumerate(labels)),
+        label2id={label: i for i, label in enumerate(labels)},
+    )
+    return _save(BertForSequenceClassification(config), tokenizer, root / "bert")
+
+
+def gpt2_dir(root: Path) -> Path:
+    """A 2-layer GPT-2 with a byte-level BPE vocabulary written here."""
+    from transformers import GPT2Config, GPT2LMHeadModel, GPT2Tokenizer
+
+    root.mkdir(parents=True, exist_ok=True)
+    letters = [chr(c) for c in range(ord("a"), ord("z") + 1)]
+    merges = [("Ġ", "t"), ("h", "e"), ("Ġt", "he"), ("c", "a"), ("ca", "t")]
+    vocab = letters + ["Ġ", "."] + ["".join(m) for m in merges] + ["<|endoftext|>"]
+    (root / "vocab.json").write_text(json.dumps({p: i for i, p in enumerate(vocab)}))
+    (root / "merges.txt").write_text("#version: 0.2\n" + "\n".join(" ".join(m) for m in merges))
+    tokenizer = GPT2Tokenizer(str(root / "vocab.json"), str(root / "merges.txt"))
+    eos = len(vocab) - 1
+    config = GPT2Config(
+        vocab_size=len(vocab),
+        n_positions=64,
+        n_embd=TINY["width"],
+        n_layer=TINY["layers"],
+        n_head=TINY["heads"],
+        bos_token_id=eos,
+        eos_token_id=eos,
+    )
+    return _save(GPT2LMHeadModel(config), tokenizer, root / "gpt2")
+
+
+def _save(model, tokenizer, directory: Path) -> Path:
+    torch.manual_seed(0)
+    for parameter in model.parameters():  # random, but large enough for peaked distributions
+        torch.nn.init.normal_(parameter, std=0.5)
+    model.save_pretrained(directory)
+    tokenizer.save_pretrained(directory)
+    return directory
