@@ -39,6 +39,7 @@ class WindowActions:
     """The actions tests and the export button reach directly."""
 
     open_checkpoint: QtGui.QAction
+    open_hf: QtGui.QAction
     export_png: QtGui.QAction
     export_svg: QtGui.QAction
     export_json: QtGui.QAction
@@ -66,7 +67,8 @@ def _action(
 
 
 def build_menus(window: QtWidgets.QMainWindow, session: Session) -> WindowActions:
-    """Fill ``window``'s menu bar; the window provides open_checkpoint_dialog, export_view,
+    """Fill ``window``'s menu bar; the window provides open_checkpoint_dialog,
+    open_hf_model_dialog, export_view,
     export_record, open_checkpoint and show_about."""
     bar = window.menuBar()
     file_menu = bar.addMenu("&File")
@@ -74,6 +76,7 @@ def build_menus(window: QtWidgets.QMainWindow, session: Session) -> WindowAction
         open_checkpoint=_action(
             window, "&Open checkpoint…", window.open_checkpoint_dialog, Key.StandardKey.Open
         ),
+        open_hf=_action(window, "Open &Hugging Face model…", window.open_hf_model_dialog),
         export_png=_action(window, "Export view as &PNG…", lambda: window.export_view(".png")),
         export_svg=_action(window, "Export view as &SVG…", lambda: window.export_view(".svg")),
         export_json=_action(
@@ -86,6 +89,7 @@ def build_menus(window: QtWidgets.QMainWindow, session: Session) -> WindowAction
         recent_menu=QtWidgets.QMenu("Open &recent", window),
     )
     file_menu.addAction(actions.open_checkpoint)
+    file_menu.addAction(actions.open_hf)
     file_menu.addMenu(actions.recent_menu)
     file_menu.addSeparator()
     for action in actions.exports:

@@ -10,7 +10,7 @@ import numpy as np
 import torch
 
 from core_models.hf.tokens import HFTokenizer
-from core_models.hf.translator import hf_card
+from core_models.hf.translator import HFSource, hf_card
 from core_models.inference import Classifier, NLIResult
 from core_models.record import CapturedMap, build_record
 
@@ -20,7 +20,7 @@ class HFClassifier(Classifier):
 
     def __init__(self, model: Any, tokenizer: Any, name: str, path: str) -> None:
         # Classifier's own __init__ reads a project checkpoint; this one has a model and tokenizer.
-        self.name, self.path, self.checkpoint, self.meta = name, path, None, {}
+        self.name, self.path, self.checkpoint, self.meta = name, path, HFSource(path), {}
         self.model = model.eval()
         self.family = type(model).__name__.removesuffix("ForSequenceClassification")
         self.tokenizer = HFTokenizer(tokenizer)

@@ -3,6 +3,7 @@ the command line use (greedy, beam with its tree, forced decoding from a referen
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from core_models import decoding
@@ -19,6 +20,13 @@ MODEL_FAMILIES = {
     "mbart": "mBART",
     "gpt2": "GPT-2",
 }
+
+
+@dataclass(frozen=True)
+class HFSource:
+    """What the app reads of a checkpoint: where the model came from (a folder or ``NAME``)."""
+
+    path: str
 
 
 def hf_card(wrapper: Any, model: Any, family: str) -> dict[str, Any]:
@@ -40,7 +48,7 @@ class HFTranslator(Translator):
         self, model: Any, tokenizer: Any, name: str, path: str, adapter: Any = None
     ) -> None:
         # Translator's own __init__ reads a project checkpoint; this one has a model and tokenizer.
-        self.name, self.path, self.checkpoint, self.meta = name, path, None, {}
+        self.name, self.path, self.checkpoint, self.meta = name, path, HFSource(path), {}
         self.model = adapter or HFSeq2Seq(model)
         model_type = model.config.model_type
         self.family = MODEL_FAMILIES.get(model_type, model_type)
