@@ -60,8 +60,11 @@ class SwappedEOS(Seq2SeqModel):
         return [int(self.order[i]) for i in ids]
 
     def project_logits(self, logits: Tensor) -> Tensor:
-        """(B, V) model logits -> the project's id order, banned tokens at -inf."""
-        logits = logits[:, self.order.to(logits.device)]
+        """(B, V) model logits -> the project's id order (in place: two columns swapped), banned
+        tokens at -inf."""
+        if self.eos_id != EOS_ID:
+            columns = [self.eos_id, EOS_ID]
+            logits[:, columns] = logits[:, columns[::-1]]
         if self.banned:
             logits[:, self.banned] = -torch.inf
         return logits
