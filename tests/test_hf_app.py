@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from app_fixtures import WAIT_MS, app_env, app_models, window
+from app_fixtures import WAIT_MS, app_env, app_models, open_and_wait, window
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from app import main as app_main
@@ -112,6 +112,25 @@ def test_a_language_model_continues_the_prompt(qtbot, window, tmp_path):
     )
     assert session.record.kinds() == ["prompt_self", "causal_self"]
     assert session.result.record.steps and session.result.output_text
+
+
+def test_compare_a_trained_model_with_a_hugging_face_one(qtbot, window, app_env, tmp_path):
+    open_and_wait(qtbot, window, app_env.transformer)
+    session = window.session
+    session.set_source("a b c")
+    qtbot.waitUntil(lambda: session.result is not None, timeout=WAIT_MS)
+    window.views.show_page("compare")
+    compare = window.views.compare
+    compare.compare_with(str(marian_dir(tmp_path / "m")))
+    other = compare.other
+    qtbot.waitUntil(
+        lambda: isinstance(other.model, HFTranslator) and other.result is not None,
+        timeout=WAIT_MS,
+    )
+    assert other.inputs.source == "a b c" and other.result.source_pieces[-1] == "</s>"
+    assert session.record.kinds()[:3] == other.record.kinds() == [
+        "encoder_self", "decoder_self", "cross",
+    ]  # fmt: skip
 
 
 @pytest.mark.parametrize("view", ["heatmap", "grid", "steps"])
