@@ -1,6 +1,7 @@
 """Tiny Hugging Face models with random weights, saved with ``save_pretrained`` into a folder the
 test owns, with tokenizers built from files written here: a sentencepiece model trained on a few
-sentences (Marian), a WordPiece ``vocab.txt`` (BERT) and a byte-level BPE vocabulary (GPT-2).
+sentences (Marian), a WordPiece ``vocab.txt`` (BERT) and a byte-level BPE vocabulary (GPT-2,
+BART).
 Nothing is downloaded."""
 
 from __future__ import annotations
@@ -94,28 +95,59 @@ def bert_dir(root: Path, labels=("entailment", "neutral", "contradiction")) -> P
     return _save(BertForSequenceClassification(config), tokenizer, root / "bert")
 
 
+def byte_bpe_files(root: Path, specials: list[str]) -> tuple[Path, Path]:
+    """vocab.json and merges.txt of a small byte-level BPE (GPT-2's scheme: ``Ġ`` is a space)."""
+    root.mkdir(parents=True, exist_ok=True)
+    letters = [chr(c) for c in range(ord("a"), ord("z") + 1)]
+    merges = [("Ġ", "t"), ("h", "e"), ("Ġt", "he"), ("c", "a"), ("ca", "t")]
+    vocab = specials + letters + ["Ġ", "."] + ["".join(m) for m in merges]
+    (root / "vocab.json").write_text(json.dumps({p: i for i, p in enumerate(vocab)}))
+    (root / "merges.txt").write_text("#version: 0.2\n" + "\n".join(" ".join(m) for m in merges))
+    return root / "vocab.json", root / "merges.txt"
+
+
 def gpt2_dir(root: Path) -> Path:
     """A 2-layer GPT-2 with a byte-level BPE vocabulary written here."""
     from transformers import GPT2Config, GPT2LMHeadModel, GPT2Tokenizer
 
-    root.mkdir(parents=True, exist_ok=True)
-    letters = [chr(c) for c in range(ord("a"), ord("z") + 1)]
-    merges = [("Ġ", "t"), ("h", "e"), ("Ġt", "he"), ("c", "a"), ("ca", "t")]
-    vocab = letters + ["Ġ", "."] + ["".join(m) for m in merges] + ["<|endoftext|>"]
-    (root / "vocab.json").write_text(json.dumps({p: i for i, p in enumerate(vocab)}))
-    (root / "merges.txt").write_text("#version: 0.2\n" + "\n".join(" ".join(m) for m in merges))
-    tokenizer = GPT2Tokenizer(str(root / "vocab.json"), str(root / "merges.txt"))
-    eos = len(vocab) - 1
+    vocab, merges = byte_bpe_files(root, ["<|endoftext|>"])
+    tokenizer = GPT2Tokenizer(str(vocab), str(merges))
     config = GPT2Config(
-        vocab_size=len(vocab),
+        vocab_size=len(tokenizer),
         n_positions=64,
         n_embd=TINY["width"],
         n_layer=TINY["layers"],
         n_head=TINY["heads"],
-        bos_token_id=eos,
-        eos_token_id=eos,
+        bos_token_id=0,
+        eos_token_id=0,
     )
     return _save(GPT2LMHeadModel(config), tokenizer, root / "gpt2")
+
+
+def bart_dir(root: Path) -> Path:
+    """A 2+2-layer BART (its decoder starts with its EOS id) with a byte-level BPE written here."""
+    from transformers import BartConfig, BartForConditionalGeneration, BartTokenizer
+
+    vocab, merges = byte_bpe_files(root, ["<s>", "<pad>", "</s>", "<unk>", "<mask>"])
+    tokenizer = BartTokenizer(str(vocab), str(merges))
+    config = BartConfig(
+        vocab_size=len(tokenizer),
+        d_model=TINY["width"],
+        encoder_layers=TINY["layers"],
+        decoder_layers=TINY["layers"],
+        encoder_attention_heads=TINY["heads"],
+        decoder_attention_heads=TINY["heads"],
+        encoder_ffn_dim=TINY["ffn"],
+        decoder_ffn_dim=TINY["ffn"],
+        max_position_embeddings=64,
+        bos_token_id=0,
+        pad_token_id=1,
+        eos_token_id=2,
+        decoder_start_token_id=2,
+        forced_bos_token_id=None,
+        forced_eos_token_id=None,
+    )
+    return _save(BartForConditionalGeneration(config), tokenizer, root / "bart")
 
 
 def _save(model, tokenizer, directory: Path) -> Path:

@@ -15,7 +15,7 @@ from core_models.hf.classifier import HFClassifier
 from core_models.inference import load_model
 from core_models.models.base import EOS_ID
 from core_models.words import merge_tokens
-from tests.hf_fixtures import bert_dir, gpt2_dir, marian_dir
+from tests.hf_fixtures import bart_dir, bert_dir, gpt2_dir, marian_dir
 
 transformers = pytest.importorskip("transformers")
 
@@ -23,6 +23,13 @@ transformers = pytest.importorskip("transformers")
 @pytest.fixture(scope="module")
 def marian(tmp_path_factory):
     return load_model(str(marian_dir(tmp_path_factory.mktemp("marian"))))
+
+
+@pytest.fixture(scope="module", params=["marian", "bart"])
+def seq2seq(request, tmp_path_factory):
+    """MarianMT (starts with its pad id, ends with id 0) and BART (starts with its EOS id)."""
+    make = {"marian": marian_dir, "bart": bart_dir}[request.param]
+    return load_model(str(make(tmp_path_factory.mktemp(request.param))))
 
 
 @pytest.fixture(scope="module")
@@ -45,12 +52,12 @@ def check_rows(record):
         assert np.allclose(sums, 1.0, atol=1e-5), (attention_map.kind, attention_map.layer)
 
 
-def test_marian_record_equals_the_models_own_forward(marian):
-    result = marian.translate("the cat sat on the mat", max_len=8)
-    hf = marian.model.hf
-    source = torch.tensor([marian.source_tokenizer.encode("the cat sat on the mat")])
-    produced = marian.model.swap_ids([s.token_id for s in result.record.steps])
-    decoder_in = torch.tensor([[marian.model.start_id, *produced[:-1]]])
+def test_seq2seq_record_equals_the_models_own_forward(seq2seq):
+    result = seq2seq.translate("the cat sat on the mat", max_len=8)
+    hf = seq2seq.model.hf
+    source = torch.tensor([seq2seq.source_tokenizer.encode("the cat sat on the mat")])
+    produced = seq2seq.model.swap_ids([s.token_id for s in result.record.steps])
+    decoder_in = torch.tensor([[seq2seq.model.start_id, *produced[:-1]]])
     with torch.inference_mode():
         own = hf(input_ids=source, decoder_input_ids=decoder_in, output_attentions=True)
     record = result.record
@@ -67,12 +74,12 @@ def test_marian_record_equals_the_models_own_forward(marian):
     check_rows(record)
 
 
-def test_marian_greedy_and_beam_equal_generate(marian):
-    hf = marian.model.hf
+def test_seq2seq_greedy_and_beam_equal_generate(seq2seq):
+    hf = seq2seq.model.hf
     text = "the dog is in the garden"
-    source = torch.tensor([marian.source_tokenizer.encode(text)])
+    source = torch.tensor([seq2seq.source_tokenizer.encode(text)])
     for beam in (1, 3):
-        result = marian.translate(text, beam=beam, max_len=12, length_penalty=0.0)
+        result = seq2seq.translate(text, beam=beam, max_len=12, length_penalty=0.0)
         expected = hf.generate(
             source,
             num_beams=beam,
@@ -81,7 +88,7 @@ def test_marian_greedy_and_beam_equal_generate(marian):
             early_stopping=True,
             do_sample=False,
         )[0].tolist()[1:]
-        produced = marian.model.swap_ids([s.token_id for s in result.record.steps])
+        produced = seq2seq.model.swap_ids([s.token_id for s in result.record.steps])
         assert produced == [t for t in expected if t != hf.config.pad_token_id], beam
         if beam > 1:
             assert result.beam is not None and len(result.beam.history) == len(produced)
@@ -149,6 +156,10 @@ def test_gpt2_continuation_is_generate_and_maps_are_the_forward(gpt2):
     assert words(gpt2.source_tokenizer, result.source_pieces) == ["the", "cat", "sat"]
     assert all(len(step.top_k) == 5 for step in result.record.steps)
     check_rows(result.record)
+    for prompt in ("the cat " * 10, "the cat " * 40):  # within, and past, the 64 positions
+        long = gpt2.translate(prompt)
+        assert len(long.source_pieces) <= 63
+        assert len(long.output_pieces) == 64 - len(long.source_pieces)  # the positions left
 
 
 def test_cli_translates_and_classifies_with_a_saved_model(tmp_path):
@@ -191,3 +202,10 @@ def test_import_core_models_does_not_import_transformers():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "False"
+
+
+def test_a_source_past_the_positions_is_cut_keeping_its_end_token(marian):
+    result = marian.translate("the cat sat " * 30, max_len=2)
+    assert result.truncated and len(result.source_pieces) == 64  # the model's positions
+    assert result.source_pieces[-1] == "</s>"
+    assert result.record.get("encoder_self", 0).weights.shape[1:] == (64, 64)

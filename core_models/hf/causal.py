@@ -79,7 +79,12 @@ class HFLanguageModel(HFTranslator):
 
     def __init__(self, model: Any, tokenizer: Any, name: str, path: str) -> None:
         super().__init__(model, tokenizer, name, path, adapter=HFCausal(model))
+        self.max_source_len = min(self.positions - 1, 512)  # room for one generated token
 
     @property
     def task(self) -> str:
         return "language model"
+
+    def decode_limit(self, source_len: int) -> int:
+        """The continuation shares the positions with the prompt."""
+        return max(1, self.positions - source_len)

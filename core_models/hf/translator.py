@@ -67,6 +67,10 @@ class HFTranslator(Translator):
     def samples(self, count: int = 8, split: str = "test") -> list:
         return []
 
+    def decode_limit(self, source_len: int) -> int:
+        """The most tokens the decoder has positions for."""
+        return self.positions
+
     def translate(
         self,
         text: str,
@@ -79,10 +83,11 @@ class HFTranslator(Translator):
         """As ``Translator.translate``; the source keeps the model's own special tokens."""
         source_ids = self.source_tokenizer.encode(text)
         truncated = len(source_ids) > self.max_source_len
-        if truncated:  # keep the closing special token (</s>)
-            source_ids = source_ids[: self.max_source_len - 1] + source_ids[-1:]
+        if truncated:  # keep a closing special token (</s>)
+            end = source_ids[-1:] if source_ids[-1] in self.source_tokenizer.special_ids else []
+            source_ids = source_ids[: self.max_source_len - len(end)] + end
         pieces = self.source_tokenizer.pieces(source_ids)
-        max_len = min(max_len or 2 * len(source_ids) + 10, self.positions)
+        max_len = min(max_len or 2 * len(source_ids) + 10, self.decode_limit(len(source_ids)))
         piece = self.target_tokenizer.id_to_piece
         beam_result = None
         if reference is not None:
