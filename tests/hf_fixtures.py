@@ -74,6 +74,42 @@ def marian_dir(root: Path) -> Path:
     return _save(MarianMTModel(config), tokenizer, root / "marian")
 
 
+def t5_dir(root: Path) -> Path:
+    """A 2+2-layer T5 (relative positions; starts with its pad id) with a sentencepiece
+    vocabulary trained here (T5's ids: pad 0, </s> 1, unk 2)."""
+    import sentencepiece as spm
+    from transformers import T5Config, T5ForConditionalGeneration, T5Tokenizer
+
+    root.mkdir(parents=True, exist_ok=True)
+    spm.SentencePieceTrainer.train(
+        sentence_iterator=iter(SENTENCES),
+        model_prefix=str(root / "spiece"),
+        vocab_size=40,
+        model_type="unigram",
+        pad_id=0,
+        eos_id=1,
+        unk_id=2,
+        bos_id=-1,
+        minloglevel=2,
+    )
+    processor = spm.SentencePieceProcessor(model_file=str(root / "spiece.model"))
+    pieces = range(processor.get_piece_size())
+    vocab = [(processor.id_to_piece(i), processor.get_score(i)) for i in pieces]
+    tokenizer = T5Tokenizer(vocab=vocab, extra_ids=0)
+    config = T5Config(
+        vocab_size=len(tokenizer),
+        d_model=TINY["width"],
+        d_kv=TINY["width"] // TINY["heads"],
+        d_ff=TINY["ffn"],
+        num_layers=TINY["layers"],
+        num_heads=TINY["heads"],
+        decoder_start_token_id=0,
+        pad_token_id=0,
+        eos_token_id=1,
+    )
+    return _save(T5ForConditionalGeneration(config), tokenizer, root / "t5")
+
+
 def bert_dir(root: Path, labels=("entailment", "neutral", "contradiction")) -> Path:
     """A 2-layer BERT pair classifier with a WordPiece vocabulary written here."""
     from transformers import BertConfig, BertForSequenceClassification, BertTokenizer

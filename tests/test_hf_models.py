@@ -15,7 +15,7 @@ from core_models.hf.classifier import HFClassifier
 from core_models.inference import load_model
 from core_models.models.base import EOS_ID
 from core_models.words import merge_tokens
-from tests.hf_fixtures import bart_dir, bert_dir, gpt2_dir, marian_dir
+from tests.hf_fixtures import bart_dir, bert_dir, gpt2_dir, marian_dir, t5_dir
 
 transformers = pytest.importorskip("transformers")
 
@@ -25,10 +25,11 @@ def marian(tmp_path_factory):
     return load_model(str(marian_dir(tmp_path_factory.mktemp("marian"))))
 
 
-@pytest.fixture(scope="module", params=["marian", "bart"])
+@pytest.fixture(scope="module", params=["marian", "bart", "t5"])
 def seq2seq(request, tmp_path_factory):
-    """MarianMT (starts with its pad id, ends with id 0) and BART (starts with its EOS id)."""
-    make = {"marian": marian_dir, "bart": bart_dir}[request.param]
+    """MarianMT (starts with its pad id, ends with id 0), BART (starts with its EOS id) and T5
+    (relative positions, ends with id 1)."""
+    make = {"marian": marian_dir, "bart": bart_dir, "t5": t5_dir}[request.param]
     return load_model(str(make(tmp_path_factory.mktemp(request.param))))
 
 
