@@ -112,6 +112,7 @@ def test_a_language_model_continues_the_prompt(qtbot, window, tmp_path):
     )
     assert session.record.kinds() == ["prompt_self", "causal_self"]
     assert session.result.record.steps and session.result.output_text
+    assert session.selection.kind == "causal_self"  # the map whose rows are the steps
 
 
 def test_compare_a_trained_model_with_a_hugging_face_one(qtbot, window, app_env, tmp_path):
