@@ -142,6 +142,31 @@ def byte_bpe_files(root: Path, specials: list[str]) -> tuple[Path, Path]:
     return root / "vocab.json", root / "merges.txt"
 
 
+def roberta_dir(root: Path) -> Path:
+    """A 2-layer RoBERTa pair classifier (byte-level BPE, ``<s> p </s></s> h </s>``, no token
+    types) with labels in the order of many NLI cross-encoders."""
+    from transformers import RobertaConfig, RobertaForSequenceClassification, RobertaTokenizer
+
+    vocab, merges = byte_bpe_files(root, ["<s>", "<pad>", "</s>", "<unk>", "<mask>"])
+    tokenizer = RobertaTokenizer(str(vocab), str(merges))
+    labels = ("contradiction", "entailment", "neutral")
+    config = RobertaConfig(
+        vocab_size=len(tokenizer),
+        hidden_size=TINY["width"],
+        num_hidden_layers=TINY["layers"],
+        num_attention_heads=TINY["heads"],
+        intermediate_size=TINY["ffn"],
+        max_position_embeddings=66,
+        pad_token_id=1,
+        bos_token_id=0,
+        eos_token_id=2,
+        num_labels=3,
+        id2label=dict(enumerate(labels)),
+        label2id={label: i for i, label in enumerate(labels)},
+    )
+    return _save(RobertaForSequenceClassification(config), tokenizer, root / "roberta")
+
+
 def gpt2_dir(root: Path) -> Path:
     """A 2-layer GPT-2 with a byte-level BPE vocabulary written here."""
     from transformers import GPT2Config, GPT2LMHeadModel, GPT2Tokenizer

@@ -18,8 +18,6 @@ from core_models.hf.classifier import HFClassifier
 from core_models.hf.translator import HFTranslator
 from tests.hf_fixtures import bert_dir, gpt2_dir, marian_dir
 
-pytest.importorskip("transformers")
-
 
 def drop(window, folder) -> None:
     mime = QtCore.QMimeData()

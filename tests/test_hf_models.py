@@ -15,9 +15,7 @@ from core_models.hf.classifier import HFClassifier
 from core_models.inference import load_model
 from core_models.models.base import EOS_ID
 from core_models.words import merge_tokens
-from tests.hf_fixtures import bart_dir, bert_dir, gpt2_dir, marian_dir, t5_dir
-
-transformers = pytest.importorskip("transformers")
+from tests.hf_fixtures import bart_dir, bert_dir, gpt2_dir, marian_dir, roberta_dir, t5_dir
 
 
 @pytest.fixture(scope="module")
@@ -129,6 +127,24 @@ def test_bert_pair_classifier_labels_maps_and_words(bert):
     with torch.inference_mode():
         own = bert.model(**encoded, output_attentions=True)
     assert result.label == ("entailment", "neutral", "contradiction")[int(own.logits.argmax())]
+    for layer, expected in enumerate(own.attentions):
+        np.testing.assert_allclose(
+            result.record.get("pair_self", layer).weights, expected[0].numpy(), atol=1e-5
+        )
+    check_rows(result.record)
+
+
+def test_roberta_pair_classifier_reads_byte_level_pieces_as_words(tmp_path):
+    roberta = load_model(str(roberta_dir(tmp_path)))
+    result = roberta.classify("the cat sat.", "a cat")
+    assert list(result.probs) == ["contradiction", "entailment", "neutral"]  # id2label's order
+    assert words(roberta.tokenizer, result.premise_pieces) == ["the", "cat", "sat."]
+    assert words(roberta.tokenizer, result.hypothesis_pieces) == ["a", "cat"]
+    pair = result.record.get("pair_self", 1).key_tokens
+    assert pair[0] == "<s>" and pair.count("</s>") == 3
+    encoded = roberta.tokenizer.hf("the cat sat.", "a cat", return_tensors="pt")
+    with torch.inference_mode():
+        own = roberta.model(**encoded, output_attentions=True)
     for layer, expected in enumerate(own.attentions):
         np.testing.assert_allclose(
             result.record.get("pair_self", layer).weights, expected[0].numpy(), atol=1e-5
