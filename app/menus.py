@@ -39,7 +39,6 @@ class WindowActions:
     """The actions tests and the export button reach directly."""
 
     open_checkpoint: QtGui.QAction
-    open_hf: QtGui.QAction
     export_png: QtGui.QAction
     export_svg: QtGui.QAction
     export_json: QtGui.QAction
@@ -48,6 +47,7 @@ class WindowActions:
     shortcuts: QtGui.QAction
     about: QtGui.QAction
     recent_menu: QtWidgets.QMenu
+    open_hf: QtGui.QAction
     navigation: dict[str, QtGui.QAction] = field(default_factory=dict)
     display: dict[tuple[str, str], QtGui.QAction] = field(default_factory=dict)
 
@@ -76,7 +76,6 @@ def build_menus(window: QtWidgets.QMainWindow, session: Session) -> WindowAction
         open_checkpoint=_action(
             window, "&Open checkpoint…", window.open_checkpoint_dialog, Key.StandardKey.Open
         ),
-        open_hf=_action(window, "Open &Hugging Face model…", window.open_hf_model_dialog),
         export_png=_action(window, "Export view as &PNG…", lambda: window.export_view(".png")),
         export_svg=_action(window, "Export view as &SVG…", lambda: window.export_view(".svg")),
         export_json=_action(
@@ -87,6 +86,7 @@ def build_menus(window: QtWidgets.QMainWindow, session: Session) -> WindowAction
         shortcuts=_action(window, "&Keyboard shortcuts…", window.show_shortcuts, "F1"),
         about=_action(window, "&About Attention Workbench", window.show_about),
         recent_menu=QtWidgets.QMenu("Open &recent", window),
+        open_hf=_action(window, "Open &Hugging Face model…", window.open_hf_model_dialog),
     )
     file_menu.addAction(actions.open_checkpoint)
     file_menu.addAction(actions.open_hf)
