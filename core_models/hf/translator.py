@@ -71,6 +71,24 @@ class HFTranslator(Translator):
         """The most tokens the decoder has positions for."""
         return self.positions
 
+    # _source_ids, _max_len and detokenize: the names Translator's batch translation also calls.
+    def _source_ids(self, text: str) -> tuple[list[int], bool]:
+        """The ids the model reads, its own special tokens included, cut to its limit keeping a
+        closing special token (``</s>``); and whether it was cut."""
+        source_ids = self.source_tokenizer.encode(text)
+        truncated = len(source_ids) > self.max_source_len
+        if truncated:
+            end = source_ids[-1:] if source_ids[-1] in self.source_tokenizer.special_ids else []
+            source_ids = source_ids[: self.max_source_len - len(end)] + end
+        return source_ids, truncated
+
+    def _max_len(self, source_ids: list[int], max_len: int) -> int:
+        return min(max_len or 2 * len(source_ids) + 10, self.decode_limit(len(source_ids)))
+
+    def detokenize(self, ids) -> str:
+        """The text of output ids (the decoders' ids, EOS_ID ending)."""
+        return self.target_tokenizer.decode([i for i in ids if i != EOS_ID])
+
     def translate(
         self,
         text: str,
@@ -81,13 +99,9 @@ class HFTranslator(Translator):
         gold_alignment: tuple | None = None,
     ) -> TranslationResult:
         """As ``Translator.translate``; the source keeps the model's own special tokens."""
-        source_ids = self.source_tokenizer.encode(text)
-        truncated = len(source_ids) > self.max_source_len
-        if truncated:  # keep a closing special token (</s>)
-            end = source_ids[-1:] if source_ids[-1] in self.source_tokenizer.special_ids else []
-            source_ids = source_ids[: self.max_source_len - len(end)] + end
+        source_ids, truncated = self._source_ids(text)
         pieces = self.source_tokenizer.pieces(source_ids)
-        max_len = min(max_len or 2 * len(source_ids) + 10, self.decode_limit(len(source_ids)))
+        max_len = self._max_len(source_ids, max_len)
         piece = self.target_tokenizer.id_to_piece
         beam_result = None
         if reference is not None:
@@ -112,9 +126,7 @@ class HFTranslator(Translator):
         return TranslationResult(
             source_pieces=pieces,
             output_pieces=output,
-            output_text=self.target_tokenizer.decode(
-                [i for i in hypothesis.token_ids if i != EOS_ID]
-            ),
+            output_text=self.detokenize(hypothesis.token_ids),
             record=record,
             beam=beam_result,
             truncated=truncated,
