@@ -49,6 +49,7 @@ class WindowActions:
     shortcuts: QtGui.QAction
     about: QtGui.QAction
     recent_menu: QtWidgets.QMenu
+    open_hf: QtGui.QAction
     navigation: dict[str, QtGui.QAction] = field(default_factory=dict)
     display: dict[tuple[str, str], QtGui.QAction] = field(default_factory=dict)
 
@@ -74,7 +75,8 @@ def _action(
 
 
 def build_menus(window: QtWidgets.QMainWindow, session: Session) -> WindowActions:
-    """Fill ``window``'s menu bar; the window provides open_checkpoint_dialog, export_view,
+    """Fill ``window``'s menu bar; the window provides open_checkpoint_dialog,
+    open_hf_model_dialog, export_view,
     export_record, open_checkpoint and show_about."""
     bar = window.menuBar()
     file_menu = bar.addMenu("&File")
@@ -95,8 +97,10 @@ def build_menus(window: QtWidgets.QMainWindow, session: Session) -> WindowAction
         shortcuts=_action(window, "&Keyboard shortcuts…", window.show_shortcuts, "F1"),
         about=_action(window, "&About Attention Workbench", window.show_about),
         recent_menu=QtWidgets.QMenu("Open &recent", window),
+        open_hf=_action(window, "Open &Hugging Face model…", window.open_hf_model_dialog),
     )
     file_menu.addAction(actions.open_checkpoint)
+    file_menu.addAction(actions.open_hf)
     file_menu.addMenu(actions.recent_menu)
     file_menu.addSeparator()
     for action in actions.exports:

@@ -13,6 +13,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from app import window_memory
 from app.help import TITLE, ShortcutsDialog, about_html
+from app.hf_open import ask_hf_model
 from app.menus import build_menus, fill_recent
 from app.panels.model_panel import ModelPanel
 from app.panels.nli_panel import NLIPanel
@@ -109,6 +110,12 @@ class MainWindow(QtWidgets.QMainWindow):
         )
         if path:
             self.open_checkpoint(path)
+
+    def open_hf_model_dialog(self) -> None:
+        """File ▸ Open Hugging Face model…: a name (``hf:``) or a ``save_pretrained`` folder."""
+        source = ask_hf_model(self)
+        if source:
+            self.session.open_model(source)
 
     def open_checkpoint(self, path: str | Path) -> None:
         """Open a checkpoint directory (what the dialog, the recent list and a drop call)."""

@@ -73,7 +73,10 @@ def list_models() -> list[ModelEntry]:
 
 
 def resolve_model(name_or_path: str | Path) -> Path:
-    """A checkpoint path from a bundled or user model name, or a directory path."""
+    """A checkpoint path from a bundled or user model name, or a directory path (a Hugging Face
+    ``hf:NAME`` is no path: ``load_model`` opens it)."""
+    if isinstance(name_or_path, str) and name_or_path.startswith("hf:"):
+        raise CheckpointError(f"'{name_or_path}' is a Hugging Face model name, not a checkpoint")
     path = Path(name_or_path)
     if path.is_dir():
         return path
@@ -87,6 +90,12 @@ def resolve_model(name_or_path: str | Path) -> Path:
 
 
 def load_model(name_or_path: str | Path) -> Translator | Classifier:
+    """A bundled or user model, a checkpoint directory, or a Hugging Face model: ``hf:NAME`` or a
+    ``save_pretrained`` directory (``core_models.hf``, the ``[hf]`` extra)."""
+    from core_models import hf  # light: transformers is imported only when a model is opened
+
+    if hf.is_hf_name(name_or_path) or hf.is_hf_directory(name_or_path):
+        return hf.load_hf(name_or_path)
     path = resolve_model(name_or_path)
     checkpoint = load_checkpoint(path)
     name = Path(path).name if Path(path).name != "model" else Path(path).parent.name

@@ -19,8 +19,9 @@ if TYPE_CHECKING:  # the record itself is numpy: the GUI reads it without import
 # produced (row t of a cross map is the step that produced target token t); "target_input" are the
 # decoder's inputs (BOS, y1, y2, ...), the keys of decoder self-attention; "pair" is the joint
 # [CLS] premise [SEP] hypothesis [SEP] sequence of the encoder classifier; "label" is the one row of
-# an NLI model's predicted label (the query of its gradient attribution maps).
-SIDES = ("source", "target", "target_input", "premise", "hypothesis", "pair", "label")
+# an NLI model's predicted label (the query of its gradient attribution maps); "context" is what a
+# causal language model's step t reads: the prompt ("source") and the continuation's first t tokens.
+SIDES = ("source", "target", "target_input", "premise", "hypothesis", "pair", "label", "context")
 # Which token list each kind's queries and keys come from.
 KIND_SIDES: dict[str, tuple[str, str]] = {
     "encoder_self": ("source", "source"),
@@ -31,6 +32,10 @@ KIND_SIDES: dict[str, tuple[str, str]] = {
     "premise_self": ("premise", "premise"),
     "hypothesis_self": ("hypothesis", "hypothesis"),
     "pair_self": ("pair", "pair"),
+    # A causal language model (core_models.hf): the prompt's own self-attention, and each step's
+    # self-attention row over the prompt and the continuation so far (zero on later keys).
+    "prompt_self": ("source", "source"),
+    "causal_self": ("target", "context"),
     # Producers of core_models.explain (one head each): attention rollout and attention flow
     # (Abnar & Zuidema 2020) and gradient attribution (saliency, input × gradient, integrated
     # gradients) of each output token's log-probability, or of the NLI label's, over the inputs.

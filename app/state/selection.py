@@ -114,7 +114,7 @@ def shown_indices(
 
 
 # The map a first-time user most wants to see, in order of preference.
-PREFERRED_KINDS = ("cross", "premise_to_hypothesis", "pair_self")
+PREFERRED_KINDS = ("cross", "causal_self", "premise_to_hypothesis", "pair_self")
 
 
 def default_selection(record: AttentionRecord) -> Selection:

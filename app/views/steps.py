@@ -16,7 +16,7 @@ from app.views.token_axis import TokenAxis
 from core_models.record import AttentionMap
 
 PLAY_INTERVAL_MS = 700
-ROW_KINDS = ("cross", "decoder_self")  # maps whose row t is decoding step t
+ROW_KINDS = ("cross", "decoder_self", "causal_self")  # maps whose row t is decoding step t
 
 
 class StepsView(RecordView):

@@ -141,8 +141,8 @@ class TokenAxis(pg.AxisItem):
         if self.linkedView() is None:
             return
         length = self.size().height() if self.orientation == "left" else self.size().width()
-        positions = [self.position_of(index) for index in range(len(self._labels))]
-        self._draw_line_and_ticks(painter, positions)
+        positions = self._positions()
+        self._draw_line_and_ticks(painter, [p for p in positions if -1 <= p <= length + 1])
         painter.setRenderHint(QtGui.QPainter.RenderHint.TextAntialiasing, True)
         painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
         for index, (label, along) in enumerate(zip(self._labels, positions, strict=True)):
@@ -151,6 +151,15 @@ class TokenAxis(pg.AxisItem):
                 continue
             if -1 <= along <= length + 1:
                 self._draw_label(painter, label, along, selected, index in self._emphasised)
+
+    def _positions(self) -> list[float]:
+        """Every token's coordinate: the view maps indices linearly, so two tokens place them
+        all (mapping each of 512 tokens through the view took most of a pan's frame)."""
+        if not self._labels:
+            return []
+        first = self.position_of(0)
+        step = self.position_of(1) - first
+        return [first + step * index for index in range(len(self._labels))]
 
     def _draw_line_and_ticks(self, painter: QtGui.QPainter, positions: list[float]) -> None:
         """The axis line along the map's edge and a short tick at each token."""

@@ -75,6 +75,7 @@ def record_for(
         "source": list(source_pieces),
         "target": list(target),
         "target_input": [BOS_LABEL, *target[:-1]],
+        "context": [*source_pieces, *target[:-1]],  # a causal language model's keys
     }
     for captured in hypothesis.maps:
         _, _, queries, keys = captured.weights.shape
