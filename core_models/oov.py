@@ -12,7 +12,6 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from core_models.models.base import UNK_ID
 from core_models.tokenizers import Tokenizer
 
 # Above this share of out-of-vocabulary words, the note says the model does not know the text.
@@ -72,4 +71,6 @@ def out_of_vocabulary(tokenizer: Tokenizer, texts: Iterable[str]) -> OOVReport:
 
 
 def _is_unknown(tokenizer: Tokenizer, word: str) -> bool:
-    return bool(tokenizer.unknown_words(word)) or UNK_ID in tokenizer.encode(word)
+    if tokenizer.unknown_words(word):
+        return True
+    return tokenizer.unk_id is not None and tokenizer.unk_id in tokenizer.encode(word)

@@ -226,3 +226,10 @@ def test_a_source_past_the_positions_is_cut_keeping_its_end_token(marian):
     assert result.truncated and len(result.source_pieces) == 64  # the model's positions
     assert result.source_pieces[-1] == "</s>"
     assert result.record.get("encoder_self", 0).weights.shape[1:] == (64, 64)
+
+
+def test_known_words_are_not_reported_unknown_whatever_id_the_model_gives_unk(seq2seq, capsys):
+    """T5 gives id 1 to ``</s>`` and 2 to ``<unk>``: the project's own UNK id must not be read
+    as unknown in a Hugging Face vocabulary."""
+    report = seq2seq.unknown(["the cat sat on the mat"])
+    assert report.unknown == 0 and report.total == 6

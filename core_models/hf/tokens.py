@@ -60,6 +60,11 @@ class HFTokenizer:
     def vocab_size(self) -> int:
         return len(self.hf)
 
+    @property
+    def unk_id(self) -> int | None:
+        """The model's unknown token's id (None for a byte-level vocabulary, which has none)."""
+        return self.hf.unk_token_id
+
     def encode(self, text: str) -> list[int]:
         """Ids with the model's special tokens (``</s>`` at the end, ``[CLS]`` ... for BERT)."""
         return list(self.hf(text)["input_ids"])
@@ -90,8 +95,10 @@ class HFTokenizer:
         return group_words(marked)
 
     def words(self, text: str) -> list[str]:
+        """The words of ``text`` (the model's special tokens, e.g. ``</s>``, are none)."""
         pieces = self.pieces(self.encode(text))
-        return merge_tokens(pieces, self.word_groups(pieces))
+        words = merge_tokens(pieces, self.word_groups(pieces))
+        return [word for word in words if word not in self.special_pieces]
 
     def unknown_words(self, text: str) -> list[str]:
         """Words holding the tokenizer's unknown token (a sub-word vocabulary has few)."""

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from core_models.models.base import BOS_ID, CLS_ID, EOS_ID, PAD_ID, SEP_ID
+from core_models.models.base import BOS_ID, CLS_ID, EOS_ID, PAD_ID, SEP_ID, UNK_ID
 from core_models.words import SPACE_MARK, UNSPACED_CHAR, Groups, group_words, merge_tokens
 from core_models.words import SPECIAL_PIECES as WORD_SPECIAL_PIECES
 
@@ -39,6 +39,7 @@ class Tokenizer(ABC):
     """
 
     kind: str  # "bpe", "unigram", "char" or "word"
+    unk_id: int | None = UNK_ID  # the id ``encode`` gives what the vocabulary lacks
 
     def __init__(self, training_words: Counter[str] | None = None) -> None:
         self.training_words: Counter[str] = training_words or Counter()
