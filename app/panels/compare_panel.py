@@ -20,6 +20,7 @@ class ComparePanel(QtWidgets.QWidget):
         super().__init__(parent)
         self.session = session
         self.other = Session(self)
+        self.other.fits_inputs = False  # it runs on the first model's input, whatever it is
         self.catalogue: ModelCatalogue | None = None  # the models the picker offers
         self._on_screen = False
         self.picker = QtWidgets.QComboBox()
