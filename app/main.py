@@ -88,6 +88,12 @@ def start(window) -> ModelEntry | None:
 
 
 def run_gui() -> int:
+    from app.platform_check import missing_display_support
+
+    missing = missing_display_support()
+    if missing:
+        print(f"error: {missing}", file=sys.stderr)
+        return 2
     from PySide6 import QtWidgets
 
     from app.desktop import NAME, app_icon
