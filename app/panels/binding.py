@@ -44,6 +44,19 @@ def why_no_beam_tree(session: Session) -> tuple[str, bool]:
     return "no beam search to show yet (no translation)", False
 
 
+def empty_text(session: Session) -> str:
+    """What a view without a record says: what to do to get one."""
+    if session.model is None:
+        return "Open a model to begin: pick one on the left, or File ▸ Open checkpoint…"
+    hint = session.hint
+    if hint:
+        where = ": its attention shows here" if hint.startswith("type") else ""
+        return hint[0].upper() + hint[1:] + where
+    if session.result is not None:
+        return f"{session.model_name} has no attention to show (a fixed-context model)"
+    return "Working…"
+
+
 class ViewBinding(QtCore.QObject):
     """Binds ``view`` to ``session``; ``on_screen()`` says whether the view can be seen now.
     ``display_owner``: the Session the view's display choices go to (default ``session``; the
@@ -88,6 +101,7 @@ class ViewBinding(QtCore.QObject):
         if not self._stale:
             return
         self._stale = False
+        self.view.set_empty_text(empty_text(self.session))
         state = self.state()
         drawn = self._drawn
         if drawn is not None and state[0] is drawn[0] and state[1:] == drawn[1:]:

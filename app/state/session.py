@@ -272,6 +272,7 @@ class Session(OnShow, QtCore.QObject):
         if missing:
             self.decoder.cancel_pending()
             self._set_result(None, missing)
+            self.sigMessage.emit(missing)  # not the last translation's time
             return
         inputs, options = self.inputs, self.options
         gold = self.sample.alignment if self._sample_applies() else None
