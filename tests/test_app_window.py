@@ -221,6 +221,9 @@ def test_the_train_tab_counts_its_model_only_once_it_is_shown(
     assert parameter_counts == []  # nothing counted behind the Inspect tab
     estimate_label = window.train_view.model_panel.estimate_label
     window.modes.setCurrentWidget(window.train_view)
+    qtbot.wait(200)
+    assert parameter_counts == []  # nor behind the Train tab's Data page
+    window.train_view.setup_tabs.setCurrentIndex(1)  # the "Model and run" page
     qtbot.waitUntil(lambda: "parameters" in estimate_label.text(), timeout=WAIT_MS)
     assert parameter_counts == ["transformer"] and window.train_view.model_panel.estimate > 0
 
