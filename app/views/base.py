@@ -160,6 +160,10 @@ class RecordView(AttentionView):
         super().resizeEvent(event)
         self.empty_notice.setGeometry(self.rect())
 
+    def showEvent(self, event: QtGui.QShowEvent) -> None:
+        super().showEvent(event)  # shown before its first state: the notice covers it already
+        self.empty_notice.cover(self, self._record is None or not self._record.maps)
+
     def _show(self) -> None:
         """Redraw ``self._record`` under ``self._selection`` with ``self._display``."""
         raise NotImplementedError

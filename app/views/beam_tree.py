@@ -175,6 +175,7 @@ class BeamTreeView(RecordView):
             self._layout.setStretch(index, int(empty))
             self._header.setStretch(index, int(empty))
         self._header.setStretch(1, int(not empty))
+        self.title.setWordWrap(not empty)  # one line in the middle; the header wraps
         self.title.setAlignment(
             QtCore.Qt.AlignmentFlag.AlignCenter if empty else QtCore.Qt.AlignmentFlag.AlignLeft
         )
