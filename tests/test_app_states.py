@@ -94,5 +94,7 @@ def test_the_train_tab_reads_fully_at_1280_by_800(qtbot, window, app_env):
         scroll = view.setup_area.currentWidget()
         assert isinstance(scroll, QtWidgets.QScrollArea)
         assert scroll.verticalScrollBar().maximum() == 0, view.setup_tabs.tabText(index)
+        page = scroll.widget()  # and no row is cut on the right
+        assert scroll.viewport().width() >= page.width(), view.setup_tabs.tabText(index)
     hint = view.probe.heatmap.hover_label
     assert hint.fontMetrics().horizontalAdvance(hint.text()) <= hint.width()

@@ -38,7 +38,7 @@ logger = logging.getLogger(__name__)
 CLOSE_WAIT_S = 120  # how long closing waits for the stopped run's checkpoint
 REDRAW_MS = 200  # the progress bar is redrawn at most this often (5 per second)
 CURVES_S = 0.5  # the curves (~30 ms of painting each time) at most this often
-LEFT_WIDTH = 420
+LEFT_WIDTH = 480
 
 
 class TrainView(QtWidgets.QWidget):
@@ -111,6 +111,9 @@ class TrainView(QtWidgets.QWidget):
             scroll.setWidgetResizable(True)
             scroll.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
             scroll.setHorizontalScrollBarPolicy(QtCore.Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            scroll.setMinimumWidth(  # never cut a row's right end
+                page.minimumSizeHint().width() + scroll.verticalScrollBar().sizeHint().width()
+            )
             pages.addWidget(scroll)
             self.setup_tabs.addTab(title)
         self.setup_tabs.currentChanged.connect(pages.setCurrentIndex)
