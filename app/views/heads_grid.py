@@ -21,7 +21,7 @@ from core_models.record import AttentionRecord
 
 GAP_PX = 10
 MARGIN_PX = 8
-MAX_TILE_PX = 240  # a thumbnail's longer side at most (the heatmap shows a head in full)
+MAX_TILE_PX = 320  # a thumbnail's longer side at most (the heatmap shows a head in full)
 
 
 @dataclass
