@@ -77,12 +77,9 @@ def start(window) -> ModelEntry | None:
         return None
     session = window.session
 
-    def first_sentence() -> None:
+    def first_sentence() -> None:  # the Session shows a sample of the model's task when it has one
         session.sigModelChanged.disconnect(first_sentence)
-        samples = session.samples(1)
-        if samples:
-            session.use_sample(samples[0])
-        elif session.task_kind == "translation":
+        if session.task_kind == "translation" and not session.inputs.source.strip():
             session.set_source(FALLBACK_SENTENCE)
 
     session.sigModelChanged.connect(first_sentence)
@@ -91,6 +88,12 @@ def start(window) -> ModelEntry | None:
 
 
 def run_gui() -> int:
+    from app.platform_check import missing_display_support
+
+    missing = missing_display_support()
+    if missing:
+        print(f"error: {missing}", file=sys.stderr)
+        return 2
     from PySide6 import QtWidgets
 
     from app.desktop import NAME, app_icon

@@ -30,6 +30,7 @@ from core_models.export import save_record
 logger = logging.getLogger(__name__)
 
 STATUS_MS = 10_000
+INSPECT, TRAIN = 0, 1  # the tabs of ``MainWindow.modes``
 EXPORT_FILTERS = {
     ".png": "PNG image (*.png)",
     ".svg": "SVG drawing (*.svg)",
@@ -76,6 +77,8 @@ class MainWindow(QtWidgets.QMainWindow):
         self.modes.addTab(splitter, "Inspect")
         self.modes.addTab(self.train_view, "Train")
         self.setCentralWidget(self.modes)
+        self._messages: dict[int, str] = {}  # each tab's last status message
+        self.modes.currentChanged.connect(self._on_mode_changed)
 
         self.shortcuts_dialog: ShortcutsDialog | None = None
         self.menu_actions = build_menus(self, self.session)
@@ -242,8 +245,17 @@ class MainWindow(QtWidgets.QMainWindow):
 
     # --- messages -------------------------------------------------------------------------------
 
-    def show_message(self, text: str) -> None:
-        self.statusBar().showMessage(text, STATUS_MS)
+    def show_message(self, text: str, mode: int = INSPECT) -> None:
+        """Say ``text`` in the status bar for the tab ``mode`` (Inspect's by default): each tab
+        owns its messages, shown while it is the current one."""
+        self._messages[mode] = text
+        if self.modes.currentIndex() == mode:
+            self.statusBar().showMessage(text, STATUS_MS)
+
+    def _on_mode_changed(self, mode: int) -> None:
+        """The status bar shows the new tab's last message (none of the other's)."""
+        self.statusBar().showMessage(self._messages.get(mode, ""), STATUS_MS)
+        self.busy_label.setVisible(mode == INSPECT)
 
     def show_error(self, text: str) -> None:
         """A dialog for something the user must know (a model that does not open, a failed export)."""

@@ -159,6 +159,13 @@ def open_and_wait(qtbot, window, path: Path) -> None:
     )
 
 
+def type_over(qtbot, box, text: str) -> None:
+    """Select everything in ``box`` and type ``text`` over it, as a user replaces the sample a
+    newly opened model shows."""
+    box.selectAll()
+    qtbot.keyClicks(box, text)
+
+
 def wait_for_source(qtbot, session, words: list[str]) -> None:
     """Wait until the result on show is the decoding of ``words`` (pieces of a word model)."""
     qtbot.waitUntil(

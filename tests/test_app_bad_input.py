@@ -13,6 +13,7 @@ from app_fixtures import (
     app_env,
     app_models,
     open_and_wait,
+    type_over,
     wait_for_source,
     window,
 )
@@ -22,7 +23,7 @@ from PySide6 import QtCore
 @pytest.fixture
 def translating(qtbot, window, app_env):
     open_and_wait(qtbot, window, app_env.transformer)
-    qtbot.keyClicks(window.translate_panel.source_box, "a b")
+    type_over(qtbot, window.translate_panel.source_box, "a b")
     wait_for_source(qtbot, window.session, ["a", "b"])
     return window
 
@@ -66,7 +67,8 @@ def test_words_the_model_never_saw_are_marked(qtbot, translating):
     chips = panel.source_chips
     marked = [chip.property("unknown") for chip in chips.chips[: len(chips.tokens)]]
     assert marked == [False, True, True, False, False]  # a, <unk>, <unk>, b, <eos>
-    assert "Never seen in training (marked): ☃, zebra" in panel.notice.text()
+    assert "2 unknown word(s), never seen in training (marked): ☃, zebra" in panel.notice.text()
+    assert "· 2 unknown word(s)" in translating.statusBar().currentMessage()  # the same count
     underlined = [s.cursor.selectedText() for s in panel.source_box.extraSelections()]
     assert underlined == ["☃", "zebra"]
 
@@ -89,7 +91,8 @@ def test_a_decode_that_fails_is_a_message_not_a_crash(qtbot, translating, monkey
 def test_nli_with_an_empty_hypothesis_waits_with_a_hint(qtbot, window, app_env):
     open_and_wait(qtbot, window, app_env.nli)
     panel = window.nli_panel
-    qtbot.keyClicks(panel.premise_box, "a man sleeps")
+    clear_box(qtbot, panel.hypothesis_box)  # the model opened on one of its samples
+    type_over(qtbot, panel.premise_box, "a man sleeps")
     assert window.session.result is None
     assert panel.notice.text() == "Type a premise and a hypothesis"
     assert panel.bars.predicted is None

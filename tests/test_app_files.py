@@ -18,6 +18,7 @@ from app_fixtures import (
     app_models,
     copy_checkpoint,
     open_and_wait,
+    type_over,
     wait_for_source,
     window,
 )
@@ -32,7 +33,7 @@ from core_models.inference import load_model, resolve_model
 @pytest.fixture
 def translating(qtbot, window, app_env):
     open_and_wait(qtbot, window, app_env.transformer)
-    qtbot.keyClicks(window.translate_panel.source_box, "a b c")
+    type_over(qtbot, window.translate_panel.source_box, "a b c")
     wait_for_source(qtbot, window.session, ["a", "b", "c"])
     return window
 

@@ -15,6 +15,7 @@ from app_fixtures import (
     app_models,
     compare_with,
     open_and_wait,
+    type_over,
     wait_for_source,
     window,
 )
@@ -31,7 +32,7 @@ SOURCE = ["a", "b", "c", "d", "<eos>"]
 @pytest.fixture
 def translating(qtbot, window, app_env):
     open_and_wait(qtbot, window, app_env.transformer)
-    qtbot.keyClicks(window.translate_panel.source_box, "a b c d")
+    type_over(qtbot, window.translate_panel.source_box, "a b c d")
     wait_for_source(qtbot, window.session, ["a", "b", "c", "d"])
     return window
 
@@ -147,8 +148,8 @@ def test_a_new_selection_in_another_box_replaces_the_filter(qtbot, translating):
 def test_selecting_premise_words_keeps_only_their_rows_of_the_nli_map(qtbot, window, app_env):
     open_and_wait(qtbot, window, app_env.nli)
     panel, session, heatmap = window.nli_panel, window.session, window.views.heatmap
-    qtbot.keyClicks(panel.premise_box, "the dog is sleeping")
-    qtbot.keyClicks(panel.hypothesis_box, "the animal is sleeping")
+    type_over(qtbot, panel.premise_box, "the dog is sleeping")
+    type_over(qtbot, panel.hypothesis_box, "the animal is sleeping")
     qtbot.waitUntil(lambda: session.result_is_current, timeout=WAIT_MS)
     assert session.selection.kind == "premise_to_hypothesis"
     select_with_keys(qtbot, panel.premise_box, skip=4, length=3)  # "dog"

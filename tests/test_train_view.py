@@ -67,6 +67,7 @@ def test_an_edit_is_counted_off_the_gui_thread_and_shown(qtbot, view, monkeypatc
         return count_parameters(family, options)
 
     monkeypatch.setattr(model_panel, "count_parameters", count_and_note_the_thread)
+    view.setup_tabs.setCurrentIndex(1)  # the "Model and run" page: the estimate counts on show
     tiny = panel.current_estimate()
     panel.set_option("d_model", 64)
     assert "estimating" in panel.estimate_label.text()
@@ -80,6 +81,7 @@ def test_an_edit_is_counted_off_the_gui_thread_and_shown(qtbot, view, monkeypatc
 
 def test_a_late_background_count_never_overwrites_a_newer_one(qtbot, view, monkeypatch):
     panel = view.model_panel
+    view.setup_tabs.setCurrentIndex(1)  # the "Model and run" page
     panel.current_estimate()
     started, release = threading.Event(), threading.Event()
 

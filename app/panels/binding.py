@@ -44,10 +44,27 @@ def why_no_beam_tree(session: Session) -> tuple[str, bool]:
     return "no beam search to show yet (no translation)", False
 
 
+NO_MODEL = "Open a model to begin: pick one on the left, or File ▸ Open checkpoint…"
+
+
+def empty_text(session: Session, no_model: str = NO_MODEL) -> str:
+    """What a view without a record says: what to do to get one (``no_model`` without a model)."""
+    if session.model is None:
+        return no_model
+    hint = session.hint
+    if hint:
+        where = ": its attention shows here" if hint.startswith("type") else ""
+        return hint[0].upper() + hint[1:] + where
+    if session.result is not None:
+        return f"{session.model_name} has no attention to show (a fixed-context model)"
+    return "Working…"
+
+
 class ViewBinding(QtCore.QObject):
     """Binds ``view`` to ``session``; ``on_screen()`` says whether the view can be seen now.
     ``display_owner``: the Session the view's display choices go to (default ``session``; the
-    Compare page's second model draws with the first one's display)."""
+    Compare page's second model draws with the first one's display); ``no_model``: what the
+    view says before the session has a model."""
 
     def __init__(
         self,
@@ -55,9 +72,11 @@ class ViewBinding(QtCore.QObject):
         session: Session,
         on_screen: Callable[[], bool],
         display_owner: Session | None = None,
+        no_model: str = NO_MODEL,
     ) -> None:
         super().__init__(view)
         self.view, self.session, self.on_screen = view, session, on_screen
+        self.no_model = no_model  # what the view says before the session has a model
         self._drawn: State | None = None  # what the view was last given
         self._stale = True
         # a new result always comes with a new record (sigRecordChanged): one redraw for both
@@ -88,6 +107,7 @@ class ViewBinding(QtCore.QObject):
         if not self._stale:
             return
         self._stale = False
+        self.view.set_empty_text(empty_text(self.session, self.no_model))
         state = self.state()
         drawn = self._drawn
         if drawn is not None and state[0] is drawn[0] and state[1:] == drawn[1:]:

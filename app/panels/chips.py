@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from app.views.style import Palette, palette_for
+from app.views.style import Palette, palette_for, percent
 
 UNKNOWN_BORDER = "#d6336c"
 
@@ -167,7 +167,7 @@ class TokenChips(QtWidgets.QWidget):
         self, chip: QtWidgets.QToolButton, index: int, prob: float | None, is_unknown: bool
     ) -> None:
         token = self.tokens[index]
-        text = (token if prob is None else f"{token}\n{prob:.2f}").replace("&", "&&")
+        text = (token if prob is None else f"{token}\n{percent(prob)}").replace("&", "&&")
         if chip.text() == text and chip.property("unknown") == is_unknown:
             return
         chip.setText(text)

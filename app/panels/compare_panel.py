@@ -20,6 +20,7 @@ class ComparePanel(QtWidgets.QWidget):
         super().__init__(parent)
         self.session = session
         self.other = Session(self)
+        self.other.fits_inputs = False  # it runs on the first model's input, whatever it is
         self.catalogue: ModelCatalogue | None = None  # the models the picker offers
         self._on_screen = False
         self.picker = QtWidgets.QComboBox()
@@ -32,7 +33,13 @@ class ComparePanel(QtWidgets.QWidget):
             heatmap.set_display_controls_visible(False)
         self.bindings = [
             ViewBinding(self.main_heatmap, session, self.is_on_screen),
-            ViewBinding(self.other_heatmap, self.other, self.is_on_screen, display_owner=session),
+            ViewBinding(
+                self.other_heatmap,
+                self.other,
+                self.is_on_screen,
+                display_owner=session,
+                no_model="Choose a second model above: it reads the same input",
+            ),
         ]
 
         top = QtWidgets.QHBoxLayout()

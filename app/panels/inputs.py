@@ -133,20 +133,18 @@ def result_notices(session: Session) -> list[str]:
     result = session.result
     if result is None:
         return [session.hint[0].upper() + session.hint[1:]] if session.hint else []
-    notices = []
+    notices = [session.input_note] if session.can_restore_inputs else []
     if result.truncated:
         limit = session.model.max_source_len
         notices.append(
             f"⚠ Truncated: the input is longer than this model's limit of {limit} tokens; "
             f"only the first {limit - 1} were read."
         )
-    if result.unknown_words:
-        notices.append("Never seen in training (marked): " + ", ".join(result.unknown_words[:12]))
-    outside = records.unknown_input_tokens(result.record)
-    if outside:
+    unknown = records.unknown_count(result)
+    if unknown:
+        words = ", ".join(result.unknown_words[:12])
         notices.append(
-            f"{outside} input token(s) outside the model's vocabulary were read as "
-            f"{records.UNK_PIECE} (marked)"
+            f"{unknown}, never seen in training (marked)" + (f": {words}" if words else "")
         )
     if getattr(result, "forced", False):
         notices.append(
@@ -154,6 +152,28 @@ def result_notices(session: Session) -> list[str]:
             "it looked while doing so."
         )
     return notices
+
+
+class NoticeRow(QtWidgets.QWidget):
+    """The notice line and, after a model switch replaced the user's text with a sample, a "Back
+    to my text" button that puts it back."""
+
+    def __init__(self, session: Session, notice: NoticeLabel) -> None:
+        super().__init__()
+        self.session, self.notice = session, notice
+        self.back_button = QtWidgets.QPushButton("Back to my text")
+        self.back_button.setToolTip("put back the text you had before the model changed")
+        self.back_button.clicked.connect(session.restore_inputs)
+        layout = QtWidgets.QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(notice, 1)
+        layout.addWidget(self.back_button)
+        for signal in (session.sigInputsChanged, session.sigModelChanged):
+            signal.connect(self._show)
+        self._show()
+
+    def _show(self) -> None:
+        self.back_button.setVisible(self.session.can_restore_inputs)
 
 
 def show_side(session: Session, chips: TokenChips, with_probs: bool = False) -> None:

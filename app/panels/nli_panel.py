@@ -15,6 +15,7 @@ from app.panels.inputs import (
     NLI_TIP,
     InputBox,
     NoticeLabel,
+    NoticeRow,
     pass_text_selections,
     result_notices,
     select_chip,
@@ -59,7 +60,8 @@ class NLIPanel(QtWidgets.QWidget):
         for chips in self.chips:
             layout.addWidget(chips)
             chips.sigTokenClicked.connect(session.select_token)
-        layout.addWidget(self.notice)
+        self.notice_row = NoticeRow(session, self.notice)
+        layout.addWidget(self.notice_row)
 
         pass_text_selections(
             session, {"premise": self.premise_box, "hypothesis": self.hypothesis_box}

@@ -13,6 +13,7 @@ from app.panels.inputs import (
     TRANSLATE_TIP,
     InputBox,
     NoticeLabel,
+    NoticeRow,
     pass_text_selections,
     result_notices,
     select_chip,
@@ -128,7 +129,8 @@ class TranslatePanel(QtWidgets.QWidget):
         layout.addLayout(output)
         layout.addWidget(self.source_chips)
         layout.addWidget(self.output_chips)
-        layout.addWidget(self.notice)
+        self.notice_row = NoticeRow(self.session, self.notice)
+        layout.addWidget(self.notice_row)
 
     def _in_use(self) -> bool:
         """Only a translation model's results are drawn here (the panel is hidden otherwise)."""

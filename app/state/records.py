@@ -68,6 +68,16 @@ def unknown_input_tokens(record: AttentionRecord | None) -> int:
     return sum(tokens.get(side, []).count(UNK_PIECE) for side in sides)
 
 
+def unknown_count(result: Result) -> str:
+    """How much of the input the model could not read, in the one wording the status bar and the
+    notice share ("" when it read everything): the distinct words it never saw in training, else
+    the input tokens it read as ``<unk>``."""
+    if result.unknown_words:
+        return f"{len(result.unknown_words)} unknown word(s)"
+    unread = unknown_input_tokens(result.record)
+    return f"{unread} input token(s) read as {UNK_PIECE}" if unread else ""
+
+
 def beam_tree(result: TranslationResult) -> BeamTree:
     """The beam search tree of ``result`` ([] when it was not decoded with a beam)."""
     if result.beam is None:

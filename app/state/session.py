@@ -18,6 +18,7 @@ import torch
 from PySide6 import QtCore
 
 from app.state import records
+from app.state.input_fit import EMPTY, misfit
 from app.state.on_show import OnShow
 from app.state.records import Model, Result
 from app.state.session_state import DecodeOptions, Inputs, Sample, decode
@@ -58,6 +59,9 @@ class Session(OnShow, QtCore.QObject):
         self.inputs = Inputs()
         self.options = DecodeOptions()
         self.sample: Sample | None = None
+        self.replaced_inputs: Inputs | None = None  # the user's text a model switch replaced
+        self.input_note = ""  # why it was replaced
+        self.fits_inputs = True  # False: a new model runs on whatever the inputs are (compare)
         self.result: Result | None = None
         self._result_for: tuple[Inputs, DecodeOptions] | None = None  # what made ``result``
         self._init_on_show()
@@ -111,14 +115,43 @@ class Session(OnShow, QtCore.QObject):
         self.loader.submit(self._load_id, lambda: load_model(name_or_path))
 
     def set_model(self, model: Model, source: str = "") -> None:
-        """Show ``model`` (already loaded) and run it on the current inputs."""
+        """Show ``model`` (already loaded) and run it on the current inputs, or on one of its
+        samples when they do not suit it (``input_fit.misfit``; ``restore_inputs`` takes the
+        user's text back)."""
+        applies = self.model is not None and self._sample_applies()
+        sample_task = self.model.task if applies else None
         self.model, self.model_source = model, source or model.name
         self.sample = None
         self._set_result(None, "")
-        self.sigModelChanged.emit()
         card = model.card()
-        self.sigMessage.emit(f"model {model.name}: {card['family']} · {card['task'] or 'no task'}")
+        message = f"model {model.name}: {card['family']} · {card['task'] or 'no task'}"
+        why = misfit(model, self.inputs, sample_task) if self.fits_inputs else ""
+        samples = self.samples(1) if why else []
+        self.replaced_inputs, self.input_note = None, ""
+        if samples:
+            if why != EMPTY and sample_task is None:  # the user's own text: keep it in reach
+                self.replaced_inputs = self.inputs
+                self.input_note = f"Showing a sample of {model.task}: your text did not suit "
+                self.input_note += f"{model.name} ({why})"
+                message += " · showing one of its samples (Back to my text restores yours)"
+            self._take_sample(samples[0])
+        self.sigModelChanged.emit()
+        self.sigInputsChanged.emit()
+        self.sigMessage.emit(message)
         self._request_decode()
+
+    @property
+    def can_restore_inputs(self) -> bool:
+        """Whether the user's text, replaced by a sample when the model changed, can come back
+        (until the user edits the sample)."""
+        return self.replaced_inputs is not None and self._sample_applies()
+
+    def restore_inputs(self) -> None:
+        """Put back the text a model switch replaced with a sample."""
+        if self.can_restore_inputs:
+            inputs, self.replaced_inputs, self.input_note = self.replaced_inputs, None, ""
+            self.sample = None
+            self.set_inputs(inputs)
 
     @QtCore.Slot(int, object)
     def _on_loaded(self, request_id: int, model: Model) -> None:
@@ -174,13 +207,21 @@ class Session(OnShow, QtCore.QObject):
 
     def use_sample(self, pair: TranslationPair | NLIPair) -> None:
         """Fill the inputs from a task example; its gold alignment (and label) come along."""
+        self.replaced_inputs, self.input_note = None, ""
+        self._take_sample(pair)
+        self.inputs = Inputs()  # so set_inputs always decodes, even on the same text
+        self.set_inputs(self.sample.inputs)
+
+    def _take_sample(self, pair: TranslationPair | NLIPair) -> None:
+        """Hold ``pair`` as the sample and its text as the inputs (the caller signals)."""
         if isinstance(pair, TranslationPair):
             self.sample = Sample(Inputs(source=pair.source), pair.alignment)
         else:
             inputs = Inputs(premise=pair.premise, hypothesis=pair.hypothesis)
             self.sample = Sample(inputs, pair.alignment, pair.label)
-        self.inputs = Inputs()  # so set_inputs always decodes, even on the same text
-        self.set_inputs(self.sample.inputs)
+        if self.text_selection is not None and self.text_selection.box != "output":
+            self.clear_text_filter()  # its words are gone
+        self.inputs = self.sample.inputs
 
     def copy_from(self, other: Session) -> None:
         """Decode and draw what ``other`` does (the "compare" side): its inputs, decoding options,
@@ -231,6 +272,7 @@ class Session(OnShow, QtCore.QObject):
         if missing:
             self.decoder.cancel_pending()
             self._set_result(None, missing)
+            self.sigMessage.emit(missing)  # not the last translation's time
             return
         inputs, options = self.inputs, self.options
         gold = self.sample.alignment if self._sample_applies() else None
@@ -252,8 +294,10 @@ class Session(OnShow, QtCore.QObject):
         notes = []
         if result.truncated:
             notes.append(f"input cut to the model's limit of {self.model.max_source_len} tokens")
-        if result.unknown_words:
-            notes.append(f"{len(result.unknown_words)} unknown word(s)")
+        if records.unknown_count(result):
+            notes.append(records.unknown_count(result))
+        if self.can_restore_inputs:
+            notes.append("a sample of its task in place of your text (Back to my text)")
         done = "translated" if self.task_kind == "translation" else "classified"
         self.sigMessage.emit(
             f"{done} in {self.decode_seconds * 1000:.0f} ms" + "".join(f" · {n}" for n in notes)

@@ -31,6 +31,8 @@ class ProbePanel(QtWidgets.QWidget):
         self.sample_button = QtWidgets.QPushButton("Sample")
         self.sample_button.setToolTip("probe with a test pair of the data, with its gold alignment")
         self.heatmap = HeatmapView()
+        self.heatmap.set_display_controls_visible(False)  # the View menu and Inspect set them
+        self.heatmap.set_empty_text(WAITING[0].upper() + WAITING[1:])
         self.slider = QtWidgets.QSlider(QtCore.Qt.Orientation.Horizontal)
         self.slider.setEnabled(False)
         self.slider.setPageStep(1)

@@ -95,28 +95,48 @@ class TrainView(QtWidgets.QWidget):
         self._show_status()
 
     def _build_layout(self) -> None:
+        """Data, and model and run settings, as two pages on the left (each reads fully at 1280 ×
+        800, where the three stacked did not fit); run controls, curves beside the probe, and
+        the log below on the right."""
+        pages = QtWidgets.QStackedWidget()  # disabled while a run goes; its tab bar is not
+        self.setup_tabs = QtWidgets.QTabBar()
+        self.setup_tabs.setExpanding(False)
+        model_and_run = QtWidgets.QWidget()
+        model_and_run_layout = QtWidgets.QVBoxLayout(model_and_run)
+        model_and_run_layout.setContentsMargins(0, 0, 0, 0)
+        model_and_run_layout.addWidget(self.model_panel)
+        model_and_run_layout.addWidget(self.settings)
+        model_and_run_layout.addStretch(1)
+        for title, page in (("Data", self.data_panel), ("Model and run", model_and_run)):
+            scroll = QtWidgets.QScrollArea()  # scrolls only on a screen smaller than 1280 × 800
+            scroll.setWidget(page)
+            scroll.setWidgetResizable(True)
+            scroll.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
+            scroll.setHorizontalScrollBarPolicy(QtCore.Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            scroll.setMinimumWidth(  # never cut a row's right end
+                page.minimumSizeHint().width() + scroll.verticalScrollBar().sizeHint().width()
+            )
+            pages.addWidget(scroll)
+            self.setup_tabs.addTab(title)
+        self.setup_tabs.currentChanged.connect(pages.setCurrentIndex)
+        self.setup_area = pages
         setup = QtWidgets.QWidget()
+        setup.setMinimumWidth(LEFT_WIDTH)
         setup_layout = QtWidgets.QVBoxLayout(setup)
         setup_layout.setContentsMargins(0, 0, 4, 0)
-        setup_layout.addWidget(self.data_panel, 1)
-        setup_layout.addWidget(self.model_panel)
-        setup_layout.addWidget(self.settings)
-        scroll = QtWidgets.QScrollArea()
-        scroll.setWidget(setup)
-        scroll.setWidgetResizable(True)
-        scroll.setHorizontalScrollBarPolicy(QtCore.Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setMinimumWidth(LEFT_WIDTH)
-        self.setup_area = setup
+        setup_layout.addWidget(self.setup_tabs)
+        setup_layout.addWidget(pages, 1)
 
         watch = QtWidgets.QSplitter(QtCore.Qt.Orientation.Horizontal)
         watch.addWidget(self.curves)
         watch.addWidget(self.probe)
-        watch.setSizes([480, 480])
+        watch.setStretchFactor(1, 3)  # the probe's map needs the width more than the curves
+        watch.setStretchFactor(0, 2)
         right_split = QtWidgets.QSplitter(QtCore.Qt.Orientation.Vertical)
         right_split.addWidget(watch)
         right_split.addWidget(self.log)
         right_split.setStretchFactor(0, 1)
-        right_split.setSizes([700, 140])
+        right_split.setSizes([700, 100])
         right = QtWidgets.QWidget()
         right_layout = QtWidgets.QVBoxLayout(right)
         right_layout.setContentsMargins(4, 0, 0, 0)
@@ -124,7 +144,7 @@ class TrainView(QtWidgets.QWidget):
         right_layout.addWidget(right_split, 1)
 
         main = QtWidgets.QSplitter(QtCore.Qt.Orientation.Horizontal)
-        main.addWidget(scroll)
+        main.addWidget(setup)
         main.addWidget(right)
         main.setStretchFactor(1, 1)
         main.setSizes([LEFT_WIDTH, 960])

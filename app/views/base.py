@@ -124,6 +124,7 @@ class RecordView(AttentionView):
         self._selection: Selection | None = None
         self._display = Display()
         super().__init__(parent)
+        self.empty_notice = EmptyNotice(self)
 
     @property
     def record(self) -> AttentionRecord | None:
@@ -149,7 +150,42 @@ class RecordView(AttentionView):
         self._record, self._selection, self._display = record, selection, display
         self._use_theme(display.theme)
         self._show()
+        self.empty_notice.cover(self, record is None or not record.maps)
+
+    def set_empty_text(self, text: str) -> None:
+        """What the view says while it has no record to draw (what to do to get one)."""
+        self.empty_notice.setText(text)
+
+    def resizeEvent(self, event: QtGui.QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.empty_notice.setGeometry(self.rect())
+
+    def showEvent(self, event: QtGui.QShowEvent) -> None:
+        super().showEvent(event)  # shown before its first state: the notice covers it already
+        self.empty_notice.cover(self, self._record is None or not self._record.maps)
 
     def _show(self) -> None:
         """Redraw ``self._record`` under ``self._selection`` with ``self._display``."""
         raise NotImplementedError
+
+
+class EmptyNotice(QtWidgets.QLabel):
+    """One line in the middle of a view that has nothing to draw, over all of it: no empty frame,
+    colour bar or axis titles left from the last record."""
+
+    def __init__(self, view: QtWidgets.QWidget) -> None:
+        super().__init__("Open a model to begin: pick one on the left", view)
+        self.setAlignment(QtCore.Qt.AlignmentFlag.AlignCenter)
+        self.setWordWrap(True)
+        self.setAutoFillBackground(True)
+        self.setForegroundRole(QtGui.QPalette.ColorRole.PlaceholderText)
+        font = self.font()
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+        self.setFont(font)
+
+    def cover(self, view: QtWidgets.QWidget, empty: bool) -> None:
+        """Cover ``view`` while it is ``empty``; uncover it otherwise."""
+        if empty:
+            self.setGeometry(view.rect())
+            self.raise_()
+        self.setVisible(empty)

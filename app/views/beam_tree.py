@@ -70,13 +70,17 @@ class BeamTreeView(RecordView):
         self.title.setWordWrap(True)
         self.search_button = QtWidgets.QPushButton(f"Search with a beam of {OFFERED_BEAM}")
         self.search_button.clicked.connect(lambda: self.sigBeamWanted.emit(OFFERED_BEAM))
-        header = QtWidgets.QHBoxLayout()
+        self._header = header = QtWidgets.QHBoxLayout()
+        header.addStretch(0)
         header.addWidget(self.title, 1)
         header.addWidget(self.search_button)
-        layout = QtWidgets.QVBoxLayout(self)
+        header.addStretch(0)
+        self._layout = layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
+        layout.addStretch(0)
         layout.addLayout(header)
         layout.addWidget(self.canvas, 1)
+        layout.addStretch(0)
         self._font = QtGui.QFont()
         self._font.setPointSizeF(9.0)
         self._small = QtGui.QFont(self._font)
@@ -122,6 +126,7 @@ class BeamTreeView(RecordView):
         self.node_rects = {}
         self.scene.setBackgroundBrush(QtGui.QColor(colors.background))
         self.search_button.setVisible(self._offer_beam and not any(self._tree))
+        self._arrange(empty=not any(self._tree))
         if not any(self._tree):
             self.title.setText(self._empty_message)
             return
@@ -161,6 +166,19 @@ class BeamTreeView(RecordView):
             self.scene.itemsBoundingRect().adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN)
         )
         self._fit()
+
+    def _arrange(self, empty: bool) -> None:
+        """Without a tree, the explanation and its button sit in the middle of the view (no
+        blank canvas); with one, they are the header above it."""
+        self.canvas.setVisible(not empty)
+        for index in (0, 3):
+            self._layout.setStretch(index, int(empty))
+            self._header.setStretch(index, int(empty))
+        self._header.setStretch(1, int(not empty))
+        self.title.setWordWrap(not empty)  # one line in the middle; the header wraps
+        self.title.setAlignment(
+            QtCore.Qt.AlignmentFlag.AlignCenter if empty else QtCore.Qt.AlignmentFlag.AlignLeft
+        )
 
     def _add_node(
         self, step: int, index: int, rect: QtCore.QRectF, parent: QtCore.QRectF | None

@@ -21,6 +21,7 @@ from core_models.record import AttentionRecord
 
 GAP_PX = 10
 MARGIN_PX = 8
+MAX_TILE_PX = 320  # a thumbnail's longer side at most (the heatmap shows a head in full)
 
 
 @dataclass
@@ -122,7 +123,8 @@ class HeadsGridView(PaintedView, RecordView):
         room_h = (
             self.height() - top - MARGIN_PX - layer_count * (line + 2) - (layer_count - 1) * GAP_PX
         ) / layer_count
-        scale = max(min(room_w / columns, room_h / rows), 0.5)
+        largest = MAX_TILE_PX / max(rows, columns)  # one head is a thumbnail, not a poster
+        scale = max(min(room_w / columns, room_h / rows, largest), 0.5)
         tile_w, tile_h = columns * scale, rows * scale
         grid_w = self._heads * tile_w + (self._heads - 1) * GAP_PX
         x0 = left + max(0.0, (self.width() - left - MARGIN_PX - grid_w) / 2)

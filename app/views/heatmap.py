@@ -26,7 +26,7 @@ from app.views.style import colormap, normalise, scale_values
 from app.views.token_axis import TokenAxis
 from core_models.record import AttentionMap
 
-HOVER_HINT = "hover a cell to read its weight · click a cell or a token to select that token"
+HOVER_HINT = "hover a cell for its weight · click a cell or token to select it"
 EMPHASIS_SHARE = 0.5  # keys with at least half the row's top weight count as "attended to"
 LEVEL_STEP = 0.05  # of the colour bar's top (a weight, or a decade on the log scale)
 

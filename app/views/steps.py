@@ -9,9 +9,11 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from app.state.display import SCALES
 from app.state.selection import MEAN, Head, find_map
 from app.views.base import RecordView
 from app.views.measures import head_weights
+from app.views.style import percent
 from app.views.token_axis import TokenAxis
 from core_models.record import AttentionMap
 
@@ -26,6 +28,7 @@ class StepsView(RecordView):
     """
 
     sigStepChanged = QtCore.Signal(int)
+    sigDisplayChosen = QtCore.Signal(str, object)  # ("scale", "linear" | "log")
 
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
@@ -42,6 +45,14 @@ class StepsView(RecordView):
         self.slider.setPageStep(1)
         self.slider.valueChanged.connect(self._on_slider)
         self.step_label = QtWidgets.QLabel()
+        self.scale_box = (
+            QtWidgets.QComboBox()
+        )  # the top-k axis: linear or log (the display's scale)
+        self.scale_box.addItems(SCALES)
+        self.scale_box.setToolTip("probability axis of the candidates: linear or logarithmic")
+        self.scale_box.textActivated.connect(
+            lambda value: self.sigDisplayChosen.emit("scale", value)
+        )
         self.timer = QtCore.QTimer(self)
         self.timer.setInterval(PLAY_INTERVAL_MS)
         self.timer.timeout.connect(self._advance)
@@ -62,7 +73,6 @@ class StepsView(RecordView):
         self.row_plot.setYRange(0, 1, padding=0.02)
         self.row_plot.getAxis("left").setLabel("weight")
         self.candidate_plot.invertY(True)
-        self.candidate_plot.setXRange(-0.03, 1.15, padding=0)  # room for the probability text
         self.candidate_plot.getAxis("bottom").setLabel("probability")
         self.row_bars = pg.BarGraphItem(x=[], height=[], width=0.8)
         self.row_plot.addItem(self.row_bars)
@@ -74,6 +84,9 @@ class StepsView(RecordView):
         controls.addWidget(self.play_button)
         controls.addWidget(self.slider, 1)
         controls.addWidget(self.step_label)
+        controls.addSpacing(12)
+        controls.addWidget(QtWidgets.QLabel("scale"))
+        controls.addWidget(self.scale_box)
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(controls)
@@ -95,6 +108,10 @@ class StepsView(RecordView):
         self.slider.setEnabled(count > 1)
         self.play_button.setEnabled(count > 1)
         self.key_axis.set_tokens(self._map.key_tokens if self._map is not None else [])
+        if self.scale_box.currentText() != self._display.scale:
+            blocked = self.scale_box.blockSignals(True)
+            self.scale_box.setCurrentText(self._display.scale)
+            self.scale_box.blockSignals(blocked)
         self._show_step(self.slider.value())
 
     def step_count(self) -> int:
@@ -166,10 +183,11 @@ class StepsView(RecordView):
             for token in tokens
         ]
         self.candidate_axis.set_tokens(tokens)
+        start, ends = self._candidate_axis(probs)
         self.candidate_bars.setOpts(
-            x0=np.zeros(len(tokens)),
+            x0=np.full(len(tokens), start),
             y=np.arange(len(tokens)),
-            width=probs,
+            width=ends - start,
             height=0.7,
             brushes=brushes,
             pen=None,
@@ -182,8 +200,8 @@ class StepsView(RecordView):
         for index, text in enumerate(self.candidate_texts):
             text.setVisible(index < len(tokens))
             if index < len(tokens):
-                text.setText(f"{probs[index]:.2f}", color=colors.text)
-                text.setPos(probs[index] + 0.01, index)
+                text.setText(percent(probs[index]), color=colors.text)
+                text.setPos(ends[index], index)
         if info is None:
             self.candidate_plot.setTitle("no candidates recorded", color=colors.muted)
             self.step_label.setText(
@@ -192,8 +210,25 @@ class StepsView(RecordView):
         else:
             self.candidate_plot.setTitle(f"top-{len(tokens)} next tokens", color=colors.text)
             self.step_label.setText(
-                f"step {step + 1} / {len(steps)} · chose '{info.token}' (p = {info.prob:.2f})"
+                f"step {step + 1} / {len(steps)} · chose '{info.token}' (p = {percent(info.prob)})"
             )
+
+    def _candidate_axis(self, probs: np.ndarray) -> tuple[float, np.ndarray]:
+        """Where the candidates' bars start and end on the probability axis, which this sets up:
+        linear from 0 to 1, or (the display's log scale) decades of probability, from the decade
+        below the least likely candidate to 1, so that four candidates under 1 % differ."""
+        axis = self.candidate_plot.getAxis("bottom")
+        if self._display.scale != "log" or not len(probs):
+            axis.setLabel("probability")
+            axis.setTicks(None)
+            self.candidate_plot.setXRange(-0.03, 1.22, padding=0)  # room for the percentages
+            return 0.0, probs
+        decades = np.log10(np.clip(probs, 1e-12, 1.0))
+        start = float(np.floor(decades.min())) - 0.5
+        axis.setLabel("probability (log scale)")
+        axis.setTicks([[(k, f"{10.0**k:g}") for k in range(int(np.ceil(start)), 1)]])
+        self.candidate_plot.setXRange(start, -0.3 * start, padding=0)  # room for the text
+        return start, decades
 
     def _apply_theme(self) -> None:
         colors = self.colors

@@ -133,3 +133,16 @@ def to_rgba(values: np.ndarray, levels: tuple[float, float], table: np.ndarray) 
     span = high - low if high > low else 1.0
     index = np.clip((values - low) / span * 255.0, 0, 255).astype(np.uint8)
     return np.ascontiguousarray(table[index])
+
+
+def percent(prob: float) -> str:
+    """A probability as a percentage with the digits that tell candidates apart: "95.3%",
+    "0.34%", "0.0012%", "<1e-6%", ">99.9%" (never "0.00" for four different small values)."""
+    value = 100.0 * float(prob)
+    if 99.95 <= value < 100.0:
+        return ">99.9%"  # not "100.0%" for what is not certain
+    if value >= 10:
+        return f"{value:.1f}%"
+    if value >= 1e-6:
+        return f"{value:.2g}%" if value >= 1e-4 else f"{value:.1e}%"
+    return "<1e-6%"

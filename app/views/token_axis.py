@@ -137,9 +137,16 @@ class TokenAxis(pg.AxisItem):
         local = self.mapFromScene(view.mapViewToScene(data))
         return local.y() if self.orientation == "left" else local.x()
 
+    def boundingRect(self) -> QtCore.QRectF:
+        """The axis' own rectangle: what it paints never leaves it (pyqtgraph's widens it for tick
+        text it does not draw here, and a label drawn outside the rectangle stays on screen as a
+        ghost once the layout moves the axis: the scene repaints only the rectangles it knows)."""
+        return QtCore.QRectF(QtCore.QPointF(0, 0), self.size())
+
     def paint(self, painter: QtGui.QPainter, option: object, widget: object) -> None:
         if self.linkedView() is None:
             return
+        painter.setClipRect(self.boundingRect())
         length = self.size().height() if self.orientation == "left" else self.size().width()
         positions = self._positions()
         self._draw_line_and_ticks(painter, [p for p in positions if -1 <= p <= length + 1])

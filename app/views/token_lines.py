@@ -18,7 +18,7 @@ from app.views.measures import head_weights
 from core_models.record import AttentionMap
 
 MAX_TOKEN_PX = 150
-ROW_PX = (14.0, 36.0)  # the row height's range
+ROW_PX = (14.0, 44.0)  # the row height's range
 MIN_ALPHA = 0.05  # lines fainter than this are not drawn (invisible, and costly to draw)
 
 
@@ -140,8 +140,9 @@ class TokenLinesView(PaintedView, RecordView):
         metrics = QtGui.QFontMetrics(self._font)
         widest = max(metrics.horizontalAdvance(t) for t in self.query_tokens() + self.key_tokens())
         width = min(widest, MAX_TOKEN_PX) + 12
-        left_x = self.width() * 0.32 - width
-        right_x = self.width() * 0.68
+        span = min(self.width() * 0.6, 720.0)  # the lines' length: most of the panel, not a third
+        left_x = (self.width() - span) / 2 - width
+        right_x = (self.width() + span) / 2
         for count, rects, x in (
             (queries, self._query_rects, left_x),
             (keys, self._key_rects, right_x),
