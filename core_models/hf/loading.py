@@ -3,12 +3,12 @@ directory written by ``save_pretrained``, and wrap it by what it does."""
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 from typing import Any
 
 from core_models.errors import WorkbenchError
+from core_models.training.checkpoint_files import CheckpointError, read_json
 
 HF_PREFIX = "hf:"
 TESTED = ">=5.25,<6"  # the transformers versions pyproject.toml's [hf] extra allows
@@ -25,10 +25,13 @@ def is_hf_name(name: str | Path) -> bool:
 def is_hf_directory(path: str | Path) -> bool:
     """A directory holding a ``transformers`` config.json (it names a ``model_type``)."""
     config = Path(path) / "config.json"
-    try:
-        return config.is_file() and "model_type" in json.loads(config.read_text())
-    except (OSError, ValueError):
+    if not config.is_file():
         return False
+    try:
+        value = read_json(config)  # size-capped, never a RecursionError
+    except CheckpointError:
+        return False  # not ours to judge: the project's loader names what is wrong with it
+    return isinstance(value, dict) and "model_type" in value
 
 
 def cached_models() -> list[str]:
