@@ -20,6 +20,8 @@ ATTENTION_KINDS = {
     "premise_self",
     "hypothesis_self",
     "pair_self",
+    "prompt_self",  # a causal language model's (Hugging Face GPT-2 style)
+    "causal_self",
 }
 
 
