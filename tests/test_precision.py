@@ -153,6 +153,22 @@ def test_cli_precision_overrides_the_config_and_refuses_fp16_on_cpu(tmp_path, ca
     assert recorded_precision(tmp_path / "run") == "bfloat16 autocast"  # the old run is kept
 
 
+def test_the_train_tab_passes_its_precision_into_the_run_config(qtbot):
+    from PySide6 import QtCore
+
+    from app.train.run_panel import RunSettings
+
+    settings = RunSettings()
+    qtbot.addWidget(settings)
+    box, role = settings.precision_box, QtCore.Qt.ItemDataRole.UserRole
+    assert settings.run_config().precision == "fp32"  # the config's default
+    box.setCurrentIndex(box.findData("bf16"))
+    assert settings.run_config().precision == "bf16"
+    fp16 = box.model().item(box.findData("fp16"))
+    assert fp16.isEnabled() == torch.cuda.is_available()
+    assert [box.itemData(i, role) for i in range(box.count())] == ["auto", "fp32", "bf16", "fp16"]
+
+
 @pytest.mark.cuda
 @pytest.mark.parametrize("precision", ["bf16", "fp16", "auto"])
 def test_cuda_runs_in_each_precision_and_saves_float32(tmp_path, precision):
