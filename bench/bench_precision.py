@@ -9,6 +9,7 @@ process so that background load hits both alike; the config's thread count (1) i
 
     python3 -m bench.bench_precision            # 30 measured steps of each
     python3 -m bench.bench_precision --steps 60
+    python3 -m bench.bench_precision --profile 12   # and where each step's time goes (top 12 ops)
 """
 
 from __future__ import annotations
@@ -66,6 +67,9 @@ def random_batch(config: TrainConfig, generator: torch.Generator):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--steps", type=int, default=30, help="measured steps of each precision")
+    parser.add_argument(
+        "--profile", type=int, default=0, metavar="N", help="then print each precision's top N ops"
+    )
     args = parser.parse_args()
     print(describe_machine(), flush=True)
     config = TrainConfig.from_toml(bundled_config("transformer-en-fr"))
@@ -93,6 +97,18 @@ def main() -> None:
         f"bf16 / fp32 time {bf16 / fp32:.2f} (speed-up {fp32 / bf16:.2f}×); last losses "
         f"fp32 {losses['fp32']:.4f}, bf16 {losses['bf16']:.4f}"
     )
+    if args.profile:
+        for name, step in steps.items():
+            print(f"\n{name}: self CPU time of 5 steps by op")
+            print(profile(step, [random_batch(config, generator) for _ in range(5)], args.profile))
+
+
+def profile(step, batches, rows: int) -> str:
+    """torch.profiler's table of the ops that took the most self CPU time over ``batches``."""
+    with torch.profiler.profile(activities=[torch.profiler.ProfilerActivity.CPU]) as profiler:
+        for batch in batches:
+            step(*batch)
+    return profiler.key_averages().table(sort_by="self_cpu_time_total", row_limit=rows)
 
 
 if __name__ == "__main__":

@@ -71,12 +71,16 @@ def _supported(choice: str, device: torch.device) -> bool:
     return True
 
 
-@functools.cache
 def cpu_bf16_is_faster() -> bool:
     """Whether bfloat16 matrix products of a training-sized shape (a batch of 1280 tokens through
     a 256 → 1024 feed-forward layer) take at most ``CPU_BF16_SPEEDUP`` of float32's time on this
-    CPU, with its current threads. Measured once per process (about 0.1 s), not read from the CPU's
-    name: the same name can hide different vector units and thread counts."""
+    CPU with torch's current thread count. Measured once per process and thread count (about
+    0.1 s), not read from the CPU's name: the same name can hide different vector units."""
+    return _probe(torch.get_num_threads())
+
+
+@functools.cache
+def _probe(threads: int) -> bool:  # threads: the cache key (the products use torch's threads)
     generator = torch.Generator().manual_seed(0)
     tokens = torch.randn(1280, 256, generator=generator)
     weight = torch.randn(256, 1024, generator=generator)
