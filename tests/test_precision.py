@@ -7,13 +7,20 @@ marker (tests/conftest.py skips them, reported, where torch sees no GPU)."""
 
 import csv
 import json
+import os
+import socket
+from datetime import timedelta
+from pathlib import Path
 
 import pytest
 import torch
+import torch.distributed as dist
+import torch.multiprocessing as mp
 from tiny_training import tiny_config
 
 from core_models.attention.masking import masked_softmax
 from core_models.cli import main
+from core_models.training import precision
 from core_models.training.checkpoint import load_checkpoint
 from core_models.training.config import ConfigError, TrainConfig
 from core_models.training.evaluate import batch_loss
@@ -86,6 +93,8 @@ def test_a_bf16_run_trains_and_saves_a_float32_checkpoint_whose_maps_are_float32
 
 def test_a_run_resumes_in_another_precision(tmp_path):
     Trainer(tiny_config(run={"max_steps": 4, "precision": "bf16"}), tmp_path).run()
+    Trainer(tiny_config(run={"max_steps": 6, "precision": "auto"}), tmp_path, resume=True).run()
+    assert recorded_precision(tmp_path) == "bfloat16 autocast"  # auto keeps the run's own
     resumed = tiny_config(run={"max_steps": 8, "precision": "fp32"})
     Trainer(resumed, tmp_path, resume=True).run()  # precision is free to change on resume
     assert [s for s, _ in step_losses(tmp_path)] == list(range(1, 9))
@@ -169,17 +178,47 @@ def test_the_train_tab_passes_its_precision_into_the_run_config(qtbot):
     assert [box.itemData(i, role) for i in range(box.count())] == ["auto", "fp32", "bf16", "fp16"]
 
 
+def auto_rank(rank: int, out: str, port: int) -> None:
+    """A spawned DDP rank whose CPU probe answers bf16 on rank 0 and fp32 on rank 1."""
+    torch.set_num_threads(1)
+    os.environ.update(
+        {
+            "MASTER_ADDR": "127.0.0.1",
+            "MASTER_PORT": str(port),
+            "RANK": str(rank),
+            "WORLD_SIZE": "2",
+        }
+    )
+    precision._probe = lambda threads: rank == 0
+    dist.init_process_group("gloo", timeout=timedelta(seconds=60))
+    config = tiny_config(run={"max_steps": 2, "batch_size": 4, "precision": "auto"})
+    trainer = Trainer(config, Path(out) / f"rank{rank}")
+    trainer.run()
+    (Path(out) / f"rank{rank}.txt").write_text(str(trainer.autocast))
+
+
+@pytest.mark.slow
+def test_ddp_ranks_whose_probes_disagree_train_in_rank_0s_precision(tmp_path):
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    mp.start_processes(auto_rank, args=(str(tmp_path), port), nprocs=2, start_method="spawn")
+    answers = [(tmp_path / f"rank{r}.txt").read_text() for r in range(2)]
+    assert answers == ["torch.bfloat16", "torch.bfloat16"]
+    assert recorded_precision(tmp_path / "rank0") == "bfloat16 autocast"
+
+
 @pytest.mark.cuda
-@pytest.mark.parametrize("precision", ["bf16", "fp16", "auto"])
-def test_cuda_runs_in_each_precision_and_saves_float32(tmp_path, precision):
-    config = tiny_config(run={"max_steps": 4, "device": "cuda", "precision": precision})
+@pytest.mark.parametrize("choice", ["bf16", "fp16", "auto"])
+def test_cuda_runs_in_each_precision_and_saves_float32(tmp_path, choice):
+    config = tiny_config(run={"max_steps": 4, "device": "cuda", "precision": choice})
     Trainer(config, tmp_path).run()
     expected = {
         "bf16": "bfloat16 autocast",
         "fp16": "float16 autocast",
         "auto": "bfloat16 autocast" if torch.cuda.is_bf16_supported() else "float16 autocast",
     }
-    assert recorded_precision(tmp_path) == expected[precision]
+    assert recorded_precision(tmp_path) == expected[choice]
     saved = load_checkpoint(tmp_path)
     assert {p.dtype for p in saved.model.parameters()} == {torch.float32}
     assert all(torch.isfinite(p).all() for p in saved.model.parameters())

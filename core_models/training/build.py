@@ -18,7 +18,7 @@ from core_models.tokenizers import Tokenizer
 from core_models.training import data as training_data
 from core_models.training.checkpoint import Checkpoint, load_checkpoint
 from core_models.training.config import RunConfig, TrainConfig, upgrade_run_section
-from core_models.training.precision import resolve_precision
+from core_models.training.precision import resolve_precision, shared_by_ranks
 from core_models.training.runs import Difference, check_resume_config
 from core_models.training.schedule import lr_multiplier
 from core_models.training.state import Optimisation, Progress, apply_optim_config, restore
@@ -78,8 +78,10 @@ def assemble(
             f"data.max_len = {config.data.max_len}, fewer than the {shard[1]} ranks"
         )
     total = total_steps(config.run, batches)
-    dtype = resolve_precision(
-        config.run.precision, device, saved.meta.get("precision") if saved else None
+    dtype = shared_by_ranks(
+        resolve_precision(
+            config.run.precision, device, saved.meta.get("precision") if saved else None
+        )
     )
     optimisation = build_optimisation(config, model, total, dtype)
     progress, metrics = Progress(), {}

@@ -14,6 +14,7 @@ import statistics
 import time
 
 import torch
+import torch.distributed as dist
 
 PRECISIONS = ("auto", "fp32", "bf16", "fp16")
 _DTYPES = {"fp32": None, "bf16": torch.bfloat16, "fp16": torch.float16}
@@ -52,6 +53,18 @@ def resolve_precision(
             + "; use auto or fp32"
         )
     return _DTYPES[choice]
+
+
+def shared_by_ranks(dtype: torch.dtype | None) -> torch.dtype | None:
+    """Under DDP on CPUs (gloo), rank 0's precision on every rank: "auto" probes each process's
+    CPU, and ranks that disagreed would each compute their gradients their own way. Elsewhere
+    (one process; CUDA, where "auto" reads the GPU and not a timing) ``dtype`` as it is."""
+    if not (dist.is_available() and dist.is_initialized()) or dist.get_backend() != "gloo":
+        return dtype
+    choices = (None, torch.bfloat16, torch.float16)
+    code = torch.tensor([choices.index(dtype)])
+    dist.broadcast(code, src=0)
+    return choices[int(code)]
 
 
 def auto_choice(device: torch.device) -> str:
