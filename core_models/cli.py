@@ -150,6 +150,12 @@ def _add_train_parser(commands) -> None:
         "--max-steps", type=int, metavar="N", help="stop after N steps (overrides run.max_steps)"
     )
     train.add_argument(
+        "--precision",
+        choices=("auto", "fp32", "bf16", "fp16"),
+        help="what the steps compute in (overrides run.precision): auto picks bf16 where it is "
+        "faster (CUDA GPUs, CPUs with fast bfloat16), fp16 on older GPUs, else fp32",
+    )
+    train.add_argument(
         "--resume", metavar="DIR", help="resume the run in DIR from its last checkpoint"
     )
     train.add_argument(
@@ -180,6 +186,8 @@ def _train(args) -> int:
     if args.max_steps is not None:
         config.run.max_steps = args.max_steps
         config.validate(f"{args.config} with --max-steps {args.max_steps}")
+    if args.precision is not None:
+        config.run.precision = args.precision
     output = Path(args.resume or args.output or Path("runs") / config.name)
     endings: list[DoneEvent | FailedEvent] = []
     listeners = [] if args.quiet else [ProgressBar()]

@@ -15,3 +15,14 @@ torch.set_num_threads(1)
 @pytest.fixture(autouse=True)
 def _seed():
     torch.manual_seed(0)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked ``cuda`` need a CUDA GPU: where torch sees none they are skipped, and the skip
+    is reported (``-ra``) with this reason, never silently."""
+    if torch.cuda.is_available():
+        return
+    skip = pytest.mark.skip(reason="cuda: needs a CUDA GPU; torch.cuda.is_available() is False")
+    for item in items:
+        if "cuda" in item.keywords:
+            item.add_marker(skip)

@@ -1,5 +1,5 @@
-"""Running a training: the run's settings (name, device, steps, batch, learning rate, evaluation
-and checkpoint intervals), the controls (start / pause / resume / stop / inspect), a progress bar
+"""Running a training: the run's settings (name, device and precision, steps, batch, learning
+rate, evaluation and checkpoint intervals), the controls (start / pause / resume / stop / inspect), a progress bar
 with ETA and tokens per second, and the log pane."""
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from core_models.training.build import available_devices
 from core_models.training.config import DEVICES, SCHEDULES, OptimConfig, RunConfig
 from core_models.training.events import StepEvent
+from core_models.training.precision import PRECISIONS
 
 LOG_LINES = 2000  # the log pane keeps the last lines only
 
@@ -51,6 +52,7 @@ class RunSettings(QtWidgets.QGroupBox):
             item.setEnabled(usable)
             model.appendRow(item)
         self.device_box.setModel(model)
+        self.precision_box = self._precision_box("cuda" in available)
         self.max_steps = self._spin(1, 10_000_000, 300)
         self.batch_size = self._spin(1, 100_000, 32)
         self.eval_every = self._spin(1, 1_000_000, 50)
@@ -69,7 +71,7 @@ class RunSettings(QtWidgets.QGroupBox):
         form.setContentsMargins(6, 6, 6, 6)
         form.setVerticalSpacing(2)
         form.addRow("name", self.name_edit)
-        form.addRow("device", self.device_box)
+        form.addRow("device", self._pair(self.device_box, "precision", self.precision_box))
         form.addRow("steps", self._pair(self.max_steps, "batch", self.batch_size))
         form.addRow("learning rate", self._pair(self.lr, "schedule", self.schedule_box))
         form.addRow("warm-up steps", self._pair(self.warmup, "seed", self.seed))
@@ -77,6 +79,26 @@ class RunSettings(QtWidgets.QGroupBox):
             "evaluate every", self._pair(self.eval_every, "save every", self.checkpoint_every)
         )
         self.name_edit.textEdited.connect(self._on_name_typed)
+
+    @staticmethod
+    def _precision_box(cuda: bool) -> QtWidgets.QComboBox:
+        """run.precision's choices; fp16 needs a CUDA GPU (it is disabled without one)."""
+        box = QtWidgets.QComboBox()
+        model = QtGui.QStandardItemModel(box)
+        for precision in PRECISIONS:
+            usable = precision != "fp16" or cuda
+            item = QtGui.QStandardItem(precision if usable else f"{precision} (needs CUDA)")
+            item.setData(precision, QtCore.Qt.ItemDataRole.UserRole)
+            item.setEnabled(usable)
+            model.appendRow(item)
+        box.setModel(model)
+        box.setCurrentIndex(box.findData(RunConfig().precision))
+        box.setToolTip(
+            "what the training steps compute in: auto picks bf16 on CUDA GPUs that have it and on "
+            "CPUs where bfloat16 is measured faster, fp16 on older GPUs, else fp32; the saved "
+            "model is float32 either way"
+        )
+        return box
 
     @staticmethod
     def _spin(low: int, high: int, value: int) -> QtWidgets.QSpinBox:
@@ -135,6 +157,7 @@ class RunSettings(QtWidgets.QGroupBox):
             checkpoint_every=self.checkpoint_every.value(),
             seed=self.seed.value(),
             device=self.device,
+            precision=self.precision_box.currentData(QtCore.Qt.ItemDataRole.UserRole),
         )
 
 

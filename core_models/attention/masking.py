@@ -59,8 +59,12 @@ def masked_softmax(
     scores: (batch, [heads,] queries, keys), no NaN or +inf. valid_lens: (batch,) or (batch,
     queries), or None. keep: bool, broadcastable to scores, True where a key may be attended, or
     None. A key scored -inf is masked too; a row with no valid key is all zeros (never NaN).
-    Returns weights shaped like scores.
+    Returns weights shaped like scores, float32 under autocast (mixed-precision training): the
+    softmax of bfloat16 or float16 scores is taken in float32, so the weights a run trains and
+    the maps it shows are those of its float32 model.
     """
+    if torch.is_autocast_enabled(scores.device.type):
+        scores = scores.float()
     mask = scores > float("-inf")
     if valid_lens is not None:
         mask = mask & keep_mask_from_lens(

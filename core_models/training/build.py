@@ -17,7 +17,8 @@ from core_models.models.registry import build_model, get_family
 from core_models.tokenizers import Tokenizer
 from core_models.training import data as training_data
 from core_models.training.checkpoint import Checkpoint, load_checkpoint
-from core_models.training.config import RunConfig, TrainConfig
+from core_models.training.config import RunConfig, TrainConfig, upgrade_run_section
+from core_models.training.precision import resolve_precision, shared_by_ranks
 from core_models.training.runs import Difference, check_resume_config
 from core_models.training.schedule import lr_multiplier
 from core_models.training.state import Optimisation, Progress, apply_optim_config, restore
@@ -77,7 +78,11 @@ def assemble(
             f"data.max_len = {config.data.max_len}, fewer than the {shard[1]} ranks"
         )
     total = total_steps(config.run, batches)
-    dtype = autocast_dtype(config.run, device)
+    dtype = shared_by_ranks(
+        resolve_precision(
+            config.run.precision, device, saved.meta.get("precision") if saved else None
+        )
+    )
     optimisation = build_optimisation(config, model, total, dtype)
     progress, metrics = Progress(), {}
     if saved is not None:
@@ -94,9 +99,10 @@ def _resumable(
     """The checkpoint to resume, once its config agrees with ``config``, and the differences
     ``override`` lets the run apply."""
     saved = load_checkpoint(checkpoint_path, with_trainer_state=True)
-    applied = check_resume_config(
-        saved.path, saved.meta.get("train_config", {}), config.to_dict(), override
-    )
+    saved_config = dict(saved.meta.get("train_config", {}))
+    if isinstance(saved_config.get("run"), dict):  # written before run.precision
+        saved_config["run"] = upgrade_run_section(saved_config["run"], f"{saved.path}: run")
+    applied = check_resume_config(saved.path, saved_config, config.to_dict(), override)
     threads = saved.meta.get("threads")
     if threads is not None and threads != torch.get_num_threads():
         logger.warning(
@@ -246,19 +252,6 @@ def available_devices() -> list[str]:
     if torch.backends.mps.is_available():
         devices.append("mps")
     return devices
-
-
-def autocast_dtype(run: RunConfig, device: torch.device) -> torch.dtype | None:
-    """bfloat16 (or float16 where the GPU lacks it) under mixed precision on CUDA; else None:
-    float32 throughout."""
-    if not (run.mixed_precision and device.type == "cuda"):
-        return None
-    return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
-
-
-def precision_name(dtype: torch.dtype | None) -> str:
-    """How a run's steps compute, as recorded in its checkpoint."""
-    return "float32" if dtype is None else f"{str(dtype).removeprefix('torch.')} autocast"
 
 
 def build_optimisation(

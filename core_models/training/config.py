@@ -18,6 +18,7 @@ from core_models.data.tasks import TASKS
 from core_models.errors import WorkbenchError
 from core_models.models.registry import FAMILIES
 from core_models.paths import BUNDLED_PREFIX
+from core_models.training.precision import PRECISIONS, legacy_precision
 
 DEVICES = ("auto", "cpu", "cuda", "mps")
 OPTIMIZERS = ("adam", "adamw")
@@ -115,7 +116,7 @@ class RunConfig:
     seed: int = 0
     device: str = "auto"
     threads: int = 0  # torch CPU threads (0: torch's default, OMP_NUM_THREADS or one per core)
-    mixed_precision: bool = False  # bfloat16/float16 autocast on CUDA only
+    precision: str = "fp32"  # auto | fp32 | bf16 | fp16 (autocast; see training/precision.py)
     log_csv: bool = True  # write train_log.csv beside the checkpoint
 
 
@@ -146,6 +147,8 @@ class TrainConfig:
                 continue
             if not isinstance(value, dict):
                 raise ConfigError(f"{source}: [{key}] must be a table")
+            if key == "run":
+                value = upgrade_run_section(value, f"{source}: run")
             kwargs[key] = _section(sections[key].default_factory, value, f"{source}: {key}")
         config = cls(**kwargs)
         config.validate(source)
@@ -170,6 +173,7 @@ class TrainConfig:
         _choice(source, "optim.schedule", self.optim.schedule, SCHEDULES)
         _choice(source, "run.batch_unit", self.run.batch_unit, BATCH_UNITS)
         _choice(source, "run.device", self.run.device, DEVICES)
+        _choice(source, "run.precision", self.run.precision, PRECISIONS)
         _choice(source, "tokenizer.kind", self.tokenizer.kind, TOKENIZER_KINDS)
         if self.data.task:
             _choice(source, "data.task", self.data.task, tuple(TASKS))
@@ -260,6 +264,24 @@ class TrainConfig:
             config_class(**vocab, **self.model.options)
         except (TypeError, ValueError) as error:
             raise ConfigError(f"{source}: model.options: {error}") from None
+
+
+def upgrade_run_section(run: dict[str, Any], where: str = "run") -> dict[str, Any]:
+    """``run`` with the old boolean ``mixed_precision`` (configs and checkpoints written before
+    ``precision``) replaced by ``precision``: true → "auto", false → "fp32"."""
+    if "mixed_precision" not in run:
+        return run
+    if "precision" in run:
+        raise ConfigError(
+            f"{where}.mixed_precision: replaced by precision, which is set too; "
+            "remove mixed_precision"
+        )
+    upgraded = {k: v for k, v in run.items() if k != "mixed_precision"}
+    flag = run["mixed_precision"]
+    if not isinstance(flag, bool):
+        raise ConfigError(f"{where}.mixed_precision: expected bool, got {type(flag).__name__}")
+    upgraded["precision"] = legacy_precision(flag)
+    return upgraded
 
 
 def _section(factory: Any, values: dict[str, Any], where: str) -> Any:

@@ -33,6 +33,7 @@ FREE_ON_RESUME = (
     "run.log_csv",
     "run.device",
     "run.threads",
+    "run.precision",
 )
 # Fields that describe the saved model or its optimiser state: a change needs a new run.
 FIXED_ON_RESUME = {

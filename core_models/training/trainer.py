@@ -20,7 +20,7 @@ import torch
 import torch.distributed as dist
 from torch.nn.parallel import DistributedDataParallel
 
-from core_models.training.build import assemble, epoch_batches, precision_name, resolve_device
+from core_models.training.build import assemble, epoch_batches, resolve_device
 from core_models.training.checkpoint import save_checkpoint
 from core_models.training.config import TrainConfig
 from core_models.training.evaluate import batch_loss, evaluate
@@ -37,6 +37,7 @@ from core_models.training.events import (
     Watcher,
 )
 from core_models.training.guard import DivergenceCheck
+from core_models.training.precision import recorded_name
 from core_models.training.runs import BEST_NAME, LOG_NAME, check_new_run, clear_old_run
 from core_models.training.state import trainer_state
 
@@ -398,6 +399,6 @@ class Trainer:
             "training_seconds": round(self.progress.elapsed, 1),
             "device": self.device.type,
             "threads": torch.get_num_threads(),
-            "precision": precision_name(self.autocast),
+            "precision": recorded_name(self.autocast),
             "train_config": self.config.to_dict(),
         }
