@@ -84,8 +84,8 @@ def test_pairs_without_gold_give_correlations_only(translator):
 
 
 def test_nli_aer_is_the_views_on_the_word_map():
+    from app.state.measures import attention_aer
     from app.state.records import word_record
-    from app.views.measures import attention_aer
 
     classifier = load_model("decomposable-nli")
     pairs = [pair for pair in classifier.samples(6) if pair.alignment][:2]

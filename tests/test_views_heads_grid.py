@@ -7,9 +7,9 @@ from record_factory import make_square_record, make_translation_record
 from view_checks import assert_readable_png, assert_svg_draws, color_share, restate, show_view
 
 from app.state.display import Display
+from app.state.measures import mean_row_entropy
 from app.state.selection import Selection
 from app.views.heads_grid import HeadsGridView
-from app.views.measures import mean_row_entropy
 from app.views.style import LIGHT
 
 

@@ -7,9 +7,9 @@ from record_factory import SOURCE, TARGET, make_nli_record, make_translation_rec
 from view_checks import assert_readable_png, assert_svg_draws, color_share, restate, show_view
 
 from app.state.display import Display
+from app.state.measures import attention_aer
 from app.state.selection import Selection, TokenSpan
 from app.views.heatmap import HeatmapView
-from app.views.measures import attention_aer
 from app.views.style import DARK, LOG_FLOOR
 
 

@@ -5,8 +5,8 @@ import pytest
 from PySide6 import QtGui
 
 from app.state.display import Display
+from app.state.measures import attention_aer, head_weights, mean_row_entropy
 from app.state.selection import Selection, TokenRef, TokenSpan
-from app.views.measures import attention_aer, head_weights, mean_row_entropy
 from app.views.style import (
     COLORMAPS,
     DARK,

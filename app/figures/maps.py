@@ -16,6 +16,7 @@ from matplotlib.patches import Rectangle
 
 from app.figures import paint
 from app.figures.options import FigureOptions, FigureState
+from app.state.measures import mean_row_entropy
 from app.state.selection import MEAN, Head, Selection, shown_indices
 from core_models.record import AttentionRecord
 
@@ -136,12 +137,6 @@ def heads_figure(state: FigureState, options: FigureOptions) -> Figure:
     record, selection = require_maps(state, "heads")
     count = paint.find_layer_map(record, selection).heads
     return heatmap_figure(state, replace(options, heads=options.heads or tuple(range(count))))
-
-
-def mean_row_entropy(weights: np.ndarray) -> float:
-    """Mean over queries of each row's entropy in bits (0: one key per query)."""
-    positive = np.where(weights > 0, weights, 1.0)
-    return float(-(weights * np.log2(positive)).sum(axis=-1).mean()) if weights.size else 0.0
 
 
 def grid_figure(state: FigureState, options: FigureOptions) -> Figure:

@@ -22,6 +22,7 @@ from matplotlib.figure import Figure
 
 from app.figures.options import FigureOptions
 from app.state.display import Display
+from app.state.measures import gold_for, head_weights
 from app.state.selection import MEAN, Head, Selection
 from core_models.record import AttentionMap, AttentionRecord
 
@@ -29,9 +30,6 @@ SAVING = threading.Lock()  # rcParams are global: one figure is written at a tim
 LOG_FLOOR = 1e-4  # weights below this are drawn as this on a log scale
 MAX_LABEL_CHARS = 14  # longer tokens are cut with an ellipsis
 FONT_PT = 8.0
-# the record's gold alignment is (target words, source words); NLI (hypothesis, premise)
-GOLD_SIDES = {("target", "source"): False, ("hypothesis", "premise"): False}
-GOLD_SIDES[("premise", "hypothesis")] = True  # transposed
 
 
 @dataclass(frozen=True)
@@ -80,15 +78,15 @@ def map_norm(display: Display, top: float) -> mcolors.Normalize:
 
 
 def head_map(attention_map: AttentionMap, head: Head) -> np.ndarray:
-    """The (queries, keys) weights of ``head``, or their mean over heads."""
-    if head == MEAN:
-        return attention_map.weights.mean(axis=0)
-    if not 0 <= head < attention_map.heads:
+    """The (queries, keys) weights of ``head``, or their mean over heads (a clear error naming
+    the map for a head it does not have)."""
+    try:
+        return head_weights(attention_map.weights, head)
+    except IndexError:
         raise ValueError(
             f"the {attention_map.kind} map of layer {attention_map.layer} has heads "
             f"0..{attention_map.heads - 1}, not {head}"
-        )
-    return attention_map.weights[head]
+        ) from None
 
 
 def shown(weights: np.ndarray, display: Display) -> np.ndarray:
@@ -102,11 +100,8 @@ def shown(weights: np.ndarray, display: Display) -> np.ndarray:
 def gold_cells(record: AttentionRecord, attention_map: AttentionMap) -> np.ndarray | None:
     """The record's gold alignment oriented as ``attention_map``, or None (none known, or sized
     in words while the map is in pieces)."""
-    transpose = GOLD_SIDES.get(attention_map.sides)
-    if record.gold_alignment is None or transpose is None:
-        return None
-    gold = record.gold_alignment.T if transpose else record.gold_alignment
-    return gold if gold.shape == attention_map.weights.shape[1:] else None
+    gold = gold_for(record, attention_map)
+    return gold if gold is not None and gold.shape == attention_map.weights.shape[1:] else None
 
 
 def find_layer_map(record: AttentionRecord, selection: Selection) -> AttentionMap:

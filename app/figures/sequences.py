@@ -18,11 +18,11 @@ from app.figures import paint
 from app.figures.maps import require_maps
 from app.figures.options import FigureOptions, FigureState
 from app.state.beam_tree import BeamTree
-from app.state.selection import MEAN, find_map, shown_indices
+from app.state.measures import step_rows_map
+from app.state.selection import MEAN, shown_indices
 from core_models.record import AttentionMap, AttentionRecord
 
 MIN_ALPHA = 0.05  # fainter lines are left out (invisible in print)
-ROW_KINDS = ("cross", "decoder_self")  # maps whose row t is decoding step t
 STEP_COLUMNS = 4
 
 
@@ -89,13 +89,7 @@ def focused(
 def row_map(record: AttentionRecord, state: FigureState) -> AttentionMap:
     """The map whose rows are decoding steps: the selection's if it is one, else cross attention
     at the selection's layer (or the last)."""
-    selection = state.selection
-    attention_map = find_map(record, selection) if selection.kind in ROW_KINDS else None
-    if attention_map is None and "cross" in record.kinds():
-        layers = record.layers("cross")
-        attention_map = record.get(
-            "cross", selection.layer if selection.layer in layers else layers[-1]
-        )
+    attention_map = step_rows_map(record, state.selection)
     if attention_map is None:
         raise ValueError("the 'steps' figure needs decoder attention (a translation model)")
     return attention_map

@@ -3,7 +3,7 @@ with the mean row entropy (bits) under each; a click opens that head.
 
 Painted directly with QPainter (one scaled QImage per head, labels on the grid's edges only):
 redrawing 48 heads costs a few milliseconds, where 48 pyqtgraph plots with tick labels cost
-hundreds (see ../../shared/design.md).
+hundreds (the prototype's measurement; `python3 -m bench.bench_views` times this grid).
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from app.state.measures import mean_row_entropy
 from app.state.selection import MEAN
 from app.views.base import PaintedView, RecordView
-from app.views.measures import mean_row_entropy
 from app.views.style import lookup_table, scale_values, to_rgba
 from core_models.record import AttentionRecord
 

@@ -17,11 +17,11 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from app.state.measures import attention_aer, gold_for, head_weights
 from app.state.selection import MEAN, find_map, shown_indices
 from app.views.base import RecordView
 from app.views.controls import DisplayBoxes, MapControls
 from app.views.filter_badge import FilterBadge
-from app.views.measures import attention_aer, gold_for, head_weights
 from app.views.style import colormap, normalise, scale_values
 from app.views.token_axis import TokenAxis
 from core_models.record import AttentionMap

@@ -10,15 +10,14 @@ import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from app.state.display import SCALES
-from app.state.selection import MEAN, Head, find_map
+from app.state.measures import head_weights, step_rows_map
+from app.state.selection import MEAN, Head
 from app.views.base import RecordView
-from app.views.measures import head_weights
 from app.views.style import percent
 from app.views.token_axis import TokenAxis
 from core_models.record import AttentionMap
 
 PLAY_INTERVAL_MS = 700
-ROW_KINDS = ("cross", "decoder_self", "causal_self")  # maps whose row t is decoding step t
 
 
 class StepsView(RecordView):
@@ -129,12 +128,7 @@ class StepsView(RecordView):
         selection, record = self._selection, self._record
         if record is None or selection is None:
             return None, MEAN
-        attention_map = find_map(record, selection) if selection.kind in ROW_KINDS else None
-        if attention_map is None and "cross" in record.kinds():
-            layers = record.layers("cross")
-            attention_map = record.get(
-                "cross", selection.layer if selection.layer in layers else layers[-1]
-            )
+        attention_map = step_rows_map(record, selection)
         if attention_map is None:
             return None, MEAN
         head = (

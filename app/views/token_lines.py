@@ -11,10 +11,10 @@ from __future__ import annotations
 import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from app.state.measures import head_weights
 from app.state.selection import MEAN, TokenRef, find_map, shown_indices
 from app.views.base import PaintedView, RecordView
 from app.views.filter_badge import FilterBadge
-from app.views.measures import head_weights
 from core_models.record import AttentionMap
 
 MAX_TOKEN_PX = 150

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from app.state.selection import MEAN, Head
+from app.state.selection import MEAN, Head, Selection, find_map
 from core_models.record import AttentionMap, AttentionRecord
 from core_models.training.metrics import alignment_error_rate, hard_alignment
 
@@ -55,3 +55,18 @@ def gold_for(record: AttentionRecord, attention_map: AttentionMap) -> np.ndarray
     if record.gold_alignment is None or transpose is None:
         return None
     return record.gold_alignment.T if transpose else record.gold_alignment
+
+
+# The maps whose row t is decoding step t (a causal language model's too).
+ROW_KINDS = ("cross", "decoder_self", "causal_self")
+
+
+def step_rows_map(record: AttentionRecord, selection: Selection) -> AttentionMap | None:
+    """The map whose rows are the decoding steps: the selected one if it is of a ``ROW_KINDS``
+    kind, else the cross map at the selected layer (or the last); None without one."""
+    attention_map = find_map(record, selection) if selection.kind in ROW_KINDS else None
+    if attention_map is None and "cross" in record.kinds():
+        layers = record.layers("cross")
+        layer = selection.layer if selection.layer in layers else layers[-1]
+        attention_map = record.get("cross", layer)
+    return attention_map
