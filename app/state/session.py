@@ -18,6 +18,7 @@ import torch
 from PySide6 import QtCore
 
 from app.state import records
+from app.state.explain import Explain, with_rollout
 from app.state.on_show import OnShow
 from app.state.records import Model, Result
 from app.state.session_state import DecodeOptions, Inputs, Sample, decode
@@ -38,7 +39,7 @@ def single_torch_thread() -> None:
     torch.set_num_threads(DECODE_THREADS)
 
 
-class Session(OnShow, QtCore.QObject):
+class Session(Explain, OnShow, QtCore.QObject):
     """State + signals of one model on one input (the window has one; "compare" adds another)."""
 
     sigModelChanged = QtCore.Signal()  # model (and its card, samples, kind) replaced
@@ -73,6 +74,7 @@ class Session(OnShow, QtCore.QObject):
         self.loader = LatestJobWorker("loader", self)
         self.loader.sigDone.connect(self._on_loaded)
         self.loader.sigFailed.connect(self._on_load_failed)
+        self._init_explain(single_torch_thread)
 
     # --- read-only views of the state ---------------------------------------------------------
 
@@ -237,7 +239,7 @@ class Session(OnShow, QtCore.QObject):
 
         def job() -> tuple[Result, float, float]:
             start, cpu_start = time.perf_counter(), time.thread_time()
-            result = decode(model, inputs, options, gold)
+            result = with_rollout(decode(model, inputs, options, gold))
             return result, time.perf_counter() - start, time.thread_time() - cpu_start
 
         self.decoder.submit(self._decode_id, job)
@@ -282,6 +284,7 @@ class Session(OnShow, QtCore.QObject):
         """Stop the worker threads (waits for a running job to finish)."""
         self.decoder.stop()
         self.loader.stop()
+        self.explainer.stop()
 
 
 def describe_error(error: BaseException) -> str:

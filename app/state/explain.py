@@ -1,0 +1,88 @@
+"""Attention rollout and flow in the app (issue 18, Abnar & Zuidema 2020;
+``core_models.explain.rollout``). A mixin of ``app.state.session.Session``.
+
+A Transformer's rollout maps (encoder / pair self-attention rollout, cross attention · encoder
+rollout) are added to the record on the decoding thread right after each decode: they cost a few
+matrix products. Flow runs a max-flow per pair of tokens (seconds): it is offered by the map
+picker and computed only when the user chooses it, on its own worker thread; the picker then
+shows it like any other map.
+"""
+
+from __future__ import annotations
+
+import time
+
+from app.state.records import Result
+from app.workers.latest_job import LatestJobWorker
+from core_models.explain.rollout import ROLLOUT_KINDS, rollout_maps
+from core_models.record import AttentionRecord
+
+# The attended kind a record needs, the flow kinds it then offers on request.
+FLOW_ON_REQUEST = {
+    "encoder_self": ("encoder_self_flow", "cross_flow"),
+    "pair_self": ("pair_self_flow",),
+}
+
+
+def with_rollout(result: Result) -> Result:
+    """``result`` with its record's rollout maps added (a Transformer's; others unchanged)."""
+    record = result.record
+    if any(kind in record.kinds() for kind in ROLLOUT_KINDS):
+        record.maps.extend(rollout_maps(record, with_flow=False))
+    return result
+
+
+def on_request_kinds(record: AttentionRecord | None) -> list[str]:
+    """The flow kinds ``record`` can have computed on request and does not have yet."""
+    if record is None:
+        return []
+    kinds = record.kinds()
+    offered = [flow for kind in FLOW_ON_REQUEST if kind in kinds for flow in FLOW_ON_REQUEST[kind]]
+    return [
+        kind for kind in offered if kind not in kinds and (kind != "cross_flow" or "cross" in kinds)
+    ]
+
+
+class Explain:
+    """Flow on request for a Session (which provides the result, the signals and OnShow)."""
+
+    def _init_explain(self, setup) -> None:
+        self._flow_id = 0
+        self._flow_started = 0.0
+        self.explainer = LatestJobWorker("explainer", self, setup=setup)
+        self.explainer.sigDone.connect(self._on_flow_done)
+        self.explainer.sigFailed.connect(self._on_flow_failed)
+        self.explainer.sigBusy.connect(self.sigBusy)
+
+    def select_map(self, kind: str, layer: int, head) -> None:
+        """Show map ``kind``; a flow kind not computed yet is computed first (off this thread)."""
+        record = self.result.record if self.result is not None else None
+        if kind in on_request_kinds(record):
+            self._request_flow(record, kind, layer)
+        else:
+            super().select_map(kind, layer, head)
+
+    def _request_flow(self, record: AttentionRecord, kind: str, layer: int) -> None:
+        self._flow_id += 1
+        self._flow_started = time.perf_counter()
+        self.sigMessage.emit(f"computing {kind.replace('_', ' ')}…")
+
+        def job() -> tuple[AttentionRecord, str, int, list]:
+            return record, kind, layer, rollout_maps(record, kinds=(kind,))
+
+        self.explainer.submit(self._flow_id, job)
+
+    def _on_flow_done(self, request_id: int, payload: tuple) -> None:
+        record, kind, layer, maps = payload
+        if request_id != self._flow_id or self.result is None or self.result.record is not record:
+            return  # the user asked for something else, or the result was replaced meanwhile
+        if kind not in record.kinds():
+            record.maps.extend(maps)
+        self._show_record()
+        super().select_map(kind, layer, None)
+        seconds = time.perf_counter() - self._flow_started
+        self.sigMessage.emit(f"{kind.replace('_', ' ')} in {seconds:.1f} s")
+
+    def _on_flow_failed(self, request_id: int, error: Exception) -> None:
+        if request_id == self._flow_id:
+            self.sigMessage.emit(f"no attention flow: {error}")
