@@ -11,11 +11,14 @@ shows it like any other map.
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 
-from app.state.records import Result
 from app.workers.latest_job import LatestJobWorker
 from core_models.explain.rollout import ROLLOUT_KINDS, rollout_maps
-from core_models.record import AttentionRecord
+
+if TYPE_CHECKING:  # the map picker imports this module: no torch for the views
+    from app.state.records import Result
+    from core_models.record import AttentionRecord
 
 # The attended kind a record needs, the flow kinds it then offers on request.
 FLOW_ON_REQUEST = {
