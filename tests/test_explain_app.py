@@ -109,3 +109,59 @@ def test_a_flow_that_cannot_be_computed_is_a_status_message(qtbot, app_env, monk
         assert session.selection.kind == kind  # what was on show stays
     finally:
         session.shutdown()
+
+
+def test_ctrl_click_on_a_head_switches_it_off_and_the_status_says_so(qtbot, app_env):
+    from PySide6 import QtCore
+
+    from app.panels.binding import ViewBinding
+    from app.views.heads_grid import HeadsGridView
+    from core_models.explain.ablation import masked_heads
+
+    session = decoded_session(qtbot, app_env.transformer)
+    try:
+        grid = HeadsGridView()
+        qtbot.addWidget(grid)
+        grid.resize(400, 300)
+        ViewBinding(grid, session, lambda: True)
+        grid.set_state(session.record, session.selection, session.display)
+        grid.show()
+        tile = next(t for t in grid.thumbnails if (t.layer, t.head) == (0, 1))
+        messages = []
+        session.sigMessage.connect(messages.append)
+        with qtbot.waitSignal(session.sigResultChanged, timeout=WAIT_MS):
+            qtbot.mouseClick(
+                grid,
+                QtCore.Qt.MouseButton.LeftButton,
+                QtCore.Qt.KeyboardModifier.ControlModifier,
+                tile.rect.center().toPoint(),
+            )
+        kind = session.selection.kind
+        assert session.heads_off == {(kind, 0, 1)}
+        with masked_heads(session.model.model, [(kind, 0, 1)]):
+            expected = session.model.translate("a b c")
+        assert session.result.output_text == expected.output_text
+        np.testing.assert_allclose(
+            session.result.record.get("cross", 0).weights, expected.record.get("cross", 0).weights
+        )
+        assert any(f"heads off: {kind.replace('_', ' ')} L0 H1 · output" in m for m in messages)
+        with qtbot.waitSignal(session.sigResultChanged, timeout=WAIT_MS):
+            session.toggle_head(kind, 0, 1)  # on again
+        assert session.heads_off == frozenset()
+        assert session.result.output_text == session.model.translate("a b c").output_text
+    finally:
+        session.shutdown()
+
+
+def test_a_recurrent_model_has_no_heads_to_switch_off(qtbot, app_env):
+    session = decoded_session(qtbot, app_env.bahdanau)
+    try:
+        with qtbot.waitSignal(
+            session.sigMessage,
+            timeout=WAIT_MS,
+            check_params_cb=lambda text: text.startswith("no heads to switch off"),
+        ):
+            session.toggle_head("cross", 0, 0)
+        assert session.heads_off == frozenset()
+    finally:
+        session.shutdown()

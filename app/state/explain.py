@@ -1,16 +1,22 @@
-"""Attention rollout and flow in the app (issue 18, Abnar & Zuidema 2020;
-``core_models.explain.rollout``). A mixin of ``app.state.session.Session``.
+"""Attention rollout and flow, and head ablation, in the app (issue 18, Abnar & Zuidema 2020;
+``core_models.explain.rollout``; Michel et al. 2019, ``core_models.explain.ablation``). A mixin of
+``app.state.session.Session``.
 
 A Transformer's rollout maps (encoder / pair self-attention rollout, cross attention · encoder
 rollout) are added to the record on the decoding thread right after each decode: they cost a few
 matrix products. Flow runs a max-flow per pair of tokens (seconds): it is offered by the map
 picker and computed only when the user chooses it, on its own worker thread; the picker then
 shows it like any other map.
+
+Head ablation: ``toggle_head`` switches a head of a Transformer off (or on again); every decode
+runs with the heads that are off masked, and the status says which are off and how the output
+changed. Opening another model switches them all on.
 """
 
 from __future__ import annotations
 
 import time
+from contextlib import AbstractContextManager, nullcontext
 from typing import TYPE_CHECKING
 
 from app.workers.latest_job import LatestJobWorker
@@ -50,6 +56,9 @@ class Explain:
     """Flow on request for a Session (which provides the result, the signals and OnShow)."""
 
     def _init_explain(self, setup) -> None:
+        self.heads_off: frozenset[tuple[str, int, int]] = frozenset()
+        self._output_before = ""  # the output before the last toggle_head
+        self.sigModelChanged.connect(self._heads_on)
         self._flow_id = 0
         self._flow_started = 0.0
         self.explainer = LatestJobWorker("explainer", self, setup=setup)
@@ -89,3 +98,44 @@ class Explain:
     def _on_flow_failed(self, request_id: int, error: Exception) -> None:
         if request_id == self._flow_id:
             self.sigMessage.emit(f"no attention flow: {error}")
+
+    # --- head ablation ----------------------------------------------------------------------------
+
+    def toggle_head(self, kind: str, layer: int, head: int) -> None:
+        """Switch head (kind, layer, head) off, or on again if it is off, and decode again."""
+        from core_models.explain.ablation import attention_modules
+
+        if self.model is None:
+            return
+        try:
+            heads = attention_modules(self.model.model)
+        except (ValueError, AttributeError) as error:
+            self.sigMessage.emit(f"no heads to switch off: {error}")
+            return
+        if (kind, layer) not in heads:
+            self.sigMessage.emit(f"no {kind.replace('_', ' ')} heads to switch off in this model")
+            return
+        self.heads_off = self.heads_off ^ {(kind, layer, head)}
+        self._output_before = getattr(self.result, "output_text", "")
+        self._request_decode()
+
+    def _heads_on(self) -> None:
+        self.heads_off = frozenset()
+
+    def masking(self, model) -> AbstractContextManager:
+        """The context a decode of ``model`` runs in: the heads that are off, masked."""
+        from core_models.explain.ablation import masked_heads
+
+        return masked_heads(model.model, self.heads_off) if self.heads_off else nullcontext()
+
+    def ablation_note(self, result: Result) -> str:
+        """ "heads off: …" and how the output changed ("" with every head on)."""
+        if not self.heads_off:
+            return ""
+        names = ", ".join(
+            f"{k.replace('_', ' ')} L{layer} H{h}" for k, layer, h in sorted(self.heads_off)
+        )
+        output = getattr(result, "output_text", getattr(result, "label", ""))
+        if output == self._output_before:
+            return f"heads off: {names} · output unchanged"
+        return f"heads off: {names} · output was '{self._output_before}', now '{output}'"

@@ -237,9 +237,12 @@ class Session(Explain, OnShow, QtCore.QObject):
         inputs, options = self.inputs, self.options
         gold = self.sample.alignment if self._sample_applies() else None
 
+        masking = self.masking(model)
+
         def job() -> tuple[Result, float, float]:
             start, cpu_start = time.perf_counter(), time.thread_time()
-            result = with_rollout(decode(model, inputs, options, gold))
+            with masking:
+                result = with_rollout(decode(model, inputs, options, gold))
             return result, time.perf_counter() - start, time.thread_time() - cpu_start
 
         self.decoder.submit(self._decode_id, job)
@@ -256,6 +259,8 @@ class Session(Explain, OnShow, QtCore.QObject):
             notes.append(f"input cut to the model's limit of {self.model.max_source_len} tokens")
         if result.unknown_words:
             notes.append(f"{len(result.unknown_words)} unknown word(s)")
+        if self.ablation_note(result):
+            notes.append(self.ablation_note(result))
         done = "translated" if self.task_kind == "translation" else "classified"
         self.sigMessage.emit(
             f"{done} in {self.decode_seconds * 1000:.0f} ms" + "".join(f" · {n}" for n in notes)
