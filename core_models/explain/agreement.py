@@ -195,7 +195,8 @@ def agreement(
     spearman = np.full((len(methods), len(methods)), np.nan)
     kendall = spearman.copy()
     rows = {name: [row for s in sentences for row in s.maps[name]] for name in methods}
-    for i, a in enumerate(methods):
-        for j, b in enumerate(methods):
-            spearman[i, j], kendall[i, j] = rank_correlations(rows[a], rows[b])
+    for i, a in enumerate(methods):  # both correlations are symmetric: each pair once
+        for j in range(i, len(methods)):
+            spearman[i, j], kendall[i, j] = rank_correlations(rows[a], rows[methods[j]])
+            spearman[j, i], kendall[j, i] = spearman[i, j], kendall[i, j]
     return Agreement(methods, aer, spearman, kendall, len(pairs))
