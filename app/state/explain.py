@@ -33,10 +33,14 @@ FLOW_ON_REQUEST = {
 }
 
 
-def with_rollout(result: Result) -> Result:
+# The project's own Transformer families (a Hugging Face model's record is left as it decoded).
+ROLLOUT_FAMILIES = ("transformer", "encoder_classifier")
+
+
+def with_rollout(result: Result, family: str) -> Result:
     """``result`` with its record's rollout maps added (a Transformer's; others unchanged)."""
     record = result.record
-    if any(kind in record.kinds() for kind in ROLLOUT_KINDS):
+    if family in ROLLOUT_FAMILIES and any(kind in record.kinds() for kind in ROLLOUT_KINDS):
         record.maps.extend(rollout_maps(record, with_flow=False))
     return result
 
