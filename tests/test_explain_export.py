@@ -20,6 +20,8 @@ ATTENTION_KINDS = {
     "premise_self",
     "hypothesis_self",
     "pair_self",
+    "prompt_self",  # a causal language model's (core_models.hf), not a producer of explain
+    "causal_self",
 }
 
 
