@@ -1,4 +1,5 @@
-"""The command line: train, translate, nli, evaluate, tasks, models, download.
+"""The command line: train, translate, nli, evaluate, tasks, models, download (and ablate,
+agreement: ``cli_explain``).
 
 ``python -m core_models`` runs it without Qt; ``attention-workbench`` adds the GUI (no command) and
 ``render``. Bad input ends with ``error: …`` on stderr and exit status 2, never a traceback; an
@@ -17,6 +18,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
+from core_models import cli_explain
 from core_models.cli_files import evaluate_file, nli_file, print_unknown, translate_file
 from core_models.data.tasks import TASKS
 from core_models.errors import WorkbenchError, describe_bug
@@ -77,6 +79,7 @@ def build_parser(prog: str = "attention-workbench") -> argparse.ArgumentParser:
     download.add_argument(
         "--mirror", metavar="URL", help="fetch each file from URL/<file name> instead"
     )
+    cli_explain.add_parsers(commands)
     return parser
 
 
@@ -410,4 +413,5 @@ COMMANDS = {
     "tasks": _tasks,
     "models": _models,
     "download": _download,
+    **cli_explain.COMMANDS,
 }

@@ -27,6 +27,7 @@ INTENTS = {
     "sigMapChosen": "select_map",
     "sigDisplayChosen": "choose_display",
     "sigHeadChosen": "select_head",
+    "sigHeadToggled": "toggle_head",
     "sigStepChanged": "select_step",
     "sigNodeClicked": "select_beam_node",
     "sigBeamWanted": "set_beam",

@@ -18,6 +18,7 @@ import torch
 from PySide6 import QtCore
 
 from app.state import records
+from app.state.explain import Explain, with_rollout
 from app.state.input_fit import EMPTY, misfit
 from app.state.on_show import OnShow
 from app.state.records import Model, Result
@@ -39,7 +40,7 @@ def single_torch_thread() -> None:
     torch.set_num_threads(DECODE_THREADS)
 
 
-class Session(OnShow, QtCore.QObject):
+class Session(Explain, OnShow, QtCore.QObject):
     """State + signals of one model on one input (the window has one; "compare" adds another)."""
 
     sigModelChanged = QtCore.Signal()  # model (and its card, samples, kind) replaced
@@ -77,6 +78,7 @@ class Session(OnShow, QtCore.QObject):
         self.loader = LatestJobWorker("loader", self)
         self.loader.sigDone.connect(self._on_loaded)
         self.loader.sigFailed.connect(self._on_load_failed)
+        self._init_explain(single_torch_thread)
 
     # --- read-only views of the state ---------------------------------------------------------
 
@@ -277,9 +279,12 @@ class Session(OnShow, QtCore.QObject):
         inputs, options = self.inputs, self.options
         gold = self.sample.alignment if self._sample_applies() else None
 
+        masking = self.masking(model)
+
         def job() -> tuple[Result, float, float]:
             start, cpu_start = time.perf_counter(), time.thread_time()
-            result = decode(model, inputs, options, gold)
+            with masking:
+                result = with_rollout(decode(model, inputs, options, gold), model.family)
             return result, time.perf_counter() - start, time.thread_time() - cpu_start
 
         self.decoder.submit(self._decode_id, job)
@@ -298,6 +303,8 @@ class Session(OnShow, QtCore.QObject):
             notes.append(records.unknown_count(result))
         if self.can_restore_inputs:
             notes.append("a sample of its task in place of your text (Back to my text)")
+        if self.ablation_note(result):
+            notes.append(self.ablation_note(result))
         done = "translated" if self.task_kind == "translation" else "classified"
         self.sigMessage.emit(
             f"{done} in {self.decode_seconds * 1000:.0f} ms" + "".join(f" · {n}" for n in notes)
@@ -326,6 +333,7 @@ class Session(OnShow, QtCore.QObject):
         """Stop the worker threads (waits for a running job to finish)."""
         self.decoder.stop()
         self.loader.stop()
+        self.explainer.stop()
 
 
 def describe_error(error: BaseException) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from PySide6 import QtCore, QtWidgets
 
 from app.state.display import COLORMAPS, NORMALISATIONS, SCALES, Display
+from app.state.explain import on_request_kinds
 from app.state.selection import MEAN, Selection, find_map
 from core_models.record import AttentionRecord
 
@@ -46,7 +47,12 @@ class MapControls(QtWidgets.QWidget):
         """Fill the boxes from ``record`` and show ``selection`` (emits nothing)."""
         self._record = record
         kinds = record.kinds() if record is not None else []
-        self._fill(self.kind_box, [(kind.replace("_", " "), kind) for kind in kinds])
+        later = on_request_kinds(record)  # computed when chosen: "…"
+        self._fill(
+            self.kind_box,
+            [(kind.replace("_", " "), kind) for kind in kinds]
+            + [(f"{kind.replace('_', ' ')} …", kind) for kind in later],
+        )
         if selection is None or record is None:
             return
         self._show_choice(self.kind_box, selection.kind)
@@ -66,6 +72,9 @@ class MapControls(QtWidgets.QWidget):
         if kind is None or self._record is None:
             return
         layers = self._record.layers(kind)
+        if not layers:  # a kind computed on request: the Session computes it, then shows it
+            self.sigMapChosen.emit(kind, self.layer_box.currentData() or 0, MEAN)
+            return
         layer = self.layer_box.currentData()
         layer = layer if layer in layers else layers[0]
         head = self.head_box.currentData()

@@ -40,9 +40,11 @@ class HeadsGridView(PaintedView, RecordView):
     """Thumbnails of every layer × head of the selected kind.
 
     sigHeadChosen(layer, head): the user clicked a thumbnail.
+    sigHeadToggled(kind, layer, head): the user Ctrl-clicked one: switch that head off (or on).
     """
 
     sigHeadChosen = QtCore.Signal(int, int)
+    sigHeadToggled = QtCore.Signal(str, int, int)
 
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
@@ -165,7 +167,8 @@ class HeadsGridView(PaintedView, RecordView):
         painter.setPen(QtGui.QColor(colors.text))
         title = (
             f"{self._selection.kind.replace('_', ' ')} · {len(self._layers)} layers × "
-            f"{self._heads} heads · mean row entropy (bits) under each · click a head to open it"
+            f"{self._heads} heads · mean row entropy (bits) under each · click a head to open it, "
+            "Ctrl-click to switch it off"
         )
         painter.drawText(
             QtCore.QRectF(MARGIN_PX, MARGIN_PX, self.width() - 2 * MARGIN_PX, line),
@@ -229,5 +232,9 @@ class HeadsGridView(PaintedView, RecordView):
 
     def mousePressEvent(self, event: QtGui.QMouseEvent) -> None:
         thumbnail = self.thumbnail_at(event.position())
-        if event.button() == QtCore.Qt.MouseButton.LeftButton and thumbnail is not None:
+        if event.button() != QtCore.Qt.MouseButton.LeftButton or thumbnail is None:
+            return
+        if event.modifiers() & QtCore.Qt.KeyboardModifier.ControlModifier:
+            self.sigHeadToggled.emit(self._selection.kind, thumbnail.layer, thumbnail.head)
+        else:
             self.sigHeadChosen.emit(thumbnail.layer, thumbnail.head)

@@ -16,7 +16,7 @@ gives. Decoding with ``masked_heads`` in force re-decodes the output with the ch
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -158,18 +158,26 @@ class HeadRow:
     importance: float  # Michel et al.'s I_h
 
 
-def head_importance(wrapper, examples: Sequence) -> tuple[float, list[HeadRow]]:
+def head_importance(
+    wrapper, examples: Sequence, progress: Callable[[int], None] | None = None
+) -> tuple[float, list[HeadRow]]:
     """(the metric with every head on, one row per head); ``wrapper``: a Translator (examples:
     ``TranslationPair``s, metric BLEU) or a Classifier (``NLIPair``s, accuracy). It decodes the
-    examples once per head: its cost is (heads + 1) evaluations and one backward per example."""
+    examples once per head: its cost is (heads + 1) evaluations and one backward per example.
+    ``progress(1)`` is called after each of those heads + 2 steps."""
     if not examples:
         raise ValueError("head importance needs at least one example")
+    heads = all_heads(wrapper.model)  # a model without heads fails before any decoding
+    step = progress or (lambda done: None)
     baseline = evaluate(wrapper, examples)
+    step(1)
     gradients = gate_gradients(wrapper, examples)
+    step(1)
     rows = []
-    for kind, layer, head in all_heads(wrapper.model):
+    for kind, layer, head in heads:
         with masked_heads(wrapper.model, [(kind, layer, head)]):
             metric = evaluate(wrapper, examples)
+        step(1)
         importance = float(gradients[(kind, layer)][head])
         rows.append(HeadRow(kind, layer, head, metric, baseline - metric, importance))
     return baseline, rows

@@ -126,11 +126,15 @@ def _word_links(weights, query_groups, key_groups) -> set:
     return hard_alignment(merge_map(weights[None], query_groups, key_groups)[0])
 
 
-def _translation(translator, pair: TranslationPair, with_flow: bool, steps: int) -> _Sentence:
+def _translation(
+    translator, pair: TranslationPair, with_flow: bool, steps: int, methods: Sequence[str]
+) -> _Sentence:
     """Forced decoding of the reference; the EOS row and column are left out of the links."""
     result = translator.translate(pair.source, reference=pair.target)
-    attributions = explain_translation(
-        translator, pair.source, pair.target, methods=METHODS, steps=steps
+    attributions = (
+        explain_translation(translator, pair.source, pair.target, methods=methods, steps=steps)
+        if methods
+        else []
     )
     target, source = result.output_pieces, result.source_pieces
     eos = translator.target_tokenizer.id_to_piece(EOS_ID)
@@ -162,19 +166,24 @@ def agreement(
     pairs: Sequence[TranslationPair] | Sequence[NLIPair],
     with_flow: bool = True,
     steps: int = 64,
+    attributions: Sequence[str] = METHODS,
+    progress: Callable[[int], None] | None = None,
 ) -> Agreement:
     """The agreement table of a Translator over ``TranslationPair``s, or of a Classifier over
     ``NLIPair``s (one pair: a sentence's table). AER is the corpus AER over the pairs that have
     gold links; correlations are averaged over every row of every pair. ``steps``: integrated
-    gradients' (translation)."""
+    gradients' and ``attributions``: the gradient methods to run (translation);
+    ``progress(1)`` after each pair."""
     if not pairs:
         raise ValueError("agreement needs at least one translation or NLI pair")
-    sentences = [
-        _translation(wrapper, pair, with_flow, steps)
-        if isinstance(pair, TranslationPair)
-        else _nli(wrapper, pair, with_flow)
-        for pair in pairs
-    ]
+    sentences = []
+    for pair in pairs:
+        if isinstance(pair, TranslationPair):
+            sentences.append(_translation(wrapper, pair, with_flow, steps, attributions))
+        else:
+            sentences.append(_nli(wrapper, pair, with_flow))
+        if progress is not None:
+            progress(1)
     methods = list(sentences[0].maps)
     with_gold = [sentence for sentence in sentences if sentence.gold is not None]
     gold = [sentence.gold for sentence in with_gold]
@@ -186,7 +195,8 @@ def agreement(
     spearman = np.full((len(methods), len(methods)), np.nan)
     kendall = spearman.copy()
     rows = {name: [row for s in sentences for row in s.maps[name]] for name in methods}
-    for i, a in enumerate(methods):
-        for j, b in enumerate(methods):
-            spearman[i, j], kendall[i, j] = rank_correlations(rows[a], rows[b])
+    for i, a in enumerate(methods):  # both correlations are symmetric: each pair once
+        for j in range(i, len(methods)):
+            spearman[i, j], kendall[i, j] = rank_correlations(rows[a], rows[methods[j]])
+            spearman[j, i], kendall[j, i] = spearman[i, j], kendall[i, j]
     return Agreement(methods, aer, spearman, kendall, len(pairs))

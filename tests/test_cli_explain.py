@@ -1,0 +1,119 @@
+"""``attention-workbench ablate`` and ``agreement`` on bundled models: their tables hold what the
+core functions (``head_importance``, ``agreement``) return for the same examples, and a model or
+input they cannot handle ends in one ``error:`` line."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pytest
+
+from core_models.cli import EXIT_BAD_INPUT, main
+from core_models.data.tasks import TASKS
+from core_models.explain.ablation import head_importance
+from core_models.explain.agreement import agreement
+from core_models.inference import load_model
+
+
+def test_ablate_tables_the_head_importance_of_the_same_examples(tmp_path, capsys):
+    out = tmp_path / "heads.json"
+    assert main(["ablate", "transformer-en-fr", "--size", "10", "--json", str(out)]) == 0
+    printed = capsys.readouterr().out
+    table = json.loads(out.read_text())
+    model = load_model("transformer-en-fr")
+    baseline, rows = head_importance(model, TASKS[model.task].generate("test", seed=0, size=10))
+    assert table["examples"] == 10 and table["metric"] == "BLEU"
+    assert table["baseline"] == pytest.approx(baseline)
+    assert [(r["kind"], r["layer"], r["head"]) for r in table["heads"]] == [
+        (r.kind, r.layer, r.head) for r in rows
+    ]
+    assert [r["metric_drop"] for r in table["heads"]] == pytest.approx(
+        [r.metric_drop for r in rows]
+    )
+    assert [r["importance"] for r in table["heads"]] == pytest.approx(
+        [r.importance for r in rows], rel=1e-5
+    )
+    harmless = sum(r.metric_drop <= 1.0 for r in rows)
+    assert f"{harmless} of {len(rows)} heads can be masked alone losing at most 1 BLEU" in printed
+    first = rows[0]
+    assert f"{first.kind:<14} {first.layer:>5} {first.head:>4} {first.metric:>9.2f}" in printed
+
+
+def test_ablate_an_nli_transformer_scores_accuracy_from_a_file(tmp_path, capsys):
+    model = load_model("encoder_classifier-nli")
+    pairs = TASKS[model.task].generate("test", seed=0, size=6)
+    data = tmp_path / "pairs.jsonl"
+    data.write_text(
+        "".join(
+            json.dumps({"sentence1": p.premise, "sentence2": p.hypothesis, "gold_label": p.label})
+            + "\n"
+            for p in pairs
+        )
+    )
+    out = tmp_path / "heads.json"
+    assert main(["ablate", "encoder_classifier-nli", "--file", str(data), "--json", str(out)]) == 0
+    table = json.loads(out.read_text())
+    baseline, rows = head_importance(model, pairs)
+    assert table["metric"] == "accuracy" and table["examples"] == 6
+    assert table["baseline"] == pytest.approx(baseline)
+    assert [r["metric"] for r in table["heads"]] == pytest.approx([r.metric for r in rows])
+
+
+def test_agreement_tables_what_the_core_agreement_returns(tmp_path, capsys):
+    out = tmp_path / "agreement.json"
+    argv = ["agreement", "transformer-en-fr", "--size", "3", "--steps", "4", "--json", str(out)]
+    assert main([*argv, "--methods", "raw", "mean", "rollout", "saliency"]) == 0
+    printed = capsys.readouterr().out
+    table = json.loads(out.read_text())
+    model = load_model("transformer-en-fr")
+    pairs = TASKS[model.task].generate("test", seed=0, size=3)
+    expected = agreement(model, pairs, with_flow=False, steps=4, attributions=["saliency"])
+    assert table["methods"] == expected.methods  # every method asked for, in the core's order
+    assert "saliency" in table["methods"] and "rollout L1" in table["methods"]
+    assert not any(name.startswith(("flow", "integrated")) for name in table["methods"])
+    assert table["aer"] == pytest.approx(expected.aer)
+    spearman = np.array([[math.nan if v is None else v for v in row] for row in table["spearman"]])
+    np.testing.assert_allclose(spearman, expected.spearman, rtol=1e-6)
+    assert f"{'saliency':<13}  {expected.aer['saliency']:.3f}" in printed
+    assert "Kendall τ-b" in printed
+
+
+def test_agreement_keeps_only_the_methods_asked_for(tmp_path, capsys):
+    out = tmp_path / "agreement.json"
+    argv = ["agreement", "transformer-en-fr", "--size", "2", "--methods", "mean", "rollout"]
+    assert main([*argv, "--json", str(out)]) == 0
+    assert json.loads(out.read_text())["methods"] == [
+        "cross L0 mean",
+        "cross L1 mean",
+        "rollout L0",
+        "rollout L1",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["ablate", "rnn-en-fr", "--size", "2"], "has no attention heads to mask"),
+        (["ablate", "decomposable-nli", "--size", "2"], "has no attention heads to mask"),
+        (["agreement", "rnn-en-fr", "--size", "1", "--methods", "rollout"], "none of the methods"),
+        (["ablate", "transformer-en-fr", "--format", "tatoeba"], "use it with --file"),
+        (["ablate", "transformer-en-fr", "--size", "-1"], "--size must be at least 0"),
+        (["agreement", "transformer-en-fr", "--steps", "0"], "--steps must be at least 1"),
+    ],
+)
+def test_what_a_model_cannot_do_is_one_error_line(argv, message, capsys):
+    assert main(argv) == EXIT_BAD_INPUT
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and message in err and "Traceback" not in err
+
+
+def test_flow_over_a_long_sentence_is_refused_with_a_message(tmp_path, capsys):
+    long = " ".join(["he hears the friendly aunt ."] * 8)
+    data = tmp_path / "long.txt"
+    data.write_text(f"{long}\t{long}\n")
+    argv = ["agreement", "transformer-en-fr", "--file", str(data), "--methods", "flow"]
+    assert main(argv) == EXIT_BAD_INPUT
+    err = capsys.readouterr().err
+    assert err.startswith("error: attention flow over") and "at most 40 tokens" in err
