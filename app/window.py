@@ -43,6 +43,8 @@ class MainWindow(QtWidgets.QMainWindow):
     """Attention Workbench's window over one Session (``self.session``)."""
 
     def __init__(self, settings: QtCore.QSettings | None = None) -> None:
+        """Build the panels, lay them out and connect them to the Session (one place, read top to
+        bottom like the window; longer than 60 lines because it is a list of connections)."""
         super().__init__()
         self.setWindowTitle(TITLE)
         self.setAcceptDrops(True)

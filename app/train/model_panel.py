@@ -121,6 +121,8 @@ class ModelPanel(QtWidgets.QGroupBox):
     sigSizeChosen = QtCore.Signal(str)
 
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
+        """Every model field, its tooltip and its connection (widget construction: longer than
+        60 lines, and clearer as one form)."""
         super().__init__("Model", parent)
         self.task_kind = "translation"
         self.estimate: int | None = None

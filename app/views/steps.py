@@ -30,6 +30,8 @@ class StepsView(RecordView):
     sigDisplayChosen = QtCore.Signal(str, object)  # ("scale", "linear" | "log")
 
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
+        """The slider, play button, step label, attention row and top-k chart, laid out and
+        connected here (widget construction: longer than 60 lines, and clearer in one piece)."""
         super().__init__(parent)
         self._map: AttentionMap | None = None
         self._head: Head = MEAN

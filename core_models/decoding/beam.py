@@ -135,7 +135,9 @@ def _beam_history(
     id_to_piece: Callable[[int], str],
 ) -> tuple[list[list[BeamNode]], list[CapturedMap]]:
     """Run the beam; returns the nodes kept at every step (see ``beam_search``) and the source's
-    own maps (``model.source_maps``)."""
+    own maps (``model.source_maps``). One loop over decoding steps that owns the beam's state
+    (rows, scores, parents, the best finished score): longer than 60 lines, since split up that
+    state would travel between functions on every step."""
     state = model.encode(src, src_lens, capture=capture)
     source_maps = model.source_maps(state)
     prev = torch.full((1,), BOS_ID, dtype=torch.long, device=src.device)
