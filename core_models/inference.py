@@ -205,17 +205,13 @@ class Translator(_Wrapped):
     ) -> TranslationResult:
         """Decode ``text``; with ``reference`` the model is forced to produce it (forced decoding)."""
         source_ids, truncated = self._source_ids(text)
-        pieces = [self.source_tokenizer.id_to_piece(i) for i in source_ids]
+        pieces = self._source_pieces(source_ids)
         max_len = self._max_len(source_ids, max_len)
         piece = self.target_tokenizer.id_to_piece
         beam_result = None
         if reference is not None:
-            target_ids = self.target_tokenizer.encode(reference)
-            if self.positions:  # room for EOS
-                target_ids = target_ids[: self.positions - 1]
-            hypothesis = decoding.forced(
-                self.model, source_ids, target_ids + [EOS_ID], id_to_piece=piece
-            )
+            target_ids = self._reference_ids(reference)
+            hypothesis = decoding.forced(self.model, source_ids, target_ids, id_to_piece=piece)
         elif beam > 1:
             beam_result = decoding.beam_search(
                 self.model,
@@ -242,6 +238,18 @@ class Translator(_Wrapped):
             unknown_words=self.source_tokenizer.unknown_words(text),
             forced=reference is not None,
         )
+
+    def _source_pieces(self, source_ids: Sequence[int]) -> list[str]:
+        """The source pieces the record shows for ``source_ids``."""
+        return [self.source_tokenizer.id_to_piece(i) for i in source_ids]
+
+    def _reference_ids(self, reference: str) -> list[int]:
+        """The target ids forced decoding produces for ``reference``, EOS_ID last (cut to the
+        model's positions)."""
+        target_ids = self.target_tokenizer.encode(reference)
+        if self.positions:  # room for EOS
+            target_ids = target_ids[: self.positions - 1]
+        return target_ids + [EOS_ID]
 
     def translate_many(
         self,

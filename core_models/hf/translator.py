@@ -3,13 +3,13 @@ the command line use (greedy, beam with its tree, forced decoding from a referen
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from core_models import decoding
 from core_models.hf.seq2seq import HFSeq2Seq
 from core_models.hf.tokens import HFTokenizer
-from core_models.inference import TranslationResult, Translator
+from core_models.inference import Translator
 from core_models.models.base import EOS_ID
 
 # The family names the model card shows: what a user reads in the model's own documentation.
@@ -89,50 +89,12 @@ class HFTranslator(Translator):
         """The text of output ids (the decoders' ids, EOS_ID ending)."""
         return self.target_tokenizer.decode([i for i in ids if i != EOS_ID])
 
-    def translate(
-        self,
-        text: str,
-        beam: int = 1,
-        max_len: int = 0,
-        reference: str | None = None,
-        length_penalty: float = 1.0,
-        gold_alignment: tuple | None = None,
-    ) -> TranslationResult:
-        """As ``Translator.translate``; the source keeps the model's own special tokens."""
-        source_ids, truncated = self._source_ids(text)
-        pieces = self.source_tokenizer.pieces(source_ids)
-        max_len = self._max_len(source_ids, max_len)
-        piece = self.target_tokenizer.id_to_piece
-        beam_result = None
-        if reference is not None:
-            target = self.model.swap_ids(self.target_tokenizer.encode_target(reference))
-            hypothesis = decoding.forced(self.model, source_ids, target, id_to_piece=piece)
-        elif beam > 1:
-            beam_result = decoding.beam_search(
-                self.model,
-                source_ids,
-                width=beam,
-                length_penalty=length_penalty,
-                max_len=max_len,
-                id_to_piece=piece,
-            )
-            hypothesis = beam_result.best
-        else:
-            hypothesis = decoding.greedy(self.model, source_ids, max_len=max_len, id_to_piece=piece)
-        output = [s.token for s in hypothesis.steps]
-        record = decoding.record_for(hypothesis, pieces)
-        if gold_alignment is not None:
-            record.gold_alignment = self._gold_matrix(gold_alignment, record)
-        return TranslationResult(
-            source_pieces=pieces,
-            output_pieces=output,
-            output_text=self.detokenize(hypothesis.token_ids),
-            record=record,
-            beam=beam_result,
-            truncated=truncated,
-            unknown_words=self.source_tokenizer.unknown_words(text),
-            forced=reference is not None,
-        )
+    def _source_pieces(self, source_ids: Sequence[int]) -> list[str]:
+        """The source keeps the model's own special tokens, shown as its pieces."""
+        return self.source_tokenizer.pieces(source_ids)
+
+    def _reference_ids(self, reference: str) -> list[int]:
+        return self.model.swap_ids(self.target_tokenizer.encode_target(reference))
 
 
 class _TargetTokenizer(HFTokenizer):
