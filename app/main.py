@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # --version and --install-desktop answer without importing torch
     from core_models.inference import ModelEntry
 
-WINDOW_SIZE = (1400, 900)
 FALLBACK_SENTENCE = "the little cat sleeps on the red chair"
 DEFAULT_MODEL = "transformer-en-fr"  # every head of every layer, on a task with gold alignments
 # Set to 1, the window closes itself once its first translation is shown (tests of start and exit).
@@ -104,8 +103,7 @@ def run_gui() -> int:
     app.setDesktopFileName(NAME)  # ties the window to the --install-desktop menu entry
     app.setWindowIcon(app_icon())  # every window, the taskbar and the About box
     app.setStyle("Fusion")
-    window = MainWindow()
-    window.resize(*WINDOW_SIZE)
+    window = MainWindow()  # sized as it was last time, or to fit the screen
     window.show()
     start(window)
     if os.environ.get(CLOSE_WHEN_READY_ENV) == "1":

@@ -15,6 +15,7 @@ from app.state.display import Display
 from core_models.inference import list_models
 
 GEOMETRY, SPLITTER = "window/geometry", "window/splitter"
+DEFAULT_SIZE = (1400, 900)  # the first launch, on a screen that has room for it
 MODE, PAGE = "window/mode", "window/page"
 MODEL = "model/last"
 DISPLAY_GROUP = "display"
@@ -45,10 +46,16 @@ def save(
 def restore_layout(
     settings: QtCore.QSettings, window: QtWidgets.QMainWindow, splitter: QtWidgets.QSplitter
 ) -> None:
-    """Geometry and splitter sizes as they were (untouched when none were saved)."""
+    """Geometry and splitter sizes as they were; the first time, ``DEFAULT_SIZE`` or the screen's
+    available area where that is smaller (a 1280 × 800 laptop)."""
     geometry, sizes = settings.value(GEOMETRY), settings.value(SPLITTER)
     if isinstance(geometry, QtCore.QByteArray):
         window.restoreGeometry(geometry)
+    else:
+        available = window.screen().availableGeometry()
+        window.resize(
+            min(DEFAULT_SIZE[0], available.width()), min(DEFAULT_SIZE[1], available.height())
+        )
     if isinstance(sizes, QtCore.QByteArray):
         splitter.restoreState(sizes)
 

@@ -39,13 +39,12 @@ def one_launch() -> dict[str, float]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6 import QtWidgets
 
-    from app.main import WINDOW_SIZE, start
+    from app.main import start
     from app.window import MainWindow
 
     app = QtWidgets.QApplication(sys.argv[:1])
     imported = time.perf_counter()
-    window = MainWindow()
-    window.resize(*WINDOW_SIZE)
+    window = MainWindow()  # sized as a first launch is (window_memory.DEFAULT_SIZE)
     window.show()
     start(window)
     shown = time.perf_counter()

@@ -133,3 +133,19 @@ def test_invalid_saved_values_keep_the_defaults(qtbot, launch, settings_path):
     window = launch()
     assert window.session.display == Display(scale="log")
     assert window.views.current_page() == "heatmap"
+
+
+def test_a_first_launch_fits_the_screen(qtbot, launch):
+    """No saved geometry: the default size, cut to the screen's available area (offscreen, the
+    screen is smaller than the default: the window is never wider than the screen lets it be
+    beyond its own minimum)."""
+    window = launch()
+    available = window.screen().availableGeometry()
+    wanted = (
+        min(window_memory.DEFAULT_SIZE[0], available.width()),
+        min(window_memory.DEFAULT_SIZE[1], available.height()),
+    )
+    minimum = window.minimumSizeHint()
+    assert window.width() == max(wanted[0], minimum.width())
+    assert window.height() == max(wanted[1], minimum.height())
+    assert available.width() < window_memory.DEFAULT_SIZE[0]  # the cut was exercised
