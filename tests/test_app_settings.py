@@ -149,3 +149,4 @@ def test_a_first_launch_fits_the_screen(qtbot, launch):
     assert window.width() == max(wanted[0], minimum.width())
     assert window.height() == max(wanted[1], minimum.height())
     assert available.width() < window_memory.DEFAULT_SIZE[0]  # the cut was exercised
+    assert minimum.width() <= 1280 and minimum.height() <= 800  # a common laptop screen

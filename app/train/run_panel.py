@@ -180,7 +180,7 @@ class RunControls(QtWidgets.QWidget):
         self.state = "idle"
         self._last_step: StepEvent | None = None
         self.progress = QtWidgets.QProgressBar()
-        self.progress.setMinimumWidth(360)
+        self.progress.setMinimumWidth(200)  # the window fits a 1280-pixel-wide screen
         self.reset_progress()
         self.status = QtWidgets.QLabel()
         self.status.setWordWrap(True)
