@@ -126,9 +126,9 @@ def app_env(app_models: TinyModels, tmp_path: Path, monkeypatch: pytest.MonkeyPa
     return app_models
 
 
-@pytest.fixture
-def window(qtbot, app_env, tmp_path):
-    """The main window, 1400×900, shown offscreen with its own settings file; closed after."""
+def shown_window(qtbot, tmp_path):
+    """The main window, 1400×900, shown offscreen with its own settings file; closed after
+    (a generator for fixtures to ``yield from``)."""
     from app.window import MainWindow
 
     settings = QtCore.QSettings(str(tmp_path / "settings.ini"), QtCore.QSettings.Format.IniFormat)
@@ -139,6 +139,12 @@ def window(qtbot, app_env, tmp_path):
     qtbot.waitExposed(main_window)
     yield main_window
     main_window.close()
+
+
+@pytest.fixture
+def window(qtbot, app_env, tmp_path):
+    """The main window over the tiny models (see ``shown_window``)."""
+    yield from shown_window(qtbot, tmp_path)
 
 
 def copy_checkpoint(source: Path, destination: Path) -> Path:

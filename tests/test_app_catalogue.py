@@ -7,6 +7,7 @@ Compare's pickers as soon as it is saved (no restart), and opens from there."""
 from __future__ import annotations
 
 import pytest
+from app_fixtures import shown_window
 from PySide6 import QtCore
 from tiny_training import tiny_checkpoint
 from train_fixtures import WAIT_MS, home, set_up_tiny_run, train_to_the_end
@@ -27,16 +28,7 @@ def no_bundled_models(tmp_path, monkeypatch):
 @pytest.fixture
 def window(qtbot, home, no_bundled_models, tmp_path):
     """The main window over an empty user home."""
-    from app.window import MainWindow
-
-    settings = QtCore.QSettings(str(tmp_path / "settings.ini"), QtCore.QSettings.Format.IniFormat)
-    main_window = MainWindow(settings)
-    main_window.resize(1400, 900)
-    qtbot.addWidget(main_window)
-    main_window.show()
-    qtbot.waitExposed(main_window)
-    yield main_window
-    main_window.close()
+    yield from shown_window(qtbot, tmp_path)
 
 
 def picker_names(picker) -> list[str]:
