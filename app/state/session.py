@@ -296,18 +296,20 @@ class Session(Explain, OnShow, QtCore.QObject):
             return
         result, self.decode_seconds, self.decode_cpu_seconds = payload
         self._set_result(result, "")
-        notes = []
-        if result.truncated:
-            notes.append(f"input cut to the model's limit of {self.model.max_source_len} tokens")
-        if records.unknown_count(result):
-            notes.append(records.unknown_count(result))
-        if self.can_restore_inputs:
-            notes.append("a sample of its task in place of your text (Back to my text)")
-        if self.ablation_note(result):
-            notes.append(self.ablation_note(result))
+        notes = [
+            f"input cut to the model's limit of {self.model.max_source_len} tokens"
+            if result.truncated
+            else "",
+            records.unknown_count(result),
+            "a sample of its task in place of your text (Back to my text)"
+            if self.can_restore_inputs
+            else "",
+            self.ablation_note(result),
+        ]
         done = "translated" if self.task_kind == "translation" else "classified"
         self.sigMessage.emit(
-            f"{done} in {self.decode_seconds * 1000:.0f} ms" + "".join(f" · {n}" for n in notes)
+            f"{done} in {self.decode_seconds * 1000:.0f} ms"
+            + "".join(f" · {n}" for n in notes if n)
         )
 
     @QtCore.Slot(int, object)
