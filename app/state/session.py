@@ -255,7 +255,7 @@ class Session(Explain, OnShow, QtCore.QObject):
 
     # --- decoding -------------------------------------------------------------------------------
 
-    def _missing_input(self) -> str:
+    def missing_input(self) -> str:
         """Why the inputs cannot be run ("" when they can)."""
         if self.task_kind == "translation" and not self.inputs.source.strip():
             return "type a sentence to translate"
@@ -270,7 +270,7 @@ class Session(Explain, OnShow, QtCore.QObject):
         model = self.model
         if model is None:
             return
-        missing = self._missing_input()
+        missing = self.missing_input()
         if missing:
             self.decoder.cancel_pending()
             self._set_result(None, missing)

@@ -1,0 +1,98 @@
+"""The names of the record's token sides and map kinds as the interface shows them, translated
+(context "Terms"); in English a kind's name is its identifier with spaces for underscores. QtCore
+only: app.state and the views both use it."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+
+SIDE_NAMES = {
+    "source": QT_TRANSLATE_NOOP("Terms", "source"),
+    "target": QT_TRANSLATE_NOOP("Terms", "target"),
+    "target_input": QT_TRANSLATE_NOOP("Terms", "target input"),
+    "premise": QT_TRANSLATE_NOOP("Terms", "premise"),
+    "hypothesis": QT_TRANSLATE_NOOP("Terms", "hypothesis"),
+    "pair": QT_TRANSLATE_NOOP("Terms", "pair"),
+    "label": QT_TRANSLATE_NOOP("Terms", "label"),
+    "context": QT_TRANSLATE_NOOP("Terms", "context"),
+}
+KIND_NAMES = {
+    "encoder_self": QT_TRANSLATE_NOOP("Terms", "encoder self"),
+    "decoder_self": QT_TRANSLATE_NOOP("Terms", "decoder self"),
+    "cross": QT_TRANSLATE_NOOP("Terms", "cross"),
+    "premise_to_hypothesis": QT_TRANSLATE_NOOP("Terms", "premise to hypothesis"),
+    "hypothesis_to_premise": QT_TRANSLATE_NOOP("Terms", "hypothesis to premise"),
+    "premise_self": QT_TRANSLATE_NOOP("Terms", "premise self"),
+    "hypothesis_self": QT_TRANSLATE_NOOP("Terms", "hypothesis self"),
+    "pair_self": QT_TRANSLATE_NOOP("Terms", "pair self"),
+    "prompt_self": QT_TRANSLATE_NOOP("Terms", "prompt self"),
+    "causal_self": QT_TRANSLATE_NOOP("Terms", "causal self"),
+    "encoder_self_rollout": QT_TRANSLATE_NOOP("Terms", "encoder self rollout"),
+    "encoder_self_flow": QT_TRANSLATE_NOOP("Terms", "encoder self flow"),
+    "cross_rollout": QT_TRANSLATE_NOOP("Terms", "cross rollout"),
+    "cross_flow": QT_TRANSLATE_NOOP("Terms", "cross flow"),
+    "pair_self_rollout": QT_TRANSLATE_NOOP("Terms", "pair self rollout"),
+    "pair_self_flow": QT_TRANSLATE_NOOP("Terms", "pair self flow"),
+    "saliency": QT_TRANSLATE_NOOP("Terms", "saliency"),
+    "input_x_gradient": QT_TRANSLATE_NOOP("Terms", "input x gradient"),
+    "integrated_gradients": QT_TRANSLATE_NOOP("Terms", "integrated gradients"),
+    "label_saliency": QT_TRANSLATE_NOOP("Terms", "label saliency"),
+    "label_input_x_gradient": QT_TRANSLATE_NOOP("Terms", "label input x gradient"),
+    "label_integrated_gradients": QT_TRANSLATE_NOOP("Terms", "label integrated gradients"),
+}
+# The display choices a view's boxes offer by name (colour maps keep their own names).
+CHOICE_NAMES = {
+    "linear": QT_TRANSLATE_NOOP("Terms", "linear"),
+    "log": QT_TRANSLATE_NOOP("Terms", "log"),
+    "global": QT_TRANSLATE_NOOP("Terms", "global"),
+    "row": QT_TRANSLATE_NOOP("Terms", "row"),
+}
+# The bundled tasks' descriptions (core_models.data.tasks, which has no Qt), by task name.
+TASK_DESCRIPTIONS = {
+    "copy": QT_TRANSLATE_NOOP(
+        "Terms", "Copy a sequence of symbols: attention learns the diagonal."
+    ),
+    "reverse": QT_TRANSLATE_NOOP(
+        "Terms", "Reverse a sequence of symbols: attention learns the anti-diagonal."
+    ),
+    "dates": QT_TRANSLATE_NOOP(
+        "Terms", "Human-written dates in many formats to ISO 8601 (2021-03-03)."
+    ),
+    "en-fr": QT_TRANSLATE_NOOP(
+        "Terms",
+        "English to French from a controlled grammar: gender, agreement, adjective order, ne…pas.",
+    ),
+    "en-de": QT_TRANSLATE_NOOP(
+        "Terms",
+        "English to German from a controlled grammar: verb-second, verb-final clauses, "
+        "separable verbs, case.",
+    ),
+    "nli": QT_TRANSLATE_NOOP(
+        "Terms",
+        "Premise / hypothesis pairs: entailment, neutral, contradiction from lexical relations.",
+    ),
+}
+
+
+def task_description(task: str, description: str) -> str:
+    """Task ``task``'s ``description`` in the interface language (as it is if not listed)."""
+    known = TASK_DESCRIPTIONS.get(task)
+    return QCoreApplication.translate("Terms", known) if known == description else description
+
+
+def choice_name(choice: str) -> str:
+    """A display choice ("log", "row", …) in the interface language (others as they are)."""
+    name = CHOICE_NAMES.get(choice)
+    return QCoreApplication.translate("Terms", name) if name else choice
+
+
+def side_name(side: str) -> str:
+    """A token side ("source", "premise", …) in the interface language."""
+    return QCoreApplication.translate("Terms", SIDE_NAMES.get(side, side))
+
+
+def kind_name(kind: str) -> str:
+    """A map kind ("cross", "encoder_self", …) in the interface language; a kind this list does
+    not name is shown as its identifier with spaces."""
+    name = KIND_NAMES.get(kind)
+    return QCoreApplication.translate("Terms", name) if name else kind.replace("_", " ")
