@@ -72,6 +72,17 @@ TASK_DESCRIPTIONS = {
         "Premise / hypothesis pairs: entailment, neutral, contradiction from lexical relations.",
     ),
 }
+NLI_LABEL_NAMES = {
+    "entailment": QT_TRANSLATE_NOOP("Terms", "entailment"),
+    "neutral": QT_TRANSLATE_NOOP("Terms", "neutral"),
+    "contradiction": QT_TRANSLATE_NOOP("Terms", "contradiction"),
+}
+
+
+def label_name(label: str) -> str:
+    """An NLI label ("entailment", …) in the interface language (others as they are)."""
+    name = NLI_LABEL_NAMES.get(label)
+    return QCoreApplication.translate("Terms", name) if name else label
 
 
 def task_description(task: str, description: str) -> str:

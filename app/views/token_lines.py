@@ -162,9 +162,9 @@ class TokenLinesView(PaintedView, RecordView):
         if self._map is None:
             painter.setPen(QtGui.QColor(colors.muted))
             message = (
-                "no attention record"
+                self.tr("no attention record")
                 if self._selection is None
-                else f"this record has no {self._selection.describe()} map"
+                else self.tr("this record has no {map} map").format(map=self._selection.describe())
             )
             painter.drawText(self.rect(), QtCore.Qt.AlignmentFlag.AlignCenter, message)
             return
@@ -173,7 +173,8 @@ class TokenLinesView(PaintedView, RecordView):
         painter.drawText(
             QtCore.QRectF(8, 6, self.width() - 16, 18),
             QtCore.Qt.AlignmentFlag.AlignLeft,
-            self._selection.describe() + " · opacity = weight · click a token to follow it",
+            self._selection.describe()
+            + self.tr(" · opacity = weight · click a token to follow it"),
         )
         painter.setPen(QtGui.QColor(colors.muted))
         align = QtCore.Qt.AlignmentFlag
