@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import QCoreApplication
+
 from app.state.beam_tree import BeamTree, beam_tree_from_history
 from core_models.inference import Classifier, NLIResult, TranslationResult, Translator
 from core_models.record import AttentionRecord
@@ -61,6 +63,11 @@ def unknown_positions(
     return positions
 
 
+def tr(text: str) -> str:
+    """``text`` in the interface language (context "Records")."""
+    return QCoreApplication.translate("Records", text)
+
+
 def unknown_input_tokens(record: AttentionRecord | None) -> int:
     """How many input tokens (source, or premise and hypothesis) are ``<unk>``."""
     tokens = side_tokens(record)
@@ -73,9 +80,11 @@ def unknown_count(result: Result) -> str:
     notice share ("" when it read everything): the distinct words it never saw in training, else
     the input tokens it read as ``<unk>``."""
     if result.unknown_words:
-        return f"{len(result.unknown_words)} unknown word(s)"
+        return tr("{count} unknown word(s)").format(count=len(result.unknown_words))
     unread = unknown_input_tokens(result.record)
-    return f"{unread} input token(s) read as {UNK_PIECE}" if unread else ""
+    if not unread:
+        return ""
+    return tr("{count} input token(s) read as {unk}").format(count=unread, unk=UNK_PIECE)
 
 
 def beam_tree(result: TranslationResult) -> BeamTree:
