@@ -77,6 +77,38 @@ NLI_LABEL_NAMES = {
     "neutral": QT_TRANSLATE_NOOP("Terms", "neutral"),
     "contradiction": QT_TRANSLATE_NOOP("Terms", "contradiction"),
 }
+# The model families' descriptions (core_models.models.registry), by family.
+FAMILY_DESCRIPTIONS = {
+    "rnn": QT_TRANSLATE_NOOP(
+        "Terms",
+        "GRU/LSTM encoder-decoder with a fixed context vector (Sutskever et al. 2014; "
+        "Cho et al. 2014)",
+    ),
+    "bahdanau": QT_TRANSLATE_NOOP(
+        "Terms",
+        "GRU encoder-decoder with additive attention over every encoder state "
+        "(Bahdanau et al. 2015)",
+    ),
+    "luong": QT_TRANSLATE_NOOP(
+        "Terms",
+        "Bi-LSTM encoder, LSTM decoder with input feeding and global/local attention "
+        "(Luong et al. 2015)",
+    ),
+    "transformer": QT_TRANSLATE_NOOP("Terms", "Transformer encoder-decoder (Vaswani et al. 2017)"),
+    "decomposable": QT_TRANSLATE_NOOP(
+        "Terms", "Decomposable attention: attend, compare, aggregate (Parikh et al. 2016)"
+    ),
+    "encoder_classifier": QT_TRANSLATE_NOOP(
+        "Terms",
+        "Transformer encoder over [CLS] premise [SEP] hypothesis (Devlin et al. 2019)",
+    ),
+}
+
+
+def family_description(family: str, description: str) -> str:
+    """Family ``family``'s ``description`` in the interface language (as it is if not listed)."""
+    known = FAMILY_DESCRIPTIONS.get(family)
+    return QCoreApplication.translate("Terms", known) if known == description else description
 
 
 def label_name(label: str) -> str:

@@ -88,24 +88,28 @@ class DataPanel(QtWidgets.QGroupBox):
     def __init__(
         self, catalogue: dict[str, Dataset] | None = None, parent: QtWidgets.QWidget | None = None
     ) -> None:
-        super().__init__("Data", parent)
+        super().__init__(self.tr("Data"), parent)
         self.task_tab = TaskTab()
         self.files_tab = FilesTab()
         self.download_tab = DownloadTab(catalogue)
         self.tabs = QtWidgets.QTabWidget()
-        self.tabs.addTab(self.task_tab, "Bundled task")
-        self.tabs.addTab(self.files_tab, "Your files")
-        self.tabs.addTab(self.download_tab, "Download")
+        self.tabs.addTab(self.task_tab, self.tr("Bundled task"))
+        self.tabs.addTab(self.files_tab, self.tr("Your files"))
+        self.tabs.addTab(self.download_tab, self.tr("Download"))
         self.train_size = self._spin(
-            0, 10_000_000, 0, "all", "training pairs (all: the task's default, or the whole file)"
+            0,
+            10_000_000,
+            0,
+            self.tr("all"),
+            self.tr("training pairs (all: the task's default, or the whole file)"),
         )
-        self.valid_size = self._spin(1, 100_000, 200, "", "validation pairs evaluated")
-        self.max_len = self._spin(2, 1024, 50, "", "longest sequence, in tokens")
+        self.valid_size = self._spin(1, 100_000, 200, "", self.tr("validation pairs evaluated"))
+        self.max_len = self._spin(2, 1024, 50, "", self.tr("longest sequence, in tokens"))
         sizes = QtWidgets.QHBoxLayout()
         for caption, spin in (
-            ("train pairs", self.train_size),
-            ("valid", self.valid_size),
-            ("max len", self.max_len),
+            (self.tr("train pairs"), self.train_size),
+            (self.tr("valid"), self.valid_size),
+            (self.tr("max len"), self.max_len),
         ):
             sizes.addWidget(QtWidgets.QLabel(caption))
             sizes.addWidget(spin)
