@@ -41,8 +41,9 @@ FILTERS = ";;".join(f"{fmt.upper()} (*.{fmt})" for fmt in FORMATS)
 
 
 def tr(text: str) -> str:
-    """``text`` in the interface language (context "FigureDialog")."""
-    return QtCore.QCoreApplication.translate("FigureDialog", text)
+    """``text`` in the interface language: lupdate files a ``tr()`` outside a class under the
+    empty context."""
+    return QtCore.QCoreApplication.translate("", text)
 
 
 def session_state(session: Session, other: Session | None = None) -> FigureState:

@@ -9,14 +9,13 @@ import platform
 import PySide6
 import torch
 from PySide6 import QtCore, QtGui, QtWidgets
-from PySide6.QtCore import QT_TRANSLATE_NOOP
+from PySide6.QtCore import QT_TR_NOOP
 
 from core_models import __version__
 
 TITLE = "Attention Workbench"  # a name: the same in every language
-# The texts below are translated where they are shown (context "Help").
-DESCRIPTION = QT_TRANSLATE_NOOP(
-    "Help",
+# The texts below are translated where they are shown.
+DESCRIPTION = QT_TR_NOOP(
     "Attention Workbench trains small sequence models (an RNN encoder-decoder, Bahdanau and "
     "Luong attention, the Transformer, decomposable attention and a Transformer classifier for "
     "NLI) and shows where their attention goes: every head of every layer at every decoding "
@@ -28,16 +27,17 @@ DESCRIPTION = QT_TRANSLATE_NOOP(
 # Keys that are not menu items: what they do, where.
 OTHER_KEYS = (
     (
-        QT_TRANSLATE_NOOP("Help", "Shift+← / →, or drag"),
-        QT_TRANSLATE_NOOP("Help", "in a text box: select words to filter the maps to their tokens"),
+        QT_TR_NOOP("Shift+← / →, or drag"),
+        QT_TR_NOOP("in a text box: select words to filter the maps to their tokens"),
     ),
-    ("Tab", QT_TRANSLATE_NOOP("Help", "next box or control")),
+    ("Tab", QT_TR_NOOP("next box or control")),
 )
 
 
 def tr(text: str) -> str:
-    """``text`` in the interface language (context "Help")."""
-    return QtCore.QCoreApplication.translate("Help", text)
+    """``text`` in the interface language: lupdate files a ``tr()`` outside a class under the
+    empty context."""
+    return QtCore.QCoreApplication.translate("", text)
 
 
 def about_html() -> str:

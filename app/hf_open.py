@@ -21,8 +21,9 @@ def hf_source(text: str) -> str | None:
 
 
 def tr(text: str) -> str:
-    """``text`` in the interface language (context "HFOpen")."""
-    return QtCore.QCoreApplication.translate("HFOpen", text)
+    """``text`` in the interface language: lupdate files a ``tr()`` outside a class under the
+    empty context."""
+    return QtCore.QCoreApplication.translate("", text)
 
 
 def ask_hf_model(parent: QtWidgets.QWidget) -> str | None:

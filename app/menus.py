@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from PySide6 import QtCore, QtGui, QtWidgets
-from PySide6.QtCore import QT_TRANSLATE_NOOP  # marks a string for lupdate, shown translated
+from PySide6.QtCore import QT_TR_NOOP  # marks a string for lupdate, shown translated
 
 from app.figure_export import export_figure
 from app.i18n.language import LANGUAGE_NAMES, SYSTEM, save_choice, saved_choice
@@ -28,45 +28,46 @@ Key = QtGui.QKeySequence
 # them for editing), Ctrl+← / → only outside one (a text box moves by words with them).
 STEP_KEYS = {1: ("PgDown", "Ctrl+Right"), -1: ("PgUp", "Ctrl+Left")}
 # (field of Session.display, menu title, choices, label of each choice; a colour map is named by
-# its own name), translated in the context "Menus"
+# its own name), translated where they are shown
 DISPLAY_MENUS = (
     (
         "theme",
-        QT_TRANSLATE_NOOP("Menus", "&Palette"),
+        QT_TR_NOOP("&Palette"),
         THEMES,
-        {"light": QT_TRANSLATE_NOOP("Menus", "Light"), "dark": QT_TRANSLATE_NOOP("Menus", "Dark")},
+        {"light": QT_TR_NOOP("Light"), "dark": QT_TR_NOOP("Dark")},
     ),
-    ("colormap", QT_TRANSLATE_NOOP("Menus", "&Colour map"), COLORMAPS, {}),
+    ("colormap", QT_TR_NOOP("&Colour map"), COLORMAPS, {}),
     (
         "normalisation",
-        QT_TRANSLATE_NOOP("Menus", "&Normalisation"),
+        QT_TR_NOOP("&Normalisation"),
         NORMALISATIONS,
         {
-            "global": QT_TRANSLATE_NOOP("Menus", "global"),
-            "row": QT_TRANSLATE_NOOP("Menus", "per row"),
+            "global": QT_TR_NOOP("global"),
+            "row": QT_TR_NOOP("per row"),
         },
     ),
     (
         "scale",
-        QT_TRANSLATE_NOOP("Menus", "&Scale"),
+        QT_TR_NOOP("&Scale"),
         SCALES,
-        {"linear": QT_TRANSLATE_NOOP("Menus", "linear"), "log": QT_TRANSLATE_NOOP("Menus", "log")},
+        {"linear": QT_TR_NOOP("linear"), "log": QT_TR_NOOP("log")},
     ),
     (
         "units",
-        QT_TRANSLATE_NOOP("Menus", "&Tokens"),
+        QT_TR_NOOP("&Tokens"),
         UNITS,
         {
-            "pieces": QT_TRANSLATE_NOOP("Menus", "sub-word pieces"),
-            "words": QT_TRANSLATE_NOOP("Menus", "merged words"),
+            "pieces": QT_TR_NOOP("sub-word pieces"),
+            "words": QT_TR_NOOP("merged words"),
         },
     ),
 )
 
 
 def tr(text: str) -> str:
-    """``text`` in the interface language (context "Menus")."""
-    return QtCore.QCoreApplication.translate("Menus", text)
+    """``text`` in the interface language: lupdate files a ``tr()`` outside a class under the
+    empty context."""
+    return QtCore.QCoreApplication.translate("", text)
 
 
 @dataclass

@@ -1,5 +1,6 @@
 """Refresh the translation sources: ``python -m app.i18n.update`` runs ``lupdate`` over app/ and
-merges every string the code marks (``tr``, ``QCoreApplication.translate``, ``QT_TRANSLATE_NOOP``)
+merges every string the code marks (``tr``, ``QCoreApplication.translate``, ``QT_TR_NOOP``,
+``QT_TRANSLATE_NOOP``)
 into each ``workbench_*.ts`` (new strings arrive "unfinished": translate them in Qt Linguist or
 by hand). Run it from the repository root; it needs the source tree, not an installed package."""
 

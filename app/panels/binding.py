@@ -36,8 +36,9 @@ State = tuple[AttentionRecord | None, Selection | None, Display]
 
 
 def tr(text: str) -> str:
-    """``text`` in the interface language (context "Binding")."""
-    return QtCore.QCoreApplication.translate("Binding", text)
+    """``text`` in the interface language: lupdate files a ``tr()`` outside a class under the
+    empty context."""
+    return QtCore.QCoreApplication.translate("", text)
 
 
 def why_no_beam_tree(session: Session) -> tuple[str, bool]:
@@ -51,8 +52,8 @@ def why_no_beam_tree(session: Session) -> tuple[str, bool]:
 
 
 # translated where it is shown
-NO_MODEL = QtCore.QT_TRANSLATE_NOOP(
-    "Binding", "Open a model to begin: pick one on the left, or File ▸ Open checkpoint…"
+NO_MODEL = QtCore.QT_TR_NOOP(
+    "Open a model to begin: pick one on the left, or File ▸ Open checkpoint…"
 )
 
 

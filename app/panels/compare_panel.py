@@ -38,9 +38,7 @@ class ComparePanel(QtWidgets.QWidget):
                 self.other,
                 self.is_on_screen,
                 display_owner=session,
-                no_model=QtCore.QT_TRANSLATE_NOOP(
-                    "Binding", "Choose a second model above: it reads the same input"
-                ),
+                no_model=QtCore.QT_TR_NOOP("Choose a second model above: it reads the same input"),
             ),
         ]
 

@@ -121,22 +121,21 @@ class NoticeLabel(QtWidgets.QLabel):
             self.setText(elided)
 
 
-# The notice line's tips, translated where they are shown (context "Inputs").
-NLI_TIP = QtCore.QT_TRANSLATE_NOOP(
-    "Inputs",
+# The notice line's tips, translated where they are shown.
+NLI_TIP = QtCore.QT_TR_NOOP(
     "Click a token to follow it everywhere · select words to filter · Alt+←/→ head · "
     "Alt+↑/↓ layer · Esc clears · F1 all keys",
 )
-TRANSLATE_TIP = QtCore.QT_TRANSLATE_NOOP(
-    "Inputs",
+TRANSLATE_TIP = QtCore.QT_TR_NOOP(
     "Click a token to follow it everywhere · select words to filter · Alt+←/→ head · "
     "Alt+↑/↓ layer · PgUp/PgDn step · Esc clears · F1 all keys",
 )
 
 
 def tr(text: str) -> str:
-    """``text`` in the interface language (context "Inputs")."""
-    return QtCore.QCoreApplication.translate("Inputs", text)
+    """``text`` in the interface language: lupdate files a ``tr()`` outside a class under the
+    empty context."""
+    return QtCore.QCoreApplication.translate("", text)
 
 
 def result_notices(session: Session) -> list[str]:

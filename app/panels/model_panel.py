@@ -21,15 +21,16 @@ SAMPLE_COUNT = 10
 METRIC_NAMES = {  # translated where they are shown (BLEU, chrF and AER are names)
     "bleu": "BLEU",
     "chrf": "chrF",
-    "accuracy": QtCore.QT_TRANSLATE_NOOP("ModelPanel", "accuracy"),
+    "accuracy": QtCore.QT_TR_NOOP("accuracy"),
     "aer": "AER",
-    "loss": QtCore.QT_TRANSLATE_NOOP("ModelPanel", "loss"),
+    "loss": QtCore.QT_TR_NOOP("loss"),
 }
 
 
 def tr(text: str) -> str:
-    """``text`` in the interface language (context "ModelPanel")."""
-    return QtCore.QCoreApplication.translate("ModelPanel", text)
+    """``text`` in the interface language: lupdate files a ``tr()`` outside a class under the
+    empty context."""
+    return QtCore.QCoreApplication.translate("", text)
 
 
 def format_count(count: int) -> str:

@@ -60,8 +60,9 @@ def on_request_kinds(record: AttentionRecord | None) -> list[str]:
 
 
 def tr(text: str) -> str:
-    """``text`` in the interface language (context "Session")."""
-    return QCoreApplication.translate("Session", text)
+    """``text`` in the interface language: lupdate files a ``tr()`` outside a class under the
+    empty context."""
+    return QCoreApplication.translate("", text)
 
 
 class Explain:

@@ -27,8 +27,9 @@ def task_text(model: Model, inputs: Inputs) -> str:
 
 
 def tr(text: str) -> str:
-    """``text`` in the interface language (context "InputFit")."""
-    return QCoreApplication.translate("InputFit", text)
+    """``text`` in the interface language: lupdate files a ``tr()`` outside a class under the
+    empty context."""
+    return QCoreApplication.translate("", text)
 
 
 def misfit(model: Model, inputs: Inputs, sample_task: str | None) -> str:

@@ -21,8 +21,9 @@ from core_models.record import AttentionRecord
 
 
 def tr(text: str) -> str:
-    """``text`` in the interface language (context "Session")."""
-    return QCoreApplication.translate("Session", text)
+    """``text`` in the interface language: lupdate files a ``tr()`` outside a class under the
+    empty context."""
+    return QCoreApplication.translate("", text)
 
 
 class OnShow:

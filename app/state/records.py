@@ -64,8 +64,9 @@ def unknown_positions(
 
 
 def tr(text: str) -> str:
-    """``text`` in the interface language (context "Records")."""
-    return QCoreApplication.translate("Records", text)
+    """``text`` in the interface language: lupdate files a ``tr()`` outside a class under the
+    empty context."""
+    return QCoreApplication.translate("", text)
 
 
 def unknown_input_tokens(record: AttentionRecord | None) -> int:

@@ -18,8 +18,9 @@ Head = int | Literal["mean"]
 
 
 def tr(text: str) -> str:
-    """``text`` in the interface language (context "Selection")."""
-    return QCoreApplication.translate("Selection", text)
+    """``text`` in the interface language: lupdate files a ``tr()`` outside a class under the
+    empty context."""
+    return QCoreApplication.translate("", text)
 
 
 @dataclass(frozen=True)

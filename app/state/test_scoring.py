@@ -15,8 +15,9 @@ FIGURES = (("bleu", "BLEU"), ("chrf", "chrF"), ("aer", "AER"), ("accuracy", "acc
 
 
 def tr(text: str) -> str:
-    """``text`` in the interface language (context "TestScoring")."""
-    return QCoreApplication.translate("TestScoring", text)
+    """``text`` in the interface language: lupdate files a ``tr()`` outside a class under the
+    empty context."""
+    return QCoreApplication.translate("", text)
 
 
 def scored_text(metrics: dict) -> str:

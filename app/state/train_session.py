@@ -40,8 +40,9 @@ from core_models.training.runs import existing_run
 
 
 def tr(text: str) -> str:
-    """``text`` in the interface language (context "TrainSession")."""
-    return QtCore.QCoreApplication.translate("TrainSession", text)
+    """``text`` in the interface language: lupdate files a ``tr()`` outside a class under the
+    empty context."""
+    return QtCore.QCoreApplication.translate("", text)
 
 
 IDLE_STATUS = QtCore.QT_TRANSLATE_NOOP(

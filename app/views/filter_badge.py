@@ -15,8 +15,9 @@ CLEAR_LINK = "clear"
 
 
 def tr(text: str) -> str:
-    """``text`` in the interface language (context "FilterBadge")."""
-    return QtCore.QCoreApplication.translate("FilterBadge", text)
+    """``text`` in the interface language: lupdate files a ``tr()`` outside a class under the
+    empty context."""
+    return QtCore.QCoreApplication.translate("", text)
 
 
 def badge_text(span: TokenSpan, tokens: list[str], applies: bool) -> str:
