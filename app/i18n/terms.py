@@ -111,6 +111,52 @@ def family_description(family: str, description: str) -> str:
     return QCoreApplication.translate("Terms", known) if known == description else description
 
 
+# The Train tab's model options (app.train.presets.model_fields), by field name.
+FIELD_NAMES = {
+    "attention_type": QT_TRANSLATE_NOOP("Terms", "attention type"),
+    "bidirectional": QT_TRANSLATE_NOOP("Terms", "bidirectional"),
+    "cell": QT_TRANSLATE_NOOP("Terms", "cell"),
+    "d_model": QT_TRANSLATE_NOOP("Terms", "d model"),
+    "decoder_layers": QT_TRANSLATE_NOOP("Terms", "decoder layers"),
+    "dropout": QT_TRANSLATE_NOOP("Terms", "dropout"),
+    "embed_size": QT_TRANSLATE_NOOP("Terms", "embed size"),
+    "encoder_layers": QT_TRANSLATE_NOOP("Terms", "encoder layers"),
+    "ff_size": QT_TRANSLATE_NOOP("Terms", "ff size"),
+    "freeze_embeddings": QT_TRANSLATE_NOOP("Terms", "freeze embeddings"),
+    "hard": QT_TRANSLATE_NOOP("Terms", "hard"),
+    "heads": QT_TRANSLATE_NOOP("Terms", "heads"),
+    "hidden_size": QT_TRANSLATE_NOOP("Terms", "hidden size"),
+    "intra_attention": QT_TRANSLATE_NOOP("Terms", "intra attention"),
+    "layers": QT_TRANSLATE_NOOP("Terms", "layers"),
+    "max_distance": QT_TRANSLATE_NOOP("Terms", "max distance"),
+    "max_len": QT_TRANSLATE_NOOP("Terms", "max len"),
+    "norm": QT_TRANSLATE_NOOP("Terms", "norm"),
+    "num_layers": QT_TRANSLATE_NOOP("Terms", "num layers"),
+    "positions": QT_TRANSLATE_NOOP("Terms", "positions"),
+    "reverse_source": QT_TRANSLATE_NOOP("Terms", "reverse source"),
+    "score": QT_TRANSLATE_NOOP("Terms", "score"),
+    "share_source_embedding": QT_TRANSLATE_NOOP("Terms", "share source embedding"),
+    "tie_embeddings": QT_TRANSLATE_NOOP("Terms", "tie embeddings"),
+    "window": QT_TRANSLATE_NOOP("Terms", "window"),
+}
+TASK_KINDS = {
+    "translation": QT_TRANSLATE_NOOP("Terms", "translation"),
+    "nli": QT_TRANSLATE_NOOP("Terms", "nli"),
+}
+
+
+def field_name(field: str) -> str:
+    """A model option ("d_model", …) in the interface language (else with spaces)."""
+    name = FIELD_NAMES.get(field)
+    return QCoreApplication.translate("Terms", name) if name else field.replace("_", " ")
+
+
+def task_kind_name(kind: str) -> str:
+    """A task kind ("translation", "nli") in the interface language (others as they are)."""
+    name = TASK_KINDS.get(kind)
+    return QCoreApplication.translate("Terms", name) if name else kind
+
+
 def label_name(label: str) -> str:
     """An NLI label ("entailment", …) in the interface language (others as they are)."""
     name = NLI_LABEL_NAMES.get(label)

@@ -1597,6 +1597,114 @@
         <source>Transformer encoder over [CLS] premise [SEP] hypothesis (Devlin et al. 2019)</source>
         <translation>作用于 [CLS] 前提 [SEP] 假设 的 Transformer 编码器（Devlin 等，2019）</translation>
     </message>
+    <message>
+        <source>attention type</source>
+        <translation>注意力类型</translation>
+    </message>
+    <message>
+        <source>bidirectional</source>
+        <translation>双向</translation>
+    </message>
+    <message>
+        <source>cell</source>
+        <translation>单元</translation>
+    </message>
+    <message>
+        <source>d model</source>
+        <translation>模型维度</translation>
+    </message>
+    <message>
+        <source>decoder layers</source>
+        <translation>解码器层数</translation>
+    </message>
+    <message>
+        <source>dropout</source>
+        <translation>dropout 比率</translation>
+    </message>
+    <message>
+        <source>embed size</source>
+        <translation>嵌入维度</translation>
+    </message>
+    <message>
+        <source>encoder layers</source>
+        <translation>编码器层数</translation>
+    </message>
+    <message>
+        <source>ff size</source>
+        <translation>前馈层维度</translation>
+    </message>
+    <message>
+        <source>freeze embeddings</source>
+        <translation>冻结嵌入</translation>
+    </message>
+    <message>
+        <source>hard</source>
+        <translation>硬注意力</translation>
+    </message>
+    <message>
+        <source>heads</source>
+        <translation>头数</translation>
+    </message>
+    <message>
+        <source>hidden size</source>
+        <translation>隐藏层维度</translation>
+    </message>
+    <message>
+        <source>intra attention</source>
+        <translation>句内注意力</translation>
+    </message>
+    <message>
+        <source>layers</source>
+        <translation>层数</translation>
+    </message>
+    <message>
+        <source>max distance</source>
+        <translation>最大距离</translation>
+    </message>
+    <message>
+        <source>max len</source>
+        <translation>最大长度</translation>
+    </message>
+    <message>
+        <source>norm</source>
+        <translation>归一化位置</translation>
+    </message>
+    <message>
+        <source>num layers</source>
+        <translation>层数</translation>
+    </message>
+    <message>
+        <source>positions</source>
+        <translation>位置编码</translation>
+    </message>
+    <message>
+        <source>reverse source</source>
+        <translation>反转源序列</translation>
+    </message>
+    <message>
+        <source>score</source>
+        <translation>打分函数</translation>
+    </message>
+    <message>
+        <source>share source embedding</source>
+        <translation>共享源嵌入</translation>
+    </message>
+    <message>
+        <source>tie embeddings</source>
+        <translation>绑定嵌入</translation>
+    </message>
+    <message>
+        <source>window</source>
+        <translation>窗口</translation>
+    </message>
+    <message>
+        <source>translation</source>
+        <translation>翻译</translation>
+    </message>
+    <message>
+        <source>nli</source>
+        <translation>自然语言推理</translation>
+    </message>
 </context>
 <context>
     <name>TokenChips</name>

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from PySide6 import QtCore, QtWidgets
 
+from app.i18n.terms import task_description, task_kind_name
 from app.train.download_tab import DownloadTab
 from app.train.files_tab import FilesTab
 from app.train.pairs_table import PairsTable
@@ -50,7 +51,7 @@ class TaskTab(QtWidgets.QWidget):
         super().__init__(parent)
         self.task_box = QtWidgets.QComboBox()
         for name, task in TASKS.items():
-            self.task_box.addItem(f"{name}  ({task.kind})", name)
+            self.task_box.addItem(f"{name}  ({task_kind_name(task.kind)})", name)
         self.description = QtWidgets.QLabel()
         self.description.setWordWrap(True)
         self.table = PairsTable()
@@ -72,7 +73,7 @@ class TaskTab(QtWidgets.QWidget):
         self.task_box.setCurrentIndex(index)
 
     def _show(self) -> None:
-        self.description.setText(TASKS[self.task].description)
+        self.description.setText(task_description(self.task, TASKS[self.task].description))
         self.table.set_pairs(list(task_sample(self.task)[:SAMPLE_ROWS]))
         self.sigChanged.emit()
 

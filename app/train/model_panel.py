@@ -9,7 +9,7 @@ from typing import Any
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from app.i18n.terms import family_description
+from app.i18n.terms import family_description, field_name
 from app.train.presets import (
     SIZES,
     ModelField,
@@ -51,7 +51,7 @@ class FieldForm(QtWidgets.QWidget):
         self.inputs = {f.name: self._input(f) for f in fields}
         for index, (name, widget) in enumerate(self.inputs.items()):
             row, column = divmod(index, FORM_COLUMNS)
-            label = QtWidgets.QLabel(name.replace("_", " "))
+            label = QtWidgets.QLabel(field_name(name))
             label.setBuddy(widget)
             self._grid.addWidget(label, row, 2 * column)
             self._grid.addWidget(widget, row, 2 * column + 1)
