@@ -90,7 +90,8 @@ def shortcuts_html(bar: QtWidgets.QMenuBar) -> str:
         "The decoding-step keys also work while you type in a text box; there, Ctrl+← / → "
         "move by words."
     )
-    return f"<h3>{tr('Keyboard shortcuts')}</h3><table>{body}</table><p>{html.escape(note)}</p>"
+    title = tr("Keyboard shortcuts")
+    return f"<h3>{title}</h3><table>{body}</table><p>{html.escape(note)}</p>"
 
 
 class ShortcutsDialog(QtWidgets.QDialog):

@@ -40,6 +40,10 @@
         <translation>在文本框中输入时，解码步骤快捷键同样有效；在文本框中，Ctrl+← / → 按词移动光标。</translation>
     </message>
     <message>
+        <source>Keyboard shortcuts</source>
+        <translation>键盘快捷键</translation>
+    </message>
+    <message>
         <source>{count} in the local cache; others download if the network allows</source>
         <translation>本地缓存中有 {count} 个；其他模型在网络可用时下载</translation>
     </message>
@@ -228,6 +232,10 @@
         <translation>暂无可显示的束搜索（尚无译文）</translation>
     </message>
     <message>
+        <source>Open a model to begin: pick one on the left, or File ▸ Open checkpoint…</source>
+        <translation>打开一个模型以开始：在左侧选择，或使用 文件 ▸ 打开检查点…</translation>
+    </message>
+    <message>
         <source>: its attention shows here</source>
         <translation>：其注意力将显示在这里</translation>
     </message>
@@ -244,6 +252,14 @@
         <translation>模型的训练数据中从未出现过</translation>
     </message>
     <message>
+        <source>Click a token to follow it everywhere · select words to filter · Alt+←/→ head · Alt+↑/↓ layer · Esc clears · F1 all keys</source>
+        <translation>点击词元可在各处跟踪 · 选中词语可筛选 · Alt+←/→ 切换头 · Alt+↑/↓ 切换层 · Esc 清除 · F1 查看全部快捷键</translation>
+    </message>
+    <message>
+        <source>Click a token to follow it everywhere · select words to filter · Alt+←/→ head · Alt+↑/↓ layer · PgUp/PgDn step · Esc clears · F1 all keys</source>
+        <translation>点击词元可在各处跟踪 · 选中词语可筛选 · Alt+←/→ 切换头 · Alt+↑/↓ 切换层 · PgUp/PgDn 切换步骤 · Esc 清除 · F1 查看全部快捷键</translation>
+    </message>
+    <message>
         <source>⚠ Truncated: the input is longer than this model&apos;s limit of {limit} tokens; only the first {read} were read.</source>
         <translation>⚠ 已截断：输入超过了此模型 {limit} 个词元的上限；只读取了前 {read} 个。</translation>
     </message>
@@ -254,6 +270,14 @@
     <message>
         <source>Forced decoding: the model was made to produce the reference; the maps show where it looked while doing so.</source>
         <translation>强制解码：模型被要求生成参考译文；注意力图显示它在生成时关注的位置。</translation>
+    </message>
+    <message>
+        <source>accuracy</source>
+        <translation>准确率</translation>
+    </message>
+    <message>
+        <source>loss</source>
+        <translation>损失</translation>
     </message>
     <message>
         <source>trained on the user&apos;s own files</source>
@@ -402,6 +426,10 @@
     <message>
         <source>filter on {span}: not on this map</source>
         <translation>筛选{span}：不在此注意力图上</translation>
+    </message>
+    <message>
+        <source>Choose a second model above: it reads the same input</source>
+        <translation>请在上方选择第二个模型：它读取相同的输入</translation>
     </message>
 </context>
 <context>
@@ -803,6 +831,14 @@
         <translation>注意力权重</translation>
     </message>
     <message>
+        <source>{side} (queries)</source>
+        <translation>{side}（查询）</translation>
+    </message>
+    <message>
+        <source>{side} (keys)</source>
+        <translation>{side}（键）</translation>
+    </message>
+    <message>
         <source>no attention record</source>
         <translation>没有注意力记录</translation>
     </message>
@@ -1115,33 +1151,6 @@
     </message>
 </context>
 <context>
-    <name>QtCore</name>
-    <message>
-        <source>Open a model to begin: pick one on the left, or File ▸ Open checkpoint…</source>
-        <translation>打开一个模型以开始：在左侧选择，或使用 文件 ▸ 打开检查点…</translation>
-    </message>
-    <message>
-        <source>Choose a second model above: it reads the same input</source>
-        <translation>请在上方选择第二个模型：它读取相同的输入</translation>
-    </message>
-    <message>
-        <source>Click a token to follow it everywhere · select words to filter · Alt+←/→ head · Alt+↑/↓ layer · Esc clears · F1 all keys</source>
-        <translation>点击词元可在各处跟踪 · 选中词语可筛选 · Alt+←/→ 切换头 · Alt+↑/↓ 切换层 · Esc 清除 · F1 查看全部快捷键</translation>
-    </message>
-    <message>
-        <source>Click a token to follow it everywhere · select words to filter · Alt+←/→ head · Alt+↑/↓ layer · PgUp/PgDn step · Esc clears · F1 all keys</source>
-        <translation>点击词元可在各处跟踪 · 选中词语可筛选 · Alt+←/→ 切换头 · Alt+↑/↓ 切换层 · PgUp/PgDn 切换步骤 · Esc 清除 · F1 查看全部快捷键</translation>
-    </message>
-    <message>
-        <source>accuracy</source>
-        <translation>准确率</translation>
-    </message>
-    <message>
-        <source>loss</source>
-        <translation>损失</translation>
-    </message>
-</context>
-<context>
     <name>RunControls</name>
     <message>
         <source>Start training</source>
@@ -1353,6 +1362,18 @@
     <message>
         <source>probability axis of the candidates: linear or logarithmic</source>
         <translation>候选词的概率轴：线性或对数</translation>
+    </message>
+    <message>
+        <source>weight</source>
+        <translation>权重</translation>
+    </message>
+    <message>
+        <source>probability</source>
+        <translation>概率</translation>
+    </message>
+    <message>
+        <source>scale</source>
+        <translation>刻度</translation>
     </message>
     <message>
         <source>this record has no decoder attention</source>
@@ -1731,6 +1752,14 @@
         <source> · opacity = weight · click a token to follow it</source>
         <translation> · 不透明度 = 权重 · 点击词元即可跟踪</translation>
     </message>
+    <message>
+        <source>{side} (queries)</source>
+        <translation>{side}（查询）</translation>
+    </message>
+    <message>
+        <source>{side} (keys)</source>
+        <translation>{side}（键）</translation>
+    </message>
 </context>
 <context>
     <name>TrainSession</name>
@@ -1884,6 +1913,21 @@ It is checkpointed and saved to your models first.</source>
         <translation>有模型正在训练。要停止训练并关闭吗？
 
 它会先保存检查点，并保存到你的模型中。</translation>
+    </message>
+</context>
+<context>
+    <name>TrainWindow</name>
+    <message>
+        <source>Attention Workbench — Train</source>
+        <translation>Attention Workbench — 训练</translation>
+    </message>
+    <message>
+        <source>open {path} in Attention Workbench</source>
+        <translation>在 Attention Workbench 中打开 {path}</translation>
+    </message>
+    <message>
+        <source>saved {path}</source>
+        <translation>已保存 {path}</translation>
     </message>
 </context>
 <context>

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6 import QtCore
+from PySide6.QtCore import QT_TR_NOOP  # marks a string for lupdate, shown translated
 
 from app.state.display import Display
 from app.state.selection import Selection
@@ -52,9 +53,7 @@ def why_no_beam_tree(session: Session) -> tuple[str, bool]:
 
 
 # translated where it is shown
-NO_MODEL = QtCore.QT_TR_NOOP(
-    "Open a model to begin: pick one on the left, or File ▸ Open checkpoint…"
-)
+NO_MODEL = QT_TR_NOOP("Open a model to begin: pick one on the left, or File ▸ Open checkpoint…")
 
 
 def empty_text(session: Session, no_model: str = NO_MODEL) -> str:

@@ -6,6 +6,7 @@ the first one's inputs and display options while the tab is on show.
 from __future__ import annotations
 
 from PySide6 import QtCore, QtWidgets
+from PySide6.QtCore import QT_TR_NOOP  # marks a string for lupdate, shown translated
 
 from app.panels.binding import ViewBinding
 from app.state.catalogue import ModelCatalogue
@@ -38,7 +39,7 @@ class ComparePanel(QtWidgets.QWidget):
                 self.other,
                 self.is_on_screen,
                 display_owner=session,
-                no_model=QtCore.QT_TR_NOOP("Choose a second model above: it reads the same input"),
+                no_model=QT_TR_NOOP("Choose a second model above: it reads the same input"),
             ),
         ]
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from PySide6 import QtCore, QtGui, QtWidgets
+from PySide6.QtCore import QT_TR_NOOP  # marks a string for lupdate, shown translated
 
 from app.panels.chips import TokenChips
 from app.state import records
@@ -122,11 +123,11 @@ class NoticeLabel(QtWidgets.QLabel):
 
 
 # The notice line's tips, translated where they are shown.
-NLI_TIP = QtCore.QT_TR_NOOP(
+NLI_TIP = QT_TR_NOOP(
     "Click a token to follow it everywhere · select words to filter · Alt+←/→ head · "
     "Alt+↑/↓ layer · Esc clears · F1 all keys",
 )
-TRANSLATE_TIP = QtCore.QT_TR_NOOP(
+TRANSLATE_TIP = QT_TR_NOOP(
     "Click a token to follow it everywhere · select words to filter · Alt+←/→ head · "
     "Alt+↑/↓ layer · PgUp/PgDn step · Esc clears · F1 all keys",
 )

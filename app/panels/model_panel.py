@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6 import QtCore, QtWidgets
+from PySide6.QtCore import QT_TR_NOOP  # marks a string for lupdate, shown translated
 
 from app.i18n.terms import task_description
 from app.recent import RecentModels
@@ -21,9 +22,9 @@ SAMPLE_COUNT = 10
 METRIC_NAMES = {  # translated where they are shown (BLEU, chrF and AER are names)
     "bleu": "BLEU",
     "chrf": "chrF",
-    "accuracy": QtCore.QT_TR_NOOP("accuracy"),
+    "accuracy": QT_TR_NOOP("accuracy"),
     "aer": "AER",
-    "loss": QtCore.QT_TR_NOOP("loss"),
+    "loss": QT_TR_NOOP("loss"),
 }
 
 

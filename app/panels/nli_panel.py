@@ -52,8 +52,8 @@ class NLIPanel(QtWidgets.QWidget):
         self.notice = NoticeLabel(NLI_TIP)
 
         boxes = QtWidgets.QFormLayout()
-        boxes.addRow("premise", self.premise_box)
-        boxes.addRow("hypothesis", self.hypothesis_box)
+        boxes.addRow(side_name("premise"), self.premise_box)
+        boxes.addRow(side_name("hypothesis"), self.hypothesis_box)
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(boxes)

@@ -37,13 +37,14 @@ class ProbePanel(QtWidgets.QWidget):
         )
         self.heatmap = HeatmapView()
         self.heatmap.set_display_controls_visible(False)  # the View menu and Inspect set them
-        self.heatmap.set_empty_text(WAITING[0].upper() + WAITING[1:])
+        waiting = self.tr(WAITING)
+        self.heatmap.set_empty_text(waiting[0].upper() + waiting[1:])
         self.slider = QtWidgets.QSlider(QtCore.Qt.Orientation.Horizontal)
         self.slider.setEnabled(False)
         self.slider.setPageStep(1)
         self.replay_button = QtWidgets.QPushButton(self.tr("▶ Replay"))
         self.replay_button.setEnabled(False)
-        self.snapshot_label = QtWidgets.QLabel(WAITING)
+        self.snapshot_label = QtWidgets.QLabel(self.tr(WAITING))
         self.snapshot_label.setSizePolicy(
             QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Preferred
         )

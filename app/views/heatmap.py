@@ -197,8 +197,8 @@ class HeatmapView(RecordView):
             self.query_axis.set_tokens(query_tokens)
             self.key_axis.set_tokens(key_tokens)
         query_side, key_side = attention_map.sides
-        self.query_axis.set_title(f"{query_side} (queries)")
-        self.key_axis.set_title(f"{key_side} (keys)")
+        self.query_axis.set_title(self.tr("{side} (queries)").format(side=side_name(query_side)))
+        self.key_axis.set_title(self.tr("{side} (keys)").format(side=side_name(key_side)))
         full = head_weights(attention_map.weights, self._selection.head)
         filtered = (len(rows), len(columns)) != full.shape
         raw = full[np.ix_(rows, columns)] if filtered else full

@@ -76,9 +76,9 @@ class StepsView(RecordView):
             plot.setMenuEnabled(False)
             plot.hideButtons()
         self.row_plot.setYRange(0, 1, padding=0.02)
-        self.row_plot.getAxis("left").setLabel("weight")
+        self.row_plot.getAxis("left").setLabel(self.tr("weight"))
         self.candidate_plot.invertY(True)
-        self.candidate_plot.getAxis("bottom").setLabel("probability")
+        self.candidate_plot.getAxis("bottom").setLabel(self.tr("probability"))
         self.row_bars = pg.BarGraphItem(x=[], height=[], width=0.8)
         self.row_plot.addItem(self.row_bars)
         self.candidate_bars = pg.BarGraphItem(x0=[], y=[], width=[], height=0.7)
@@ -90,7 +90,7 @@ class StepsView(RecordView):
         controls.addWidget(self.slider, 1)
         controls.addWidget(self.step_label)
         controls.addSpacing(12)
-        controls.addWidget(QtWidgets.QLabel("scale"))
+        controls.addWidget(QtWidgets.QLabel(self.tr("scale")))
         controls.addWidget(self.scale_box)
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
@@ -233,7 +233,7 @@ class StepsView(RecordView):
         below the least likely candidate to 1, so that four candidates under 1 % differ."""
         axis = self.candidate_plot.getAxis("bottom")
         if self._display.scale != "log" or not len(probs):
-            axis.setLabel("probability")
+            axis.setLabel(self.tr("probability"))
             axis.setTicks(None)
             self.candidate_plot.setXRange(-0.03, 1.22, padding=0)  # room for the percentages
             return 0.0, probs

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from app.i18n.terms import side_name
 from app.state.measures import head_weights
 from app.state.selection import MEAN, TokenRef, find_map, shown_indices
 from app.views.base import PaintedView, RecordView
@@ -179,8 +180,16 @@ class TokenLinesView(PaintedView, RecordView):
         painter.setPen(QtGui.QColor(colors.muted))
         align = QtCore.Qt.AlignmentFlag
         for rects, caption, flag in (
-            (self._query_rects, f"{query_side} (queries)", align.AlignRight),
-            (self._key_rects, f"{key_side} (keys)", align.AlignLeft),
+            (
+                self._query_rects,
+                self.tr("{side} (queries)").format(side=side_name(query_side)),
+                align.AlignRight,
+            ),
+            (
+                self._key_rects,
+                self.tr("{side} (keys)").format(side=side_name(key_side)),
+                align.AlignLeft,
+            ),
         ):
             if rects:
                 first = rects[0]
