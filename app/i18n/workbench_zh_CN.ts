@@ -816,6 +816,10 @@
         <translation>{kind} · {layers} 层 × {heads} 头 · 每个下方为平均行熵（比特）· 点击头可打开，Ctrl+点击可关闭</translation>
     </message>
     <message>
+        <source>{bits} bits</source>
+        <translation>{bits} 比特</translation>
+    </message>
+    <message>
         <source>layer {layer}, head {head}: {bits} bits (uniform: {uniform})</source>
         <translation>第 {layer} 层，头 {head}：{bits} 比特（均匀分布：{uniform}）</translation>
     </message>

@@ -204,7 +204,9 @@ class HeadsGridView(PaintedView, RecordView):
             rect.left() - GAP_PX / 2, rect.bottom() + 2, rect.width() + GAP_PX, line
         )
         painter.drawText(
-            below, align.AlignHCenter | align.AlignTop, f"{thumbnail.entropy_bits:.2f} bits"
+            below,
+            align.AlignHCenter | align.AlignTop,
+            self.tr("{bits} bits").format(bits=f"{thumbnail.entropy_bits:.2f}"),
         )
         painter.setPen(QtGui.QColor(colors.text))
         if thumbnail.head == 0:
