@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import platform
+import re
 
 import PySide6
 import torch
@@ -52,6 +53,11 @@ def about_html() -> str:
     )
 
 
+def plain(text: str) -> str:
+    """A menu text without its accelerator: "&File" -> "File", "文件(&F)" -> "文件"."""
+    return re.sub(r"\(&\w\)|&", "", text)
+
+
 def shortcut_rows(bar: QtWidgets.QMenuBar) -> list[tuple[str, str, str]]:
     """(keys, what, menu) for every action of the menu bar that has a shortcut, in menu order."""
     rows: list[tuple[str, str, str]] = []
@@ -59,18 +65,18 @@ def shortcut_rows(bar: QtWidgets.QMenuBar) -> list[tuple[str, str, str]]:
     def visit(menu: QtWidgets.QMenu, path: str) -> None:
         for action in menu.actions():
             if action.menu() is not None:
-                visit(action.menu(), f"{path} ▸ {action.menu().title().replace('&', '')}")
+                visit(action.menu(), f"{path} ▸ {plain(action.menu().title())}")
             else:
                 native = QtGui.QKeySequence.SequenceFormat.NativeText
                 keys = tr(" or ").join(
                     text for key in action.shortcuts() if (text := key.toString(native))
                 )
                 if keys:
-                    rows.append((keys, action.text().replace("&", "").rstrip("…"), path))
+                    rows.append((keys, plain(action.text()).rstrip("…"), path))
 
     for action in bar.actions():
         if action.menu() is not None:
-            visit(action.menu(), action.menu().title().replace("&", ""))
+            visit(action.menu(), plain(action.menu().title()))
     return rows
 
 
