@@ -185,3 +185,27 @@ def kind_name(kind: str) -> str:
     not name is shown as its identifier with spaces."""
     name = KIND_NAMES.get(kind)
     return QCoreApplication.translate("Terms", name) if name else kind.replace("_", " ")
+
+
+def describe_map(kind: str, layer: int, head: int | str) -> str:
+    """A map's title in the interface language, e.g. "cross · layer 1 · head 2" (the words of
+    ``app.state.selection.Selection.describe``, which stays English and Qt-free for figures)."""
+    heads = (
+        QCoreApplication.translate("Selection", "mean of heads")
+        if head == "mean"
+        else QCoreApplication.translate("Selection", "head {head}").format(head=head)
+    )
+    return QCoreApplication.translate("Selection", "{kind} · layer {layer} · {head}").format(
+        kind=kind_name(kind), layer=layer, head=heads
+    )
+
+
+def describe_span(side: str, first: int, last: int) -> str:
+    """A token span in the interface language, e.g. "source tokens 2–4" (see describe_map)."""
+    if first == last:
+        return QCoreApplication.translate("Selection", "{side} token {index}").format(
+            side=side_name(side), index=first
+        )
+    return QCoreApplication.translate("Selection", "{side} tokens {first}–{last}").format(
+        side=side_name(side), first=first, last=last
+    )

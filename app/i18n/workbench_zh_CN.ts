@@ -388,26 +388,6 @@
         <translation>{count} 个输入词元被读作 {unk}</translation>
     </message>
     <message>
-        <source>{side} token {index}</source>
-        <translation>{side}词元 {index}</translation>
-    </message>
-    <message>
-        <source>{side} tokens {first}–{last}</source>
-        <translation>{side}词元 {first}–{last}</translation>
-    </message>
-    <message>
-        <source>mean of heads</source>
-        <translation>各头平均</translation>
-    </message>
-    <message>
-        <source>head {head}</source>
-        <translation>头 {head}</translation>
-    </message>
-    <message>
-        <source>{kind} · layer {layer} · {head}</source>
-        <translation>{kind} · 第 {layer} 层 · {head}</translation>
-    </message>
-    <message>
         <source>test {figures} on {count} examples of {file}</source>
         <translation>测试 {figures}，基于 {file} 的 {count} 个样例</translation>
     </message>
@@ -1277,6 +1257,29 @@
     <message>
         <source>what the training steps compute in: auto picks bf16 on CUDA GPUs that have it and on CPUs where bfloat16 is measured faster, fp16 on older GPUs, else fp32; the saved model is float32 either way</source>
         <translation>训练步骤使用的计算精度：自动模式在支持 bf16 的 CUDA GPU 以及实测 bfloat16 更快的 CPU 上选择 bf16，在较旧的 GPU 上选择 fp16，否则选择 fp32；无论如何，保存的模型均为 float32</translation>
+    </message>
+</context>
+<context>
+    <name>Selection</name>
+    <message>
+        <source>mean of heads</source>
+        <translation>各头平均</translation>
+    </message>
+    <message>
+        <source>head {head}</source>
+        <translation>头 {head}</translation>
+    </message>
+    <message>
+        <source>{kind} · layer {layer} · {head}</source>
+        <translation>{kind} · 第 {layer} 层 · {head}</translation>
+    </message>
+    <message>
+        <source>{side} token {index}</source>
+        <translation>{side}词元 {index}</translation>
+    </message>
+    <message>
+        <source>{side} tokens {first}–{last}</source>
+        <translation>{side}词元 {first}–{last}</translation>
     </message>
 </context>
 <context>

@@ -10,6 +10,7 @@ from dataclasses import replace
 
 from PySide6.QtCore import QCoreApplication
 
+from app.i18n.terms import describe_span
 from app.state import records, selection_moves
 from app.state.beam_tree import BeamTree
 from app.state.display import Display
@@ -182,7 +183,7 @@ class OnShow:
         if span is not None:
             self.sigMessage.emit(
                 tr("showing only {span}: clear the text selection to see all").format(
-                    span=span.describe()
+                    span=describe_span(span.side, span.first, span.last)
                 )
             )
         elif self.text_selection is None:

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication
-
 from app.state.beam_tree import BeamTree, beam_tree_from_history
 from core_models.inference import Classifier, NLIResult, TranslationResult, Translator
 from core_models.record import AttentionRecord
@@ -65,7 +63,10 @@ def unknown_positions(
 
 def tr(text: str) -> str:
     """``text`` in the interface language: lupdate files a ``tr()`` outside a class under the
-    empty context."""
+    empty context. Qt is imported here, not above: `attention-workbench render` imports this
+    module and loads no Qt (tests/test_boundaries.py)."""
+    from PySide6.QtCore import QCoreApplication
+
     return QCoreApplication.translate("", text)
 
 

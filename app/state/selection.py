@@ -8,19 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from PySide6.QtCore import QCoreApplication
-
-from app.i18n.terms import kind_name, side_name
 from core_models.record import KINDS, SIDES, AttentionMap, AttentionRecord
 
 MEAN = "mean"
 Head = int | Literal["mean"]
-
-
-def tr(text: str) -> str:
-    """``text`` in the interface language: lupdate files a ``tr()`` outside a class under the
-    empty context."""
-    return QCoreApplication.translate("", text)
 
 
 @dataclass(frozen=True)
@@ -56,10 +47,8 @@ class TokenSpan:
     def describe(self) -> str:
         """E.g. "source tokens 2–4" or "source token 2"."""
         if self.first == self.last:
-            return tr("{side} token {index}").format(side=side_name(self.side), index=self.first)
-        return tr("{side} tokens {first}–{last}").format(
-            side=side_name(self.side), first=self.first, last=self.last
-        )
+            return f"{self.side} token {self.first}"
+        return f"{self.side} tokens {self.first}–{self.last}"
 
 
 @dataclass(frozen=True)
@@ -91,12 +80,8 @@ class Selection:
 
     def describe(self) -> str:
         """A short title, e.g. "cross · layer 1 · head 2" or "cross · layer 0 · mean of heads"."""
-        head = (
-            tr("mean of heads") if self.head == MEAN else tr("head {head}").format(head=self.head)
-        )
-        return tr("{kind} · layer {layer} · {head}").format(
-            kind=kind_name(self.kind), layer=self.layer, head=head
-        )
+        head = "mean of heads" if self.head == MEAN else f"head {self.head}"
+        return f"{self.kind.replace('_', ' ')} · layer {self.layer} · {head}"
 
 
 def find_map(record: AttentionRecord | None, selection: Selection | None) -> AttentionMap | None:

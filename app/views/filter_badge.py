@@ -9,6 +9,7 @@ import html
 
 from PySide6 import QtCore, QtWidgets
 
+from app.i18n.terms import describe_span
 from app.state.selection import TokenSpan
 
 CLEAR_LINK = "clear"
@@ -25,9 +26,11 @@ def badge_text(span: TokenSpan, tokens: list[str], applies: bool) -> str:
     shown = " ".join(tokens[:6]) + (" …" if len(tokens) > 6 else "")
     words = f" ({html.escape(shown)})" if shown else ""
     what = (
-        tr("filtered: {span}").format(span=span.describe()) + words
+        tr("filtered: {span}").format(span=describe_span(span.side, span.first, span.last)) + words
         if applies
-        else tr("filter on {span}: not on this map").format(span=span.describe())
+        else tr("filter on {span}: not on this map").format(
+            span=describe_span(span.side, span.first, span.last)
+        )
     )
     return f"{what} · <a href='{CLEAR_LINK}'>{tr('clear')}</a>"
 

@@ -17,7 +17,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from app.i18n.terms import side_name
+from app.i18n.terms import describe_map, side_name
 from app.state.measures import attention_aer, gold_for, head_weights
 from app.state.selection import MEAN, find_map, shown_indices
 from app.views.base import RecordView
@@ -221,7 +221,10 @@ class HeatmapView(RecordView):
         self._show_filter()
         self._draw_selected_token()
         aer = self._draw_gold()
-        self.title.setText(self._selection.describe() + (f"   ·   {aer}" if aer else ""))
+        self.title.setText(
+            describe_map(self._selection.kind, self._selection.layer, self._selection.head)
+            + (f"   ·   {aer}" if aer else "")
+        )
 
     def _show_filter(self) -> None:
         """The badge of the selection's span: the tokens it keeps on this map."""
@@ -248,7 +251,11 @@ class HeatmapView(RecordView):
             self.title.setText(self.tr("no attention record"))
         else:
             self.title.setText(
-                self.tr("this record has no {map} map").format(map=self._selection.describe())
+                self.tr("this record has no {map} map").format(
+                    map=describe_map(
+                        self._selection.kind, self._selection.layer, self._selection.head
+                    )
+                )
             )
 
     def selected_cells(self) -> tuple[list[int], list[int]]:

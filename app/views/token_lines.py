@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from app.i18n.terms import side_name
+from app.i18n.terms import describe_map, side_name
 from app.state.measures import head_weights
 from app.state.selection import MEAN, TokenRef, find_map, shown_indices
 from app.views.base import PaintedView, RecordView
@@ -165,7 +165,11 @@ class TokenLinesView(PaintedView, RecordView):
             message = (
                 self.tr("no attention record")
                 if self._selection is None
-                else self.tr("this record has no {map} map").format(map=self._selection.describe())
+                else self.tr("this record has no {map} map").format(
+                    map=describe_map(
+                        self._selection.kind, self._selection.layer, self._selection.head
+                    )
+                )
             )
             painter.drawText(self.rect(), QtCore.Qt.AlignmentFlag.AlignCenter, message)
             return
@@ -174,7 +178,7 @@ class TokenLinesView(PaintedView, RecordView):
         painter.drawText(
             QtCore.QRectF(8, 6, self.width() - 16, 18),
             QtCore.Qt.AlignmentFlag.AlignLeft,
-            self._selection.describe()
+            describe_map(self._selection.kind, self._selection.layer, self._selection.head)
             + self.tr(" · opacity = weight · click a token to follow it"),
         )
         painter.setPen(QtGui.QColor(colors.muted))
