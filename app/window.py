@@ -210,7 +210,7 @@ class MainWindow(QtWidgets.QMainWindow):
         name = f"{self.session.model_name or 'attention'}-{what}{suffix}"
         path, _ = QtWidgets.QFileDialog.getSaveFileName(
             self,
-            self.tr("Export {what}").format(what=what),
+            self.tr("Export the record") if what == "record" else self.tr("Export the view"),
             str(Path.cwd() / name),
             self.tr(EXPORT_FILTERS[suffix]),
         )

@@ -889,8 +889,12 @@
         <translation>打开检查点目录</translation>
     </message>
     <message>
-        <source>Export {what}</source>
-        <translation>导出 {what}</translation>
+        <source>Export the record</source>
+        <translation>导出记录</translation>
+    </message>
+    <message>
+        <source>Export the view</source>
+        <translation>导出视图</translation>
     </message>
     <message>
         <source>Could not export the view to {path}:
