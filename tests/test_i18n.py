@@ -289,3 +289,22 @@ def test_the_language_follows_lang_then_the_environment_then_the_choice_then_the
 def test_an_unknown_lang_is_one_error_line(capsys):
     assert main(["--lang", "klingon"]) == 2
     assert capsys.readouterr().err.startswith("error: --lang: unknown interface language")
+
+
+def test_a_catalogue_that_does_not_load_leaves_the_interface_in_english(
+    qapp, tmp_path, monkeypatch, caplog
+):
+    broken = tmp_path / "workbench_zh_CN.qm"
+    broken.write_bytes(b"not a catalogue")
+    monkeypatch.setattr(language, "catalogue", lambda _language: broken)
+    assert language.install(qapp, CHINESE) == ENGLISH
+    assert QtCore.QCoreApplication.translate("MainWindow", "Inspect") == "Inspect"
+    assert "is not a Qt translation file" in caplog.text
+
+
+def test_a_source_checkout_compiles_the_catalogue_once_into_the_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("ATTENTION_WORKBENCH_CACHE", str(tmp_path))
+    first = language.catalogue(CHINESE)
+    assert first.parent == tmp_path / "i18n" and first.suffix == ".qm"
+    stamp = first.stat().st_mtime_ns
+    assert language.catalogue(CHINESE) == first and first.stat().st_mtime_ns == stamp

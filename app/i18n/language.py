@@ -105,24 +105,23 @@ def catalogue(language: str) -> Path:
 def install(app: QtCore.QCoreApplication, language: str) -> str:
     """Show ``app`` in ``language`` (ENGLISH or CHINESE) from now on: remove the translators an
     earlier call installed, load the app's and Qt's catalogues, and make ``language`` the default
-    locale (numbers, the standard dialogs). Returns the language on show: ENGLISH if a catalogue
+    locale (English keeps the system's). Returns the language on show: ENGLISH when the catalogue
     cannot be loaded (logged)."""
     for translator in _installed:
         app.removeTranslator(translator)
     _installed.clear()
-    QtCore.QLocale.setDefault(QtCore.QLocale(language if language != ENGLISH else "en_US"))
-    if language == ENGLISH:
+    if language == ENGLISH:  # the source strings; numbers keep the system's locale
         return ENGLISH
     qt_folder = QtCore.QLibraryInfo.path(QtCore.QLibraryInfo.LibraryPath.TranslationsPath)
     mine = QtCore.QTranslator(app)
     try:
-        loaded = mine.load(str(catalogue(language)))
+        path = catalogue(language)
+        if not mine.load(str(path)):
+            raise OSError(f"{path} is not a Qt translation file")
     except (OSError, RuntimeError) as error:
         logger.warning("the %s interface is not available: %s", language, error)
-        loaded = False
-    if not loaded:
-        QtCore.QLocale.setDefault(QtCore.QLocale("en_US"))
         return ENGLISH
+    QtCore.QLocale.setDefault(QtCore.QLocale(language))
     qt_own = QtCore.QTranslator(app)
     for translator in (mine, qt_own) if qt_own.load(f"qtbase_{language}", qt_folder) else (mine,):
         app.installTranslator(translator)
