@@ -21,6 +21,9 @@ CLOSE_WHEN_READY_ENV = "ATTENTION_WORKBENCH_CLOSE_WHEN_READY"
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     language, argv = interface_language(argv)
+    if language == "":
+        print("error: --lang needs a language: zh_CN or en", file=sys.stderr)
+        return 2
     if not argv:
         return run_gui(language)
     if argv[0] == "--version":

@@ -286,9 +286,11 @@ def test_the_language_follows_lang_then_the_environment_then_the_choice_then_the
         language.resolve("klingon", settings)
 
 
-def test_an_unknown_lang_is_one_error_line(capsys):
+def test_an_unknown_or_missing_lang_is_one_error_line(capsys):
     assert main(["--lang", "klingon"]) == 2
     assert capsys.readouterr().err.startswith("error: --lang: unknown interface language")
+    assert main(["--lang"]) == 2
+    assert capsys.readouterr().err == "error: --lang needs a language: zh_CN or en\n"
 
 
 def test_a_catalogue_that_does_not_load_leaves_the_interface_in_english(
