@@ -39,7 +39,8 @@ ALLOWED_WORDS = {
     *("Attention", "Workbench", "Hugging", "Face", "Transformer", "GRU", "LSTM", "Bi-LSTM"),
     *("Bahdanau", "Luong", "Sutskever", "Cho", "Vaswani", "Parikh", "Devlin", "Tatoeba"),
     *("SNLI", "MultiNLI", "jsonl", "NumPy", "ISO", "CLS", "SEP", "PREFIX", "src", "tgt"),
-    *("txt", "zip", "TAB", "sentence1", "sentence2", "gold_label"),
+    *("txt", "zip", "TAB", "sentence1", "sentence2", "gold_label", "Wikipedia", "Gigaword"),
+    *("GloVe", "Multi30k"),
     # metrics, units and number formats as papers and tools write them
     *("BLEU", "AER", "chrF", "DPI", "ETA", "PNG", "SVG", "PDF", "JSON", "NPZ", "CUDA", "GPU"),
     *("GPUs", "CPU", "CPUs", "float32", "bfloat16", "argmax", "log", "rollout", "dropout"),
@@ -60,7 +61,7 @@ WORD = re.compile(r"[A-Za-z][A-Za-z0-9_'-]{2,}")
 
 def data_words(window) -> set[str]:
     """Words that are data, not interface: model names, families and tasks of the models on
-    offer, the tokens of the record on show, and the download catalogue's own descriptions."""
+    offer, the tokens of the records on show, and the download catalogue's names and licences."""
     words: set[str] = {*IDENTIFIERS, *TASKS, *FAMILIES}
     words |= {Path(path).name for path in window.recent.paths()}  # checkpoint folders
     for entry in window.catalogue.entries:
@@ -70,7 +71,7 @@ def data_words(window) -> set[str]:
         for attention_map in record.maps if record is not None else []:
             words |= set(attention_map.query_tokens) | set(attention_map.key_tokens)
     for dataset in DATASETS.values():
-        words |= set(WORD.findall(f"{dataset.name} {dataset.description} {dataset.license}"))
+        words |= set(WORD.findall(f"{dataset.name} {dataset.license}"))  # licences as written
     return {word.lower() for text in words for word in [text, *WORD.findall(text)]}
 
 

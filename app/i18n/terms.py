@@ -1,6 +1,8 @@
-"""The names of the record's token sides and map kinds as the interface shows them, translated
-(context "Terms"); in English a kind's name is its identifier with spaces for underscores. QtCore
-only: app.state and the views both use it."""
+"""What the interface names that the Qt-free layers define, translated (context "Terms"): the
+record's token sides and map kinds, display choices, NLI labels, model options, the descriptions of
+bundled tasks, model families and downloadable datasets; and the map and span titles. A name this
+module does not list shows as it is (a kind: its identifier with spaces). QtCore only: app.state
+and the views both use it."""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ SIDE_NAMES = {
     "label": QT_TRANSLATE_NOOP("Terms", "label"),
     "context": QT_TRANSLATE_NOOP("Terms", "context"),
 }
+
 KIND_NAMES = {
     "encoder_self": QT_TRANSLATE_NOOP("Terms", "encoder self"),
     "decoder_self": QT_TRANSLATE_NOOP("Terms", "decoder self"),
@@ -40,6 +43,7 @@ KIND_NAMES = {
     "label_input_x_gradient": QT_TRANSLATE_NOOP("Terms", "label input x gradient"),
     "label_integrated_gradients": QT_TRANSLATE_NOOP("Terms", "label integrated gradients"),
 }
+
 # The display choices a view's boxes offer by name (colour maps keep their own names).
 CHOICE_NAMES = {
     "linear": QT_TRANSLATE_NOOP("Terms", "linear"),
@@ -47,6 +51,7 @@ CHOICE_NAMES = {
     "global": QT_TRANSLATE_NOOP("Terms", "global"),
     "row": QT_TRANSLATE_NOOP("Terms", "row"),
 }
+
 # The bundled tasks' descriptions (core_models.data.tasks, which has no Qt), by task name.
 TASK_DESCRIPTIONS = {
     "copy": QT_TRANSLATE_NOOP(
@@ -72,11 +77,13 @@ TASK_DESCRIPTIONS = {
         "Premise / hypothesis pairs: entailment, neutral, contradiction from lexical relations.",
     ),
 }
+
 NLI_LABEL_NAMES = {
     "entailment": QT_TRANSLATE_NOOP("Terms", "entailment"),
     "neutral": QT_TRANSLATE_NOOP("Terms", "neutral"),
     "contradiction": QT_TRANSLATE_NOOP("Terms", "contradiction"),
 }
+
 # The model families' descriptions (core_models.models.registry), by family.
 FAMILY_DESCRIPTIONS = {
     "rnn": QT_TRANSLATE_NOOP(
@@ -103,13 +110,6 @@ FAMILY_DESCRIPTIONS = {
         "Transformer encoder over [CLS] premise [SEP] hypothesis (Devlin et al. 2019)",
     ),
 }
-
-
-def family_description(family: str, description: str) -> str:
-    """Family ``family``'s ``description`` in the interface language (as it is if not listed)."""
-    known = FAMILY_DESCRIPTIONS.get(family)
-    return QCoreApplication.translate("Terms", known) if known == description else description
-
 
 # The Train tab's model options (app.train.presets.model_fields), by field name.
 FIELD_NAMES = {
@@ -139,52 +139,97 @@ FIELD_NAMES = {
     "tie_embeddings": QT_TRANSLATE_NOOP("Terms", "tie embeddings"),
     "window": QT_TRANSLATE_NOOP("Terms", "window"),
 }
+
 TASK_KINDS = {
     "translation": QT_TRANSLATE_NOOP("Terms", "translation"),
     "nli": QT_TRANSLATE_NOOP("Terms", "nli"),
 }
 
+# The download catalogue's datasets (core_models.data.download), by name; licences stay as
+# written.
+DATASET_DESCRIPTIONS = {
+    "fra-eng": QT_TRANSLATE_NOOP(
+        "Terms",
+        "English-French sentence pairs from Tatoeba (manythings.org), as in d2l.ai: fra.txt",
+    ),
+    "cmn-eng": QT_TRANSLATE_NOOP(
+        "Terms",
+        "English-Chinese (Mandarin) sentence pairs from Tatoeba (manythings.org): cmn.txt",
+    ),
+    "snli": QT_TRANSLATE_NOOP(
+        "Terms", "Stanford Natural Language Inference 1.0: 570k premise/hypothesis pairs"
+    ),
+    "multinli": QT_TRANSLATE_NOOP(
+        "Terms", "Multi-Genre NLI 1.0: 433k pairs, matched and mismatched dev sets"
+    ),
+    "multi30k": QT_TRANSLATE_NOOP(
+        "Terms",
+        "Multi30k task 1: image captions in English, German, French, Czech (29k train)",
+    ),
+    "glove.6B": QT_TRANSLATE_NOOP(
+        "Terms",
+        "GloVe 6B word vectors (Wikipedia 2014 + Gigaword 5): 400k words, 50-300 dims, 822 MB",
+    ),
+}
+
+
+def _name(names: dict[str, str], key: str, otherwise: str) -> str:
+    """``names[key]`` in the interface language, else ``otherwise``."""
+    name = names.get(key)
+    return QCoreApplication.translate("Terms", name) if name else otherwise
+
+
+def _description(descriptions: dict[str, str], key: str, description: str) -> str:
+    """``description`` in the interface language when it is the one listed under ``key`` (one
+    edited in core_models shows as it is until the list here follows)."""
+    listed = descriptions.get(key) == description
+    return _name(descriptions, key, description) if listed else description
+
+
+def family_description(family: str, description: str) -> str:
+    """Family ``family``'s ``description`` in the interface language (as it is if not listed)."""
+    return _description(FAMILY_DESCRIPTIONS, family, description)
+
 
 def field_name(field: str) -> str:
     """A model option ("d_model", …) in the interface language (else with spaces)."""
-    name = FIELD_NAMES.get(field)
-    return QCoreApplication.translate("Terms", name) if name else field.replace("_", " ")
+    return _name(FIELD_NAMES, field, field.replace("_", " "))
 
 
 def task_kind_name(kind: str) -> str:
     """A task kind ("translation", "nli") in the interface language (others as they are)."""
-    name = TASK_KINDS.get(kind)
-    return QCoreApplication.translate("Terms", name) if name else kind
+    return _name(TASK_KINDS, kind, kind)
 
 
 def label_name(label: str) -> str:
     """An NLI label ("entailment", …) in the interface language (others as they are)."""
-    name = NLI_LABEL_NAMES.get(label)
-    return QCoreApplication.translate("Terms", name) if name else label
+    return _name(NLI_LABEL_NAMES, label, label)
+
+
+def dataset_description(name: str, description: str) -> str:
+    """Dataset ``name``'s ``description`` in the interface language (as it is if not listed)."""
+    return _description(DATASET_DESCRIPTIONS, name, description)
 
 
 def task_description(task: str, description: str) -> str:
     """Task ``task``'s ``description`` in the interface language (as it is if not listed)."""
-    known = TASK_DESCRIPTIONS.get(task)
-    return QCoreApplication.translate("Terms", known) if known == description else description
+    return _description(TASK_DESCRIPTIONS, task, description)
 
 
 def choice_name(choice: str) -> str:
     """A display choice ("log", "row", …) in the interface language (others as they are)."""
-    name = CHOICE_NAMES.get(choice)
-    return QCoreApplication.translate("Terms", name) if name else choice
+    return _name(CHOICE_NAMES, choice, choice)
 
 
 def side_name(side: str) -> str:
     """A token side ("source", "premise", …) in the interface language."""
-    return QCoreApplication.translate("Terms", SIDE_NAMES.get(side, side))
+    return _name(SIDE_NAMES, side, side)
 
 
 def kind_name(kind: str) -> str:
     """A map kind ("cross", "encoder_self", …) in the interface language; a kind this list does
     not name is shown as its identifier with spaces."""
-    name = KIND_NAMES.get(kind)
-    return QCoreApplication.translate("Terms", name) if name else kind.replace("_", " ")
+    return _name(KIND_NAMES, kind, kind.replace("_", " "))
 
 
 def describe_map(kind: str, layer: int, head: int | str) -> str:

@@ -1737,6 +1737,30 @@
         <source>nli</source>
         <translation>自然语言推理</translation>
     </message>
+    <message>
+        <source>English-French sentence pairs from Tatoeba (manythings.org), as in d2l.ai: fra.txt</source>
+        <translation>来自 Tatoeba（manythings.org）的英法句对，与 d2l.ai 中相同：fra.txt</translation>
+    </message>
+    <message>
+        <source>English-Chinese (Mandarin) sentence pairs from Tatoeba (manythings.org): cmn.txt</source>
+        <translation>来自 Tatoeba（manythings.org）的英汉（普通话）句对：cmn.txt</translation>
+    </message>
+    <message>
+        <source>Stanford Natural Language Inference 1.0: 570k premise/hypothesis pairs</source>
+        <translation>斯坦福自然语言推理（SNLI）1.0：57 万个前提/假设句对</translation>
+    </message>
+    <message>
+        <source>Multi-Genre NLI 1.0: 433k pairs, matched and mismatched dev sets</source>
+        <translation>多体裁自然语言推理（MultiNLI）1.0：43.3 万个句对，含匹配与不匹配的开发集</translation>
+    </message>
+    <message>
+        <source>Multi30k task 1: image captions in English, German, French, Czech (29k train)</source>
+        <translation>Multi30k 任务 1：英语、德语、法语、捷克语的图像描述（2.9 万条训练数据）</translation>
+    </message>
+    <message>
+        <source>GloVe 6B word vectors (Wikipedia 2014 + Gigaword 5): 400k words, 50-300 dims, 822 MB</source>
+        <translation>GloVe 6B 词向量（Wikipedia 2014 + Gigaword 5）：40 万个词，50–300 维，822 MB</translation>
+    </message>
 </context>
 <context>
     <name>TokenChips</name>

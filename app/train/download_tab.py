@@ -14,6 +14,7 @@ from pathlib import Path
 
 from PySide6 import QtCore, QtWidgets
 
+from app.i18n.terms import dataset_description
 from core_models.data.download import (
     DATASETS,
     Dataset,
@@ -144,7 +145,8 @@ class DownloadTab(QtWidgets.QWidget):
         cached = is_downloaded(dataset, self.cache_dir)
         where = dataset_dir(dataset, self.cache_dir)
         self.about.setText(
-            f"{dataset.description}<br><i>"
+            dataset_description(dataset.name, dataset.description)
+            + "<br><i>"
             + self.tr("licence: {licence}").format(licence=dataset.license)
             + "</i>"
             + (
