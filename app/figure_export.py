@@ -27,17 +27,23 @@ PAGE_FIGURES = {
     "beam": "beam",
     "compare": "compare",
 }
-FIGURE_NAMES = {
-    "heatmap": "Heatmap (the map on show)",
-    "heads": "Every head of the layer, side by side",
-    "grid": "Heads grid (every layer × head)",
-    "lines": "Token lines",
-    "steps": "Decoding steps (the step on show, or all)",
-    "beam": "Beam tree",
-    "nli": "NLI: alignment maps and label bars",
-    "compare": "Compare: both models, one colour scale",
+FIGURE_NAMES = {  # translated where they are shown
+    "heatmap": QtCore.QT_TRANSLATE_NOOP("FigureDialog", "Heatmap (the map on show)"),
+    "heads": QtCore.QT_TRANSLATE_NOOP("FigureDialog", "Every head of the layer, side by side"),
+    "grid": QtCore.QT_TRANSLATE_NOOP("FigureDialog", "Heads grid (every layer × head)"),
+    "lines": QtCore.QT_TRANSLATE_NOOP("FigureDialog", "Token lines"),
+    "steps": QtCore.QT_TRANSLATE_NOOP("FigureDialog", "Decoding steps (the step on show, or all)"),
+    "beam": QtCore.QT_TRANSLATE_NOOP("FigureDialog", "Beam tree"),
+    "nli": QtCore.QT_TRANSLATE_NOOP("FigureDialog", "NLI: alignment maps and label bars"),
+    "compare": QtCore.QT_TRANSLATE_NOOP("FigureDialog", "Compare: both models, one colour scale"),
 }
 FILTERS = ";;".join(f"{fmt.upper()} (*.{fmt})" for fmt in FORMATS)
+
+
+def tr(text: str) -> str:
+    """``text`` in the interface language: lupdate files a ``tr()`` outside a class under the
+    empty context."""
+    return QtCore.QCoreApplication.translate("", text)
 
 
 def session_state(session: Session, other: Session | None = None) -> FigureState:
@@ -66,12 +72,12 @@ class FigureDialog(QtWidgets.QDialog):
 
     def __init__(self, figures: list[str], chosen: str, parent: QtWidgets.QWidget) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Export figure")
+        self.setWindowTitle(self.tr("Export figure"))
         self.figure_box = QtWidgets.QComboBox()
         for name in figures:
-            self.figure_box.addItem(FIGURE_NAMES[name], name)
+            self.figure_box.addItem(self.tr(FIGURE_NAMES[name]), name)
         self.figure_box.setCurrentIndex(figures.index(chosen))
-        self.fitted = QtWidgets.QCheckBox("fit the size to the tokens")
+        self.fitted = QtWidgets.QCheckBox(self.tr("fit the size to the tokens"))
         self.fitted.setChecked(True)
         self.width_box, self.height_box = QtWidgets.QDoubleSpinBox(), QtWidgets.QDoubleSpinBox()
         for box, value in ((self.width_box, 16.0), (self.height_box, 10.0)):
@@ -82,10 +88,10 @@ class FigureDialog(QtWidgets.QDialog):
         self.dpi_box = QtWidgets.QSpinBox()
         self.dpi_box.setRange(10, 1200)
         self.dpi_box.setValue(FigureOptions().dpi)
-        self.greyscale = QtWidgets.QCheckBox("greyscale (for print)")
-        self.title = QtWidgets.QCheckBox("title (model, kind, layer, head)")
+        self.greyscale = QtWidgets.QCheckBox(self.tr("greyscale (for print)"))
+        self.title = QtWidgets.QCheckBox(self.tr("title (model, kind, layer, head)"))
         self.title.setChecked(True)
-        self.all_steps = QtWidgets.QCheckBox("decoding steps: one panel per step")
+        self.all_steps = QtWidgets.QCheckBox(self.tr("decoding steps: one panel per step"))
         size = QtWidgets.QHBoxLayout()
         for widget in (self.width_box, QtWidgets.QLabel("×"), self.height_box, self.unit_box):
             size.addWidget(widget)
@@ -98,10 +104,10 @@ class FigureDialog(QtWidgets.QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form = QtWidgets.QFormLayout(self)
-        form.addRow("figure", self.figure_box)
+        form.addRow(self.tr("figure"), self.figure_box)
         form.addRow("", self.fitted)
-        form.addRow("size", size)
-        form.addRow("DPI (PNG)", self.dpi_box)
+        form.addRow(self.tr("size"), size)
+        form.addRow(self.tr("DPI (PNG)"), self.dpi_box)
         for check in (self.greyscale, self.title, self.all_steps):
             form.addRow("", check)
         form.addRow(buttons)
@@ -152,9 +158,13 @@ class FigureJob(QtCore.QObject):
         try:
             written = write_figure(self.view, self.state, self.options, self.path)
         except (ValueError, OSError) as error:
-            self.sigFailed.emit(f"Could not export the figure to {self.path}:\n\n{error}")
+            self.sigFailed.emit(
+                self.tr("Could not export the figure to {path}:\n\n{error}").format(
+                    path=self.path, error=error
+                )
+            )
         else:
-            self.sigDone.emit(f"figure exported to {written}")
+            self.sigDone.emit(self.tr("figure exported to {path}").format(path=written))
 
 
 def figures_for(session: Session, page: str) -> tuple[list[str], str]:
@@ -175,7 +185,7 @@ def export_figure(window: QtWidgets.QMainWindow) -> FigureJob | None:
     window (its session, views, show_message and show_error)."""
     session = window.session
     if session.record is None:
-        window.show_message("nothing to export yet: type something first")
+        window.show_message(tr("nothing to export yet: type something first"))
         return None
     figures, chosen = figures_for(session, window.views.current_page())
     dialog = FigureDialog(figures, chosen, window)
@@ -189,7 +199,7 @@ def export_figure(window: QtWidgets.QMainWindow) -> FigureJob | None:
     view = dialog.figure()
     name = f"{session.model_name or 'attention'}-{view}.pdf"
     path, chosen_filter = QtWidgets.QFileDialog.getSaveFileName(
-        window, "Export figure", str(Path.cwd() / name), FILTERS
+        window, tr("Export figure"), str(Path.cwd() / name), FILTERS
     )
     if not path:
         return None
@@ -208,5 +218,5 @@ def export_figure(window: QtWidgets.QMainWindow) -> FigureJob | None:
     for signal in (job.sigDone, job.sigFailed):
         signal.connect(job.deleteLater)
     job.start()
-    window.show_message(f"exporting the figure to {path}…")
+    window.show_message(tr("exporting the figure to {path}…").format(path=path))
     return job

@@ -5,28 +5,40 @@ from __future__ import annotations
 
 import html
 import platform
+import re
 
 import PySide6
 import torch
 from PySide6 import QtCore, QtGui, QtWidgets
+from PySide6.QtCore import QT_TR_NOOP
 
 from core_models import __version__
 
-TITLE = "Attention Workbench"
-DESCRIPTION = (
+TITLE = "Attention Workbench"  # a name: the same in every language
+# The texts below are translated where they are shown.
+DESCRIPTION = QT_TR_NOOP(
     "Attention Workbench trains small sequence models (an RNN encoder-decoder, Bahdanau and "
     "Luong attention, the Transformer, decomposable attention and a Transformer classifier for "
     "NLI) and shows where their attention goes: every head of every layer at every decoding "
     "step, as a heatmap, a grid of heads, lines between tokens, the decoding steps with their "
     "candidates and the beam search tree. Type in the box and every keystroke is decoded in "
     "the background; click a token anywhere to follow it in every view; select words to keep "
-    "only their rows or columns; compare two models on the same sentence."
+    "only their rows or columns; compare two models on the same sentence.",
 )
 # Keys that are not menu items: what they do, where.
 OTHER_KEYS = (
-    ("Shift+← / →, or drag", "in a text box: select words to filter the maps to their tokens"),
-    ("Tab", "next box or control"),
+    (
+        QT_TR_NOOP("Shift+← / →, or drag"),
+        QT_TR_NOOP("in a text box: select words to filter the maps to their tokens"),
+    ),
+    ("Tab", QT_TR_NOOP("next box or control")),
 )
+
+
+def tr(text: str) -> str:
+    """``text`` in the interface language: lupdate files a ``tr()`` outside a class under the
+    empty context."""
+    return QtCore.QCoreApplication.translate("", text)
 
 
 def about_html() -> str:
@@ -36,9 +48,14 @@ def about_html() -> str:
         f"Qt {QtCore.qVersion()} · PyTorch {torch.__version__}"
     )
     return (
-        f"<h3>{TITLE} {__version__}</h3><p>{html.escape(DESCRIPTION)}</p>"
+        f"<h3>{TITLE} {__version__}</h3><p>{html.escape(tr(DESCRIPTION))}</p>"
         f"<p style='color:gray'>{runs_on}</p>"
     )
+
+
+def plain(text: str) -> str:
+    """A menu text without its accelerator: "&File" -> "File", "文件(&F)" -> "文件"."""
+    return re.sub(r"\(&\w\)|&", "", text)
 
 
 def shortcut_rows(bar: QtWidgets.QMenuBar) -> list[tuple[str, str, str]]:
@@ -48,18 +65,18 @@ def shortcut_rows(bar: QtWidgets.QMenuBar) -> list[tuple[str, str, str]]:
     def visit(menu: QtWidgets.QMenu, path: str) -> None:
         for action in menu.actions():
             if action.menu() is not None:
-                visit(action.menu(), f"{path} ▸ {action.menu().title().replace('&', '')}")
+                visit(action.menu(), f"{path} ▸ {plain(action.menu().title())}")
             else:
                 native = QtGui.QKeySequence.SequenceFormat.NativeText
-                keys = " or ".join(
+                keys = tr(" or ").join(
                     text for key in action.shortcuts() if (text := key.toString(native))
                 )
                 if keys:
-                    rows.append((keys, action.text().replace("&", "").rstrip("…"), path))
+                    rows.append((keys, plain(action.text()).rstrip("…"), path))
 
     for action in bar.actions():
         if action.menu() is not None:
-            visit(action.menu(), action.menu().title().replace("&", ""))
+            visit(action.menu(), plain(action.menu().title()))
     return rows
 
 
@@ -67,7 +84,7 @@ def shortcuts_html(bar: QtWidgets.QMenuBar) -> str:
     """Every shortcut of the menu bar, then the keys of the text boxes, as an HTML table."""
     rows = [
         *shortcut_rows(bar),
-        *((keys, what, "") for keys, what in OTHER_KEYS),
+        *((tr(keys), tr(what), "") for keys, what in OTHER_KEYS),
     ]
     body = "".join(
         f"<tr><td style='padding-right:14px'><b>{html.escape(keys)}</b></td>"
@@ -75,11 +92,12 @@ def shortcuts_html(bar: QtWidgets.QMenuBar) -> str:
         f"<td style='color:gray'>{html.escape(menu)}</td></tr>"
         for keys, what, menu in rows
     )
-    note = (
-        "<p>The decoding-step keys also work while you type in a text box; there, Ctrl+← / → "
-        "move by words.</p>"
+    note = tr(
+        "The decoding-step keys also work while you type in a text box; there, Ctrl+← / → "
+        "move by words."
     )
-    return f"<h3>Keyboard shortcuts</h3><table>{body}</table>{note}"
+    title = tr("Keyboard shortcuts")
+    return f"<h3>{title}</h3><table>{body}</table><p>{html.escape(note)}</p>"
 
 
 class ShortcutsDialog(QtWidgets.QDialog):
@@ -88,7 +106,7 @@ class ShortcutsDialog(QtWidgets.QDialog):
     def __init__(self, bar: QtWidgets.QMenuBar, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
         self.bar = bar
-        self.setWindowTitle(f"Keyboard shortcuts — {TITLE}")
+        self.setWindowTitle(self.tr("Keyboard shortcuts — {title}").format(title=TITLE))
         self.setMinimumWidth(640)
         self.text = QtWidgets.QLabel()
         self.text.setTextFormat(QtCore.Qt.TextFormat.RichText)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6 import QtWidgets
+from PySide6 import QtCore, QtWidgets
 
 from core_models.hf import HF_PREFIX, cached_models
 
@@ -20,18 +20,26 @@ def hf_source(text: str) -> str | None:
     return text if text.startswith(HF_PREFIX) else HF_PREFIX + text
 
 
+def tr(text: str) -> str:
+    """``text`` in the interface language: lupdate files a ``tr()`` outside a class under the
+    empty context."""
+    return QtCore.QCoreApplication.translate("", text)
+
+
 def ask_hf_model(parent: QtWidgets.QWidget) -> str | None:
     """The model to open (None: cancelled); the list holds the locally cached models."""
     cached = cached_models()
     where = (
-        f"{len(cached)} in the local cache; others download if the network allows"
+        tr("{count} in the local cache; others download if the network allows").format(
+            count=len(cached)
+        )
         if cached
-        else "the local Hugging Face cache holds none; a name downloads if the network allows"
+        else tr("the local Hugging Face cache holds none; a name downloads if the network allows")
     )
     text, chosen = QtWidgets.QInputDialog.getItem(
         parent,
-        "Open Hugging Face model",
-        f"Model name (e.g. Helsinki-NLP/opus-mt-en-fr) or folder; {where}:",
+        tr("Open Hugging Face model"),
+        tr("Model name (e.g. Helsinki-NLP/opus-mt-en-fr) or folder; {where}:").format(where=where),
         cached,
         0,
         True,

@@ -20,8 +20,12 @@ CLOSE_WHEN_READY_ENV = "ATTENTION_WORKBENCH_CLOSE_WHEN_READY"
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    language, argv = interface_language(argv)
+    if language == "":
+        print("error: --lang needs a language: zh_CN or en", file=sys.stderr)
+        return 2
     if not argv:
-        return run_gui()
+        return run_gui(language)
     if argv[0] == "--version":
         from core_models import __version__
 
@@ -33,7 +37,8 @@ def main(argv: list[str] | None = None) -> int:
         return install_desktop_command()
     if argv[0] in ("-h", "--help"):
         print(
-            "attention-workbench with no command opens the app on a bundled model;\n"
+            "attention-workbench with no command opens the app on a bundled model\n"
+            "(--lang zh_CN or --lang en: its interface language, else the system's);\n"
             "attention-workbench render MODEL TEXT --view VIEW -o OUT.png draws a view offscreen\n"
             "(see attention-workbench render --help);\n"
             "attention-workbench --install-desktop adds the app to the desktop's menu (Linux);\n"
@@ -47,6 +52,15 @@ def main(argv: list[str] | None = None) -> int:
     from core_models.cli import main as cli_main
 
     return cli_main(argv)
+
+
+def interface_language(argv: list[str]) -> tuple[str | None, list[str]]:
+    """``--lang LANGUAGE`` (or ``--lang=LANGUAGE``) at the front of ``argv``, and the rest."""
+    if argv and argv[0].startswith("--lang="):
+        return argv[0].partition("=")[2], argv[1:]
+    if argv and argv[0] == "--lang":
+        return (argv[1], argv[2:]) if len(argv) > 1 else ("", [])
+    return None, argv
 
 
 def first_model(entries: list[ModelEntry]) -> ModelEntry | None:
@@ -65,13 +79,18 @@ def first_model(entries: list[ModelEntry]) -> ModelEntry | None:
 def start(window) -> ModelEntry | None:
     """Open the first model in ``window`` (the one it remembers, else ``first_model``) and, once it
     is loaded, translate a sample sentence."""
+    from PySide6.QtCore import QCoreApplication
+
     from core_models.inference import list_models
 
     entry = first_model(list_models())
     if entry is None:
         window.show_message(
-            "no models yet: File ▸ Open checkpoint…, or train one with "
-            "`attention-workbench train transformer-en-fr`"
+            QCoreApplication.translate(
+                "main",
+                "no models yet: File ▸ Open checkpoint…, or train one with "
+                "`attention-workbench train transformer-en-fr`",
+            )
         )
         return None
     session = window.session
@@ -86,7 +105,8 @@ def start(window) -> ModelEntry | None:
     return entry
 
 
-def run_gui() -> int:
+def run_gui(language: str | None = None) -> int:
+    """The window, in ``language`` (``--lang``; None: the saved choice, else the system's)."""
     from app.platform_check import missing_display_support
 
     missing = missing_display_support()
@@ -96,9 +116,17 @@ def run_gui() -> int:
     from PySide6 import QtWidgets
 
     from app.desktop import NAME, app_icon
+    from app.i18n.language import LanguageError, install, resolve
+    from app.recent import app_settings
     from app.window import MainWindow
 
+    try:
+        language = resolve(language, app_settings())
+    except LanguageError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     app = QtWidgets.QApplication.instance() or QtWidgets.QApplication(sys.argv[:1])
+    install(app, language)
     app.setApplicationName("Attention Workbench")
     app.setDesktopFileName(NAME)  # ties the window to the --install-desktop menu entry
     app.setWindowIcon(app_icon())  # every window, the taskbar and the About box

@@ -10,6 +10,7 @@ import logging
 from pathlib import Path
 
 from PySide6 import QtCore, QtGui, QtWidgets
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 
 from app import window_memory
 from app.help import TITLE, ShortcutsDialog, about_html
@@ -31,11 +32,11 @@ logger = logging.getLogger(__name__)
 
 STATUS_MS = 10_000
 INSPECT, TRAIN = 0, 1  # the tabs of ``MainWindow.modes``
-EXPORT_FILTERS = {
-    ".png": "PNG image (*.png)",
-    ".svg": "SVG drawing (*.svg)",
-    ".json": "Attention record, JSON (*.json)",
-    ".npz": "Attention record, NumPy (*.npz)",
+EXPORT_FILTERS = {  # translated where they are shown (context "MainWindow")
+    ".png": QT_TRANSLATE_NOOP("MainWindow", "PNG image (*.png)"),
+    ".svg": QT_TRANSLATE_NOOP("MainWindow", "SVG drawing (*.svg)"),
+    ".json": QT_TRANSLATE_NOOP("MainWindow", "Attention record, JSON (*.json)"),
+    ".npz": QT_TRANSLATE_NOOP("MainWindow", "Attention record, NumPy (*.npz)"),
 }
 
 
@@ -76,8 +77,8 @@ class MainWindow(QtWidgets.QMainWindow):
         self.train_view = TrainView()
         self.modes = QtWidgets.QTabWidget()  # inspect a model, or train one and watch it learn
         self.modes.setDocumentMode(True)
-        self.modes.addTab(splitter, "Inspect")
-        self.modes.addTab(self.train_view, "Train")
+        self.modes.addTab(splitter, self.tr("Inspect"))
+        self.modes.addTab(self.train_view, self.tr("Train"))
         self.setCentralWidget(self.modes)
         self._messages: dict[int, str] = {}  # each tab's last status message
         self.modes.currentChanged.connect(self._on_mode_changed)
@@ -85,7 +86,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.shortcuts_dialog: ShortcutsDialog | None = None
         self.menu_actions = build_menus(self, self.session)
         export_button = QtWidgets.QToolButton()
-        export_button.setText("Export")
+        export_button.setText(self.tr("Export"))
         export_button.setPopupMode(QtWidgets.QToolButton.ToolButtonPopupMode.InstantPopup)
         export_button.addActions(self.menu_actions.exports)
         self.views.setCornerWidget(export_button)
@@ -104,14 +105,16 @@ class MainWindow(QtWidgets.QMainWindow):
         self._fill_recent()
         self._restore()
         self._apply_display()
-        self.show_message("open a model to begin: pick one on the left, or File ▸ Open checkpoint…")
+        self.show_message(
+            self.tr("open a model to begin: pick one on the left, or File ▸ Open checkpoint…")
+        )
 
     # --- models ---------------------------------------------------------------------------------
 
     def open_checkpoint_dialog(self) -> None:
         """File ▸ Open checkpoint…: choose a checkpoint (or training run) directory."""
         path = QtWidgets.QFileDialog.getExistingDirectory(
-            self, "Open a checkpoint directory", str(Path.home())
+            self, self.tr("Open a checkpoint directory"), str(Path.home())
         )
         if path:
             self.open_checkpoint(path)
@@ -206,7 +209,10 @@ class MainWindow(QtWidgets.QMainWindow):
     def _ask_save_path(self, suffix: str, what: str) -> Path | None:
         name = f"{self.session.model_name or 'attention'}-{what}{suffix}"
         path, _ = QtWidgets.QFileDialog.getSaveFileName(
-            self, f"Export {what}", str(Path.cwd() / name), EXPORT_FILTERS[suffix]
+            self,
+            self.tr("Export the record") if what == "record" else self.tr("Export the view"),
+            str(Path.cwd() / name),
+            self.tr(EXPORT_FILTERS[suffix]),
         )
         if not path:
             return None
@@ -222,16 +228,20 @@ class MainWindow(QtWidgets.QMainWindow):
         try:
             view.export(path)
         except (OSError, ValueError) as error:
-            self.show_error(f"Could not export the view to {path}:\n\n{error}")
+            self.show_error(
+                self.tr("Could not export the view to {path}:\n\n{error}").format(
+                    path=path, error=error
+                )
+            )
             return None
-        self.show_message(f"view exported to {path}")
+        self.show_message(self.tr("view exported to {path}").format(path=path))
         return path
 
     def export_record(self, suffix: str) -> Path | None:
         """Write the record on show (pieces or words) as ``suffix`` (".json" / ".npz")."""
         session = self.session
         if session.record is None or session.result is None:
-            self.show_message("nothing to export yet: type something first")
+            self.show_message(self.tr("nothing to export yet: type something first"))
             return None
         path = self._ask_save_path(suffix, "record")
         if path is None:
@@ -240,9 +250,13 @@ class MainWindow(QtWidgets.QMainWindow):
         try:
             save_record(path, session.record, **document)
         except (OSError, ValueError) as error:
-            self.show_error(f"Could not export the record to {path}:\n\n{error}")
+            self.show_error(
+                self.tr("Could not export the record to {path}:\n\n{error}").format(
+                    path=path, error=error
+                )
+            )
             return None
-        self.show_message(f"record exported to {path}")
+        self.show_message(self.tr("record exported to {path}").format(path=path))
         return path
 
     # --- messages -------------------------------------------------------------------------------
@@ -265,7 +279,9 @@ class MainWindow(QtWidgets.QMainWindow):
         QtWidgets.QMessageBox.critical(self, TITLE, text)
 
     def show_about(self) -> None:
-        QtWidgets.QMessageBox.about(self, f"About {TITLE}", about_html())
+        QtWidgets.QMessageBox.about(
+            self, self.tr("About {title}").format(title=TITLE), about_html()
+        )
 
     def show_shortcuts(self) -> None:
         """Help ▸ Keyboard shortcuts: a window listing every shortcut (it stays open)."""
@@ -275,7 +291,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.shortcuts_dialog.raise_()
 
     def _on_busy(self, busy: bool) -> None:
-        self.busy_label.setText("working…" if busy else "")
+        self.busy_label.setText(self.tr("working…") if busy else "")
 
     def _apply_display(self) -> None:
         """The window's palette follows the display's theme; the Train tab draws with it."""

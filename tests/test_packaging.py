@@ -82,10 +82,26 @@ def test_the_wheel_holds_the_code_and_the_resources_and_no_more(built):
     code = repo_files("app") | repo_files("core_models")
     resources = {f"core_models/{name}" for name in repo_files("resources")}
     dist_info = {name for name in names if name.split("/")[0].endswith(".dist-info")}
-    assert names - dist_info == code | resources
+    compiled = {"app/i18n/workbench_zh_CN.qm"}  # built from the .ts by setup.py's build step
+    assert names - dist_info == code | resources | compiled
     assert "app/assets/attention-workbench.svg" in names
     assert "core_models/resources/glove/glove.6B.50d.20k.txt.gz" in names
     assert wheel.stat().st_size < PYPI_LIMIT
+
+
+@pytest.mark.slow
+def test_the_wheel_holds_the_compiled_chinese_interface(built, tmp_path):
+    """The .qm that setup.py compiled loads and translates (the .ts itself is no Qt catalogue)."""
+    from PySide6 import QtCore
+
+    wheel, _ = built
+    qm = tmp_path / "workbench_zh_CN.qm"
+    qm.write_bytes(zipfile.ZipFile(wheel).read("app/i18n/workbench_zh_CN.qm"))
+    translator = QtCore.QTranslator()
+    assert translator.load(str(qm))
+    assert translator.language() == "zh_CN"
+    assert translator.translate("MainWindow", "Inspect") == "检视"
+    assert translator.translate("Terms", "cross") == "交叉注意力"
 
 
 @pytest.mark.slow
@@ -122,7 +138,7 @@ def test_the_sdist_holds_what_builds_the_wheel_and_no_more(built):
         names = {name.split("/", 1)[1] for name in archive.getnames() if "/" in name}
     tops = {name.split("/")[0] for name in names}
     assert tops == {
-        "LICENSE", "MANIFEST.in", "PKG-INFO", "README.md", "pyproject.toml", "setup.cfg",
+        "LICENSE", "MANIFEST.in", "PKG-INFO", "README.md", "pyproject.toml", "setup.cfg", "setup.py",
         "app", "core_models", "resources", "attention_workbench.egg-info",
     }  # fmt: skip
     assert repo_files("resources") <= names

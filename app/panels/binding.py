@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6 import QtCore
+from PySide6.QtCore import QT_TR_NOOP  # marks a string for lupdate, shown translated
 
 from app.state.display import Display
 from app.state.selection import Selection
@@ -35,30 +36,39 @@ INTENTS = {
 State = tuple[AttentionRecord | None, Selection | None, Display]
 
 
+def tr(text: str) -> str:
+    """``text`` in the interface language: lupdate files a ``tr()`` outside a class under the
+    empty context."""
+    return QtCore.QCoreApplication.translate("", text)
+
+
 def why_no_beam_tree(session: Session) -> tuple[str, bool]:
     """What the beam view says while it has no tree, and whether a beam search would make one
     (decoding is greedy, not forced by a reference)."""
     if session.inputs.reference:
-        return "no beam search: the reference forces the output (clear it to search)", False
+        return tr("no beam search: the reference forces the output (clear it to search)"), False
     if session.options.beam == 1:
-        return "no beam search to show (greedy decoding)", True
-    return "no beam search to show yet (no translation)", False
+        return tr("no beam search to show (greedy decoding)"), True
+    return tr("no beam search to show yet (no translation)"), False
 
 
-NO_MODEL = "Open a model to begin: pick one on the left, or File ▸ Open checkpoint…"
+# translated where it is shown
+NO_MODEL = QT_TR_NOOP("Open a model to begin: pick one on the left, or File ▸ Open checkpoint…")
 
 
 def empty_text(session: Session, no_model: str = NO_MODEL) -> str:
     """What a view without a record says: what to do to get one (``no_model`` without a model)."""
     if session.model is None:
-        return no_model
+        return tr(no_model)
     hint = session.hint
     if hint:
-        where = ": its attention shows here" if hint.startswith("type") else ""
+        where = tr(": its attention shows here") if hint == session.missing_input() else ""
         return hint[0].upper() + hint[1:] + where
     if session.result is not None:
-        return f"{session.model_name} has no attention to show (a fixed-context model)"
-    return "Working…"
+        return tr("{model} has no attention to show (a fixed-context model)").format(
+            model=session.model_name
+        )
+    return tr("Working…")
 
 
 class ViewBinding(QtCore.QObject):

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from app.i18n.terms import side_name
 from app.views.style import Palette, palette_for, percent
 
 UNKNOWN_BORDER = "#d6336c"
@@ -175,10 +176,12 @@ class TokenChips(QtWidgets.QWidget):
             chip.setProperty("unknown", is_unknown)
             chip.style().unpolish(chip)
             chip.style().polish(chip)
-        tip = f"{self.side} token {index}: '{token}'"
+        tip = self.tr("{side} token {index}: '{token}'").format(
+            side=side_name(self.side), index=index, token=token
+        )
         if prob is not None:
             tip += f", p = {prob:.3f}"
-        chip.setToolTip(tip + (" · never seen in training" if is_unknown else ""))
+        chip.setToolTip(tip + (self.tr(" · never seen in training") if is_unknown else ""))
 
     def set_selected(self, index: int | None) -> None:
         """Check chip ``index`` (None: none)."""

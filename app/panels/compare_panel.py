@@ -6,6 +6,7 @@ the first one's inputs and display options while the tab is on show.
 from __future__ import annotations
 
 from PySide6 import QtCore, QtWidgets
+from PySide6.QtCore import QT_TR_NOOP  # marks a string for lupdate, shown translated
 
 from app.panels.binding import ViewBinding
 from app.state.catalogue import ModelCatalogue
@@ -24,9 +25,9 @@ class ComparePanel(QtWidgets.QWidget):
         self.catalogue: ModelCatalogue | None = None  # the models the picker offers
         self._on_screen = False
         self.picker = QtWidgets.QComboBox()
-        self.picker.setToolTip("the model to compare with")
+        self.picker.setToolTip(self.tr("the model to compare with"))
         self.main_title = QtWidgets.QLabel()
-        self.other_title = QtWidgets.QLabel("choose a second model above")
+        self.other_title = QtWidgets.QLabel(self.tr("choose a second model above"))
         self.main_heatmap = HeatmapView()
         self.other_heatmap = HeatmapView()
         for heatmap in (self.main_heatmap, self.other_heatmap):  # the View menu sets both
@@ -38,12 +39,12 @@ class ComparePanel(QtWidgets.QWidget):
                 self.other,
                 self.is_on_screen,
                 display_owner=session,
-                no_model="Choose a second model above: it reads the same input",
+                no_model=QT_TR_NOOP("Choose a second model above: it reads the same input"),
             ),
         ]
 
         top = QtWidgets.QHBoxLayout()
-        top.addWidget(QtWidgets.QLabel("compare with"))
+        top.addWidget(QtWidgets.QLabel(self.tr("compare with")))
         top.addWidget(self.picker, 1)
         sides = QtWidgets.QGridLayout()
         sides.addWidget(self.main_title, 0, 0)
@@ -84,7 +85,7 @@ class ComparePanel(QtWidgets.QWidget):
 
     def fill_picker(self) -> None:
         self.picker.clear()
-        self.picker.addItem("choose a model…", None)
+        self.picker.addItem(self.tr("choose a model…"), None)
         for entry in self.catalogue.entries if self.catalogue is not None else []:
             self.picker.addItem(f"{entry.name}  ·  {entry.family}", str(entry.path))
 

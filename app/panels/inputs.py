@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from PySide6 import QtCore, QtGui, QtWidgets
+from PySide6.QtCore import QT_TR_NOOP  # marks a string for lupdate, shown translated
 
 from app.panels.chips import TokenChips
 from app.state import records
@@ -42,7 +43,7 @@ class InputBox(QtWidgets.QPlainTextEdit):
         marker = QtGui.QTextCharFormat()
         marker.setUnderlineStyle(QtGui.QTextCharFormat.UnderlineStyle.WaveUnderline)
         marker.setUnderlineColor(QtGui.QColor(UNKNOWN_UNDERLINE))
-        marker.setToolTip("never seen in the model's training data")
+        marker.setToolTip(tr("never seen in the model's training data"))
         for word in words:
             for match in re.finditer(rf"(?<!\w){re.escape(word)}(?!\w)", text):
                 selection = QtWidgets.QTextEdit.ExtraSelection()
@@ -71,7 +72,7 @@ class NoticeLabel(QtWidgets.QLabel):
 
     def __init__(self, tip: str = "") -> None:
         super().__init__()
-        self.tip = tip
+        self.tip = tr(tip)
         self._notices: list[str] = []
         self._full_text = ""
         self.setTextFormat(QtCore.Qt.TextFormat.PlainText)
@@ -121,11 +122,21 @@ class NoticeLabel(QtWidgets.QLabel):
             self.setText(elided)
 
 
-TIP_START = "Click a token to follow it everywhere · select words to filter"
-TIP_KEYS = "Alt+←/→ head · Alt+↑/↓ layer"
-TIP_END = "Esc clears · F1 all keys"
-NLI_TIP = f"{TIP_START} · {TIP_KEYS} · {TIP_END}"
-TRANSLATE_TIP = f"{TIP_START} · {TIP_KEYS} · PgUp/PgDn step · {TIP_END}"
+# The notice line's tips, translated where they are shown.
+NLI_TIP = QT_TR_NOOP(
+    "Click a token to follow it everywhere · select words to filter · Alt+←/→ head · "
+    "Alt+↑/↓ layer · Esc clears · F1 all keys",
+)
+TRANSLATE_TIP = QT_TR_NOOP(
+    "Click a token to follow it everywhere · select words to filter · Alt+←/→ head · "
+    "Alt+↑/↓ layer · PgUp/PgDn step · Esc clears · F1 all keys",
+)
+
+
+def tr(text: str) -> str:
+    """``text`` in the interface language: lupdate files a ``tr()`` outside a class under the
+    empty context."""
+    return QtCore.QCoreApplication.translate("", text)
 
 
 def result_notices(session: Session) -> list[str]:
@@ -137,19 +148,24 @@ def result_notices(session: Session) -> list[str]:
     if result.truncated:
         limit = session.model.max_source_len
         notices.append(
-            f"⚠ Truncated: the input is longer than this model's limit of {limit} tokens; "
-            f"only the first {limit - 1} were read."
+            tr(
+                "⚠ Truncated: the input is longer than this model's limit of {limit} tokens; "
+                "only the first {read} were read."
+            ).format(limit=limit, read=limit - 1)
         )
     unknown = records.unknown_count(result)
     if unknown:
         words = ", ".join(result.unknown_words[:12])
         notices.append(
-            f"{unknown}, never seen in training (marked)" + (f": {words}" if words else "")
+            tr("{unknown}, never seen in training (marked)").format(unknown=unknown)
+            + (f": {words}" if words else "")
         )
     if getattr(result, "forced", False):
         notices.append(
-            "Forced decoding: the model was made to produce the reference; the maps show where "
-            "it looked while doing so."
+            tr(
+                "Forced decoding: the model was made to produce the reference; the maps show "
+                "where it looked while doing so."
+            )
         )
     return notices
 
@@ -161,8 +177,8 @@ class NoticeRow(QtWidgets.QWidget):
     def __init__(self, session: Session, notice: NoticeLabel) -> None:
         super().__init__()
         self.session, self.notice = session, notice
-        self.back_button = QtWidgets.QPushButton("Back to my text")
-        self.back_button.setToolTip("put back the text you had before the model changed")
+        self.back_button = QtWidgets.QPushButton(self.tr("Back to my text"))
+        self.back_button.setToolTip(self.tr("put back the text you had before the model changed"))
         self.back_button.clicked.connect(session.restore_inputs)
         layout = QtWidgets.QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

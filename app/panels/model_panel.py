@@ -9,7 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from PySide6 import QtCore, QtWidgets
+from PySide6.QtCore import QT_TR_NOOP  # marks a string for lupdate, shown translated
 
+from app.i18n.terms import task_description
 from app.recent import RecentModels
 from app.state.catalogue import ModelCatalogue
 from app.state.session import Session
@@ -17,13 +19,19 @@ from core_models.data.pairs import TranslationPair
 from core_models.data.tasks import TASKS
 
 SAMPLE_COUNT = 10
-METRIC_NAMES = {
+METRIC_NAMES = {  # translated where they are shown (BLEU, chrF and AER are names)
     "bleu": "BLEU",
     "chrf": "chrF",
-    "accuracy": "accuracy",
+    "accuracy": QT_TR_NOOP("accuracy"),
     "aer": "AER",
-    "loss": "loss",
+    "loss": QT_TR_NOOP("loss"),
 }
+
+
+def tr(text: str) -> str:
+    """``text`` in the interface language: lupdate files a ``tr()`` outside a class under the
+    empty context."""
+    return QtCore.QCoreApplication.translate("", text)
 
 
 def format_count(count: int) -> str:
@@ -36,23 +44,33 @@ def format_count(count: int) -> str:
 def card_html(card: dict[str, Any], max_source_len: int) -> str:
     """The model card as rich text."""
     task = card.get("task") or ""
-    description = TASKS[task].description if task in TASKS else "trained on the user's own files"
+    description = (
+        task_description(task, TASKS[task].description)
+        if task in TASKS
+        else tr("trained on the user's own files")
+    )
     rows = [
-        ("family", card["family"]),
-        ("task", f"{task or '—'}: {description}"),
-        ("parameters", format_count(int(card["parameters"]))),
-        ("input limit", f"{max_source_len} tokens"),
+        (tr("family"), card["family"]),
+        (tr("task"), f"{task or '—'}: {description}"),
+        (tr("parameters"), format_count(int(card["parameters"]))),
+        (tr("input limit"), tr("{count} tokens").format(count=max_source_len)),
     ]
     metrics = card.get("metrics", {})  # the trainer's last evaluation: the validation split
     test = metrics.get("test")  # `evaluate --file … --save` or the Train tab's scoring
-    for prefix, figures in (("valid", metrics), ("test", test if isinstance(test, dict) else {})):
+    splits = ((tr("valid"), metrics), (tr("test"), test if isinstance(test, dict) else {}))
+    for prefix, figures in splits:
         for key, name in METRIC_NAMES.items():
             value = figures.get(key)
             if isinstance(value, (int, float)):
-                rows.append((f"{prefix} {name}", f"{value:.3g}"))
+                rows.append((f"{prefix} {tr(name)}", f"{value:.3g}"))
     if isinstance(test, dict) and "file" in test:
         rows.append(
-            ("test file", f"{Path(str(test['file'])).name}, {test.get('examples')} examples")
+            (
+                tr("test file"),
+                tr("{file}, {count} examples").format(
+                    file=Path(str(test["file"])).name, count=test.get("examples")
+                ),
+            )
         )
     body = "".join(
         f"<tr><td style='color:gray;padding-right:8px'>{html.escape(k)}</td>"
@@ -84,23 +102,27 @@ class ModelPanel(QtWidgets.QWidget):
             QtWidgets.QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
         self.picker.setMinimumContentsLength(18)
-        self.open_button = QtWidgets.QPushButton("Open checkpoint…")
-        self.open_button.setToolTip("open a checkpoint directory (or drop one on the window)")
-        self.card = QtWidgets.QLabel("no model loaded")
+        self.open_button = QtWidgets.QPushButton(self.tr("Open checkpoint…"))
+        self.open_button.setToolTip(
+            self.tr("open a checkpoint directory (or drop one on the window)")
+        )
+        self.card = QtWidgets.QLabel(self.tr("no model loaded"))
         self.card.setWordWrap(True)
         self.card.setTextFormat(QtCore.Qt.TextFormat.RichText)
         self.card.setAlignment(QtCore.Qt.AlignmentFlag.AlignTop)
         self.samples = QtWidgets.QListWidget()
         self.samples.setWordWrap(True)
-        self.samples.setToolTip("click a sample to try it (its gold alignment comes along)")
+        self.samples.setToolTip(
+            self.tr("click a sample to try it (its gold alignment comes along)")
+        )
 
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
-        layout.addWidget(QtWidgets.QLabel("<b>Model</b>"))
+        layout.addWidget(QtWidgets.QLabel(self.tr("<b>Model</b>")))
         layout.addWidget(self.picker)
         layout.addWidget(self.open_button)
         layout.addWidget(self.card)
-        layout.addWidget(QtWidgets.QLabel("<b>Samples</b> from the model's task"))
+        layout.addWidget(QtWidgets.QLabel(self.tr("<b>Samples</b> from the model's task")))
         layout.addWidget(self.samples, 1)
 
         self.picker.activated.connect(self._on_pick)
@@ -119,7 +141,11 @@ class ModelPanel(QtWidgets.QWidget):
         for entry in self.catalogue.entries:
             known.add(str(entry.path.resolve()))
             self.picker.addItem(f"{entry.name}  ·  {entry.family}", str(entry.path))
-            tip = f"{entry.source} model, task {entry.task or '—'}: {entry.path}"
+            tip = (
+                self.tr("bundled model, task {task}: {path}")
+                if entry.source == "bundled"
+                else self.tr("your model, task {task}: {path}")
+            ).format(task=entry.task or "—", path=entry.path)
             self.picker.setItemData(
                 self.picker.count() - 1, tip, QtCore.Qt.ItemDataRole.ToolTipRole
             )
@@ -132,7 +158,7 @@ class ModelPanel(QtWidgets.QWidget):
                 self.picker.count() - 1, path, QtCore.Qt.ItemDataRole.ToolTipRole
             )
         if not self.picker.count():
-            self.picker.addItem("no models yet: open a checkpoint", None)
+            self.picker.addItem(self.tr("no models yet: open a checkpoint"), None)
         self.picker.blockSignals(blocked)
         self._show_current()
 
@@ -161,15 +187,18 @@ class ModelPanel(QtWidgets.QWidget):
         self.samples.clear()
         for pair in self.session.samples(SAMPLE_COUNT):
             if isinstance(pair, TranslationPair):
-                text, tip = pair.source, f"reference: {pair.target}"
+                text, tip = pair.source, self.tr("reference: {text}").format(text=pair.target)
             else:
-                text, tip = f"{pair.premise}  ⟶  {pair.hypothesis}", f"gold label: {pair.label}"
+                text = f"{pair.premise}  ⟶  {pair.hypothesis}"
+                tip = self.tr("gold label: {label}").format(label=pair.label)
             item = QtWidgets.QListWidgetItem(text)
             item.setToolTip(tip)
             item.setData(QtCore.Qt.ItemDataRole.UserRole, pair)
             self.samples.addItem(item)
         if not self.samples.count():
-            item = QtWidgets.QListWidgetItem("no samples: this model was trained on your own files")
+            item = QtWidgets.QListWidgetItem(
+                self.tr("no samples: this model was trained on your own files")
+            )
             item.setFlags(QtCore.Qt.ItemFlag.NoItemFlags)
             self.samples.addItem(item)
 

@@ -10,6 +10,7 @@ from dataclasses import replace
 import numpy as np
 from PySide6 import QtWidgets
 
+from app.i18n.terms import side_name
 from app.panels.chips import TokenChips
 from app.panels.inputs import (
     NLI_TIP,
@@ -39,20 +40,20 @@ class NLIPanel(QtWidgets.QWidget):
     def __init__(self, session: Session, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
-        self.premise_box = InputBox("Premise, e.g. “a man is sleeping”", lines=1)
-        self.hypothesis_box = InputBox("Hypothesis, e.g. “a person is asleep”", lines=1)
+        self.premise_box = InputBox(self.tr("Premise, e.g. “a man is sleeping”"), lines=1)
+        self.hypothesis_box = InputBox(self.tr("Hypothesis, e.g. “a person is asleep”"), lines=1)
         self.bars = NLIView()
         self.bars.setFixedHeight(bars_height(self.bars))
         self.chips = [
-            TokenChips("premise", "premise"),
-            TokenChips("hypothesis", "hypothesis"),
-            TokenChips("pair", "model read"),  # the encoder classifier's joint sequence
+            TokenChips("premise", side_name("premise")),
+            TokenChips("hypothesis", side_name("hypothesis")),
+            TokenChips("pair", self.tr("model read")),  # the encoder classifier's joint sequence
         ]
         self.notice = NoticeLabel(NLI_TIP)
 
         boxes = QtWidgets.QFormLayout()
-        boxes.addRow("premise", self.premise_box)
-        boxes.addRow("hypothesis", self.hypothesis_box)
+        boxes.addRow(side_name("premise"), self.premise_box)
+        boxes.addRow(side_name("hypothesis"), self.hypothesis_box)
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(boxes)

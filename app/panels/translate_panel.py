@@ -35,7 +35,7 @@ class OutputLine(QtWidgets.QLineEdit):
         super().__init__()
         self.setReadOnly(True)
         self.setFrame(False)
-        self.setToolTip("the translation · select words to see only their rows")
+        self.setToolTip(self.tr("the translation · select words to see only their rows"))
         self.set_theme("light")
 
     def set_theme(self, theme: str) -> None:
@@ -59,20 +59,22 @@ class TranslatePanel(QtWidgets.QWidget):
     def __init__(self, session: Session, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
-        self.source_box = InputBox("Type a sentence to translate…")
+        self.source_box = InputBox(self.tr("Type a sentence to translate…"))
         self.reference_box = QtWidgets.QLineEdit()
         self.reference_box.setPlaceholderText(
-            "optional reference translation: the model is forced to produce it"
+            self.tr("optional reference translation: the model is forced to produce it")
         )
         self.reference_box.setClearButtonEnabled(True)
         self.beam_box = QtWidgets.QSpinBox()
         self.beam_box.setRange(1, MAX_BEAM)
-        self.beam_box.setSpecialValueText("greedy")
-        self.beam_box.setToolTip("beam width (greedy: 1)")
+        self.beam_box.setSpecialValueText(self.tr("greedy"))
+        self.beam_box.setToolTip(self.tr("beam width (greedy: 1)"))
         self.max_len_box = QtWidgets.QSpinBox()
         self.max_len_box.setRange(0, MAX_OUTPUT)
-        self.max_len_box.setSpecialValueText("auto")
-        self.max_len_box.setToolTip("longest output in tokens (auto: twice the source + 10)")
+        self.max_len_box.setSpecialValueText(self.tr("auto"))
+        self.max_len_box.setToolTip(
+            self.tr("longest output in tokens (auto: twice the source + 10)")
+        )
         self.output_text = OutputLine()
         self.output_arrow = QtWidgets.QLabel("→")
         self.output_note = QtWidgets.QLabel()  # which beam hypothesis is on show
@@ -81,8 +83,8 @@ class TranslatePanel(QtWidgets.QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.2)
         for label in (self.output_text, self.output_arrow):
             label.setFont(font)
-        self.source_chips = TokenChips("source", "model read")
-        self.output_chips = TokenChips("target", "output · p")
+        self.source_chips = TokenChips("source", self.tr("model read"))
+        self.output_chips = TokenChips("target", self.tr("output · p"))
         self.notice = NoticeLabel(TRANSLATE_TIP)
 
         self._lay_out()
@@ -111,11 +113,11 @@ class TranslatePanel(QtWidgets.QWidget):
 
     def _lay_out(self) -> None:
         options = QtWidgets.QHBoxLayout()
-        options.addWidget(QtWidgets.QLabel("reference"))
+        options.addWidget(QtWidgets.QLabel(self.tr("reference")))
         options.addWidget(self.reference_box, 1)
-        options.addWidget(QtWidgets.QLabel("beam"))
+        options.addWidget(QtWidgets.QLabel(self.tr("beam")))
         options.addWidget(self.beam_box)
-        options.addWidget(QtWidgets.QLabel("max length"))
+        options.addWidget(QtWidgets.QLabel(self.tr("max length")))
         options.addWidget(self.max_len_box)
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -174,7 +176,9 @@ class TranslatePanel(QtWidgets.QWidget):
         self.output_note.setText(
             ""
             if node is None
-            else f"(showing the beam's hypothesis {node[1]} at step {node[0] + 1})"
+            else self.tr("(showing the beam's hypothesis {hypothesis} at step {step})").format(
+                hypothesis=node[1], step=node[0] + 1
+            )
         )
         show_side(self.session, self.source_chips)
         show_side(self.session, self.output_chips, with_probs=True)

@@ -34,15 +34,15 @@ class ViewsPanel(QtWidgets.QTabWidget):
         self.pages: dict[str, QtWidgets.QWidget] = {}
         self.bindings: list[ViewBinding] = []
         for name, title, view, binding in (
-            ("heatmap", "Heatmap", self.heatmap, ViewBinding),
-            ("heads", "Heads grid", self.heads, ViewBinding),
-            ("lines", "Token lines", self.lines, ViewBinding),
-            ("steps", "Decoding steps", self.steps, ViewBinding),
-            ("beam", "Beam tree", self.beam, BeamTreeBinding),
+            ("heatmap", self.tr("Heatmap"), self.heatmap, ViewBinding),
+            ("heads", self.tr("Heads grid"), self.heads, ViewBinding),
+            ("lines", self.tr("Token lines"), self.lines, ViewBinding),
+            ("steps", self.tr("Decoding steps"), self.steps, ViewBinding),
+            ("beam", self.tr("Beam tree"), self.beam, BeamTreeBinding),
         ):
             self._add_page(name, title, view)
             self.bindings.append(binding(view, session, lambda page=view: self._on_show(page)))
-        self._add_page("compare", "Compare", self.compare)
+        self._add_page("compare", self.tr("Compare"), self.compare)
         self.heads.sigHeadChosen.connect(lambda *_: self.show_page("heatmap"))
         self.currentChanged.connect(self._refresh_current)
         session.sigModelChanged.connect(self._show_tabs_for_model)

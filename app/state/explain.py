@@ -19,6 +19,9 @@ import time
 from contextlib import AbstractContextManager, nullcontext
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QCoreApplication
+
+from app.i18n.terms import kind_name
 from app.workers.latest_job import LatestJobWorker
 from core_models.explain.rollout import ROLLOUT_KINDS, rollout_maps
 
@@ -56,6 +59,12 @@ def on_request_kinds(record: AttentionRecord | None) -> list[str]:
     ]
 
 
+def tr(text: str) -> str:
+    """``text`` in the interface language: lupdate files a ``tr()`` outside a class under the
+    empty context."""
+    return QCoreApplication.translate("", text)
+
+
 class Explain:
     """Flow on request for a Session (which provides the result, the signals and OnShow)."""
 
@@ -81,7 +90,7 @@ class Explain:
     def _request_flow(self, record: AttentionRecord, kind: str, layer: int) -> None:
         self._flow_id += 1
         self._flow_started = time.perf_counter()
-        self.sigMessage.emit(f"computing {kind.replace('_', ' ')}…")
+        self.sigMessage.emit(tr("computing {kind}…").format(kind=kind_name(kind)))
 
         def job() -> tuple[AttentionRecord, str, int, list]:
             return record, kind, layer, rollout_maps(record, kinds=(kind,))
@@ -97,11 +106,13 @@ class Explain:
         self._show_record()
         super().select_map(kind, layer, None)
         seconds = time.perf_counter() - self._flow_started
-        self.sigMessage.emit(f"{kind.replace('_', ' ')} in {seconds:.1f} s")
+        self.sigMessage.emit(
+            tr("{kind} in {seconds} s").format(kind=kind_name(kind), seconds=f"{seconds:.1f}")
+        )
 
     def _on_flow_failed(self, request_id: int, error: Exception) -> None:
         if request_id == self._flow_id:
-            self.sigMessage.emit(f"no attention flow: {error}")
+            self.sigMessage.emit(tr("no attention flow: {error}").format(error=error))
 
     # --- head ablation ----------------------------------------------------------------------------
 
@@ -114,10 +125,12 @@ class Explain:
         try:
             heads = attention_modules(self.model.model)
         except (ValueError, AttributeError) as error:
-            self.sigMessage.emit(f"no heads to switch off: {error}")
+            self.sigMessage.emit(tr("no heads to switch off: {error}").format(error=error))
             return
         if (kind, layer) not in heads:
-            self.sigMessage.emit(f"no {kind.replace('_', ' ')} heads to switch off in this model")
+            self.sigMessage.emit(
+                tr("no {kind} heads to switch off in this model").format(kind=kind_name(kind))
+            )
             return
         self.heads_off = self.heads_off ^ {(kind, layer, head)}
         self._output_before = getattr(self.result, "output_text", "")
@@ -136,10 +149,10 @@ class Explain:
         """ "heads off: …" and how the output changed ("" with every head on)."""
         if not self.heads_off:
             return ""
-        names = ", ".join(
-            f"{k.replace('_', ' ')} L{layer} H{h}" for k, layer, h in sorted(self.heads_off)
-        )
+        names = ", ".join(f"{kind_name(k)} L{layer} H{h}" for k, layer, h in sorted(self.heads_off))
         output = getattr(result, "output_text", getattr(result, "label", ""))
         if output == self._output_before:
-            return f"heads off: {names} · output unchanged"
-        return f"heads off: {names} · output was '{self._output_before}', now '{output}'"
+            return tr("heads off: {heads} · output unchanged").format(heads=names)
+        return tr("heads off: {heads} · output was '{before}', now '{after}'").format(
+            heads=names, before=self._output_before, after=output
+        )

@@ -8,6 +8,8 @@ words the model never saw in training.
 
 from __future__ import annotations
 
+from PySide6.QtCore import QCoreApplication
+
 from app.state.records import Model
 from app.state.session_state import Inputs
 from core_models.inference import Translator
@@ -24,6 +26,12 @@ def task_text(model: Model, inputs: Inputs) -> str:
     return ""
 
 
+def tr(text: str) -> str:
+    """``text`` in the interface language: lupdate files a ``tr()`` outside a class under the
+    empty context."""
+    return QCoreApplication.translate("", text)
+
+
 def misfit(model: Model, inputs: Inputs, sample_task: str | None) -> str:
     """Why ``inputs`` do not suit ``model`` ("" when they do): ``EMPTY``, a sample of another task
     (``sample_task``: the task of the sample the inputs are, None when the user typed them), or
@@ -31,12 +39,16 @@ def misfit(model: Model, inputs: Inputs, sample_task: str | None) -> str:
     text = task_text(model, inputs)
     if not text:
         return EMPTY
-    task = model.task or "the user's files"
+    task = model.task or tr("the user's files")
     if sample_task is not None and sample_task != model.task:
-        return f"the text was a sample of {sample_task or 'another model'}, not of {task}"
+        return tr("the text was a sample of {sample}, not of {task}").format(
+            sample=sample_task or tr("another model"), task=task
+        )
     tokenizer = model.source_tokenizer if isinstance(model, Translator) else model.tokenizer
     words = set(tokenizer.words(text))
     unknown = tokenizer.unknown_words(text)
     if words and 2 * len(unknown) >= len(words):
-        return f"{len(unknown)} of its {len(words)} distinct words were never seen in {task}"
+        return tr("{unknown} of its {words} distinct words were never seen in {task}").format(
+            unknown=len(unknown), words=len(words), task=task
+        )
     return ""

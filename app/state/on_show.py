@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from PySide6.QtCore import QCoreApplication
+
+from app.i18n.terms import describe_span
 from app.state import records, selection_moves
 from app.state.beam_tree import BeamTree
 from app.state.display import Display
@@ -16,6 +19,12 @@ from app.state.selection import MEAN, Head, Selection, TokenSpan
 from app.state.text_filter import TextSelection, token_span
 from core_models.inference import TranslationResult
 from core_models.record import AttentionRecord
+
+
+def tr(text: str) -> str:
+    """``text`` in the interface language: lupdate files a ``tr()`` outside a class under the
+    empty context."""
+    return QCoreApplication.translate("", text)
 
 
 class OnShow:
@@ -74,7 +83,11 @@ class OnShow:
             node = self.beam_tree[step][index]
             partial = self.model.partial_record(result, step, index)
         except (IndexError, ValueError) as error:
-            self.sigMessage.emit(f"no beam node ({step}, {index}): {error}")
+            self.sigMessage.emit(
+                tr("no beam node ({step}, {index}): {error}").format(
+                    step=step, index=index, error=error
+                )
+            )
             return
         best = (step, index) == tuple(result.beam.best_node)
         self.beam_node, self._partial = (step, index), None if best else partial
@@ -83,7 +96,11 @@ class OnShow:
             # at the node's step: one change, one signal
             self.selection = selection_moves.with_step(self.selection, self.record, step)
         self.sigRecordChanged.emit()
-        self.sigMessage.emit(f"beam step {step + 1}, hypothesis {index}: log p {node.score:.2f}")
+        self.sigMessage.emit(
+            tr("beam step {step}, hypothesis {index}: log p {score}").format(
+                step=step + 1, index=index, score=f"{node.score:.2f}"
+            )
+        )
 
     # --- selection ------------------------------------------------------------------------------
 
@@ -165,10 +182,12 @@ class OnShow:
         self._set_selection(replace(self.selection, span=span))
         if span is not None:
             self.sigMessage.emit(
-                f"showing only {span.describe()}: clear the text selection to see all"
+                tr("showing only {span}: clear the text selection to see all").format(
+                    span=describe_span(span.side, span.first, span.last)
+                )
             )
         elif self.text_selection is None:
-            self.sigMessage.emit("showing every token")
+            self.sigMessage.emit(tr("showing every token"))
 
     def _box_text(self, box: str) -> str:
         """The text of box ``box`` (the output: the translation on show)."""

@@ -61,6 +61,15 @@ def unknown_positions(
     return positions
 
 
+def tr(text: str) -> str:
+    """``text`` in the interface language: lupdate files a ``tr()`` outside a class under the
+    empty context. Qt is imported here, not above: `attention-workbench render` imports this
+    module and loads no Qt (tests/test_boundaries.py)."""
+    from PySide6.QtCore import QCoreApplication
+
+    return QCoreApplication.translate("", text)
+
+
 def unknown_input_tokens(record: AttentionRecord | None) -> int:
     """How many input tokens (source, or premise and hypothesis) are ``<unk>``."""
     tokens = side_tokens(record)
@@ -73,9 +82,11 @@ def unknown_count(result: Result) -> str:
     notice share ("" when it read everything): the distinct words it never saw in training, else
     the input tokens it read as ``<unk>``."""
     if result.unknown_words:
-        return f"{len(result.unknown_words)} unknown word(s)"
+        return tr("{count} unknown word(s)").format(count=len(result.unknown_words))
     unread = unknown_input_tokens(result.record)
-    return f"{unread} input token(s) read as {UNK_PIECE}" if unread else ""
+    if not unread:
+        return ""
+    return tr("{count} input token(s) read as {unk}").format(count=unread, unk=UNK_PIECE)
 
 
 def beam_tree(result: TranslationResult) -> BeamTree:

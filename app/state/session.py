@@ -66,7 +66,7 @@ class Session(Explain, OnShow, QtCore.QObject):
         self.result: Result | None = None
         self._result_for: tuple[Inputs, DecodeOptions] | None = None  # what made ``result``
         self._init_on_show()
-        self.hint = "open a model to begin"
+        self.hint = self.tr("open a model to begin")
         self.decode_seconds = self.decode_cpu_seconds = 0.0  # the last decode: wall, CPU time
         self.stale_results = 0  # results dropped because a newer request was made
         self._decode_id = self._load_id = 0
@@ -113,7 +113,7 @@ class Session(Explain, OnShow, QtCore.QObject):
         ``sigModelChanged`` or ``sigModelFailed`` follows (on failure the current model stays)."""
         self._load_id += 1
         self._loading = {self._load_id: str(name_or_path)}
-        self.sigMessage.emit(f"opening {name_or_path}…")
+        self.sigMessage.emit(self.tr("opening {model}…").format(model=name_or_path))
         self.loader.submit(self._load_id, lambda: load_model(name_or_path))
 
     def set_model(self, model: Model, source: str = "") -> None:
@@ -126,16 +126,19 @@ class Session(Explain, OnShow, QtCore.QObject):
         self.sample = None
         self._set_result(None, "")
         card = model.card()
-        message = f"model {model.name}: {card['family']} · {card['task'] or 'no task'}"
+        message = self.tr("model {name}: {family} · {task}").format(
+            name=model.name, family=card["family"], task=card["task"] or self.tr("no task")
+        )
         why = misfit(model, self.inputs, sample_task) if self.fits_inputs else ""
         samples = self.samples(1) if why else []
         self.replaced_inputs, self.input_note = None, ""
         if samples:
             if why != EMPTY and sample_task is None:  # the user's own text: keep it in reach
                 self.replaced_inputs = self.inputs
-                self.input_note = f"Showing a sample of {model.task}: your text did not suit "
-                self.input_note += f"{model.name} ({why})"
-                message += " · showing one of its samples (Back to my text restores yours)"
+                self.input_note = self.tr(
+                    "Showing a sample of {task}: your text did not suit {model} ({why})"
+                ).format(task=model.task, model=model.name, why=why)
+                message += self.tr(" · showing one of its samples (Back to my text restores yours)")
             self._take_sample(samples[0])
         self.sigModelChanged.emit()
         self.sigInputsChanged.emit()
@@ -165,9 +168,17 @@ class Session(Explain, OnShow, QtCore.QObject):
         if request_id not in self._loading:
             return
         source = self._loading.pop(request_id)
-        current = f"; still showing {self.model.name}" if self.model is not None else ""
-        self.sigMessage.emit(f"could not open {source}{current}")
-        self.sigModelFailed.emit(f"Could not open '{source}':\n\n{describe_error(error)}")
+        current = (
+            self.tr("; still showing {model}").format(model=self.model.name)
+            if self.model is not None
+            else ""
+        )
+        self.sigMessage.emit(self.tr("could not open {source}").format(source=source) + current)
+        self.sigModelFailed.emit(
+            self.tr("Could not open '{source}':\n\n{error}").format(
+                source=source, error=describe_error(error)
+            )
+        )
 
     # --- inputs ---------------------------------------------------------------------------------
 
@@ -255,14 +266,14 @@ class Session(Explain, OnShow, QtCore.QObject):
 
     # --- decoding -------------------------------------------------------------------------------
 
-    def _missing_input(self) -> str:
+    def missing_input(self) -> str:
         """Why the inputs cannot be run ("" when they can)."""
         if self.task_kind == "translation" and not self.inputs.source.strip():
-            return "type a sentence to translate"
+            return self.tr("type a sentence to translate")
         if self.task_kind == "nli" and not (
             self.inputs.premise.strip() and self.inputs.hypothesis.strip()
         ):
-            return "type a premise and a hypothesis"
+            return self.tr("type a premise and a hypothesis")
         return ""
 
     def _request_decode(self) -> None:
@@ -270,7 +281,7 @@ class Session(Explain, OnShow, QtCore.QObject):
         model = self.model
         if model is None:
             return
-        missing = self._missing_input()
+        missing = self.missing_input()
         if missing:
             self.decoder.cancel_pending()
             self._set_result(None, missing)
@@ -297,25 +308,36 @@ class Session(Explain, OnShow, QtCore.QObject):
         result, self.decode_seconds, self.decode_cpu_seconds = payload
         self._set_result(result, "")
         notes = [
-            f"input cut to the model's limit of {self.model.max_source_len} tokens"
+            self.tr("input cut to the model's limit of {limit} tokens").format(
+                limit=self.model.max_source_len
+            )
             if result.truncated
             else "",
             records.unknown_count(result),
-            "a sample of its task in place of your text (Back to my text)"
+            self.tr("a sample of its task in place of your text (Back to my text)")
             if self.can_restore_inputs
             else "",
             self.ablation_note(result),
         ]
-        done = "translated" if self.task_kind == "translation" else "classified"
+        done = (
+            self.tr("translated in {ms} ms")
+            if self.task_kind == "translation"
+            else self.tr("classified in {ms} ms")
+        )
         self.sigMessage.emit(
-            f"{done} in {self.decode_seconds * 1000:.0f} ms"
+            done.format(ms=f"{self.decode_seconds * 1000:.0f}")
             + "".join(f" · {n}" for n in notes if n)
         )
 
     @QtCore.Slot(int, object)
     def _on_decode_failed(self, request_id: int, error: Exception) -> None:
         if request_id == self._decode_id:
-            self._set_result(None, f"the model failed on this input: {describe_error(error)}")
+            self._set_result(
+                None,
+                self.tr("the model failed on this input: {error}").format(
+                    error=describe_error(error)
+                ),
+            )
             self.sigMessage.emit(self.hint)
 
     def _set_result(self, result: Result | None, hint: str) -> None:

@@ -7,10 +7,17 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6 import QtCore
+from PySide6.QtCore import QCoreApplication
 
 from app.workers.latest_job import LatestJobWorker
 
 FIGURES = (("bleu", "BLEU"), ("chrf", "chrF"), ("aer", "AER"), ("accuracy", "accuracy"))
+
+
+def tr(text: str) -> str:
+    """``text`` in the interface language: lupdate files a ``tr()`` outside a class under the
+    empty context."""
+    return QCoreApplication.translate("", text)
 
 
 def scored_text(metrics: dict) -> str:
@@ -18,7 +25,9 @@ def scored_text(metrics: dict) -> str:
     figures = ", ".join(
         f"{name} {metrics[key]:.3g}" for key, name in FIGURES if isinstance(metrics.get(key), float)
     )
-    return f"test {figures} on {metrics['examples']} examples of {Path(metrics['file']).name}"
+    return tr("test {figures} on {count} examples of {file}").format(
+        figures=figures, count=metrics["examples"], file=Path(metrics["file"]).name
+    )
 
 
 def _score(model_path: str, test_file: str) -> tuple[str, dict]:

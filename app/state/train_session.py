@@ -38,7 +38,16 @@ from core_models.training.events import (
 )
 from core_models.training.runs import existing_run
 
-IDLE_STATUS = "choose the data and a model, then Start training"
+
+def tr(text: str) -> str:
+    """``text`` in the interface language: lupdate files a ``tr()`` outside a class under the
+    empty context."""
+    return QtCore.QCoreApplication.translate("", text)
+
+
+IDLE_STATUS = QtCore.QT_TRANSLATE_NOOP(
+    "TrainSession", "choose the data and a model, then Start training"
+)  # translated where it is shown
 # How a run's model lands in the user's models: under its name when that is free (NEW); when it is
 # not, replacing the model there (OVERWRITE), beside it under a free name (KEEP_BOTH), or not at all
 # (CANCEL: the run does not start).
@@ -64,9 +73,13 @@ class Destination:
         """What starting would replace, in words ([] when nothing)."""
         found = []
         if self.existing_model is not None:
-            found.append(f"your models already hold a model named '{self.name}'")
+            found.append(
+                tr("your models already hold a model named '{name}'").format(name=self.name)
+            )
         if existing_run(self.run_dir) is not None:
-            found.append(f"the run directory {self.run_dir} already holds a checkpoint")
+            found.append(
+                tr("the run directory {path} already holds a checkpoint").format(path=self.run_dir)
+            )
         return found
 
     def free_name(self) -> str:
@@ -106,16 +119,18 @@ class TrainSession(QtCore.QObject):
         self.saved_path: str | None = None
         self.failure = ""
         self.last_step: StepEvent | None = None
-        self.status, self.status_error = IDLE_STATUS, False
+        self.status, self.status_error = self.tr(IDLE_STATUS), False
         self.process.sigMessages.connect(self._on_messages)
         self.process.sigStateChanged.connect(self._on_state)
         self.probe.sigProbeEdited.connect(self.process.set_probe)
         # "Score on a test file…": the finished model's test figures, computed off the GUI thread
         self.scoring = TestScoring(self)
         self.scoring.sigScored.connect(self._on_scored)
-        self.scoring.sigFailed.connect(lambda error: self.set_status(f"not scored: {error}", True))
+        self.scoring.sigFailed.connect(
+            lambda error: self.set_status(self.tr("not scored: {error}").format(error=error), True)
+        )
         self.scoring.sigBusy.connect(
-            lambda busy: busy and self.set_status("scoring the test file…")
+            lambda busy: busy and self.set_status(self.tr("scoring the test file…"))
         )
 
     @property
@@ -142,7 +157,9 @@ class TrainSession(QtCore.QObject):
         if how == KEEP_BOTH:
             destination = self.destination(destination.free_name())
             self.sigLog.emit(
-                f"keeping your model '{config.name}': this one is '{destination.name}'"
+                self.tr("keeping your model '{name}': this one is '{new}'").format(
+                    name=config.name, new=destination.name
+                )
             )
             config = replace(config, name=destination.name)
         self.run_dir = destination.run_dir
@@ -150,16 +167,20 @@ class TrainSession(QtCore.QObject):
             self.run_dir.mkdir(parents=True, exist_ok=how == OVERWRITE)
             config.to_toml(self.run_dir / "train.toml")
         except OSError as error:
-            self.set_status(f"cannot start: {error}", error=True)
+            self.set_status(self.tr("cannot start: {error}").format(error=error), error=True)
             return False
         self.saved_path, self.failure, self.last_step = None, "", None
         self.curves.clear()
         self.probe.clear_snapshots()
         self.sigLog.emit(
-            f"training {summary} on {config.data.task or config.data.train} in {self.run_dir}"
+            self.tr("training {model} on {data} in {path}").format(
+                model=summary, data=config.data.task or config.data.train, path=self.run_dir
+            )
         )
         self.sigLog.emit(
-            f"to train the same from a terminal: attention-workbench train {self.run_dir / 'train.toml'}"
+            self.tr("to train the same from a terminal: {command}").format(
+                command=f"attention-workbench train {self.run_dir / 'train.toml'}"
+            )
         )
         job = TrainJob(
             config.to_dict(),
@@ -169,7 +190,7 @@ class TrainSession(QtCore.QObject):
             overwrite=how == OVERWRITE,
         )
         self.process.start(job)
-        self.set_status("starting the training process and preparing the data…")
+        self.set_status(self.tr("starting the training process and preparing the data…"))
         return True
 
     def toggle_pause(self) -> None:
@@ -182,19 +203,19 @@ class TrainSession(QtCore.QObject):
         """Hold training before its next step (the worker keeps its state)."""
         if self.state in ("starting", "running"):
             self.process.pause()
-            self.sigLog.emit("paused")
+            self.sigLog.emit(self.tr("paused"))
 
     def resume(self) -> None:
         if self.state == "paused":
             self.process.resume()
-            self.sigLog.emit("resumed")
+            self.sigLog.emit(self.tr("resumed"))
 
     def stop(self) -> None:
         """Stop after the current step; the model is checkpointed and saved first."""
         if self.active:
             self.process.stop()
-            self.sigLog.emit("stopping: saving a checkpoint first")
-            self.set_status("stopping after this step; saving the model…")
+            self.sigLog.emit(self.tr("stopping: saving a checkpoint first"))
+            self.set_status(self.tr("stopping after this step; saving the model…"))
 
     def set_status(self, text: str, error: bool = False) -> None:
         if (text, error) != (self.status, self.status_error):
@@ -212,8 +233,8 @@ class TrainSession(QtCore.QObject):
             self.scoring.score(self.saved_path, test_file)
 
     def _on_scored(self, model_path: str, summary: str) -> None:
-        self.sigLog.emit(f"{summary}; saved on the model card")
-        self.set_status(f"{summary} — saved on the model card")
+        self.sigLog.emit(self.tr("{summary}; saved on the model card").format(summary=summary))
+        self.set_status(self.tr("{summary} — saved on the model card").format(summary=summary))
         self.sigModelSaved.emit(model_path)  # its card changed: the catalogue reads it again
 
     # --- what the training process reports ------------------------------------------------------
@@ -227,7 +248,7 @@ class TrainSession(QtCore.QObject):
                 self.curves.add_step(message)
                 self.last_step = message
                 if self.state == "running":
-                    self.set_status("training")
+                    self.set_status(self.tr("training"))
             elif isinstance(message, EvalEvent):
                 self.curves.add_eval(message)
                 self.sigLog.emit(f"step {message.step:,}: {metrics_text(message.metrics)}")
@@ -239,18 +260,32 @@ class TrainSession(QtCore.QObject):
 
     def _on_other(self, message: object) -> None:
         if isinstance(message, CheckpointEvent):
-            self.sigLog.emit(f"step {message.step:,}: checkpoint written to {message.path}")
+            self.sigLog.emit(
+                self.tr("step {step}: checkpoint written to {path}").format(
+                    step=f"{message.step:,}", path=message.path
+                )
+            )
         elif isinstance(message, DoneEvent):
-            how = "stopped" if message.cancelled else "finished"
-            self.sigLog.emit(f"{how} at step {message.step:,}: {metrics_text(message.metrics)}")
+            how = (
+                self.tr("stopped at step {step}: {metrics}")
+                if message.cancelled
+                else self.tr("finished at step {step}: {metrics}")
+            )
+            self.sigLog.emit(
+                how.format(step=f"{message.step:,}", metrics=metrics_text(message.metrics))
+            )
         elif isinstance(message, FailedEvent):
             self.failure = message.reason
-            self.sigLog.emit(f"failed at step {message.step:,}: {message.reason}")
+            self.sigLog.emit(
+                self.tr("failed at step {step}: {reason}").format(
+                    step=f"{message.step:,}", reason=message.reason
+                )
+            )
         elif isinstance(message, ChildLog):
             self.sigLog.emit(message.text)
         elif isinstance(message, ModelPublished):
             self.saved_path = message.path
-            self.sigLog.emit(f"model saved as {message.path}")
+            self.sigLog.emit(self.tr("model saved as {path}").format(path=message.path))
             self.sigModelSaved.emit(message.path)
         elif isinstance(message, ChildFinished):
             self._on_finished(message)
@@ -258,12 +293,16 @@ class TrainSession(QtCore.QObject):
     def _on_finished(self, message: ChildFinished) -> None:
         error = self.failure or message.error
         if error:
-            self.set_status(f"training failed: {error}", error=True)
+            self.set_status(self.tr("training failed: {error}").format(error=error), error=True)
         elif self.saved_path is not None:
             name = Path(self.saved_path).name
-            self.set_status(f"saved '{name}' in your models — Inspect the model to open it")
+            self.set_status(
+                self.tr("saved '{name}' in your models — Inspect the model to open it").format(
+                    name=name
+                )
+            )
         else:
-            self.set_status("the run ended without a checkpoint", error=True)
+            self.set_status(self.tr("the run ended without a checkpoint"), error=True)
         self.sigFinished.emit()
 
     # --- display --------------------------------------------------------------------------------

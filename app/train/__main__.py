@@ -16,13 +16,17 @@ class TrainWindow(QtWidgets.QMainWindow):
 
     def __init__(self) -> None:
         super().__init__()
-        self.setWindowTitle("Attention Workbench — Train")
+        self.setWindowTitle(self.tr("Attention Workbench — Train"))
         self.view = TrainView()
         self.setCentralWidget(self.view)
         self.view.sigOpenModel.connect(
-            lambda path: self.statusBar().showMessage(f"open {path} in Attention Workbench")
+            lambda path: self.statusBar().showMessage(
+                self.tr("open {path} in Attention Workbench").format(path=path)
+            )
         )
-        self.view.sigModelSaved.connect(lambda path: self.statusBar().showMessage(f"saved {path}"))
+        self.view.sigModelSaved.connect(
+            lambda path: self.statusBar().showMessage(self.tr("saved {path}").format(path=path))
+        )
 
     def closeEvent(self, event: QtGui.QCloseEvent) -> None:
         if not self.view.close_requested():

@@ -35,15 +35,15 @@ class CurvesView(AttentionView):
             plot.setXLink(self.loss_plot)
         self.lr_plot.getAxis("left").enableAutoSIPrefix(False)
         self.legend = self.loss_plot.addLegend(offset=(-10, 10))
-        self.loss_curve = self._curve(self.loss_plot, "train")
-        self.valid_curve = self._curve(self.loss_plot, "valid", symbol="o")
+        self.loss_curve = self._curve(self.loss_plot, self.tr("train"))
+        self.valid_curve = self._curve(self.loss_plot, self.tr("valid"), symbol="o")
         self.lr_curve = self._curve(self.lr_plot)
         self.metric_curve = self._curve(self.metric_plot, symbol="o")
 
         header = QtWidgets.QHBoxLayout()
-        header.addWidget(QtWidgets.QLabel("<b>Curves</b>"))
+        header.addWidget(QtWidgets.QLabel(self.tr("<b>Curves</b>")))
         header.addStretch(1)
-        header.addWidget(QtWidgets.QLabel("metric"))
+        header.addWidget(QtWidgets.QLabel(self.tr("metric")))
         header.addWidget(self.metric_box)
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -71,11 +71,14 @@ class CurvesView(AttentionView):
     def _apply_theme(self) -> None:
         colors = self.colors
         self.graphics.setBackground(colors.background)
-        for plot, title in ((self.loss_plot, "loss"), (self.lr_plot, "learning rate")):
+        for plot, title in (
+            (self.loss_plot, self.tr("loss")),
+            (self.lr_plot, self.tr("learning rate")),
+        ):
             plot.setLabel("left", title, color=colors.text)
-        self.metric_plot.setLabel("bottom", "step", color=colors.text)
+        self.metric_plot.setLabel("bottom", self.tr("step"), color=colors.text)
         self.metric_plot.setLabel(
-            "left", self.metric_box.currentText() or "metric", color=colors.text
+            "left", self.metric_box.currentText() or self.tr("metric"), color=colors.text
         )
         for plot in (self.loss_plot, self.lr_plot, self.metric_plot):
             for name in ("left", "bottom"):
@@ -136,7 +139,7 @@ class CurvesView(AttentionView):
 
     def _draw_metric(self, name: str) -> None:
         values = self.curves.metrics.get(name, [])
-        self.metric_plot.setLabel("left", name or "metric", color=self.colors.text)
+        self.metric_plot.setLabel("left", name or self.tr("metric"), color=self.colors.text)
         self.metric_curve.setData(
             np.asarray(self.curves.eval_steps[: len(values)], dtype=np.float64),
             np.asarray(values, dtype=np.float64),

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from PySide6 import QtCore, QtWidgets
 
+from app.i18n.terms import task_description, task_kind_name
 from app.train.download_tab import DownloadTab
 from app.train.files_tab import FilesTab
 from app.train.pairs_table import PairsTable
@@ -50,7 +51,7 @@ class TaskTab(QtWidgets.QWidget):
         super().__init__(parent)
         self.task_box = QtWidgets.QComboBox()
         for name, task in TASKS.items():
-            self.task_box.addItem(f"{name}  ({task.kind})", name)
+            self.task_box.addItem(f"{name}  ({task_kind_name(task.kind)})", name)
         self.description = QtWidgets.QLabel()
         self.description.setWordWrap(True)
         self.table = PairsTable()
@@ -72,7 +73,7 @@ class TaskTab(QtWidgets.QWidget):
         self.task_box.setCurrentIndex(index)
 
     def _show(self) -> None:
-        self.description.setText(TASKS[self.task].description)
+        self.description.setText(task_description(self.task, TASKS[self.task].description))
         self.table.set_pairs(list(task_sample(self.task)[:SAMPLE_ROWS]))
         self.sigChanged.emit()
 
@@ -88,24 +89,28 @@ class DataPanel(QtWidgets.QGroupBox):
     def __init__(
         self, catalogue: dict[str, Dataset] | None = None, parent: QtWidgets.QWidget | None = None
     ) -> None:
-        super().__init__("Data", parent)
+        super().__init__(self.tr("Data"), parent)
         self.task_tab = TaskTab()
         self.files_tab = FilesTab()
         self.download_tab = DownloadTab(catalogue)
         self.tabs = QtWidgets.QTabWidget()
-        self.tabs.addTab(self.task_tab, "Bundled task")
-        self.tabs.addTab(self.files_tab, "Your files")
-        self.tabs.addTab(self.download_tab, "Download")
+        self.tabs.addTab(self.task_tab, self.tr("Bundled task"))
+        self.tabs.addTab(self.files_tab, self.tr("Your files"))
+        self.tabs.addTab(self.download_tab, self.tr("Download"))
         self.train_size = self._spin(
-            0, 10_000_000, 0, "all", "training pairs (all: the task's default, or the whole file)"
+            0,
+            10_000_000,
+            0,
+            self.tr("all"),
+            self.tr("training pairs (all: the task's default, or the whole file)"),
         )
-        self.valid_size = self._spin(1, 100_000, 200, "", "validation pairs evaluated")
-        self.max_len = self._spin(2, 1024, 50, "", "longest sequence, in tokens")
+        self.valid_size = self._spin(1, 100_000, 200, "", self.tr("validation pairs evaluated"))
+        self.max_len = self._spin(2, 1024, 50, "", self.tr("longest sequence, in tokens"))
         sizes = QtWidgets.QHBoxLayout()
         for caption, spin in (
-            ("train pairs", self.train_size),
-            ("valid", self.valid_size),
-            ("max len", self.max_len),
+            (self.tr("train pairs"), self.train_size),
+            (self.tr("valid"), self.valid_size),
+            (self.tr("max len"), self.max_len),
         ):
             sizes.addWidget(QtWidgets.QLabel(caption))
             sizes.addWidget(spin)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from PySide6 import QtCore, QtWidgets
 
+from app.i18n.terms import dataset_description
 from core_models.data.download import (
     DATASETS,
     Dataset,
@@ -100,8 +101,8 @@ class DownloadTab(QtWidgets.QWidget):
         self.dataset_box.addItems(list(self.catalogue))
         self.about = QtWidgets.QLabel()
         self.about.setWordWrap(True)
-        self.download_button = QtWidgets.QPushButton("Download")
-        self.cancel_button = QtWidgets.QPushButton("Cancel")
+        self.download_button = QtWidgets.QPushButton(self.tr("Download"))
+        self.cancel_button = QtWidgets.QPushButton(self.tr("Cancel"))
         self.cancel_button.setEnabled(False)
         self.progress = QtWidgets.QProgressBar()
         self.progress.setRange(0, PROGRESS_STEPS)
@@ -137,15 +138,22 @@ class DownloadTab(QtWidgets.QWidget):
 
     def _describe(self) -> None:
         if not self.catalogue:
-            self.about.setText("the catalogue is empty")
+            self.about.setText(self.tr("the catalogue is empty"))
             self.download_button.setEnabled(False)
             return
         dataset = self.dataset
         cached = is_downloaded(dataset, self.cache_dir)
         where = dataset_dir(dataset, self.cache_dir)
         self.about.setText(
-            f"{dataset.description}<br><i>licence: {dataset.license}</i>"
-            + (f"<br>already downloaded to {where}" if cached else "")
+            dataset_description(dataset.name, dataset.description)
+            + "<br><i>"
+            + self.tr("licence: {licence}").format(licence=dataset.license)
+            + "</i>"
+            + (
+                "<br>" + self.tr("already downloaded to {path}").format(path=where)
+                if cached
+                else ""
+            )
         )
 
     def start(self) -> None:
@@ -156,7 +164,7 @@ class DownloadTab(QtWidgets.QWidget):
         self.thread.sigProgress.connect(self._on_progress)
         self.thread.sigFinished.connect(self._on_finished)
         self.progress.setRange(0, 0)  # busy until the size is known
-        self.status.setText(f"connecting for {self.dataset.name}…")
+        self.status.setText(self.tr("connecting for {name}…").format(name=self.dataset.name))
         self.download_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
         self.dataset_box.setEnabled(False)
@@ -167,7 +175,7 @@ class DownloadTab(QtWidgets.QWidget):
         and the next download resumes."""
         if self.thread is not None:
             self.thread.cancel.set()
-            self.status.setText("cancelling…")
+            self.status.setText(self.tr("cancelling…"))
 
     def _on_progress(self, done: int, total: int) -> None:
         if total:
@@ -189,18 +197,28 @@ class DownloadTab(QtWidgets.QWidget):
         self.progress.setRange(0, PROGRESS_STEPS)
         if error:
             self.progress.setValue(0)
-            self.status.setText(f"download {'cancelled' if cancelled else 'failed'}: {error}")
+            self.status.setText(
+                (
+                    self.tr("download cancelled: {error}")
+                    if cancelled
+                    else self.tr("download failed: {error}")
+                ).format(error=error)
+            )
             return
         self.progress.setValue(PROGRESS_STEPS)
         self._describe()
         name = self.dataset.name
         if name in READY_TO_TRAIN:
             data_format, file_name = READY_TO_TRAIN[name]
-            self.status.setText(f"downloaded to {directory}; now under Your files")
+            self.status.setText(
+                self.tr("downloaded to {path}; now under Your files").format(path=directory)
+            )
             self.sigReady.emit(data_format, str(Path(directory) / file_name))
         else:
             self.status.setText(
-                f"downloaded to {directory}; choose the training file under Your files"
+                self.tr("downloaded to {path}; choose the training file under Your files").format(
+                    path=directory
+                )
             )
 
     def shutdown(self) -> None:

@@ -19,9 +19,15 @@ from core_models.training.config import DATA_FORMATS
 PREVIEW_ROWS = 20
 COUNTED_PAIRS = 5000  # a training file up to this size is kept whole for the vocabulary estimate
 FORMAT_LABELS = {
-    "tatoeba": "Tatoeba pairs: source<TAB>target lines (.txt / .zip)",
-    "parallel": "Parallel files: PREFIX.src + PREFIX.tgt, line by line",
-    "snli": "SNLI / MultiNLI jsonl (sentence1, sentence2, gold_label)",
+    "tatoeba": QtCore.QT_TRANSLATE_NOOP(
+        "FilesTab", "Tatoeba pairs: source<TAB>target lines (.txt / .zip)"
+    ),
+    "parallel": QtCore.QT_TRANSLATE_NOOP(
+        "FilesTab", "Parallel files: PREFIX.src + PREFIX.tgt, line by line"
+    ),
+    "snli": QtCore.QT_TRANSLATE_NOOP(
+        "FilesTab", "SNLI / MultiNLI jsonl (sentence1, sentence2, gold_label)"
+    ),
 }
 TATOEBA_SUFFIXES = (".txt", ".tsv", ".zip")
 ERROR_COLOR = "#c92a2a"
@@ -142,21 +148,28 @@ class FilesTab(QtWidgets.QWidget):
 
         self.format_box = QtWidgets.QComboBox()
         for name in DATA_FORMATS:
-            self.format_box.addItem(FORMAT_LABELS[name], name)
+            self.format_box.addItem(self.tr(FORMAT_LABELS[name]), name)
         self.format_box.setSizeAdjustPolicy(
             QtWidgets.QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
-        self.train_edit, train_row = self._path_row("training file or prefix (drop a file here)")
-        self.valid_edit, valid_row = self._path_row("optional: else the last pairs of training")
+        self.train_edit, train_row = self._path_row(
+            self.tr("training file or prefix (drop a file here)")
+        )
+        self.valid_edit, valid_row = self._path_row(
+            self.tr("optional: else the last pairs of training")
+        )
         self.source_lang = QtWidgets.QLineEdit("en")
         self.target_lang = QtWidgets.QLineEdit("fr")
         languages = QtWidgets.QHBoxLayout()
-        for caption, edit in (("source suffix", self.source_lang), ("target", self.target_lang)):
+        for caption, edit in (
+            (self.tr("source suffix"), self.source_lang),
+            (self.tr("target"), self.target_lang),
+        ):
             edit.setMaximumWidth(60)
             languages.addWidget(QtWidgets.QLabel(caption))
             languages.addWidget(edit)
         languages.addStretch(1)
-        self.summary = QtWidgets.QLabel("no file chosen")
+        self.summary = QtWidgets.QLabel(self.tr("no file chosen"))
         self.table = PairsTable()
         self.errors = QtWidgets.QListWidget()
         self.errors.setMaximumHeight(70)
@@ -164,10 +177,10 @@ class FilesTab(QtWidgets.QWidget):
         self.errors.hide()
 
         form = QtWidgets.QFormLayout()
-        form.addRow("format", self.format_box)
-        form.addRow("train", train_row)
-        form.addRow("valid", valid_row)
-        form.addRow("parallel", languages)
+        form.addRow(self.tr("format"), self.format_box)
+        form.addRow(self.tr("train"), train_row)
+        form.addRow(self.tr("valid"), valid_row)
+        form.addRow(self.tr("parallel"), languages)
         layout = QtWidgets.QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.summary)
@@ -182,7 +195,7 @@ class FilesTab(QtWidgets.QWidget):
     def _path_row(self, placeholder: str) -> tuple[QtWidgets.QLineEdit, QtWidgets.QWidget]:
         edit = QtWidgets.QLineEdit()
         edit.setPlaceholderText(placeholder)
-        browse = QtWidgets.QPushButton("Browse…")
+        browse = QtWidgets.QPushButton(self.tr("Browse…"))
         browse.clicked.connect(lambda: self._browse(edit))
         row = QtWidgets.QWidget()
         layout = QtWidgets.QHBoxLayout(row)
@@ -203,9 +216,9 @@ class FilesTab(QtWidgets.QWidget):
     def problems(self) -> list[str]:
         """Why training cannot start on these files ([] when it can)."""
         if not self.train_edit.text().strip():
-            return ["choose a training file"]
+            return [self.tr("choose a training file")]
         if self.reading:
-            return ["the files are still being read"]
+            return [self.tr("the files are still being read")]
         return list(self.preview.errors)
 
     def set_files(
@@ -229,10 +242,10 @@ class FilesTab(QtWidgets.QWidget):
         paths = self.paths()
         self._request += 1
         if not self.train_edit.text().strip():
-            self._show(FilePreview(), "no file chosen")
+            self._show(FilePreview(), self.tr("no file chosen"))
             return
         self.reading = True
-        self.summary.setText("reading…")
+        self.summary.setText(self.tr("reading…"))
         job_args = (self.data_format, paths, self.source_lang.text(), self.target_lang.text())
         self._worker.submit(self._request, lambda: preview_files(*job_args))
         self.sigChanged.emit()
@@ -241,13 +254,18 @@ class FilesTab(QtWidgets.QWidget):
         if request != self._request:
             return
         if preview.count or not preview.rows:
-            self._show(preview, f"{preview.count:,} pairs read")
+            self._show(preview, self.tr("{count} pairs read").format(count=f"{preview.count:,}"))
         else:
-            self._show(preview, f"{len(preview.rows)} rows read before the error")
+            self._show(
+                preview,
+                self.tr("{count} rows read before the error").format(count=len(preview.rows)),
+            )
 
     def _on_read_failed(self, request: int, error: Exception) -> None:
         if request == self._request:
-            self._show(FilePreview(errors=[describe_error(error)]), "could not read the files")
+            self._show(
+                FilePreview(errors=[describe_error(error)]), self.tr("could not read the files")
+            )
 
     def _show(self, preview: FilePreview, summary: str) -> None:
         self.reading = False
@@ -282,7 +300,7 @@ class FilesTab(QtWidgets.QWidget):
 
     def _browse(self, edit: QtWidgets.QLineEdit) -> None:
         start = edit.text() or str(Path.home())
-        path, _ = QtWidgets.QFileDialog.getOpenFileName(self, "Choose a data file", start)
+        path, _ = QtWidgets.QFileDialog.getOpenFileName(self, self.tr("Choose a data file"), start)
         if path:
             self.use_path(Path(path), edit)
 

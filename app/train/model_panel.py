@@ -9,6 +9,7 @@ from typing import Any
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from app.i18n.terms import family_description, field_name
 from app.train.presets import (
     SIZES,
     ModelField,
@@ -50,7 +51,7 @@ class FieldForm(QtWidgets.QWidget):
         self.inputs = {f.name: self._input(f) for f in fields}
         for index, (name, widget) in enumerate(self.inputs.items()):
             row, column = divmod(index, FORM_COLUMNS)
-            label = QtWidgets.QLabel(name.replace("_", " "))
+            label = QtWidgets.QLabel(field_name(name))
             label.setBuddy(widget)
             self._grid.addWidget(label, row, 2 * column)
             self._grid.addWidget(widget, row, 2 * column + 1)
@@ -123,7 +124,7 @@ class ModelPanel(QtWidgets.QGroupBox):
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         """Every model field, its tooltip and its connection (widget construction: longer than
         60 lines, and clearer as one form)."""
-        super().__init__("Model", parent)
+        super().__init__(self.tr("Model"), parent)
         self.task_kind = "translation"
         self.estimate: int | None = None
         self._estimate_pending = False  # an edit not counted yet (counted once the panel shows)
@@ -145,9 +146,9 @@ class ModelPanel(QtWidgets.QGroupBox):
         self.vocab_size = QtWidgets.QSpinBox()
         self.vocab_size.setRange(16, 1_000_000)
         self.vocab_size.setValue(8000)
-        self.vocab_size.setToolTip("at most this many pieces per tokenizer")
-        self.shared_box = QtWidgets.QCheckBox("shared")
-        self.shared_box.setToolTip("one tokenizer for source and target")
+        self.vocab_size.setToolTip(self.tr("at most this many pieces per tokenizer"))
+        self.shared_box = QtWidgets.QCheckBox(self.tr("shared"))
+        self.shared_box.setToolTip(self.tr("one tokenizer for source and target"))
         self.estimate_label = QtWidgets.QLabel()
         self.estimate_label.setWordWrap(True)
         self._estimate_timer = QtCore.QTimer(self)
@@ -156,11 +157,11 @@ class ModelPanel(QtWidgets.QGroupBox):
         self._estimate_timer.timeout.connect(self._count_in_background)
 
         top = QtWidgets.QFormLayout()
-        top.addRow("family", self.family_box)
-        top.addRow("size", self.size_box)
+        top.addRow(self.tr("family"), self.family_box)
+        top.addRow(self.tr("size"), self.size_box)
         tokenizer = QtWidgets.QHBoxLayout()
         tokenizer.addWidget(self.tokenizer_box)
-        tokenizer.addWidget(QtWidgets.QLabel("vocab"))
+        tokenizer.addWidget(QtWidgets.QLabel(self.tr("vocab")))
         tokenizer.addWidget(self.vocab_size)
         tokenizer.addWidget(self.shared_box)
         layout = QtWidgets.QVBoxLayout(self)
@@ -170,7 +171,7 @@ class ModelPanel(QtWidgets.QGroupBox):
         layout.addWidget(self.description)
         layout.addWidget(self.form)
         tokenizer_row = QtWidgets.QFormLayout()
-        tokenizer_row.addRow("tokenizer", tokenizer)
+        tokenizer_row.addRow(self.tr("tokenizer"), tokenizer)
         layout.addLayout(tokenizer_row)
         layout.addWidget(self.estimate_label)
 
@@ -252,7 +253,7 @@ class ModelPanel(QtWidgets.QGroupBox):
 
     def _on_family(self) -> None:
         family = self.family
-        self.description.setText(FAMILIES[family].description)
+        self.description.setText(family_description(family, FAMILIES[family].description))
         self.form.build(model_fields(family))
         size = self.size if self.size in SIZES else SIZES[0]
         self.size_box.setCurrentText(size)
@@ -271,7 +272,7 @@ class ModelPanel(QtWidgets.QGroupBox):
         self._changed()
 
     def _changed(self) -> None:
-        self.estimate_label.setText("estimating…")
+        self.estimate_label.setText(self.tr("estimating…"))
         self._estimate_pending = True
         if self.isVisible():
             self._estimate_timer.start()
@@ -351,15 +352,23 @@ class ModelPanel(QtWidgets.QGroupBox):
     def _show_failure(self, request: int, error: Exception) -> None:
         self.estimate, self._shown_request = None, request
         message = html.escape(str(error))
-        self.estimate_label.setText(f"<span style='color:#c92a2a'>cannot build: {message}</span>")
+        self.estimate_label.setText(
+            "<span style='color:#c92a2a'>"
+            + self.tr("cannot build: {error}").format(error=message)
+            + "</span>"
+        )
 
     def _show_count(self, request: int, count: int, vocab: str) -> int:
         self.estimate, self._shown_request = count, request
         self.estimate_label.setText(
-            f"<b>≈ {format_count(count)} parameters</b> ({count:,}) · vocabulary ≈ {vocab} pieces"
+            self.tr("<b>≈ {short} parameters</b> ({count}) · vocabulary ≈ {vocab} pieces").format(
+                short=format_count(count), count=f"{count:,}", vocab=vocab
+            )
         )
         self.estimate_label.setToolTip(
-            "counted on a model built with the vocabulary the tokenizer would learn from a sample "
-            "of the data (source / target); the trained tokenizer may differ a little"
+            self.tr(
+                "counted on a model built with the vocabulary the tokenizer would learn from a "
+                "sample of the data (source / target); the trained tokenizer may differ a little"
+            )
         )
         return count

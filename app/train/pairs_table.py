@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6 import QtWidgets
 
+from app.i18n.terms import side_name
 from core_models.data.pairs import NLIPair, TranslationPair
 
 TRANSLATION_COLUMNS = ("source", "target")
@@ -21,7 +22,7 @@ class PairsTable(QtWidgets.QTableWidget):
 
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(0, len(TRANSLATION_COLUMNS), parent)
-        self.setHorizontalHeaderLabels(list(TRANSLATION_COLUMNS))
+        self.setHorizontalHeaderLabels([side_name(column) for column in TRANSLATION_COLUMNS])
         self.setEditTriggers(QtWidgets.QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setSelectionBehavior(QtWidgets.QAbstractItemView.SelectionBehavior.SelectRows)
         self.setWordWrap(False)
@@ -32,7 +33,7 @@ class PairsTable(QtWidgets.QTableWidget):
         nli = bool(pairs) and isinstance(pairs[0], NLIPair)
         columns = NLI_COLUMNS if nli else TRANSLATION_COLUMNS
         self.setColumnCount(len(columns))
-        self.setHorizontalHeaderLabels(list(columns))
+        self.setHorizontalHeaderLabels([side_name(column) for column in columns])
         self.setRowCount(len(pairs))
         for row, pair in enumerate(pairs):
             for column, text in enumerate(pair_cells(pair)):

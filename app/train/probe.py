@@ -7,10 +7,13 @@ from __future__ import annotations
 
 from PySide6 import QtCore, QtWidgets
 
+from app.i18n.terms import side_name
 from app.state.train_session import TrainSession
 from app.views.heatmap import HeatmapView
 
-WAITING = "the heatmap appears at the first evaluation"
+WAITING = QtCore.QT_TRANSLATE_NOOP(
+    "ProbePanel", "the heatmap appears at the first evaluation"
+)  # translated where it is shown
 
 
 class ProbePanel(QtWidgets.QWidget):
@@ -28,23 +31,26 @@ class ProbePanel(QtWidgets.QWidget):
         self.text_edit = QtWidgets.QLineEdit()
         self.second_edit = QtWidgets.QLineEdit()  # reference (translation) or hypothesis (NLI)
         self.text_label, self.second_label = QtWidgets.QLabel(), QtWidgets.QLabel()
-        self.sample_button = QtWidgets.QPushButton("Sample")
-        self.sample_button.setToolTip("probe with a test pair of the data, with its gold alignment")
+        self.sample_button = QtWidgets.QPushButton(self.tr("Sample"))
+        self.sample_button.setToolTip(
+            self.tr("probe with a test pair of the data, with its gold alignment")
+        )
         self.heatmap = HeatmapView()
         self.heatmap.set_display_controls_visible(False)  # the View menu and Inspect set them
-        self.heatmap.set_empty_text(WAITING[0].upper() + WAITING[1:])
+        waiting = self.tr(WAITING)
+        self.heatmap.set_empty_text(waiting[0].upper() + waiting[1:])
         self.slider = QtWidgets.QSlider(QtCore.Qt.Orientation.Horizontal)
         self.slider.setEnabled(False)
         self.slider.setPageStep(1)
-        self.replay_button = QtWidgets.QPushButton("▶ Replay")
+        self.replay_button = QtWidgets.QPushButton(self.tr("▶ Replay"))
         self.replay_button.setEnabled(False)
-        self.snapshot_label = QtWidgets.QLabel(WAITING)
+        self.snapshot_label = QtWidgets.QLabel(self.tr(WAITING))
         self.snapshot_label.setSizePolicy(
             QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Preferred
         )
 
         inputs = QtWidgets.QGridLayout()
-        inputs.addWidget(QtWidgets.QLabel("<b>Probe</b>"), 0, 0)
+        inputs.addWidget(QtWidgets.QLabel(self.tr("<b>Probe</b>")), 0, 0)
         inputs.addWidget(self.text_label, 1, 0)
         inputs.addWidget(self.text_edit, 1, 1)
         inputs.addWidget(self.sample_button, 1, 2)
@@ -78,10 +84,12 @@ class ProbePanel(QtWidgets.QWidget):
 
     def _show_inputs(self) -> None:
         nli = self.probe.task_kind == "nli"
-        self.text_label.setText("premise" if nli else "source")
-        self.second_label.setText("hypothesis" if nli else "reference")
+        self.text_label.setText(side_name("premise") if nli else side_name("source"))
+        self.second_label.setText(side_name("hypothesis") if nli else self.tr("reference"))
         self.second_edit.setPlaceholderText(
-            "" if nli else "optional: forced decoding shows where the model looks writing this"
+            ""
+            if nli
+            else self.tr("optional: forced decoding shows where the model looks writing this")
         )
         for edit, text in zip((self.text_edit, self.second_edit), self.probe.texts, strict=True):
             if edit.text() != text:  # an unchanged text keeps its cursor
@@ -98,13 +106,17 @@ class ProbePanel(QtWidgets.QWidget):
         self.replay_button.setEnabled(count > 1)
         self.heatmap.set_state(probe.record, probe.selection, self.session.display)
         if shown is None:
-            self.snapshot_label.setText(WAITING)
+            self.snapshot_label.setText(self.tr(WAITING))
             return
         snapshot = probe.snapshots[shown]
-        attention = "" if snapshot.record.maps else " · this model has no attention to show"
+        attention = (
+            "" if snapshot.record.maps else self.tr(" · this model has no attention to show")
+        )
         self.snapshot_label.setText(
-            f"snapshot {shown + 1} / {count} · step {snapshot.step:,} · "
-            f"output: {snapshot.output}{attention}"
+            self.tr("snapshot {shown} / {count} · step {step} · output: {output}").format(
+                shown=shown + 1, count=count, step=f"{snapshot.step:,}", output=snapshot.output
+            )
+            + attention
         )
 
     def _show_display(self) -> None:

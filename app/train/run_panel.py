@@ -26,9 +26,13 @@ def format_duration(seconds: float) -> str:
 
 def progress_text(event: StepEvent) -> str:
     """The progress bar's text, e.g. "step 120 / 300 · ETA 0:42 · 3,400 tok/s"."""
-    return (
-        f"step {event.step:,} / {event.total_steps:,} · ETA {format_duration(event.eta_seconds)}"
-        f" · {event.tokens_per_second:,.0f} tok/s"
+    return QtCore.QCoreApplication.translate(
+        "RunPanel", "step {step} / {total} · ETA {eta} · {speed} tok/s"
+    ).format(
+        step=f"{event.step:,}",
+        total=f"{event.total_steps:,}",
+        eta=format_duration(event.eta_seconds),
+        speed=f"{event.tokens_per_second:,.0f}",
     )
 
 
@@ -36,9 +40,9 @@ class RunSettings(QtWidgets.QGroupBox):
     """The run and optimiser settings; devices the machine lacks are listed but disabled."""
 
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
-        super().__init__("Run", parent)
+        super().__init__(self.tr("Run"), parent)
         self.name_edit = QtWidgets.QLineEdit()
-        self.name_edit.setPlaceholderText("the model's name in your model list")
+        self.name_edit.setPlaceholderText(self.tr("the model's name in your model list"))
         self.name_edited = False  # once typed, the name no longer follows family and task
         self.device_box = QtWidgets.QComboBox()
         available = available_devices()
@@ -46,8 +50,10 @@ class RunSettings(QtWidgets.QGroupBox):
         model = QtGui.QStandardItemModel(self.device_box)
         for device in DEVICES:
             usable = device == "auto" or device in available
-            label = {"auto": f"auto ({auto})"}.get(device, device)
-            item = QtGui.QStandardItem(label if usable else f"{device} (not available)")
+            label = self.tr("auto ({device})").format(device=auto) if device == "auto" else device
+            item = QtGui.QStandardItem(
+                label if usable else self.tr("{device} (not available)").format(device=device)
+            )
             item.setData(device, QtCore.Qt.ItemDataRole.UserRole)
             item.setEnabled(usable)
             model.appendRow(item)
@@ -70,33 +76,43 @@ class RunSettings(QtWidgets.QGroupBox):
         form = QtWidgets.QFormLayout(self)
         form.setContentsMargins(6, 6, 6, 6)
         form.setVerticalSpacing(2)
-        form.addRow("name", self.name_edit)
-        form.addRow("device", self._pair(self.device_box, "precision", self.precision_box))
-        form.addRow("steps", self._pair(self.max_steps, "batch", self.batch_size))
-        form.addRow("learning rate", self._pair(self.lr, "schedule", self.schedule_box))
-        form.addRow("warm-up steps", self._pair(self.warmup, "seed", self.seed))
+        form.addRow(self.tr("name"), self.name_edit)
         form.addRow(
-            "evaluate every", self._pair(self.eval_every, "save every", self.checkpoint_every)
+            self.tr("device"), self._pair(self.device_box, self.tr("precision"), self.precision_box)
+        )
+        form.addRow(self.tr("steps"), self._pair(self.max_steps, self.tr("batch"), self.batch_size))
+        form.addRow(
+            self.tr("learning rate"), self._pair(self.lr, self.tr("schedule"), self.schedule_box)
+        )
+        form.addRow(self.tr("warm-up steps"), self._pair(self.warmup, self.tr("seed"), self.seed))
+        form.addRow(
+            self.tr("evaluate every"),
+            self._pair(self.eval_every, self.tr("save every"), self.checkpoint_every),
         )
         self.name_edit.textEdited.connect(self._on_name_typed)
 
-    @staticmethod
-    def _precision_box(cuda: bool) -> QtWidgets.QComboBox:
+    def _precision_box(self, cuda: bool) -> QtWidgets.QComboBox:
         """run.precision's choices; fp16 needs a CUDA GPU (it is disabled without one)."""
         box = QtWidgets.QComboBox()
         model = QtGui.QStandardItemModel(box)
         for precision in PRECISIONS:
             usable = precision != "fp16" or cuda
-            item = QtGui.QStandardItem(precision if usable else f"{precision} (needs CUDA)")
+            item = QtGui.QStandardItem(
+                precision
+                if usable
+                else self.tr("{precision} (needs CUDA)").format(precision=precision)
+            )
             item.setData(precision, QtCore.Qt.ItemDataRole.UserRole)
             item.setEnabled(usable)
             model.appendRow(item)
         box.setModel(model)
         box.setCurrentIndex(box.findData(RunConfig().precision))
         box.setToolTip(
-            "what the training steps compute in: auto picks bf16 on CUDA GPUs that have it and on "
-            "CPUs where bfloat16 is measured faster, fp16 on older GPUs, else fp32; the saved "
-            "model is float32 either way"
+            self.tr(
+                "what the training steps compute in: auto picks bf16 on CUDA GPUs that have it and "
+                "on CPUs where bfloat16 is measured faster, fp16 on older GPUs, else fp32; the "
+                "saved model is float32 either way"
+            )
         )
         return box
 
@@ -166,16 +182,18 @@ class RunControls(QtWidgets.QWidget):
 
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
-        self.start_button = QtWidgets.QPushButton("Start training")
-        self.pause_button = QtWidgets.QPushButton("Pause")
-        self.stop_button = QtWidgets.QPushButton("Stop")
-        self.stop_button.setToolTip("stop after this step; the model is saved first")
-        self.inspect_button = QtWidgets.QPushButton("Inspect the model")
-        self.inspect_button.setToolTip("open the trained model in the inspect view")
-        self.score_button = QtWidgets.QPushButton("Score on a test file…")
+        self.start_button = QtWidgets.QPushButton(self.tr("Start training"))
+        self.pause_button = QtWidgets.QPushButton(self.tr("Pause"))
+        self.stop_button = QtWidgets.QPushButton(self.tr("Stop"))
+        self.stop_button.setToolTip(self.tr("stop after this step; the model is saved first"))
+        self.inspect_button = QtWidgets.QPushButton(self.tr("Inspect the model"))
+        self.inspect_button.setToolTip(self.tr("open the trained model in the inspect view"))
+        self.score_button = QtWidgets.QPushButton(self.tr("Score on a test file…"))
         self.score_button.setToolTip(
-            "BLEU / chrF or accuracy of the trained model on a file in its data's format; "
-            "the figures go on its model card"
+            self.tr(
+                "BLEU / chrF or accuracy of the trained model on a file in its data's format; "
+                "the figures go on its model card"
+            )
         )
         self.state = "idle"
         self._last_step: StepEvent | None = None
@@ -203,7 +221,7 @@ class RunControls(QtWidgets.QWidget):
         """Enable what makes sense in ``state`` (see app.workers.training.STATES)."""
         self.start_button.setEnabled(state == "idle")
         self.pause_button.setEnabled(state in ("starting", "running", "paused"))
-        self.pause_button.setText("Resume" if state == "paused" else "Pause")
+        self.pause_button.setText(self.tr("Resume") if state == "paused" else self.tr("Pause"))
         self.stop_button.setEnabled(state in ("starting", "running", "paused"))
         self.state = state
         if state == "starting":
@@ -215,14 +233,14 @@ class RunControls(QtWidgets.QWidget):
         self._last_step = event
         self.progress.setRange(0, event.total_steps)
         self.progress.setValue(event.step)
-        paused = " · paused" if self.state == "paused" else ""
+        paused = self.tr(" · paused") if self.state == "paused" else ""
         self.progress.setFormat(progress_text(event) + paused)
 
     def reset_progress(self) -> None:
         self._last_step = None
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
-        self.progress.setFormat("not started")
+        self.progress.setFormat(self.tr("not started"))
 
     def set_status(self, text: str, error: bool = False) -> None:
         color = "#c92a2a" if error else "palette(text)"
@@ -238,7 +256,7 @@ class LogPane(QtWidgets.QPlainTextEdit):
         self.setReadOnly(True)
         self.setMaximumBlockCount(LOG_LINES)
         self.setFont(QtGui.QFontDatabase.systemFont(QtGui.QFontDatabase.SystemFont.FixedFont))
-        self.setPlaceholderText("the run's log")
+        self.setPlaceholderText(self.tr("the run's log"))
 
     def add(self, text: str) -> None:
         stamp = time.strftime("%H:%M:%S")

@@ -107,7 +107,10 @@ class TrainView(QtWidgets.QWidget):
         model_and_run_layout.addWidget(self.model_panel)
         model_and_run_layout.addWidget(self.settings)
         model_and_run_layout.addStretch(1)
-        for title, page in (("Data", self.data_panel), ("Model and run", model_and_run)):
+        for title, page in (
+            (self.tr("Data"), self.data_panel),
+            (self.tr("Model and run"), model_and_run),
+        ):
             scroll = QtWidgets.QScrollArea()  # scrolls only on a screen smaller than 1280 × 800
             scroll.setWidget(page)
             scroll.setWidgetResizable(True)
@@ -200,12 +203,12 @@ class TrainView(QtWidgets.QWidget):
         try:
             config = self.train_config()
         except ConfigError as error:
-            session.set_status(f"cannot start: {error}", error=True)
+            session.set_status(self.tr("cannot start: {error}").format(error=error), error=True)
             return False
         destination = session.destination(config.name)
         how = self.ask_how(destination) if destination.conflicts else NEW
         if how == CANCEL:
-            session.set_status("not started: " + "; ".join(destination.conflicts))
+            session.set_status(self.tr("not started: ") + "; ".join(destination.conflicts))
             return False
         summary = f"{config.model.family} ({self.model_panel.estimate:,} parameters)"
         if not session.start(config, destination, how, summary):
@@ -221,13 +224,18 @@ class TrainView(QtWidgets.QWidget):
         free name (KEEP_BOTH) or is not trained (CANCEL)."""
         box = QtWidgets.QMessageBox(self)
         box.setIcon(QtWidgets.QMessageBox.Icon.Question)
-        box.setWindowTitle("The model is already there")
+        box.setWindowTitle(self.tr("The model is already there"))
         found = "; ".join(destination.conflicts)
-        box.setText(f"{found[0].upper()}{found[1:]}.\n\nReplace it with the new model?")
+        box.setText(
+            f"{found[0].upper()}{found[1:]}." + self.tr("\n\nReplace it with the new model?")
+        )
         roles = QtWidgets.QMessageBox.ButtonRole
-        keep = box.addButton(f"Keep both (save as '{destination.free_name()}')", roles.AcceptRole)
+        keep = box.addButton(
+            self.tr("Keep both (save as '{name}')").format(name=destination.free_name()),
+            roles.AcceptRole,
+        )
         buttons = {
-            box.addButton("Overwrite", roles.DestructiveRole): OVERWRITE,
+            box.addButton(self.tr("Overwrite"), roles.DestructiveRole): OVERWRITE,
             keep: KEEP_BOTH,
             box.addButton(QtWidgets.QMessageBox.StandardButton.Cancel): CANCEL,
         }
@@ -242,7 +250,7 @@ class TrainView(QtWidgets.QWidget):
     def choose_test_file(self) -> None:
         """Ask for a test file and score the trained model on it (off the GUI thread)."""
         path, _ = QtWidgets.QFileDialog.getOpenFileName(
-            self, "Choose a test file", str(Path.home())
+            self, self.tr("Choose a test file"), str(Path.home())
         )
         if path:
             self.session.score_test_file(path)
@@ -296,9 +304,11 @@ class TrainView(QtWidgets.QWidget):
             return True
         answer = QtWidgets.QMessageBox.question(
             self,
-            "Training in progress",
-            "A model is training. Stop it and close?\n\n"
-            "It is checkpointed and saved to your models first.",
+            self.tr("Training in progress"),
+            self.tr(
+                "A model is training. Stop it and close?\n\n"
+                "It is checkpointed and saved to your models first."
+            ),
             QtWidgets.QMessageBox.StandardButton.Yes | QtWidgets.QMessageBox.StandardButton.No,
             QtWidgets.QMessageBox.StandardButton.No,
         )

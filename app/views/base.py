@@ -174,7 +174,7 @@ class EmptyNotice(QtWidgets.QLabel):
     colour bar or axis titles left from the last record."""
 
     def __init__(self, view: QtWidgets.QWidget) -> None:
-        super().__init__("Open a model to begin: pick one on the left", view)
+        super().__init__(self.tr("Open a model to begin: pick one on the left"), view)
         self.setAlignment(QtCore.Qt.AlignmentFlag.AlignCenter)
         self.setWordWrap(True)
         self.setAutoFillBackground(True)

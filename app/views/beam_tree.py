@@ -20,7 +20,9 @@ MARGIN = 16.0
 MAX_TOKEN_PX = 110
 MAX_ZOOM = 1.6
 OFFERED_BEAM = 4  # the width the empty view's button asks for
-NO_TREE = "no beam search to show (decode with a beam size above 1)"
+NO_TREE = QtCore.QT_TRANSLATE_NOOP(
+    "BeamTreeView", "no beam search to show (decode with a beam size above 1)"
+)  # translated where it is shown
 
 
 class _BeamCanvas(QtWidgets.QGraphicsView):
@@ -68,7 +70,9 @@ class BeamTreeView(RecordView):
         self.canvas.sigNodeClicked.connect(self.sigNodeClicked)
         self.title = QtWidgets.QLabel()
         self.title.setWordWrap(True)
-        self.search_button = QtWidgets.QPushButton(f"Search with a beam of {OFFERED_BEAM}")
+        self.search_button = QtWidgets.QPushButton(
+            self.tr("Search with a beam of {width}").format(width=OFFERED_BEAM)
+        )
         self.search_button.clicked.connect(lambda: self.sigBeamWanted.emit(OFFERED_BEAM))
         self._header = header = QtWidgets.QHBoxLayout()
         header.addStretch(0)
@@ -128,11 +132,13 @@ class BeamTreeView(RecordView):
         self.search_button.setVisible(self._offer_beam and not any(self._tree))
         self._arrange(empty=not any(self._tree))
         if not any(self._tree):
-            self.title.setText(self._empty_message)
+            self.title.setText(self.tr(self._empty_message))  # NO_TREE, or a translated one
             return
         self.title.setText(
-            f"beam search · {len(self._tree)} steps · each box: token and log-probability · "
-            "bold: the returned hypothesis · green: finished · dashed: dropped by the beam"
+            self.tr(
+                "beam search · {steps} steps · each box: token and log-probability · "
+                "bold: the returned hypothesis · green: finished · dashed: dropped by the beam"
+            ).format(steps=len(self._tree))
         )
         metrics = QtGui.QFontMetrics(self._font)
         width = max(metrics.horizontalAdvance(n.token[:16]) for nodes in self._tree for n in nodes)
@@ -202,9 +208,12 @@ class BeamTreeView(RecordView):
             rect, node.token, f"{node.score:.2f}", colors.panel, border, pen_width, text
         )
         box.setData(0, (step, index))
-        finished = " (finished)" if node.finished else ""
+        finished = self.tr(" (finished)") if node.finished else ""
         box.setToolTip(
-            f"step {step + 1}, hypothesis {index}: '{node.token}', log p = {node.score:.3f}{finished}"
+            self.tr("step {step}, hypothesis {index}: '{token}', log p = {score}").format(
+                step=step + 1, index=index, token=node.token, score=f"{node.score:.3f}"
+            )
+            + finished
         )
 
     def _fit(self) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from PySide6 import QtCore, QtWidgets
 
+from app.i18n.terms import choice_name, kind_name
 from app.state.display import COLORMAPS, NORMALISATIONS, SCALES, Display
 from app.state.explain import on_request_kinds
 from app.state.selection import MEAN, Selection, find_map
@@ -32,9 +33,9 @@ class MapControls(QtWidgets.QWidget):
         layout = QtWidgets.QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         for caption, box in (
-            ("map", self.kind_box),
-            ("layer", self.layer_box),
-            ("head", self.head_box),
+            (self.tr("map"), self.kind_box),
+            (self.tr("layer"), self.layer_box),
+            (self.tr("head"), self.head_box),
         ):
             layout.addWidget(QtWidgets.QLabel(caption))
             layout.addWidget(box)
@@ -50,8 +51,8 @@ class MapControls(QtWidgets.QWidget):
         later = on_request_kinds(record)  # computed when chosen: "…"
         self._fill(
             self.kind_box,
-            [(kind.replace("_", " "), kind) for kind in kinds]
-            + [(f"{kind.replace('_', ' ')} …", kind) for kind in later],
+            [(kind_name(kind), kind) for kind in kinds]
+            + [(f"{kind_name(kind)} …", kind) for kind in later],
         )
         if selection is None or record is None:
             return
@@ -64,7 +65,7 @@ class MapControls(QtWidgets.QWidget):
         self._show_choice(self.layer_box, selection.layer)
         attention_map = find_map(self._record, Selection(kind, self.layer_box.currentData() or 0))
         heads = attention_map.heads if attention_map is not None else 0
-        self._fill(self.head_box, [("mean", MEAN)] + [(str(h), h) for h in range(heads)])
+        self._fill(self.head_box, [(self.tr("mean"), MEAN)] + [(str(h), h) for h in range(heads)])
         self._show_choice(self.head_box, selection.head)
 
     def _on_user_choice(self) -> None:
@@ -115,30 +116,35 @@ class DisplayBoxes(QtCore.QObject):
         self.boxes: dict[str, QtWidgets.QComboBox] = {}
         self.captioned: list[QtWidgets.QWidget] = []  # caption, box, caption, box, ...
         for name, caption, choices in (
-            ("colormap", "colours", COLORMAPS),
-            ("scale", "scale", SCALES),
-            ("normalisation", "normalise", NORMALISATIONS),
+            ("colormap", self.tr("colours"), COLORMAPS),
+            ("scale", self.tr("scale"), SCALES),
+            ("normalisation", self.tr("normalise"), NORMALISATIONS),
         ):
             box = QtWidgets.QComboBox()
-            box.addItems(list(choices))
-            box.currentTextChanged.connect(
-                lambda value, name=name: self.sigDisplayChosen.emit(name, value)
+            for choice in choices:  # shown translated (a colour map by its name), sent as is
+                box.addItem(choice_name(choice), choice)
+            box.currentIndexChanged.connect(
+                lambda index, name=name, box=box: self.sigDisplayChosen.emit(
+                    name, box.itemData(index)
+                )
             )
             self.boxes[name] = box
             self.captioned += [QtWidgets.QLabel(caption), box]
-        self.gold_box = QtWidgets.QCheckBox("gold")
+        self.gold_box = QtWidgets.QCheckBox(self.tr("gold"))
         self.gold_box.setChecked(True)
         self.gold_box.setToolTip(
-            "outline the gold word alignment (the task's samples have one; typed text does not)"
+            self.tr(
+                "outline the gold word alignment (the task's samples have one; typed text does not)"
+            )
         )
         self.gold_box.toggled.connect(lambda on: self.sigDisplayChosen.emit("gold", bool(on)))
 
     def show_display(self, display: Display) -> None:
         """Show ``display``'s choices (emits nothing)."""
         for name, box in self.boxes.items():
-            if box.currentText() != getattr(display, name):
+            if box.currentData() != getattr(display, name):
                 blocked = box.blockSignals(True)
-                box.setCurrentText(getattr(display, name))
+                box.setCurrentIndex(box.findData(getattr(display, name)))
                 box.blockSignals(blocked)
         if self.gold_box.isChecked() != display.gold:
             blocked = self.gold_box.blockSignals(True)

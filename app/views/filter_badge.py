@@ -9,9 +9,16 @@ import html
 
 from PySide6 import QtCore, QtWidgets
 
+from app.i18n.terms import describe_span
 from app.state.selection import TokenSpan
 
 CLEAR_LINK = "clear"
+
+
+def tr(text: str) -> str:
+    """``text`` in the interface language: lupdate files a ``tr()`` outside a class under the
+    empty context."""
+    return QtCore.QCoreApplication.translate("", text)
 
 
 def badge_text(span: TokenSpan, tokens: list[str], applies: bool) -> str:
@@ -19,11 +26,13 @@ def badge_text(span: TokenSpan, tokens: list[str], applies: bool) -> str:
     shown = " ".join(tokens[:6]) + (" …" if len(tokens) > 6 else "")
     words = f" ({html.escape(shown)})" if shown else ""
     what = (
-        f"filtered: {span.describe()}{words}"
+        tr("filtered: {span}").format(span=describe_span(span.side, span.first, span.last)) + words
         if applies
-        else f"filter on {span.describe()}: not on this map"
+        else tr("filter on {span}: not on this map").format(
+            span=describe_span(span.side, span.first, span.last)
+        )
     )
-    return f"{what} · <a href='{CLEAR_LINK}'>clear</a>"
+    return f"{what} · <a href='{CLEAR_LINK}'>{tr('clear')}</a>"
 
 
 class FilterBadge(QtWidgets.QLabel):
@@ -38,7 +47,7 @@ class FilterBadge(QtWidgets.QLabel):
         super().__init__(parent)
         self.setTextFormat(QtCore.Qt.TextFormat.RichText)
         self.setTextInteractionFlags(QtCore.Qt.TextInteractionFlag.LinksAccessibleByMouse)
-        self.setToolTip("the view keeps only the tokens of the text you selected")
+        self.setToolTip(self.tr("the view keeps only the tokens of the text you selected"))
         self.linkActivated.connect(lambda _link: self.sigCleared.emit())
         self.hide()
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from app.i18n.terms import kind_name
 from app.state.measures import mean_row_entropy
 from app.state.selection import MEAN
 from app.views.base import PaintedView, RecordView
@@ -158,18 +159,19 @@ class HeadsGridView(PaintedView, RecordView):
         if not self._thumbnails:
             painter.setPen(QtGui.QColor(colors.muted))
             message = (
-                "no attention record"
+                self.tr("no attention record")
                 if self._selection is None
-                else f"this record has no {self._selection.kind} maps"
+                else self.tr("this record has no {kind} maps").format(
+                    kind=kind_name(self._selection.kind)
+                )
             )
             painter.drawText(self.rect(), QtCore.Qt.AlignmentFlag.AlignCenter, message)
             return
         painter.setPen(QtGui.QColor(colors.text))
-        title = (
-            f"{self._selection.kind.replace('_', ' ')} · {len(self._layers)} layers × "
-            f"{self._heads} heads · mean row entropy (bits) under each · click a head to open it, "
-            "Ctrl-click to switch it off"
-        )
+        title = self.tr(
+            "{kind} · {layers} layers × {heads} heads · mean row entropy (bits) under each · "
+            "click a head to open it, Ctrl-click to switch it off"
+        ).format(kind=kind_name(self._selection.kind), layers=len(self._layers), heads=self._heads)
         painter.drawText(
             QtCore.QRectF(MARGIN_PX, MARGIN_PX, self.width() - 2 * MARGIN_PX, line),
             QtCore.Qt.AlignmentFlag.AlignLeft,
@@ -202,7 +204,9 @@ class HeadsGridView(PaintedView, RecordView):
             rect.left() - GAP_PX / 2, rect.bottom() + 2, rect.width() + GAP_PX, line
         )
         painter.drawText(
-            below, align.AlignHCenter | align.AlignTop, f"{thumbnail.entropy_bits:.2f} bits"
+            below,
+            align.AlignHCenter | align.AlignTop,
+            self.tr("{bits} bits").format(bits=f"{thumbnail.entropy_bits:.2f}"),
         )
         painter.setPen(QtGui.QColor(colors.text))
         if thumbnail.head == 0:
@@ -221,8 +225,12 @@ class HeadsGridView(PaintedView, RecordView):
             self.setToolTip(
                 ""
                 if hovered is None
-                else f"layer {hovered.layer}, head {hovered.head}: {hovered.entropy_bits:.2f} bits "
-                f"(uniform: {np.log2(hovered.pixels.shape[1]):.2f})"
+                else self.tr("layer {layer}, head {head}: {bits} bits (uniform: {uniform})").format(
+                    layer=hovered.layer,
+                    head=hovered.head,
+                    bits=f"{hovered.entropy_bits:.2f}",
+                    uniform=f"{np.log2(hovered.pixels.shape[1]):.2f}",
+                )
             )
             self.update()
 

@@ -17,6 +17,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from app.i18n.terms import describe_map, side_name
 from app.state.measures import attention_aer, gold_for, head_weights
 from app.state.selection import MEAN, find_map, shown_indices
 from app.views.base import RecordView
@@ -26,7 +27,9 @@ from app.views.style import colormap, normalise, scale_values
 from app.views.token_axis import TokenAxis
 from core_models.record import AttentionMap
 
-HOVER_HINT = "hover a cell for its weight · click a cell or token to select it"
+HOVER_HINT = QtCore.QT_TRANSLATE_NOOP(
+    "HeatmapView", "hover a cell for its weight · click a cell or token to select it"
+)  # translated where it is shown
 EMPHASIS_SHARE = 0.5  # keys with at least half the row's top weight count as "attended to"
 LEVEL_STEP = 0.05  # of the colour bar's top (a weight, or a decade on the log scale)
 
@@ -72,7 +75,7 @@ class HeatmapView(RecordView):
         self.title = QtWidgets.QLabel()
         self.filter_badge = FilterBadge()
         self.filter_badge.sigCleared.connect(self.sigFilterCleared)
-        self.hover_label = QtWidgets.QLabel(HOVER_HINT)
+        self.hover_label = QtWidgets.QLabel(self.tr(HOVER_HINT))
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setMouseTracking(True)
 
@@ -88,7 +91,11 @@ class HeatmapView(RecordView):
         self.image = pg.ImageItem(axisOrder="row-major")
         self.plot.addItem(self.image)
         self.colorbar = pg.ColorBarItem(
-            values=(0, 1), interactive=False, colorMapMenu=False, width=14, label="attention weight"
+            values=(0, 1),
+            interactive=False,
+            colorMapMenu=False,
+            width=14,
+            label=self.tr("attention weight"),
         )
         self.colorbar.setImageItem(self.image, insert_in=self.plot)
         for name in ("left", "right", "top", "bottom"):
@@ -190,8 +197,8 @@ class HeatmapView(RecordView):
             self.query_axis.set_tokens(query_tokens)
             self.key_axis.set_tokens(key_tokens)
         query_side, key_side = attention_map.sides
-        self.query_axis.set_title(f"{query_side} (queries)")
-        self.key_axis.set_title(f"{key_side} (keys)")
+        self.query_axis.set_title(self.tr("{side} (queries)").format(side=side_name(query_side)))
+        self.key_axis.set_title(self.tr("{side} (keys)").format(side=side_name(key_side)))
         full = head_weights(attention_map.weights, self._selection.head)
         filtered = (len(rows), len(columns)) != full.shape
         raw = full[np.ix_(rows, columns)] if filtered else full
@@ -214,7 +221,10 @@ class HeatmapView(RecordView):
         self._show_filter()
         self._draw_selected_token()
         aer = self._draw_gold()
-        self.title.setText(self._selection.describe() + (f"   ·   {aer}" if aer else ""))
+        self.title.setText(
+            describe_map(self._selection.kind, self._selection.layer, self._selection.head)
+            + (f"   ·   {aer}" if aer else "")
+        )
 
     def _show_filter(self) -> None:
         """The badge of the selection's span: the tokens it keeps on this map."""
@@ -238,9 +248,15 @@ class HeatmapView(RecordView):
         self.display_boxes.gold_box.setEnabled(False)
         self.filter_badge.show_span(None, [], False)
         if self._selection is None:
-            self.title.setText("no attention record")
+            self.title.setText(self.tr("no attention record"))
         else:
-            self.title.setText(f"this record has no {self._selection.describe()} map")
+            self.title.setText(
+                self.tr("this record has no {map} map").format(
+                    map=describe_map(
+                        self._selection.kind, self._selection.layer, self._selection.head
+                    )
+                )
+            )
 
     def selected_cells(self) -> tuple[list[int], list[int]]:
         """(outlined rows, outlined columns) of the selected token, as positions in the block
@@ -287,16 +303,15 @@ class HeatmapView(RecordView):
         text = ""
         if gold is not None and gold.shape != self._full_weights.shape:
             words, tokens = gold.shape, self._full_weights.shape
-            text = (
-                f"gold alignment is {words[0]}×{words[1]} words, "
-                f"this map {tokens[0]}×{tokens[1]} tokens"
-            )
+            text = self.tr(
+                "gold alignment is {rows}×{columns} words, this map {map_rows}×{map_columns} tokens"
+            ).format(rows=words[0], columns=words[1], map_rows=tokens[0], map_columns=tokens[1])
         elif gold is not None:
             shown = gold[np.ix_(self.shown_rows, self.shown_columns)]
             for row, column in zip(*np.nonzero(shown), strict=True):
                 path.addRect(QtCore.QRectF(column - 0.5, row - 0.5, 1, 1))
             aer = attention_aer(self._full_weights, gold)
-            text = f"AER {aer:.2f} (argmax vs gold, dashed)"
+            text = self.tr("AER {aer} (argmax vs gold, dashed)").format(aer=f"{aer:.2f}")
         self.gold_outline.setPath(path)
         return text
 
@@ -343,7 +358,7 @@ class HeatmapView(RecordView):
 
     def _on_hover(self, scene_pos: QtCore.QPointF) -> None:
         text = self.describe_point(scene_pos)
-        self.hover_label.setText(text or HOVER_HINT)
+        self.hover_label.setText(text or self.tr(HOVER_HINT))
         self.graphics.setToolTip(text)
 
     def describe_point(self, scene_pos: QtCore.QPointF) -> str:
@@ -362,4 +377,6 @@ class HeatmapView(RecordView):
         if token is None:
             return ""
         side, index, text = token
-        return f"{side} '{text}' ({index}): click to select"
+        return self.tr("{side} '{token}' ({index}): click to select").format(
+            side=side_name(side), token=text, index=index
+        )

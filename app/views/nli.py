@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from app.i18n.terms import label_name, side_name
 from app.views.base import AttentionView, PaintedView
 from core_models.record import NLI_LABELS
 
@@ -82,7 +83,7 @@ class NLIView(PaintedView, AttentionView):
         width = self.width() - 32
         if self.predicted is None:
             painter.setPen(QtGui.QColor(colors.muted))
-            painter.drawText(self.rect(), align.AlignCenter, "no NLI prediction")
+            painter.drawText(self.rect(), align.AlignCenter, self.tr("no NLI prediction"))
             return
         bold = QtGui.QFont(self._font)
         bold.setBold(True)
@@ -92,11 +93,16 @@ class NLIView(PaintedView, AttentionView):
         painter.drawText(
             QtCore.QRectF(16, 16, width, line),
             align.AlignLeft,
-            f"prediction: {self.predicted} ({best:.0%})",
+            self.tr("prediction: {label} ({probability})").format(
+                label=label_name(self.predicted), probability=f"{best:.0%}"
+            ),
         )
         painter.setFont(self._font)
         y = 16 + 1.6 * line
-        for caption, text in (("premise", self.premise), ("hypothesis", self.hypothesis)):
+        for caption, text in (
+            (side_name("premise"), self.premise),
+            (side_name("hypothesis"), self.hypothesis),
+        ):
             if text:
                 painter.setPen(QtGui.QColor(colors.muted))
                 painter.drawText(QtCore.QRectF(16, y, LABEL_W, line), align.AlignLeft, caption)
@@ -124,7 +130,7 @@ class NLIView(PaintedView, AttentionView):
         painter.drawText(
             QtCore.QRectF(16, slot.top(), LABEL_W - 10, BAR_H),
             align.AlignRight | align.AlignVCenter,
-            label,
+            label_name(label),
         )
         painter.setPen(QtCore.Qt.PenStyle.NoPen)
         painter.setBrush(QtGui.QColor(colors.panel))
@@ -139,7 +145,7 @@ class NLIView(PaintedView, AttentionView):
             4,
         )
         painter.setPen(QtGui.QColor(colors.text if predicted else colors.muted))
-        gold = "   ✓ gold" if label == self.gold else ""
+        gold = "   ✓ " + self.tr("gold") if label == self.gold else ""
         painter.drawText(
             QtCore.QRectF(slot.right() + 8, slot.top(), 110, BAR_H),
             align.AlignLeft | align.AlignVCenter,

@@ -9,6 +9,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from app.i18n.terms import choice_name, kind_name
 from app.state.display import SCALES
 from app.state.measures import head_weights, step_rows_map
 from app.state.selection import MEAN, Head
@@ -39,7 +40,7 @@ class StepsView(RecordView):
         self.attention_row = np.zeros(0, dtype=np.float32)  # (keys,) weights at the current step
         self.candidates: list[tuple[str, float]] = []
 
-        self.play_button = QtWidgets.QPushButton("▶ play")
+        self.play_button = QtWidgets.QPushButton(self.tr("▶ play"))
         self.play_button.setCheckable(True)
         self.play_button.toggled.connect(self._on_play)
         self.slider = QtWidgets.QSlider(QtCore.Qt.Orientation.Horizontal)
@@ -49,10 +50,13 @@ class StepsView(RecordView):
         self.scale_box = (
             QtWidgets.QComboBox()
         )  # the top-k axis: linear or log (the display's scale)
-        self.scale_box.addItems(SCALES)
-        self.scale_box.setToolTip("probability axis of the candidates: linear or logarithmic")
-        self.scale_box.textActivated.connect(
-            lambda value: self.sigDisplayChosen.emit("scale", value)
+        for scale in SCALES:  # shown translated, sent as is
+            self.scale_box.addItem(choice_name(scale), scale)
+        self.scale_box.setToolTip(
+            self.tr("probability axis of the candidates: linear or logarithmic")
+        )
+        self.scale_box.activated.connect(
+            lambda index: self.sigDisplayChosen.emit("scale", self.scale_box.itemData(index))
         )
         self.timer = QtCore.QTimer(self)
         self.timer.setInterval(PLAY_INTERVAL_MS)
@@ -72,9 +76,9 @@ class StepsView(RecordView):
             plot.setMenuEnabled(False)
             plot.hideButtons()
         self.row_plot.setYRange(0, 1, padding=0.02)
-        self.row_plot.getAxis("left").setLabel("weight")
+        self.row_plot.getAxis("left").setLabel(self.tr("weight"))
         self.candidate_plot.invertY(True)
-        self.candidate_plot.getAxis("bottom").setLabel("probability")
+        self.candidate_plot.getAxis("bottom").setLabel(self.tr("probability"))
         self.row_bars = pg.BarGraphItem(x=[], height=[], width=0.8)
         self.row_plot.addItem(self.row_bars)
         self.candidate_bars = pg.BarGraphItem(x0=[], y=[], width=[], height=0.7)
@@ -86,7 +90,7 @@ class StepsView(RecordView):
         controls.addWidget(self.slider, 1)
         controls.addWidget(self.step_label)
         controls.addSpacing(12)
-        controls.addWidget(QtWidgets.QLabel("scale"))
+        controls.addWidget(QtWidgets.QLabel(self.tr("scale")))
         controls.addWidget(self.scale_box)
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
@@ -109,9 +113,9 @@ class StepsView(RecordView):
         self.slider.setEnabled(count > 1)
         self.play_button.setEnabled(count > 1)
         self.key_axis.set_tokens(self._map.key_tokens if self._map is not None else [])
-        if self.scale_box.currentText() != self._display.scale:
+        if self.scale_box.currentData() != self._display.scale:
             blocked = self.scale_box.blockSignals(True)
-            self.scale_box.setCurrentText(self._display.scale)
+            self.scale_box.setCurrentIndex(self.scale_box.findData(self._display.scale))
             self.scale_box.blockSignals(blocked)
         self._show_step(self.slider.value())
 
@@ -148,7 +152,9 @@ class StepsView(RecordView):
         if self._map is None or step >= self._map.weights.shape[1]:
             self.attention_row = np.zeros(0, dtype=np.float32)
             self.row_bars.setOpts(x=[], height=[])
-            self.row_plot.setTitle("this record has no decoder attention", color=colors.muted)
+            self.row_plot.setTitle(
+                self.tr("this record has no decoder attention"), color=colors.muted
+            )
         else:
             self.attention_row = head_weights(self._map.weights, self._head)[step]
             keys = len(self.attention_row)
@@ -160,9 +166,15 @@ class StepsView(RecordView):
                 x=np.arange(keys), height=self.attention_row, width=0.8, brushes=brushes, pen=None
             )
             self.row_plot.setXRange(-0.6, keys - 0.4, padding=0)
-            head = "mean of heads" if self._head == MEAN else f"head {self._head}"
+            head = (
+                self.tr("mean of heads")
+                if self._head == MEAN
+                else self.tr("head {head}").format(head=self._head)
+            )
             self.row_plot.setTitle(
-                f"step {step + 1} looked at: {self._map.kind.replace('_', ' ')} · layer {self._map.layer} · {head}",
+                self.tr("step {step} looked at: {kind} · layer {layer} · {head}").format(
+                    step=step + 1, kind=kind_name(self._map.kind), layer=self._map.layer, head=head
+                ),
                 color=colors.text,
             )
         self._show_candidates(step)
@@ -199,14 +211,20 @@ class StepsView(RecordView):
                 text.setText(percent(probs[index]), color=colors.text)
                 text.setPos(ends[index], index)
         if info is None:
-            self.candidate_plot.setTitle("no candidates recorded", color=colors.muted)
+            self.candidate_plot.setTitle(self.tr("no candidates recorded"), color=colors.muted)
             self.step_label.setText(
-                f"step {step + 1} / {self.step_count()}" if self.step_count() else "no steps"
+                self.tr("step {step} / {steps}").format(step=step + 1, steps=self.step_count())
+                if self.step_count()
+                else self.tr("no steps")
             )
         else:
-            self.candidate_plot.setTitle(f"top-{len(tokens)} next tokens", color=colors.text)
+            self.candidate_plot.setTitle(
+                self.tr("top-{count} next tokens").format(count=len(tokens)), color=colors.text
+            )
             self.step_label.setText(
-                f"step {step + 1} / {len(steps)} · chose '{info.token}' (p = {percent(info.prob)})"
+                self.tr("step {step} / {steps} · chose '{token}' (p = {p})").format(
+                    step=step + 1, steps=len(steps), token=info.token, p=percent(info.prob)
+                )
             )
 
     def _candidate_axis(self, probs: np.ndarray) -> tuple[float, np.ndarray]:
@@ -215,13 +233,13 @@ class StepsView(RecordView):
         below the least likely candidate to 1, so that four candidates under 1 % differ."""
         axis = self.candidate_plot.getAxis("bottom")
         if self._display.scale != "log" or not len(probs):
-            axis.setLabel("probability")
+            axis.setLabel(self.tr("probability"))
             axis.setTicks(None)
             self.candidate_plot.setXRange(-0.03, 1.22, padding=0)  # room for the percentages
             return 0.0, probs
         decades = np.log10(np.clip(probs, 1e-12, 1.0))
         start = float(np.floor(decades.min())) - 0.5
-        axis.setLabel("probability (log scale)")
+        axis.setLabel(self.tr("probability (log scale)"))
         axis.setTicks([[(k, f"{10.0**k:g}") for k in range(int(np.ceil(start)), 1)]])
         self.candidate_plot.setXRange(start, -0.3 * start, padding=0)  # room for the text
         return start, decades
@@ -245,7 +263,7 @@ class StepsView(RecordView):
         self.sigStepChanged.emit(step)
 
     def _on_play(self, playing: bool) -> None:
-        self.play_button.setText("⏸ pause" if playing else "▶ play")
+        self.play_button.setText(self.tr("⏸ pause") if playing else self.tr("▶ play"))
         if playing:
             if self.slider.value() == self.slider.maximum():
                 self.slider.setValue(0)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from app.i18n.terms import describe_map, side_name
 from app.state.measures import head_weights
 from app.state.selection import MEAN, TokenRef, find_map, shown_indices
 from app.views.base import PaintedView, RecordView
@@ -162,9 +163,13 @@ class TokenLinesView(PaintedView, RecordView):
         if self._map is None:
             painter.setPen(QtGui.QColor(colors.muted))
             message = (
-                "no attention record"
+                self.tr("no attention record")
                 if self._selection is None
-                else f"this record has no {self._selection.describe()} map"
+                else self.tr("this record has no {map} map").format(
+                    map=describe_map(
+                        self._selection.kind, self._selection.layer, self._selection.head
+                    )
+                )
             )
             painter.drawText(self.rect(), QtCore.Qt.AlignmentFlag.AlignCenter, message)
             return
@@ -173,13 +178,22 @@ class TokenLinesView(PaintedView, RecordView):
         painter.drawText(
             QtCore.QRectF(8, 6, self.width() - 16, 18),
             QtCore.Qt.AlignmentFlag.AlignLeft,
-            self._selection.describe() + " · opacity = weight · click a token to follow it",
+            describe_map(self._selection.kind, self._selection.layer, self._selection.head)
+            + self.tr(" · opacity = weight · click a token to follow it"),
         )
         painter.setPen(QtGui.QColor(colors.muted))
         align = QtCore.Qt.AlignmentFlag
         for rects, caption, flag in (
-            (self._query_rects, f"{query_side} (queries)", align.AlignRight),
-            (self._key_rects, f"{key_side} (keys)", align.AlignLeft),
+            (
+                self._query_rects,
+                self.tr("{side} (queries)").format(side=side_name(query_side)),
+                align.AlignRight,
+            ),
+            (
+                self._key_rects,
+                self.tr("{side} (keys)").format(side=side_name(key_side)),
+                align.AlignLeft,
+            ),
         ):
             if rects:
                 first = rects[0]

@@ -126,7 +126,10 @@ class TrainingProcess(QtCore.QObject):
         finished = any(isinstance(message, ChildFinished) for message in batch)
         if not batch and not self._process.is_alive():  # died without a word (killed, crashed)
             code = self._process.exitcode
-            batch.append(ChildFinished(None, f"the training process ended with exit code {code}"))
+            why = QtCore.QCoreApplication.translate(
+                "TrainSession", "the training process ended with exit code {code}"
+            ).format(code=code)
+            batch.append(ChildFinished(None, why))
             finished = True
         if self.state == "starting" and batch:
             self._set_state("running")
