@@ -12,6 +12,7 @@ from pathlib import Path
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from app import window_memory
+from app.cjk import has_cjk, texts_on_show
 from app.help import TITLE, ShortcutsDialog, about_html
 from app.hf_open import ask_hf_model
 from app.menus import build_menus, fill_recent
@@ -24,6 +25,7 @@ from app.state import records
 from app.state.catalogue import ModelCatalogue
 from app.state.session import Session
 from app.train.view import TrainView
+from app.views.fonts import use_cjk_font
 from app.views.style import palette_for, qt_palette
 from core_models.export import save_record
 
@@ -46,6 +48,8 @@ class MainWindow(QtWidgets.QMainWindow):
         """Build the panels, lay them out and connect them to the Session (one place, read top to
         bottom like the window; longer than 60 lines because it is a list of connections)."""
         super().__init__()
+        # before any widget: each takes the application font (with its CJK fallback) when made
+        self.cjk_family = use_cjk_font(QtWidgets.QApplication.instance())
         self.setWindowTitle(TITLE)
         self.setAcceptDrops(True)
         self.session = Session(self)
@@ -60,6 +64,9 @@ class MainWindow(QtWidgets.QMainWindow):
         self.views.compare.set_catalogue(self.catalogue)
         self.busy_label = QtWidgets.QLabel()
         self.statusBar().addPermanentWidget(self.busy_label)
+        self.font_notice = QtWidgets.QLabel()  # says once what to install for Chinese text
+        self.font_notice.hide()
+        self.statusBar().addPermanentWidget(self.font_notice)
 
         right = QtWidgets.QWidget()
         right_layout = QtWidgets.QVBoxLayout(right)
@@ -96,6 +103,8 @@ class MainWindow(QtWidgets.QMainWindow):
         self.views.compare.other.sigModelFailed.connect(self.show_error)
         self.session.sigMessage.connect(self.show_message)
         self.session.sigBusy.connect(self._on_busy)
+        self.session.sigInputsChanged.connect(self._check_chinese_font)
+        self.session.sigRecordChanged.connect(self._check_chinese_font)
         self.session.sigDisplayChanged.connect(self._apply_display)
         self.recent.sigChanged.connect(self._fill_recent)
         self.train_view.sigModelSaved.connect(self.catalogue.refresh)
@@ -253,6 +262,19 @@ class MainWindow(QtWidgets.QMainWindow):
         self._messages[mode] = text
         if self.modes.currentIndex() == mode:
             self.statusBar().showMessage(text, STATUS_MS)
+
+    def _check_chinese_font(self) -> None:
+        """Chinese text on show and no font draws it: say what to install, once."""
+        if self.cjk_family is not None or self.font_notice.text():
+            return
+        if has_cjk(texts_on_show(self.session.inputs, self.session.record)):
+            self.font_notice.setText(
+                self.tr(
+                    "No Chinese font found: install fonts-noto-cjk (Debian/Ubuntu) or "
+                    "`pip install 'attention-workbench[cjk]'`"
+                )
+            )
+            self.font_notice.show()
 
     def _on_mode_changed(self, mode: int) -> None:
         """The status bar shows the new tab's last message (none of the other's)."""
