@@ -1,6 +1,6 @@
 """The main window: the model panel on the left, the inputs (translate or NLI, by the model's kind)
 above the view tabs, menus and shortcuts (``app.menus``), status bar messages, drag-and-drop of a
-checkpoint directory, export of the view and the record, a dialog for a model that fails to open,
+checkpoint directory, export of the record (the view's figure: ``app.figure_export``), a dialog for a model that fails to open,
 and what it remembers across launches (``app.window_memory``).
 """
 
@@ -34,8 +34,6 @@ logger = logging.getLogger(__name__)
 STATUS_MS = 10_000
 INSPECT, TRAIN = 0, 1  # the tabs of ``MainWindow.modes``
 EXPORT_FILTERS = {
-    ".png": "PNG image (*.png)",
-    ".svg": "SVG drawing (*.svg)",
     ".json": "Attention record, JSON (*.json)",
     ".npz": "Attention record, NumPy (*.npz)",
 }
@@ -221,20 +219,6 @@ class MainWindow(QtWidgets.QMainWindow):
             return None
         path = Path(path)
         return path if path.suffix.lower() == suffix else path.with_name(path.name + suffix)
-
-    def export_view(self, suffix: str) -> Path | None:
-        """Write the view on show as ``suffix`` (".png" / ".svg") to a path the user picks."""
-        view = self.views.current_view()
-        path = self._ask_save_path(suffix, self.views.current_page())
-        if path is None:
-            return None
-        try:
-            view.export(path)
-        except (OSError, ValueError) as error:
-            self.show_error(f"Could not export the view to {path}:\n\n{error}")
-            return None
-        self.show_message(f"view exported to {path}")
-        return path
 
     def export_record(self, suffix: str) -> Path | None:
         """Write the record on show (pieces or words) as ``suffix`` (".json" / ".npz")."""

@@ -1,11 +1,9 @@
 """Helpers of the view tests: show a view offscreen at a realistic size, give it a new state as the
-Session does, check exported files."""
+Session does, read its pixels."""
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ElementTree
 from dataclasses import replace
-from pathlib import Path
 
 import numpy as np
 from PySide6 import QtGui, QtWidgets
@@ -46,26 +44,3 @@ def color_share(image: QtGui.QImage, color: str, tolerance: int = 24) -> float:
     target = np.array([qcolor.red(), qcolor.green(), qcolor.blue()])
     distance = np.abs(image_pixels(image)[..., :3].astype(int) - target).max(axis=-1)
     return float((distance <= tolerance).mean())
-
-
-def assert_readable_png(path: Path, min_size: tuple[int, int] = (200, 100)) -> QtGui.QImage:
-    """The PNG loads, is at least ``min_size`` and is not one flat colour."""
-    image = QtGui.QImage(str(path))
-    assert not image.isNull(), f"{path} is not a readable image"
-    assert image.width() >= min_size[0] and image.height() >= min_size[1], image.size()
-    pixels = image_pixels(image)[..., :3].reshape(-1, 3)
-    assert len(np.unique(pixels, axis=0)) > 8, "the exported image is (nearly) one colour"
-    return image
-
-
-def assert_svg_draws(path: Path) -> ElementTree.Element:
-    """The SVG parses as XML and draws something (paths, text or images)."""
-    root = ElementTree.parse(path).getroot()
-    assert root.tag.endswith("svg"), root.tag
-    drawn = [
-        e
-        for e in root.iter()
-        if e.tag.split("}")[-1] in ("path", "text", "image", "rect", "polyline")
-    ]
-    assert len(drawn) > 5, f"{path} draws almost nothing ({len(drawn)} elements)"
-    return root
