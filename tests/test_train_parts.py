@@ -58,6 +58,23 @@ def test_metric_list_offers_numbers_only_preferred_first(qtbot):
     assert data.steps == [] and curves.metric_box.count() == 0
 
 
+def test_the_curves_say_when_they_appear_instead_of_three_empty_plots(qtbot):
+    data = TrainingCurves()
+    curves = CurvesView(data)
+    qtbot.addWidget(curves)
+    curves.resize(500, 600)
+    curves.show()
+    qtbot.waitExposed(curves)
+    assert curves.empty_notice.isVisible() and not curves.graphics.isVisible()
+    assert "first training steps" in curves.empty_notice.text()
+    data.add_step(StepEvent(1, 10, 0, 2.0, 1e-3, 100.0, 5.0))
+    curves.redraw()
+    assert curves.graphics.isVisible() and not curves.empty_notice.isVisible()
+    data.clear()  # a new run
+    curves.redraw()
+    assert curves.empty_notice.isVisible()
+
+
 def test_devices_the_machine_lacks_are_listed_but_cannot_be_chosen(qtbot):
     settings = RunSettings()
     qtbot.addWidget(settings)
