@@ -12,6 +12,7 @@ import pyqtgraph as pg
 import pytest
 from PySide6 import QtCore, QtGui, QtWidgets
 from record_factory import make_translation_record
+from view_checks import RecordingPainter
 
 from app.cjk import bundled_font_files, has_cjk, texts_on_show
 from app.figures import fonts as figure_fonts
@@ -86,18 +87,6 @@ def test_without_a_cjk_font_figures_warn_once_not_per_glyph(no_cjk_font, tmp_pat
     assert "fonts-noto-cjk" in messages[0] and "attention-workbench[cjk]" in messages[0]
 
 
-class RecordingPainter(QtGui.QPainter):
-    """A painter that notes the font each text is drawn with."""
-
-    def __init__(self, device: QtGui.QPaintDevice) -> None:
-        super().__init__(device)
-        self.drawn: list[tuple[str, QtGui.QFont]] = []
-
-    def drawText(self, *args) -> None:  # noqa: N802 (Qt's name)
-        self.drawn.append((args[-1], QtGui.QFont(self.font())))
-        super().drawText(*args)
-
-
 def glyph_fonts(text: str, font: QtGui.QFont) -> list[QtGui.QRawFont]:
     """The fonts Qt lays ``text`` out with in ``font`` (fallbacks included)."""
     layout = QtGui.QTextLayout(text, font)
@@ -127,7 +116,7 @@ def test_the_token_axis_draws_chinese_labels_with_a_font_that_has_them(qtbot, on
         painter.end()
     finally:
         app.setFont(before)
-    drawn = [(text, font) for text, font in painter.drawn if has_cjk([text])]
+    drawn = [(text, font) for text, font, _, _ in painter.drawn if has_cjk([text])]
     assert {text for text, _ in drawn} == {t for t in SOURCE if has_cjk([t])}
     for text, font in drawn:
         hanzi = [c for c in text if has_cjk([c])]
