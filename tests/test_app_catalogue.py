@@ -51,8 +51,13 @@ def test_the_catalogue_says_when_the_models_changed(qtbot, home, no_bundled_mode
 def test_opening_a_model_refreshes_every_picker(qtbot, window):
     copied = tiny_checkpoint(user_models_dir() / "copied-in")  # copied there behind the app's back
     assert "copied-in" not in picker_names(window.views.compare.picker)
+    window.catalogue.refresh()
+    picker = window.model_panel.picker
+    assert picker.count() == 1 and picker.currentIndex() == -1  # listed, not shown as open
+    assert picker.placeholderText() == "choose a model…"
     window.open_checkpoint(copied)
     qtbot.waitUntil(lambda: window.session.model_name == "copied-in", timeout=WAIT_MS)
+    assert picker.currentText().startswith("copied-in")
     assert picker_names(window.model_panel.picker) == ["copied-in"]
     assert picker_names(window.views.compare.picker) == ["copied-in"]
 

@@ -84,6 +84,7 @@ class ModelPanel(QtWidgets.QWidget):
             QtWidgets.QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
         self.picker.setMinimumContentsLength(18)
+        self.picker.setPlaceholderText(self.tr("choose a model…"))  # until one is open
         self.open_button = QtWidgets.QPushButton("Open checkpoint…")
         self.open_button.setToolTip("open a checkpoint directory (or drop one on the window)")
         self.card = QtWidgets.QLabel("no model loaded")
@@ -142,8 +143,13 @@ class ModelPanel(QtWidgets.QWidget):
             self.session.open_model(path)
 
     def _show_current(self) -> None:
+        """Select the open model in the picker; none selected while no model is open (not the
+        first entry, which would say it is open)."""
         model = self.session.model
         if model is None:
+            blocked = self.picker.blockSignals(True)
+            self.picker.setCurrentIndex(-1)
+            self.picker.blockSignals(blocked)
             return
         path = str(Path(model.checkpoint.path).resolve())
         for index in range(self.picker.count()):
