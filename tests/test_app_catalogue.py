@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 from app_fixtures import shown_window
-from PySide6 import QtCore
+from PySide6 import QtCore, QtWidgets
 from tiny_training import tiny_checkpoint
 from train_fixtures import WAIT_MS, home, set_up_tiny_run, train_to_the_end
 
@@ -60,6 +60,28 @@ def test_opening_a_model_refreshes_every_picker(qtbot, window):
     assert picker.currentText().startswith("copied-in")
     assert picker_names(window.model_panel.picker) == ["copied-in"]
     assert picker_names(window.views.compare.picker) == ["copied-in"]
+
+
+def test_while_the_first_model_opens_the_window_says_which(qtbot, window):
+    """Not "open a model to begin" while one is opening (a slow first launch)."""
+    path = tiny_checkpoint(user_models_dir() / "first-one")
+    window.session.open_model(path)
+    assert window.views.heatmap.empty_notice.text() == "Opening first-one…"
+    assert window.model_panel.card.text() == "opening first-one…"
+    qtbot.waitUntil(lambda: window.session.model_name == "first-one", timeout=WAIT_MS)
+    assert "first-one" in window.model_panel.card.text()
+    assert "Opening" not in window.views.heatmap.empty_notice.text()
+
+
+def test_a_first_model_that_fails_to_open_leaves_no_opening_note(qtbot, window, monkeypatch):
+    shown = []
+    monkeypatch.setattr(
+        QtWidgets.QMessageBox, "critical", lambda parent, title, text, *a: shown.append(text)
+    )
+    window.session.open_model(str(user_models_dir() / "not-there"))
+    qtbot.waitUntil(lambda: window.session.opening == "", timeout=WAIT_MS)
+    assert window.model_panel.card.text() == "no model loaded" and "not-there" in shown[0]
+    assert window.views.heatmap.empty_notice.text().startswith("Open a model to begin")
 
 
 @pytest.mark.slow

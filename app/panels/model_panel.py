@@ -108,6 +108,8 @@ class ModelPanel(QtWidgets.QWidget):
         self.open_button.clicked.connect(self.sigOpenCheckpoint)
         self.samples.itemClicked.connect(self._on_sample)
         session.sigModelChanged.connect(self._show_model)
+        session.sigOpening.connect(self._show_opening)
+        session.sigModelFailed.connect(self._show_opening)
         recent.sigChanged.connect(self.fill_picker)
         catalogue.changed.connect(self.fill_picker)
         self.fill_picker()
@@ -159,6 +161,16 @@ class ModelPanel(QtWidgets.QWidget):
                 self.picker.setCurrentIndex(index)
                 self.picker.blockSignals(blocked)
                 return
+
+    def _show_opening(self) -> None:
+        """Before the first model is open, the card says which one is opening (or none)."""
+        if self.session.model is None:
+            opening = self.session.opening
+            self.card.setText(
+                self.tr("opening {name}…").format(name=Path(opening).name or opening)
+                if opening
+                else self.tr("no model loaded")
+            )
 
     def _show_model(self) -> None:
         model = self.session.model

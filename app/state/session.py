@@ -52,6 +52,7 @@ class Session(Explain, OnShow, QtCore.QObject):
     sigDisplayChanged = QtCore.Signal()
     sigBusy = QtCore.Signal(bool)
     sigMessage = QtCore.Signal(str)  # for the status bar
+    sigOpening = QtCore.Signal(str)  # a model is being opened (its name or path)
 
     def __init__(self, parent: QtCore.QObject | None = None) -> None:
         super().__init__(parent)
@@ -114,7 +115,13 @@ class Session(Explain, OnShow, QtCore.QObject):
         self._load_id += 1
         self._loading = {self._load_id: str(name_or_path)}
         self.sigMessage.emit(f"opening {name_or_path}…")
+        self.sigOpening.emit(str(name_or_path))
         self.loader.submit(self._load_id, lambda: load_model(name_or_path))
+
+    @property
+    def opening(self) -> str:
+        """The model being opened, as it was asked for ("" when none is)."""
+        return next(iter(self._loading.values()), "")
 
     def set_model(self, model: Model, source: str = "") -> None:
         """Show ``model`` (already loaded) and run it on the current inputs, or on one of its
