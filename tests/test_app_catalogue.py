@@ -68,6 +68,7 @@ def test_while_the_first_model_opens_the_window_says_which(qtbot, window):
     window.session.open_model(path)
     assert window.views.heatmap.empty_notice.text() == "Opening first-one…"
     assert window.model_panel.card.text() == "opening first-one…"
+    assert window.translate_panel.notice.text() == "Opening first-one…"
     qtbot.waitUntil(lambda: window.session.model_name == "first-one", timeout=WAIT_MS)
     assert "first-one" in window.model_panel.card.text()
     assert "Opening" not in window.views.heatmap.empty_notice.text()
@@ -81,6 +82,7 @@ def test_a_first_model_that_fails_to_open_leaves_no_opening_note(qtbot, window, 
     window.session.open_model(str(user_models_dir() / "not-there"))
     qtbot.waitUntil(lambda: window.session.opening == "", timeout=WAIT_MS)
     assert window.model_panel.card.text() == "no model loaded" and "not-there" in shown[0]
+    assert window.translate_panel.notice.text() == "Open a model to begin"
     assert window.views.heatmap.empty_notice.text().startswith("Open a model to begin")
 
 

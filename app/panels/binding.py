@@ -10,7 +10,6 @@ change that reaches the binding by two signals, e.g. token units: display and re
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 from PySide6 import QtCore
 
@@ -53,10 +52,7 @@ def empty_text(session: Session, no_model: str = NO_MODEL) -> str:
     """What a view without a record says: what to do to get one (``no_model`` without a model)."""
     if session.model is None:
         if session.opening:  # a slow first launch: not "open a model" while one is opening
-            name = Path(session.opening).name or session.opening
-            return QtCore.QCoreApplication.translate("ViewBinding", "Opening {name}…").format(
-                name=name
-            )
+            return session.hint[0].upper() + session.hint[1:]
         return no_model
     hint = session.hint
     if hint:

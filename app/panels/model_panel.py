@@ -165,11 +165,8 @@ class ModelPanel(QtWidgets.QWidget):
     def _show_opening(self) -> None:
         """Before the first model is open, the card says which one is opening (or none)."""
         if self.session.model is None:
-            opening = self.session.opening
             self.card.setText(
-                self.tr("opening {name}…").format(name=Path(opening).name or opening)
-                if opening
-                else self.tr("no model loaded")
+                self.session.hint if self.session.opening else self.tr("no model loaded")
             )
 
     def _show_model(self) -> None:

@@ -67,7 +67,7 @@ class Session(Explain, OnShow, QtCore.QObject):
         self.result: Result | None = None
         self._result_for: tuple[Inputs, DecodeOptions] | None = None  # what made ``result``
         self._init_on_show()
-        self.hint = "open a model to begin"
+        self.hint = self.tr("open a model to begin")
         self.decode_seconds = self.decode_cpu_seconds = 0.0  # the last decode: wall, CPU time
         self.stale_results = 0  # results dropped because a newer request was made
         self._decode_id = self._load_id = 0
@@ -115,6 +115,10 @@ class Session(Explain, OnShow, QtCore.QObject):
         self._load_id += 1
         self._loading = {self._load_id: str(name_or_path)}
         self.sigMessage.emit(f"opening {name_or_path}…")
+        if self.model is None:  # what the panels and views say until it is open
+            name = Path(str(name_or_path)).name or str(name_or_path)
+            self.hint = self.tr("opening {name}…").format(name=name)
+            self.sigResultChanged.emit()
         self.sigOpening.emit(str(name_or_path))
         self.loader.submit(self._load_id, lambda: load_model(name_or_path))
 
@@ -172,6 +176,9 @@ class Session(Explain, OnShow, QtCore.QObject):
         if request_id not in self._loading:
             return
         source = self._loading.pop(request_id)
+        if self.model is None:
+            self.hint = self.tr("open a model to begin")
+            self.sigResultChanged.emit()
         current = f"; still showing {self.model.name}" if self.model is not None else ""
         self.sigMessage.emit(f"could not open {source}{current}")
         self.sigModelFailed.emit(f"Could not open '{source}':\n\n{describe_error(error)}")
