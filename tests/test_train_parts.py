@@ -47,7 +47,7 @@ def test_metric_list_offers_numbers_only_preferred_first(qtbot):
     data.add_eval(EvalEvent(4, {"loss": 2.0, "bleu": 6.0, "aer": 0.4}))
     curves.redraw()
     items = [curves.metric_box.itemText(i) for i in range(curves.metric_box.count())]
-    assert items == ["bleu", "aer", "chrf"]
+    assert items == ["bleu", "aer", "chrf"] and curves.metric_box.isEnabled()
     assert list(curves.metric_curve.yData) == [4.0, 6.0]
     assert list(curves.valid_curve.yData) == [2.5, 2.0]
     assert list(curves.loss_curve.yData) == [2.0, 1.0]
@@ -67,6 +67,7 @@ def test_the_curves_say_when_they_appear_instead_of_three_empty_plots(qtbot):
     qtbot.waitExposed(curves)
     assert curves.empty_notice.isVisible() and not curves.graphics.isVisible()
     assert "first training steps" in curves.empty_notice.text()
+    assert not curves.metric_box.isEnabled()  # an empty list to choose from
     data.add_step(StepEvent(1, 10, 0, 2.0, 1e-3, 100.0, 5.0))
     curves.redraw()
     assert curves.graphics.isVisible() and not curves.empty_notice.isVisible()

@@ -26,6 +26,7 @@ class CurvesView(AttentionView):
 
         self.metric_box = QtWidgets.QComboBox()
         self.metric_box.setMinimumWidth(120)
+        self.metric_box.setEnabled(False)  # until an evaluation brings metrics
         self.metric_box.currentTextChanged.connect(self._draw_metric)
         self.graphics = pg.GraphicsLayoutWidget()
         self.loss_plot = self._plot(0)
@@ -139,6 +140,7 @@ class CurvesView(AttentionView):
             if names:
                 self.metric_box.setCurrentText(current if current in names else names[0])
             self.metric_box.blockSignals(blocked)
+            self.metric_box.setEnabled(bool(names))
 
     def _draw_metric(self, name: str) -> None:
         values = self.curves.metrics.get(name, [])
