@@ -6,12 +6,13 @@ from __future__ import annotations
 import math
 
 import pytest
-from PySide6 import QtCore
+from PySide6 import QtCore, QtWidgets
 
 from app.state.train_curves import TrainingCurves
 from app.train.curves import CurvesView
 from app.train.presets import SIZES, count_parameters, preset_options, vocab_options
-from app.train.run_panel import RunSettings, format_duration
+from app.train.run_panel import RunControls, RunSettings, format_duration
+from app.views.style import DARK, qt_palette
 from app.workers.training_process import publish_checkpoint
 from core_models.models.registry import FAMILIES
 from core_models.training.build import available_devices
@@ -105,3 +106,22 @@ def test_every_size_preset_builds_and_grows_with_the_size(family):
 
 def test_durations_read_as_clock_times():
     assert [format_duration(s) for s in (0, 75.4, 3725)] == ["0:00", "1:15", "1:02:05"]
+
+
+def test_the_run_status_follows_the_dark_theme(qtbot):
+    """The status line takes the theme's text colour when the theme changes on a window on show
+    (a style sheet's "palette(text)" pinned it to black: black on the dark background in a screen
+    capture under Xvfb; ``grab()`` repaints and hid it, so the label's own palette is read)."""
+    window = QtWidgets.QMainWindow()  # the window takes the theme's palette, as the app's does
+    controls = RunControls()
+    window.setCentralWidget(controls)
+    qtbot.addWidget(window)
+    controls.set_status("choose the data and a model, then Start training")
+    window.show()
+    qtbot.waitExposed(window)
+    window.setPalette(qt_palette(DARK))  # View ▸ Palette ▸ Dark
+    QtCore.QCoreApplication.processEvents()
+    status = controls.status
+    assert status.palette().color(status.foregroundRole()).name() == DARK.text
+    controls.set_status("the run failed", error=True)
+    assert "#c92a2a" in status.styleSheet()
