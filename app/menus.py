@@ -76,8 +76,6 @@ class WindowActions:
 
     open_checkpoint: QtGui.QAction
     export_figure: QtGui.QAction
-    export_png: QtGui.QAction
-    export_svg: QtGui.QAction
     export_json: QtGui.QAction
     export_npz: QtGui.QAction
     quit: QtGui.QAction
@@ -93,8 +91,6 @@ class WindowActions:
     def exports(self) -> list[QtGui.QAction]:
         return [
             self.export_figure,
-            self.export_png,
-            self.export_svg,
             self.export_json,
             self.export_npz,
         ]
@@ -112,8 +108,7 @@ def _action(
 
 def build_menus(window: QtWidgets.QMainWindow, session: Session) -> WindowActions:
     """Fill ``window``'s menu bar; the window provides open_checkpoint_dialog,
-    open_hf_model_dialog, export_view,
-    export_record, open_checkpoint and show_about."""
+    open_hf_model_dialog, export_record, open_checkpoint and show_about."""
     bar = window.menuBar()
     file_menu = bar.addMenu(tr("&File"))
     actions = WindowActions(
@@ -123,8 +118,6 @@ def build_menus(window: QtWidgets.QMainWindow, session: Session) -> WindowAction
         export_figure=_action(
             window, tr("Export &figure (PDF, SVG, PNG)…"), lambda: export_figure(window)
         ),
-        export_png=_action(window, tr("Export view as &PNG…"), lambda: window.export_view(".png")),
-        export_svg=_action(window, tr("Export view as &SVG…"), lambda: window.export_view(".svg")),
         export_json=_action(
             window, tr("Export record as &JSON…"), lambda: window.export_record(".json")
         ),

@@ -1,6 +1,6 @@
 """The main window: the model panel on the left, the inputs (translate or NLI, by the model's kind)
 above the view tabs, menus and shortcuts (``app.menus``), status bar messages, drag-and-drop of a
-checkpoint directory, export of the view and the record, a dialog for a model that fails to open,
+checkpoint directory, export of the record (the view's figure: ``app.figure_export``), a dialog for a model that fails to open,
 and what it remembers across launches (``app.window_memory``).
 """
 
@@ -13,6 +13,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from PySide6.QtCore import QT_TRANSLATE_NOOP
 
 from app import window_memory
+from app.cjk import has_cjk, texts_on_show
 from app.help import TITLE, ShortcutsDialog, about_html
 from app.hf_open import ask_hf_model
 from app.menus import build_menus, fill_recent
@@ -25,6 +26,7 @@ from app.state import records
 from app.state.catalogue import ModelCatalogue
 from app.state.session import Session
 from app.train.view import TrainView
+from app.views.fonts import use_cjk_font
 from app.views.style import palette_for, qt_palette
 from core_models.export import save_record
 
@@ -33,8 +35,6 @@ logger = logging.getLogger(__name__)
 STATUS_MS = 10_000
 INSPECT, TRAIN = 0, 1  # the tabs of ``MainWindow.modes``
 EXPORT_FILTERS = {  # translated where they are shown (context "MainWindow")
-    ".png": QT_TRANSLATE_NOOP("MainWindow", "PNG image (*.png)"),
-    ".svg": QT_TRANSLATE_NOOP("MainWindow", "SVG drawing (*.svg)"),
     ".json": QT_TRANSLATE_NOOP("MainWindow", "Attention record, JSON (*.json)"),
     ".npz": QT_TRANSLATE_NOOP("MainWindow", "Attention record, NumPy (*.npz)"),
 }
@@ -47,6 +47,8 @@ class MainWindow(QtWidgets.QMainWindow):
         """Build the panels, lay them out and connect them to the Session (one place, read top to
         bottom like the window; longer than 60 lines because it is a list of connections)."""
         super().__init__()
+        # before any widget: each takes the application font (with its CJK fallback) when made
+        self.cjk_family = use_cjk_font(QtWidgets.QApplication.instance())
         self.setWindowTitle(TITLE)
         self.setAcceptDrops(True)
         self.session = Session(self)
@@ -61,6 +63,9 @@ class MainWindow(QtWidgets.QMainWindow):
         self.views.compare.set_catalogue(self.catalogue)
         self.busy_label = QtWidgets.QLabel()
         self.statusBar().addPermanentWidget(self.busy_label)
+        self.font_notice = QtWidgets.QLabel()  # says once what to install for Chinese text
+        self.font_notice.hide()
+        self.statusBar().addPermanentWidget(self.font_notice)
 
         right = QtWidgets.QWidget()
         right_layout = QtWidgets.QVBoxLayout(right)
@@ -97,6 +102,8 @@ class MainWindow(QtWidgets.QMainWindow):
         self.views.compare.other.sigModelFailed.connect(self.show_error)
         self.session.sigMessage.connect(self.show_message)
         self.session.sigBusy.connect(self._on_busy)
+        self.session.sigInputsChanged.connect(self._check_chinese_font)
+        self.session.sigRecordChanged.connect(self._check_chinese_font)
         self.session.sigDisplayChanged.connect(self._apply_display)
         self.recent.sigChanged.connect(self._fill_recent)
         self.train_view.sigModelSaved.connect(self.catalogue.refresh)
@@ -219,24 +226,6 @@ class MainWindow(QtWidgets.QMainWindow):
         path = Path(path)
         return path if path.suffix.lower() == suffix else path.with_name(path.name + suffix)
 
-    def export_view(self, suffix: str) -> Path | None:
-        """Write the view on show as ``suffix`` (".png" / ".svg") to a path the user picks."""
-        view = self.views.current_view()
-        path = self._ask_save_path(suffix, self.views.current_page())
-        if path is None:
-            return None
-        try:
-            view.export(path)
-        except (OSError, ValueError) as error:
-            self.show_error(
-                self.tr("Could not export the view to {path}:\n\n{error}").format(
-                    path=path, error=error
-                )
-            )
-            return None
-        self.show_message(self.tr("view exported to {path}").format(path=path))
-        return path
-
     def export_record(self, suffix: str) -> Path | None:
         """Write the record on show (pieces or words) as ``suffix`` (".json" / ".npz")."""
         session = self.session
@@ -267,6 +256,19 @@ class MainWindow(QtWidgets.QMainWindow):
         self._messages[mode] = text
         if self.modes.currentIndex() == mode:
             self.statusBar().showMessage(text, STATUS_MS)
+
+    def _check_chinese_font(self) -> None:
+        """Chinese text on show and no font draws it: say what to install, once."""
+        if self.cjk_family is not None or self.font_notice.text():
+            return
+        if has_cjk(texts_on_show(self.session.inputs, self.session.record)):
+            self.font_notice.setText(
+                self.tr(
+                    "No Chinese font found: install fonts-noto-cjk (Debian/Ubuntu) or "
+                    "`pip install 'attention-workbench[cjk]'`"
+                )
+            )
+            self.font_notice.show()
 
     def _on_mode_changed(self, mode: int) -> None:
         """The status bar shows the new tab's last message (none of the other's)."""

@@ -375,9 +375,9 @@ def _tasks(args) -> int:
 
 
 def _models(args) -> int:
-    from core_models.inference import list_models
+    from core_models import model_list  # not inference: the list is read without torch
 
-    entries = list_models()
+    entries = model_list.list_models()
     if not entries:
         print("no models found")
     for entry in entries:

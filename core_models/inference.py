@@ -15,10 +15,11 @@ from typing import Any
 import numpy as np
 import torch
 
-from core_models import decoding
+from core_models import decoding, model_list
 from core_models.data.batching import collate_nli
 from core_models.data.pairs import NLIPair, TranslationPair
 from core_models.data.tasks import TASKS, get_task
+from core_models.model_list import ModelEntry
 from core_models.models.base import CLS_ID, EOS_ID, NLI_LABELS, SEP_ID, UNK_ID
 from core_models.oov import OOVReport, out_of_vocabulary
 from core_models.paths import bundled_models_dir, user_models_dir
@@ -34,42 +35,11 @@ from core_models.training.evaluate import output_text
 DEFAULT_MAX_SOURCE = 100
 
 
-@dataclass
-class ModelEntry:
-    """A model the user can open: its name, where it lives, and config.json's summary."""
-
-    name: str
-    path: Path
-    source: str  # "bundled" or "user"
-    family: str
-    task: str
-    metrics: dict[str, Any]
-
-
 def list_models() -> list[ModelEntry]:
-    """Bundled models first, then the user's, each sorted by name; unreadable ones are skipped."""
-    entries = []
-    for source, root in (("bundled", bundled_models_dir()), ("user", user_models_dir())):
-        if not root.is_dir():
-            continue
-        for directory in sorted(
-            p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")
-        ):
-            try:
-                meta = read_config(directory)
-            except CheckpointError:  # damaged: opening it by path says why
-                continue
-            entries.append(
-                ModelEntry(
-                    directory.name,
-                    directory,
-                    source,
-                    meta["family"],
-                    meta.get("task", ""),
-                    meta.get("metrics", {}),
-                )
-            )
-    return entries
+    """Bundled models first, then the user's, each sorted by name; unreadable ones (any field of
+    config.json wrong) are skipped."""
+    roots = [("bundled", bundled_models_dir()), ("user", user_models_dir())]
+    return model_list.list_models(roots, read_config)
 
 
 def resolve_model(name_or_path: str | Path) -> Path:

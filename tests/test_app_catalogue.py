@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 from app_fixtures import shown_window
-from PySide6 import QtCore
+from PySide6 import QtCore, QtWidgets
 from tiny_training import tiny_checkpoint
 from train_fixtures import WAIT_MS, home, set_up_tiny_run, train_to_the_end
 
@@ -51,10 +51,39 @@ def test_the_catalogue_says_when_the_models_changed(qtbot, home, no_bundled_mode
 def test_opening_a_model_refreshes_every_picker(qtbot, window):
     copied = tiny_checkpoint(user_models_dir() / "copied-in")  # copied there behind the app's back
     assert "copied-in" not in picker_names(window.views.compare.picker)
+    window.catalogue.refresh()
+    picker = window.model_panel.picker
+    assert picker.count() == 1 and picker.currentIndex() == -1  # listed, not shown as open
+    assert picker.placeholderText() == "choose a model…"
     window.open_checkpoint(copied)
     qtbot.waitUntil(lambda: window.session.model_name == "copied-in", timeout=WAIT_MS)
+    assert picker.currentText().startswith("copied-in")
     assert picker_names(window.model_panel.picker) == ["copied-in"]
     assert picker_names(window.views.compare.picker) == ["copied-in"]
+
+
+def test_while_the_first_model_opens_the_window_says_which(qtbot, window):
+    """Not "open a model to begin" while one is opening (a slow first launch)."""
+    path = tiny_checkpoint(user_models_dir() / "first-one")
+    window.session.open_model(path)
+    assert window.views.heatmap.empty_notice.text() == "Opening first-one…"
+    assert window.model_panel.card.text() == "opening first-one…"
+    assert window.translate_panel.notice.text() == "Opening first-one…"
+    qtbot.waitUntil(lambda: window.session.model_name == "first-one", timeout=WAIT_MS)
+    assert "first-one" in window.model_panel.card.text()
+    assert "Opening" not in window.views.heatmap.empty_notice.text()
+
+
+def test_a_first_model_that_fails_to_open_leaves_no_opening_note(qtbot, window, monkeypatch):
+    shown = []
+    monkeypatch.setattr(
+        QtWidgets.QMessageBox, "critical", lambda parent, title, text, *a: shown.append(text)
+    )
+    window.session.open_model(str(user_models_dir() / "not-there"))
+    qtbot.waitUntil(lambda: window.session.opening == "", timeout=WAIT_MS)
+    assert window.model_panel.card.text() == "no model loaded" and "not-there" in shown[0]
+    assert window.translate_panel.notice.text() == "Open a model to begin"
+    assert window.views.heatmap.empty_notice.text().startswith("Open a model to begin")
 
 
 @pytest.mark.slow

@@ -134,40 +134,22 @@ def test_a_broken_checkpoint_shows_a_message_and_the_app_keeps_working(
     assert str(broken.resolve()) not in translating.recent.paths()
 
 
-@pytest.mark.parametrize("suffix", [".png", ".svg"])
-def test_export_view_writes_a_picture_of_the_view_on_show(
-    qtbot, translating, tmp_path, monkeypatch, suffix
-):
-    target = tmp_path / "exported"  # no suffix: the window adds the chosen format's
-    monkeypatch.setattr(QtWidgets.QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
-    translating.views.show_page("lines")
-    action = (
-        translating.menu_actions.export_png
-        if suffix == ".png"
-        else translating.menu_actions.export_svg
-    )
-    action.trigger()
-    written = target.with_name("exported" + suffix)
-    assert written.is_file()
-    if suffix == ".png":
-        image = QtGui.QImage(str(written))
-        assert not image.isNull() and image.width() >= 600
-        assert (
-            len(
-                {
-                    image.pixel(x, y)
-                    for x in range(0, image.width(), 7)
-                    for y in range(0, image.height(), 7)
-                }
-            )
-            > 4
-        )
-    else:
-        root = ElementTree.parse(written).getroot()
-        assert root.tag.endswith("svg") and any(
-            element.tag.endswith("text") for element in root.iter()
-        )
-    assert str(written) in translating.statusBar().currentMessage()
+def test_the_file_menu_exports_figures_and_records_not_screenshots(translating):
+    """A view leaves the window as a figure (File ▸ Export figure, ``app.figures``), one code
+    path per view: no "Export view as PNG/SVG" screenshot beside it."""
+    file_menu = translating.menuBar().actions()[0].menu()
+    texts = [action.text().replace("&", "") for action in file_menu.actions()]
+    exports = [text for text in texts if text.startswith("Export")]
+    assert exports == [
+        "Export figure (PDF, SVG, PNG)…",
+        "Export record as JSON…",
+        "Export record as NPZ…",
+    ]
+    assert translating.menu_actions.exports == [
+        translating.menu_actions.export_figure,
+        translating.menu_actions.export_json,
+        translating.menu_actions.export_npz,
+    ]
 
 
 @pytest.mark.parametrize("suffix", [".json", ".npz"])

@@ -3,10 +3,12 @@ are named with what to install before Qt aborts; the command line answers withou
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
 import pytest
+from tiny_training import tiny_checkpoint
 
 from app import main as entry
 from app import platform_check
@@ -85,18 +87,29 @@ def test_other_systems_need_no_check(monkeypatch):
 
 @pytest.mark.parametrize(
     ("argv", "says"),
-    [(["--help"], "usage: attention-workbench"), (["tasks"], "copy"), (["--version"], "0.")],
+    [
+        (["--help"], "usage: attention-workbench"),
+        (["tasks"], "copy"),
+        (["--version"], "0."),
+        (["models"], "mine                         user     transformer         copy"),
+    ],
 )
-def test_quick_commands_do_not_import_torch_or_qt(argv, says):
-    """``--help``, ``tasks`` and ``--version`` answer without importing torch or Qt (each costs
-    about a second on a laptop)."""
+def test_quick_commands_do_not_import_torch_or_qt(argv, says, tmp_path):
+    """``--help``, ``tasks``, ``models`` and ``--version`` answer without importing torch or Qt
+    (each costs about a second on a laptop); ``models`` lists a model of the user's."""
+    tiny_checkpoint(tmp_path / "models" / "mine", meta={"task": "copy"})
     code = (
         "import sys\nfrom app.main import main\n"
         f"try:\n    main({argv!r})\nexcept SystemExit:\n    pass\n"
         "print('loaded:', sorted(m for m in ('torch', 'PySide6', 'numpy') if m in sys.modules))"
     )
     done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+        env={**os.environ, "ATTENTION_WORKBENCH_HOME": str(tmp_path)},
     )
     assert done.stdout.strip().splitlines()[-1] == "loaded: []"
     assert says in done.stdout

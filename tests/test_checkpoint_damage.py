@@ -17,7 +17,7 @@ import torch
 from checkpoint_damage import DAMAGES, Damage
 from tiny_training import TINY_MODELS, tiny_checkpoint
 
-from core_models import cli, inference
+from core_models import cli, inference, model_list
 from core_models.models.registry import FAMILIES, build_model
 from core_models.tokenizers import train_tokenizer
 from core_models.training import checkpoint, checkpoint_check
@@ -94,9 +94,15 @@ def test_a_damaged_user_model_is_left_out_of_the_list_not_a_crash(
         damage.apply(shutil.copytree(intact, home / "models" / damage.name.replace(" ", "-")))
     monkeypatch.setenv("ATTENTION_WORKBENCH_HOME", str(home))
     monkeypatch.setattr(inference, "bundled_models_dir", lambda: tmp_path / "none")
+    monkeypatch.setattr(model_list, "bundled_models_dir", lambda: tmp_path / "none")
     assert [entry.name for entry in inference.list_models()] == ["good"]
     assert cli.main(["models"]) == 0
-    assert "good" in capsys.readouterr().out
+    # `models` reads config.json without torch: the model's own fields (model.NAME) are checked
+    # when it is opened
+    own_fields = [d for d in DAMAGES[:12] if d.reason.startswith("model.")]
+    listed = [line.split()[0] for line in capsys.readouterr().out.splitlines()]
+    assert listed == sorted(["good"] + [d.name.replace(" ", "-") for d in own_fields])
+    assert len(own_fields) < 6
 
 
 # --- sizes are checked against the file before anything is built ---------------------------------

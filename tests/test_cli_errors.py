@@ -15,6 +15,7 @@ import pytest
 import core_models.cli as cli
 import core_models.data.download as download_module
 import core_models.inference as inference
+import core_models.model_list as model_list
 from core_models.cli import EXIT_BUG, main
 from core_models.training.config import TrainConfig
 
@@ -95,7 +96,7 @@ INJECTED = {
     "evaluate": (["evaluate", "m"], inference, "load_model", boom),
     "export": (["export", "m", "out"], inference, "resolve_model", boom),
     "tasks": (["tasks"], cli, "TASKS", Exploding()),
-    "models": (["models"], inference, "list_models", boom),
+    "models": (["models"], model_list, "list_models", boom),
     "download": (["download", "fra-eng"], download_module, "download", boom),
 }
 
@@ -123,7 +124,7 @@ def test_the_crash_log_falls_back_to_the_temporary_directory(monkeypatch, capsys
     (tmp_path / "not-a-directory").write_text("")
     monkeypatch.setenv("ATTENTION_WORKBENCH_LOG_DIR", str(tmp_path / "not-a-directory"))
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
-    monkeypatch.setattr(inference, "list_models", boom)
+    monkeypatch.setattr(model_list, "list_models", boom)
     assert main(["models"]) == EXIT_BUG
     log = Path(re.search(r"the details are in (\S+)", capsys.readouterr().err).group(1))
     assert log.parent == tmp_path and "injected fault" in log.read_text()

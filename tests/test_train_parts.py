@@ -6,12 +6,13 @@ from __future__ import annotations
 import math
 
 import pytest
-from PySide6 import QtCore
+from PySide6 import QtCore, QtWidgets
 
 from app.state.train_curves import TrainingCurves
 from app.train.curves import CurvesView
 from app.train.presets import SIZES, count_parameters, preset_options, vocab_options
-from app.train.run_panel import RunSettings, format_duration
+from app.train.run_panel import RunControls, RunSettings, format_duration
+from app.views.style import DARK, qt_palette
 from app.workers.training_process import publish_checkpoint
 from core_models.models.registry import FAMILIES
 from core_models.training.build import available_devices
@@ -47,7 +48,7 @@ def test_metric_list_offers_numbers_only_preferred_first(qtbot):
     data.add_eval(EvalEvent(4, {"loss": 2.0, "bleu": 6.0, "aer": 0.4}))
     curves.redraw()
     items = [curves.metric_box.itemText(i) for i in range(curves.metric_box.count())]
-    assert items == ["bleu", "aer", "chrf"]
+    assert items == ["bleu", "aer", "chrf"] and curves.metric_box.isEnabled()
     assert list(curves.metric_curve.yData) == [4.0, 6.0]
     assert list(curves.valid_curve.yData) == [2.5, 2.0]
     assert list(curves.loss_curve.yData) == [2.0, 1.0]
@@ -56,6 +57,24 @@ def test_metric_list_offers_numbers_only_preferred_first(qtbot):
     data.clear()
     curves.redraw()
     assert data.steps == [] and curves.metric_box.count() == 0
+
+
+def test_the_curves_say_when_they_appear_instead_of_three_empty_plots(qtbot):
+    data = TrainingCurves()
+    curves = CurvesView(data)
+    qtbot.addWidget(curves)
+    curves.resize(500, 600)
+    curves.show()
+    qtbot.waitExposed(curves)
+    assert curves.empty_notice.isVisible() and not curves.graphics.isVisible()
+    assert "first training steps" in curves.empty_notice.text()
+    assert not curves.metric_box.isEnabled()  # an empty list to choose from
+    data.add_step(StepEvent(1, 10, 0, 2.0, 1e-3, 100.0, 5.0))
+    curves.redraw()
+    assert curves.graphics.isVisible() and not curves.empty_notice.isVisible()
+    data.clear()  # a new run
+    curves.redraw()
+    assert curves.empty_notice.isVisible()
 
 
 def test_devices_the_machine_lacks_are_listed_but_cannot_be_chosen(qtbot):
@@ -87,3 +106,22 @@ def test_every_size_preset_builds_and_grows_with_the_size(family):
 
 def test_durations_read_as_clock_times():
     assert [format_duration(s) for s in (0, 75.4, 3725)] == ["0:00", "1:15", "1:02:05"]
+
+
+def test_the_run_status_follows_the_dark_theme(qtbot):
+    """The status line takes the theme's text colour when the theme changes on a window on show
+    (a style sheet's "palette(text)" pinned it to black: black on the dark background in a screen
+    capture under Xvfb; ``grab()`` repaints and hid it, so the label's own palette is read)."""
+    window = QtWidgets.QMainWindow()  # the window takes the theme's palette, as the app's does
+    controls = RunControls()
+    window.setCentralWidget(controls)
+    qtbot.addWidget(window)
+    controls.set_status("choose the data and a model, then Start training")
+    window.show()
+    qtbot.waitExposed(window)
+    window.setPalette(qt_palette(DARK))  # View ▸ Palette ▸ Dark
+    QtCore.QCoreApplication.processEvents()
+    status = controls.status
+    assert status.palette().color(status.foregroundRole()).name() == DARK.text
+    controls.set_status("the run failed", error=True)
+    assert "#c92a2a" in status.styleSheet()

@@ -3,7 +3,7 @@
 import pytest
 from PySide6 import QtCore
 from record_factory import make_beam_history
-from view_checks import assert_readable_png, assert_svg_draws, show_view
+from view_checks import show_view
 
 from app.state.beam_tree import BeamTreeNode, beam_tree_from_history, mark_best_path
 from app.state.display import Display
@@ -109,11 +109,3 @@ def test_empty_beam_says_there_is_nothing_to_show(qtbot):
     view.set_tree([])
     view.set_state(None, None, Display())
     assert "no beam search" in view.title.text()
-
-
-def test_export_holds_the_whole_tree_even_when_scrolled(view, tmp_path):
-    view.resize(200, 150)
-    image = assert_readable_png(view.export(tmp_path / "beam.png"))
-    scene = view.scene.sceneRect()
-    assert image.width() >= scene.width() and image.height() >= scene.height()
-    assert_svg_draws(view.export(tmp_path / "beam.svg"))

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from PySide6 import QtCore
 from record_factory import make_square_record, make_translation_record
-from view_checks import assert_readable_png, assert_svg_draws, color_share, restate, show_view
+from view_checks import color_share, restate, show_view
 
 from app.state.display import Display
 from app.state.measures import mean_row_entropy
@@ -72,8 +72,3 @@ def test_selected_head_is_outlined_in_the_highlight_colour(view):
 def test_kind_without_maps_says_so(view):
     restate(view, Selection("pair_self"))
     assert view.thumbnails == []
-
-
-def test_export_writes_a_readable_png_and_svg(view, tmp_path):
-    assert_readable_png(view.export(tmp_path / "grid.png"), min_size=(800, 500))
-    assert_svg_draws(view.export(tmp_path / "grid.svg"))

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from PySide6 import QtCore
 from record_factory import SOURCE, TARGET, make_nli_record, make_translation_record
-from view_checks import assert_readable_png, assert_svg_draws, color_share, restate, show_view
+from view_checks import color_share, restate, show_view
 
 from app.state.display import Display
 from app.state.measures import attention_aer
@@ -174,14 +174,6 @@ def test_long_tokens_are_ellipsised_and_turn_vertical(qtbot):
 def test_dark_theme_paints_a_dark_background(view):
     restate(view, theme="dark")
     assert color_share(view.grab().toImage(), DARK.background, tolerance=6) > 0.2
-
-
-def test_export_writes_a_readable_png_and_svg(view, tmp_path):
-    restate(view, Selection("cross", 1, "mean").with_token("target", 2))
-    assert_readable_png(view.export(tmp_path / "heatmap.png"), min_size=(800, 500))
-    assert_svg_draws(view.export(tmp_path / "heatmap.svg"))
-    with pytest.raises(ValueError, match="png or .svg"):
-        view.export(tmp_path / "heatmap.jpg")
 
 
 def test_moving_the_mouse_over_a_cell_shows_its_weight_below_the_map(qtbot, view, record):

@@ -1,7 +1,7 @@
 """NLI label probabilities: one bar per label, the predicted one emphasised, the gold one marked."""
 
 import pytest
-from view_checks import assert_readable_png, assert_svg_draws, show_view
+from view_checks import show_view
 
 from app.views.nli import NLI_LABELS, NLIView
 from app.views.style import DARK, LIGHT
@@ -50,8 +50,3 @@ def test_dark_theme_recolours_the_bars(view):
     slot = view.bar_rect("contradiction")
     pixel = view.grab().toImage().pixelColor(int(slot.left() + 10), int(slot.center().y()))
     assert pixel.name() == DARK.highlight
-
-
-def test_export_writes_a_readable_png_and_svg(view, tmp_path):
-    assert_readable_png(view.export(tmp_path / "nli.png"))
-    assert_svg_draws(view.export(tmp_path / "nli.svg"))

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 from record_factory import SOURCE, make_nli_record, make_translation_record
-from view_checks import assert_readable_png, assert_svg_draws, restate, show_view
+from view_checks import restate, show_view
 
 from app.state.display import Display
 from app.state.selection import Selection
@@ -63,8 +63,3 @@ def test_record_without_decoder_attention_says_so(view):
     assert view.attention_row.size == 0
     assert not view.slider.isEnabled()
     assert "no decoder attention" in view.row_plot.titleLabel.text
-
-
-def test_export_writes_a_readable_png_and_svg(view, tmp_path):
-    assert_readable_png(view.export(tmp_path / "steps.png"))
-    assert_svg_draws(view.export(tmp_path / "steps.svg"))

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from PySide6 import QtCore
 from record_factory import SOURCE, TARGET, make_translation_record
-from view_checks import assert_readable_png, assert_svg_draws, restate, show_view
+from view_checks import restate, show_view
 
 from app.state.display import Display
 from app.state.selection import Selection, TokenSpan
@@ -65,11 +65,6 @@ def test_click_on_a_source_token_selects_it(qtbot, view):
 def test_hovering_a_token_previews_its_lines(qtbot, view):
     qtbot.mouseMove(view, view.token_rect("query", 1).center().toPoint())
     assert view.focus() == ("query", 1)
-
-
-def test_export_writes_a_readable_png_and_svg(view, tmp_path):
-    assert_readable_png(view.export(tmp_path / "lines.png"))
-    assert_svg_draws(view.export(tmp_path / "lines.svg"))
 
 
 def test_a_target_span_keeps_only_those_tokens_and_their_lines(qtbot, view, record):

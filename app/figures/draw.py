@@ -9,7 +9,7 @@ from pathlib import Path
 
 from matplotlib.figure import Figure
 
-from app.figures import maps, paint, sequences
+from app.figures import fonts, maps, paint, sequences
 from app.figures.options import VIEWS, FigureOptions, FigureState
 
 DRAW: dict[str, Callable[[FigureState, FigureOptions], Figure]] = {
@@ -35,4 +35,5 @@ def draw_figure(view: str, state: FigureState, options: FigureOptions) -> Figure
 def write_figure(view: str, state: FigureState, options: FigureOptions, path: str | Path) -> Path:
     """Draw ``view`` and write it to ``path`` (its format checked before anything is drawn)."""
     options.format_for(path)
-    return paint.save(draw_figure(view, state, options), path, options)
+    with fonts.figure_fonts():  # Chinese tokens: a CJK font, or one warning naming it
+        return paint.save(draw_figure(view, state, options), path, options)

@@ -171,8 +171,9 @@ def token_ticks(axes: Axes, which: str, tokens: list[str]) -> None:
 
 
 def fit_labels(figure: Figure, rounds: int = 3) -> None:
-    """Rotate the x token labels that collide to vertical, then keep every k-th label of any
-    axis whose labels still overlap (measured on the laid-out figure, so at its real size)."""
+    """Rotate the x token labels to vertical when two neighbours collide flat, then keep every
+    k-th label of any axis whose labels still overlap (measured on the laid-out figure, so at
+    its real size)."""
     for _ in range(rounds):
         figure.draw_without_rendering()
         renderer = figure.canvas.get_renderer()
@@ -194,7 +195,8 @@ def _thin_axis(axes: Axes, which: str, renderer: object) -> bool:
     points = [(first, 0), (second, 0)] if which == "x" else [(0, first), (0, second)]
     pixels = axes.transData.transform(points)
     spacing = abs(pixels[1] - pixels[0])[0 if which == "x" else 1]
-    extent = max(box.width if which == "x" else box.height for box in boxes)
+    sizes = [box.width if which == "x" else box.height for box in boxes]
+    extent = max((a + b) / 2 for a, b in zip(sizes, sizes[1:], strict=False))  # neighbours
     if extent + 2 <= spacing:
         return False
     if which == "x" and labels[0].get_rotation() == 0:

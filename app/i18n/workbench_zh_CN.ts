@@ -124,14 +124,6 @@
         <translation>导出图表(&amp;F)（PDF、SVG、PNG）…</translation>
     </message>
     <message>
-        <source>Export view as &amp;PNG…</source>
-        <translation>将视图导出为 &amp;PNG…</translation>
-    </message>
-    <message>
-        <source>Export view as &amp;SVG…</source>
-        <translation>将视图导出为 &amp;SVG…</translation>
-    </message>
-    <message>
         <source>Export record as &amp;JSON…</source>
         <translation>将记录导出为 &amp;JSON…</translation>
     </message>
@@ -471,6 +463,10 @@
     <message>
         <source>metric</source>
         <translation>指标</translation>
+    </message>
+    <message>
+        <source>The curves appear with the first training steps</source>
+        <translation>训练开始后即显示曲线</translation>
     </message>
     <message>
         <source>loss</source>
@@ -853,14 +849,6 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <source>PNG image (*.png)</source>
-        <translation>PNG 图像 (*.png)</translation>
-    </message>
-    <message>
-        <source>SVG drawing (*.svg)</source>
-        <translation>SVG 矢量图 (*.svg)</translation>
-    </message>
-    <message>
         <source>Attention record, JSON (*.json)</source>
         <translation>注意力记录，JSON (*.json)</translation>
     </message>
@@ -897,18 +885,6 @@
         <translation>导出视图</translation>
     </message>
     <message>
-        <source>Could not export the view to {path}:
-
-{error}</source>
-        <translation>无法将视图导出到 {path}：
-
-{error}</translation>
-    </message>
-    <message>
-        <source>view exported to {path}</source>
-        <translation>视图已导出到 {path}</translation>
-    </message>
-    <message>
         <source>nothing to export yet: type something first</source>
         <translation>还没有可导出的内容：请先输入文本</translation>
     </message>
@@ -923,6 +899,10 @@
     <message>
         <source>record exported to {path}</source>
         <translation>记录已导出到 {path}</translation>
+    </message>
+    <message>
+        <source>No Chinese font found: install fonts-noto-cjk (Debian/Ubuntu) or `pip install &apos;attention-workbench[cjk]&apos;`</source>
+        <translation>未找到中文字体：请安装 fonts-noto-cjk（Debian/Ubuntu）或运行 `pip install 'attention-workbench[cjk]'`</translation>
     </message>
     <message>
         <source>About {title}</source>
@@ -954,6 +934,10 @@
 </context>
 <context>
     <name>ModelPanel</name>
+    <message>
+        <source>choose a model…</source>
+        <translation>选择模型…</translation>
+    </message>
     <message>
         <source>Open checkpoint…</source>
         <translation>打开检查点…</translation>
@@ -1295,6 +1279,10 @@
     <message>
         <source>opening {model}…</source>
         <translation>正在打开 {model}…</translation>
+    </message>
+    <message>
+        <source>opening {name}…</source>
+        <translation>正在打开 {name}…</translation>
     </message>
     <message>
         <source>model {name}: {family} · {task}</source>

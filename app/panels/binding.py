@@ -59,6 +59,8 @@ NO_MODEL = QT_TR_NOOP("Open a model to begin: pick one on the left, or File ▸ 
 def empty_text(session: Session, no_model: str = NO_MODEL) -> str:
     """What a view without a record says: what to do to get one (``no_model`` without a model)."""
     if session.model is None:
+        if session.opening:  # a slow first launch: not "open a model" while one is opening
+            return session.hint[0].upper() + session.hint[1:]
         return tr(no_model)
     hint = session.hint
     if hint:
@@ -95,6 +97,8 @@ class ViewBinding(QtCore.QObject):
             session.sigRecordChanged,
             session.sigSelectionChanged,
             session.sigDisplayChanged,
+            session.sigOpening,
+            session.sigModelFailed,
         ):
             signal.connect(self.changed)
         for signal, intent in INTENTS.items():

@@ -102,6 +102,7 @@ class ModelPanel(QtWidgets.QWidget):
             QtWidgets.QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
         self.picker.setMinimumContentsLength(18)
+        self.picker.setPlaceholderText(self.tr("choose a model…"))  # until one is open
         self.open_button = QtWidgets.QPushButton(self.tr("Open checkpoint…"))
         self.open_button.setToolTip(
             self.tr("open a checkpoint directory (or drop one on the window)")
@@ -129,6 +130,8 @@ class ModelPanel(QtWidgets.QWidget):
         self.open_button.clicked.connect(self.sigOpenCheckpoint)
         self.samples.itemClicked.connect(self._on_sample)
         session.sigModelChanged.connect(self._show_model)
+        session.sigOpening.connect(self._show_opening)
+        session.sigModelFailed.connect(self._show_opening)
         recent.sigChanged.connect(self.fill_picker)
         catalogue.changed.connect(self.fill_picker)
         self.fill_picker()
@@ -168,8 +171,13 @@ class ModelPanel(QtWidgets.QWidget):
             self.session.open_model(path)
 
     def _show_current(self) -> None:
+        """Select the open model in the picker; none selected while no model is open (not the
+        first entry, which would say it is open)."""
         model = self.session.model
         if model is None:
+            blocked = self.picker.blockSignals(True)
+            self.picker.setCurrentIndex(-1)
+            self.picker.blockSignals(blocked)
             return
         path = str(Path(model.checkpoint.path).resolve())
         for index in range(self.picker.count()):
@@ -179,6 +187,13 @@ class ModelPanel(QtWidgets.QWidget):
                 self.picker.setCurrentIndex(index)
                 self.picker.blockSignals(blocked)
                 return
+
+    def _show_opening(self) -> None:
+        """Before the first model is open, the card says which one is opening (or none)."""
+        if self.session.model is None:
+            self.card.setText(
+                self.session.hint if self.session.opening else self.tr("no model loaded")
+            )
 
     def _show_model(self) -> None:
         model = self.session.model

@@ -52,6 +52,7 @@ class Session(Explain, OnShow, QtCore.QObject):
     sigDisplayChanged = QtCore.Signal()
     sigBusy = QtCore.Signal(bool)
     sigMessage = QtCore.Signal(str)  # for the status bar
+    sigOpening = QtCore.Signal(str)  # a model is being opened (its name or path)
 
     def __init__(self, parent: QtCore.QObject | None = None) -> None:
         super().__init__(parent)
@@ -114,7 +115,17 @@ class Session(Explain, OnShow, QtCore.QObject):
         self._load_id += 1
         self._loading = {self._load_id: str(name_or_path)}
         self.sigMessage.emit(self.tr("opening {model}…").format(model=name_or_path))
+        if self.model is None:  # what the panels and views say until it is open
+            name = Path(str(name_or_path)).name or str(name_or_path)
+            self.hint = self.tr("opening {name}…").format(name=name)
+            self.sigResultChanged.emit()
+        self.sigOpening.emit(str(name_or_path))
         self.loader.submit(self._load_id, lambda: load_model(name_or_path))
+
+    @property
+    def opening(self) -> str:
+        """The model being opened, as it was asked for ("" when none is)."""
+        return next(iter(self._loading.values()), "")
 
     def set_model(self, model: Model, source: str = "") -> None:
         """Show ``model`` (already loaded) and run it on the current inputs, or on one of its
@@ -168,6 +179,9 @@ class Session(Explain, OnShow, QtCore.QObject):
         if request_id not in self._loading:
             return
         source = self._loading.pop(request_id)
+        if self.model is None:
+            self.hint = self.tr("open a model to begin")
+            self.sigResultChanged.emit()
         current = (
             self.tr("; still showing {model}").format(model=self.model.name)
             if self.model is not None

@@ -9,15 +9,15 @@ import pyqtgraph as pg
 from PySide6 import QtWidgets
 
 from app.state.train_curves import TrainingCurves
-from app.views.base import AttentionView
+from app.views.base import AttentionView, EmptyNotice
 
 AXIS_WIDTH = 64  # pixels of the value axes, labels included
 
 
 class CurvesView(AttentionView):
     """Loss, learning-rate and metric curves of ``curves`` (a TrainSession's), drawn by ``redraw``
-    (once per batch of events at most, not once per event). Light or dark (``set_theme``),
-    exportable to PNG / SVG (``export``) like the attention views."""
+    (once per batch of events at most, not once per event). Light or dark (``set_theme``). Until
+    the first step, one line says when the curves appear, in place of three empty plots."""
 
     def __init__(self, curves: TrainingCurves, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
@@ -26,6 +26,7 @@ class CurvesView(AttentionView):
 
         self.metric_box = QtWidgets.QComboBox()
         self.metric_box.setMinimumWidth(120)
+        self.metric_box.setEnabled(False)  # until an evaluation brings metrics
         self.metric_box.currentTextChanged.connect(self._draw_metric)
         self.graphics = pg.GraphicsLayoutWidget()
         self.loss_plot = self._plot(0)
@@ -48,7 +49,12 @@ class CurvesView(AttentionView):
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(header)
-        layout.addWidget(self.graphics, 1)
+        self.empty_notice = EmptyNotice(self)
+        self.empty_notice.setText(self.tr("The curves appear with the first training steps"))
+        self.pages = QtWidgets.QStackedWidget()  # the notice until there is a step to draw
+        self.pages.addWidget(self.empty_notice)
+        self.pages.addWidget(self.graphics)
+        layout.addWidget(self.pages, 1)
         self._apply_theme()
 
     def _plot(self, row: int) -> pg.PlotItem:
@@ -110,6 +116,7 @@ class CurvesView(AttentionView):
             return
         curves = self.curves
         self._drawn = curves.version
+        self.pages.setCurrentWidget(self.graphics if curves.steps else self.empty_notice)
         self._offer_metrics()
         steps = np.asarray(curves.steps, dtype=np.float64)
         self.loss_curve.setData(steps, np.asarray(curves.losses, dtype=np.float64))
@@ -136,6 +143,7 @@ class CurvesView(AttentionView):
             if names:
                 self.metric_box.setCurrentText(current if current in names else names[0])
             self.metric_box.blockSignals(blocked)
+            self.metric_box.setEnabled(bool(names))
 
     def _draw_metric(self, name: str) -> None:
         values = self.curves.metrics.get(name, [])

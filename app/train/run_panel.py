@@ -243,8 +243,9 @@ class RunControls(QtWidgets.QWidget):
         self.progress.setFormat(self.tr("not started"))
 
     def set_status(self, text: str, error: bool = False) -> None:
-        color = "#c92a2a" if error else "palette(text)"
-        self.status.setStyleSheet(f"color: {color}")
+        """Say ``text`` (red for an error; otherwise in the theme's text colour: a style sheet's
+        "palette(text)" kept the light theme's colour, unreadable on the dark theme)."""
+        self.status.setStyleSheet("color: #c92a2a" if error else "")
         self.status.setText(text)
 
 

@@ -1,27 +1,20 @@
-"""The base of every attention view: a light/dark palette, export of what it shows to PNG or SVG,
-and ``RecordView``, the one way the Session drives a view: ``set_state(record, selection,
+"""The base of every attention view: a light/dark palette, and ``RecordView``, the one way the Session drives a view: ``set_state(record, selection,
 display)``."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from PySide6 import QtCore, QtGui, QtSvg, QtWidgets
+from PySide6 import QtCore, QtGui, QtWidgets
 
 from app.state.display import Display
 from app.state.selection import Selection, default_selection
 from app.views.style import LIGHT, Palette, palette_for, qt_palette
 from core_models.record import AttentionRecord
 
-EXPORT_FORMATS = (".png", ".svg")
-
 
 class AttentionView(QtWidgets.QWidget):
-    """A QWidget with a light or dark palette (``_use_theme``) and ``export(path)``.
-
-    Subclasses recolour what does not change with the state in ``_apply_theme``; views that show
-    more than their visible area (the beam tree) override ``_export_size`` and ``_paint_export``.
-    """
+    """A QWidget with a light or dark palette (``_use_theme``). Subclasses recolour what does
+    not change with the state in ``_apply_theme``. File ▸ Export figure draws a view's figure
+    (``app.figures``), never a screenshot of it."""
 
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
@@ -53,50 +46,13 @@ class AttentionView(QtWidgets.QWidget):
     def _apply_qt_palette(self) -> None:
         self.setPalette(qt_palette(self.colors))
 
-    def export(self, path: str | Path) -> Path:
-        """Write the view to ``path``: PNG (a screenshot) or SVG (vector), chosen by suffix."""
-        path = Path(path)
-        suffix = path.suffix.lower()
-        if suffix not in EXPORT_FORMATS:
-            raise ValueError(
-                f"cannot export a view to '{path.name}': choose a name ending in "
-                f"{' or '.join(EXPORT_FORMATS)}"
-            )
-        path.parent.mkdir(parents=True, exist_ok=True)
-        size = self._export_size()
-        if suffix == ".png":
-            device: QtGui.QPaintDevice = QtGui.QImage(size, QtGui.QImage.Format.Format_ARGB32)
-        else:
-            device = QtSvg.QSvgGenerator()
-            device.setFileName(str(path))
-            device.setSize(size)
-            device.setViewBox(QtCore.QRect(QtCore.QPoint(0, 0), size))
-            device.setTitle(f"Attention Workbench: {type(self).__name__}")
-        painter = QtGui.QPainter(device)
-        try:
-            painter.fillRect(
-                QtCore.QRect(QtCore.QPoint(0, 0), size), QtGui.QColor(self.colors.background)
-            )
-            self._paint_export(painter)
-        finally:
-            painter.end()
-        if suffix == ".png" and not device.save(str(path)):
-            raise OSError(f"could not write the PNG image '{path}'")
-        return path
-
-    def _export_size(self) -> QtCore.QSize:
-        return self.size()
-
-    def _paint_export(self, painter: QtGui.QPainter) -> None:
-        self.render(painter, QtCore.QPoint(0, 0))
-
 
 class PaintedView:
-    """Mixin for a view drawn entirely by its ``_paint(painter)``: the same drawing on screen and in
-    exports. List it before ``AttentionView`` / ``RecordView``."""
+    """Mixin for a view drawn entirely by its ``_paint(painter)``. List it before
+    ``AttentionView`` / ``RecordView``."""
 
     def _paint(self, painter: QtGui.QPainter) -> None:
-        """Draw the whole view with ``painter`` (on the widget, or on an export's device)."""
+        """Draw the whole view with ``painter``."""
         raise NotImplementedError
 
     def paintEvent(self, event: QtGui.QPaintEvent) -> None:
@@ -105,9 +61,6 @@ class PaintedView:
             self._paint(painter)
         finally:
             painter.end()
-
-    def _paint_export(self, painter: QtGui.QPainter) -> None:
-        self._paint(painter)
 
 
 class RecordView(AttentionView):

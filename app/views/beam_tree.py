@@ -281,22 +281,3 @@ class BeamTreeView(RecordView):
         if not alive:
             pen.setStyle(QtCore.Qt.PenStyle.DashLine)
         self.scene.addPath(path, pen).setZValue(-1)
-
-    # --- export: the whole tree, not only the part scrolled into view -----------------------------
-
-    def _export_size(self) -> QtCore.QSize:
-        rect = self.scene.sceneRect()
-        title = self.title.fontMetrics().height() + 12
-        title_width = self.title.fontMetrics().horizontalAdvance(self.title.text()) + 16
-        return QtCore.QSize(max(int(rect.width()), title_width), int(rect.height()) + title)
-
-    def _paint_export(self, painter: QtGui.QPainter) -> None:
-        title = self.title.fontMetrics().height() + 12
-        painter.setPen(QtGui.QColor(self.colors.text))
-        painter.drawText(
-            QtCore.QRectF(8, 0, self._export_size().width() - 16, title),
-            QtCore.Qt.AlignmentFlag.AlignVCenter,
-            self.title.text(),
-        )
-        rect = self.scene.sceneRect()
-        self.scene.render(painter, QtCore.QRectF(0, title, rect.width(), rect.height()), rect)

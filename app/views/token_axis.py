@@ -1,11 +1,12 @@
 """A pyqtgraph axis labelled with tokens at integer positions 0..n-1.
 
 pyqtgraph's own tick text cannot rotate, so this axis draws the labels itself: long tokens are
-ellipsised; on a horizontal axis the labels turn vertical when they do not fit side by side, and
-only every k-th label is drawn when even vertical ones would overlap; emphasised tokens are bold in
-the highlight colour and the selected token sits on a filled badge. It draws its line and tick
-marks itself too: pyqtgraph's tick machinery (spacing, specs, a cached picture rebuilt whenever
-the range moves) cost about 1 ms per axis for every new sentence, for one tick per token.
+ellipsised; on a horizontal axis the labels turn vertical when two neighbours would overlap flat
+(one long token among short ones may stay flat), and only every k-th label is drawn when even
+vertical ones would overlap; emphasised tokens are bold in the highlight colour and the selected
+token sits on a filled badge. It draws its line and tick marks itself too: pyqtgraph's tick
+machinery (spacing, specs, a cached picture rebuilt whenever the range moves) cost about 1 ms per
+axis for every new sentence, for one tick per token.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ class TokenAxis(pg.AxisItem):
         self._tokens: list[str] = []
         self._labels: list[str] = []  # set first: the base class resizes the axis while it starts
         self._widest = 0
+        self._widest_pair = 0.0  # the most room two neighbouring labels need, centre to centre
         super().__init__(orientation)
         self.setStyle(showValues=False, tickLength=4)
         self.enableAutoSIPrefix(False)  # else every range change re-renders the title's HTML
@@ -57,7 +59,10 @@ class TokenAxis(pg.AxisItem):
             metrics.elidedText(token, QtCore.Qt.TextElideMode.ElideRight, MAX_LABEL_PX)
             for token in self._tokens
         ]
-        self._widest = max((metrics.horizontalAdvance(label) for label in self._labels), default=0)
+        widths = [metrics.horizontalAdvance(label) for label in self._labels]
+        self._widest = max(widths, default=0)
+        pairs = [(a + b) / 2 for a, b in zip(widths, widths[1:], strict=False)]
+        self._widest_pair = max(pairs, default=self._widest)
         self._fit()
         self.update()
 
@@ -110,8 +115,8 @@ class TokenAxis(pg.AxisItem):
             self.label_stride = max(1, math.ceil(line / cell))
             self._set_room(widest + LABEL_GAP_PX + 18 + label_room)
             return
-        self.vertical_labels = widest + 6 > cell
-        along = line if self.vertical_labels else widest + 6
+        self.vertical_labels = self._widest_pair + 6 > cell  # flat ones would overlap
+        along = line if self.vertical_labels else self._widest_pair + 6
         self.label_stride = max(1, math.ceil(along / cell))
         across = widest if self.vertical_labels else line
         self._set_room(across + LABEL_GAP_PX + 8 + label_room)

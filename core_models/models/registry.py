@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass, fields
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from core_models.models.base import ModelConfig, NLIModel, Seq2SeqModel
+if TYPE_CHECKING:  # the table itself is read without torch (attention-workbench models)
+    from core_models.models.base import ModelConfig, NLIModel, Seq2SeqModel
 
 
 @dataclass(frozen=True)

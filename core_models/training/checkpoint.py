@@ -39,19 +39,17 @@ from core_models.training.checkpoint_check import (
     Header,
     check_finite,
     check_meta,
-    check_tokenizer_roles,
     describe_model,
     read_header,
 )
+from core_models.training.checkpoint_config import check_tokenizer_roles, checkpoint_dir
 from core_models.training.checkpoint_files import (
     CheckpointError,
     DiskFullError,
     read_json,
-    readable_dir,
     replacing_directory,
     write_json,
 )
-from core_models.training.runs import BEST_NAME
 
 __all__ = [
     "Checkpoint",
@@ -86,22 +84,6 @@ class Checkpoint:
     @property
     def task_kind(self) -> str:
         return FAMILIES[self.family].task_kind
-
-
-def checkpoint_dir(path: str | Path) -> Path:
-    """The checkpoint inside ``path``: the directory itself, or a training run's ``best/`` (the
-    best validation loss) when it has one, else its ``model/`` (the last step; name
-    ``run/model`` to load it). Where a writer was killed mid-swap, the ``.old`` copy it left is
-    read in place."""
-    path = readable_dir(Path(path))
-    if (path / "config.json").is_file():
-        return path
-    for name in (BEST_NAME, "model"):
-        candidate = readable_dir(path / name)
-        if (candidate / "config.json").is_file():
-            return candidate
-    model = readable_dir(path / "model")
-    return model if model.is_dir() else path
 
 
 def save_checkpoint(

@@ -11,7 +11,6 @@ build. After loading, every weight must be finite.
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import MISSING, dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -22,22 +21,13 @@ from torch import nn
 
 from core_models.models.base import ModelConfig
 from core_models.models.registry import FAMILIES, build_model, make_config
+from core_models.training.checkpoint_config import check_summary
 from core_models.training.checkpoint_files import CheckpointError, size_text
 
 MAX_SIZE = 2**31 - 1  # any size field: a 32-bit integer
-ROLES = {"translation": ("source", "target"), "nli": ("text",)}
-TOKENIZER_FILE = re.compile(r"[A-Za-z0-9_-]+")  # a plain name, never a path
 FIELD_TYPES = {"int": int, "float": float, "str": str, "bool": bool}
 FLOAT_DTYPES = {"F16": "float16", "BF16": "bfloat16", "F32": "float32", "F64": "float64"}
 TABLES_ALLOWANCE = 64 * 2**20  # bytes of computed tables (positions) beyond the weights' own size
-# Optional fields of config.json other code reads, and the JSON type each must have.
-META_TYPES = {
-    "task": (str, "a string"),
-    "name": (str, "a string"),
-    "metrics": (dict, "an object"),
-    "train_config": (dict, "an object"),
-    "step": (int, "an integer"),
-}
 
 
 @dataclass(frozen=True)
@@ -48,34 +38,11 @@ class Header:
     dtypes: dict[str, str]
 
 
-def _kind(value: Any) -> str:
-    return "null" if value is None else type(value).__name__
-
-
 def check_meta(config_path: Path, meta: Any) -> str:
     """The family of config.json's model, once every field other code reads has its type and
     each field of the model is in range."""
-    if not isinstance(meta, dict):
-        raise CheckpointError(f"{config_path}: expected a JSON object, found {_kind(meta)}")
-    family = meta.get("family")
-    if not isinstance(family, str) or family not in FAMILIES:
-        raise CheckpointError(
-            f"{config_path}: unknown model family {family!r}; known families: {', '.join(FAMILIES)}"
-        )
-    for key, (kind, text) in META_TYPES.items():
-        if key in meta and (not isinstance(meta[key], kind) or isinstance(meta[key], bool)):
-            raise CheckpointError(
-                f"{config_path}: '{key}' must be {text}, found {_kind(meta[key])}"
-            )
-    data = meta.get("train_config", {}).get("data", {})
-    if not isinstance(data, dict) or not isinstance(data.get("max_len", 0), int):
-        raise CheckpointError(f"{config_path}: 'train_config.data.max_len' must be an integer")
-    values = meta.get("model")
-    if not isinstance(values, dict):
-        raise CheckpointError(
-            f"{config_path}: 'model' must be a JSON object, found {_kind(values)}"
-        )
-    check_model_fields(config_path, family, values)
+    family = check_summary(config_path, meta)
+    check_model_fields(config_path, family, meta["model"])
     return family
 
 
@@ -113,33 +80,6 @@ def _field_problem(name: str, value: Any, kind: type) -> str:
     if kind is int and not 0 <= value <= MAX_SIZE:
         return f"must be an integer from 0 to {MAX_SIZE:,}"
     return ""
-
-
-def check_tokenizer_roles(config_path: Path, task_kind: str, file_names: Any) -> None:
-    """``tokenizers``: each role the task needs -> a plain file name in the checkpoint."""
-    roles = ROLES[task_kind]
-    if not isinstance(file_names, dict):
-        raise CheckpointError(
-            f"{config_path}: 'tokenizers' must map roles ({', '.join(roles)}) to file names, "
-            f"found {_kind(file_names)}"
-        )
-    for role in roles:
-        if role not in file_names:
-            raise CheckpointError(
-                f"{config_path}: 'tokenizers' has no '{role}' tokenizer "
-                f"(a {task_kind} model needs {' and '.join(roles)})"
-            )
-    for role, file_name in file_names.items():
-        if role not in roles:
-            raise CheckpointError(
-                f"{config_path}: 'tokenizers' has a '{role}' role; a {task_kind} model has "
-                f"{' and '.join(roles)}"
-            )
-        if not isinstance(file_name, str) or not TOKENIZER_FILE.fullmatch(file_name):
-            raise CheckpointError(
-                f"{config_path}: tokenizer '{role}' must name a file of the checkpoint "
-                f"(letters, digits, _ and -), found {file_name!r}"
-            )
 
 
 def read_header(weights_path: Path) -> Header:
