@@ -35,5 +35,7 @@ def draw_figure(view: str, state: FigureState, options: FigureOptions) -> Figure
 def write_figure(view: str, state: FigureState, options: FigureOptions, path: str | Path) -> Path:
     """Draw ``view`` and write it to ``path`` (its format checked before anything is drawn)."""
     options.format_for(path)
-    with fonts.figure_fonts():  # Chinese tokens: a CJK font, or one warning naming it
+    # rcParams and the warnings filter are global: the font fallback is set under the lock that
+    # paint.save holds, so two figures written at once never mix fonts.
+    with paint.SAVING, fonts.figure_fonts():  # Chinese tokens: a CJK font, or one warning naming it
         return paint.save(draw_figure(view, state, options), path, options)

@@ -26,7 +26,7 @@ from app.state.measures import gold_for, head_weights
 from app.state.selection import MEAN, Head, Selection
 from core_models.record import AttentionMap, AttentionRecord
 
-SAVING = threading.Lock()  # rcParams are global: one figure is written at a time
+SAVING = threading.RLock()  # rcParams are global: one figure is written at a time
 LOG_FLOOR = 1e-4  # weights below this are drawn as this on a log scale
 MAX_LABEL_CHARS = 14  # longer tokens are cut with an ellipsis
 FONT_PT = 8.0
