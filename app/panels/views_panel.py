@@ -4,9 +4,11 @@ bound to the Session (``ViewBinding``); only the tab on show is redrawn.
 
 from __future__ import annotations
 
+from functools import partial
+
 from PySide6 import QtWidgets
 
-from app.panels.binding import BeamTreeBinding, ViewBinding
+from app.panels.binding import BeamTreeBinding, ExtrasBinding, ViewBinding
 from app.panels.compare_panel import ComparePanel
 from app.state.session import Session
 from app.views.base import AttentionView
@@ -17,6 +19,17 @@ from app.views.steps import StepsView
 from app.views.token_lines import TokenLinesView
 
 SEQ2SEQ_ONLY = ("steps", "beam")  # tabs hidden for NLI models
+
+
+def ablation(session: Session) -> tuple:
+    """What the heads grid draws beside the record: the heads off, the output's changes."""
+    return session.heads_off, session.ablation_changes
+
+
+def edited_run(session: Session) -> tuple:
+    """What the steps view draws beside the record: the edited run's record, what was edited."""
+    edited = session.edited
+    return session.edited_record, edited.what if edited is not None else ""
 
 
 class ViewsPanel(QtWidgets.QTabWidget):
@@ -35,9 +48,9 @@ class ViewsPanel(QtWidgets.QTabWidget):
         self.bindings: list[ViewBinding] = []
         for name, title, view, binding in (
             ("heatmap", "Heatmap", self.heatmap, ViewBinding),
-            ("heads", "Heads grid", self.heads, ViewBinding),
+            ("heads", "Heads grid", self.heads, partial(ExtrasBinding, extras=ablation)),
             ("lines", "Token lines", self.lines, ViewBinding),
-            ("steps", "Decoding steps", self.steps, ViewBinding),
+            ("steps", "Decoding steps", self.steps, partial(ExtrasBinding, extras=edited_run)),
             ("beam", "Beam tree", self.beam, BeamTreeBinding),
         ):
             self._add_page(name, title, view)

@@ -10,20 +10,35 @@ shows it like any other map.
 
 Head ablation: ``toggle_head`` switches a head of a Transformer off (or on again); every decode
 runs with the heads that are off masked, and the status says which are off and how the output
-changed. Opening another model switches them all on.
+changed; ``ablation_changes`` holds each output token's probability change (the heads grid draws
+them and marks the heads off). Opening another model switches them all on.
+
+Attention editing (what-if, ``core_models.explain.editing``): ``pin_attention`` / ``scale_attention``
+edit the cross-attention row of the steps view's map at one decoding step and decode the input on
+with the edit, on the explain worker; ``edited`` then holds the edited run beside the result it
+edits (the steps view and the beam tree draw both) until the result is replaced.
 """
 
 from __future__ import annotations
 
 import time
 from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QCoreApplication
+
+from app.state.beam_tree import BeamTree
+from app.state.measures import step_rows_map
+from app.state.selection import MEAN
 from app.workers.latest_job import LatestJobWorker
 from core_models.explain.rollout import ROLLOUT_KINDS, rollout_maps
+from core_models.record import StepInfo
 
 if TYPE_CHECKING:  # the map picker imports this module: no torch for the views
     from app.state.records import Result
+    from core_models.explain.editing import AttentionEdit
+    from core_models.inference import TranslationResult
     from core_models.record import AttentionRecord
 
 # The attended kind a record needs, the flow kinds it then offers on request.
@@ -56,18 +71,74 @@ def on_request_kinds(record: AttentionRecord | None) -> list[str]:
     ]
 
 
+@dataclass(frozen=True)
+class TokenChange:
+    """Output token ``position`` after a change of heads: its token and probability now, and the
+    token and probability at that position before (None past the end of the earlier output)."""
+
+    position: int
+    token: str
+    prob: float
+    before: str | None
+    before_prob: float | None
+
+    @property
+    def changed(self) -> bool:
+        return self.token != self.before
+
+    @property
+    def delta(self) -> float | None:
+        """The probability change of the same token (None where the token changed)."""
+        return None if self.changed else self.prob - self.before_prob
+
+
+def token_changes(before: list[StepInfo], after: list[StepInfo]) -> list[TokenChange]:
+    """Each step of ``after`` against the same step of ``before``."""
+    return [
+        TokenChange(
+            t,
+            step.token,
+            step.prob,
+            before[t].token if t < len(before) else None,
+            before[t].prob if t < len(before) else None,
+        )
+        for t, step in enumerate(after)
+    ]
+
+
+@dataclass(frozen=True, eq=False)  # one run is equal to itself only
+class EditedRun:
+    """The run decoded with an attention edit, beside the result it edits (``original``)."""
+
+    edit: AttentionEdit
+    what: str  # what was edited, as the views title it
+    original: Result
+    result: TranslationResult
+    tree: BeamTree  # its beam tree ([] when greedy or forced)
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("Explain", text)
+
+
 class Explain:
-    """Flow on request for a Session (which provides the result, the signals and OnShow)."""
+    """Flow on request, head ablation and attention edits for a Session (which provides the
+    result, the signals and OnShow)."""
 
     def _init_explain(self, setup) -> None:
         self.heads_off: frozenset[tuple[str, int, int]] = frozenset()
-        self._output_before = ""  # the output before the last toggle_head
+        self.ablation_changes: list[TokenChange] = []  # the output's changes after toggle_head
+        self._result_before: Result | None = None  # the result before the last toggle_head
+        self.edited: EditedRun | None = None
+        self._edited_shown: tuple[object, ...] = ()  # (run, units, record) of edited_record
         self.sigModelChanged.connect(self._heads_on)
-        self._flow_id = 0
+        self.sigResultChanged.connect(self._forget_edit)
+        self._explain_id = 0  # flow and edit requests share the explain worker: the latest wins
         self._flow_started = 0.0
+        self._explain_failure = ""  # what the latest request's failure message begins with
         self.explainer = LatestJobWorker("explainer", self, setup=setup)
-        self.explainer.sigDone.connect(self._on_flow_done)
-        self.explainer.sigFailed.connect(self._on_flow_failed)
+        self.explainer.sigDone.connect(self._on_explained)
+        self.explainer.sigFailed.connect(self._on_explain_failed)
         self.explainer.sigBusy.connect(self.sigBusy)
 
     def select_map(self, kind: str, layer: int, head) -> None:
@@ -79,29 +150,37 @@ class Explain:
             super().select_map(kind, layer, head)
 
     def _request_flow(self, record: AttentionRecord, kind: str, layer: int) -> None:
-        self._flow_id += 1
+        self._explain_id += 1
         self._flow_started = time.perf_counter()
         self.sigMessage.emit(f"computing {kind.replace('_', ' ')}…")
 
         def job() -> tuple[AttentionRecord, str, int, list]:
             return record, kind, layer, rollout_maps(record, kinds=(kind,))
 
-        self.explainer.submit(self._flow_id, job)
+        self._explain_failure = "no attention flow"
+        self.explainer.submit(self._explain_id, job)
 
-    def _on_flow_done(self, request_id: int, payload: tuple) -> None:
-        record, kind, layer, maps = payload
-        if request_id != self._flow_id or self.result is None or self.result.record is not record:
-            return  # the user asked for something else, or the result was replaced meanwhile
+    def _on_explained(self, request_id: int, payload) -> None:
+        if request_id != self._explain_id:
+            return  # the user asked for something else meanwhile
+        if isinstance(payload, EditedRun):
+            self._on_edit_done(payload)
+        else:
+            self._on_flow_done(*payload)
+
+    def _on_explain_failed(self, request_id: int, error: Exception) -> None:
+        if request_id == self._explain_id:
+            self.sigMessage.emit(f"{self._explain_failure}: {error}")
+
+    def _on_flow_done(self, record: AttentionRecord, kind: str, layer: int, maps: list) -> None:
+        if self.result is None or self.result.record is not record:
+            return  # the result was replaced meanwhile
         if kind not in record.kinds():
             record.maps.extend(maps)
         self._show_record()
         super().select_map(kind, layer, None)
         seconds = time.perf_counter() - self._flow_started
         self.sigMessage.emit(f"{kind.replace('_', ' ')} in {seconds:.1f} s")
-
-    def _on_flow_failed(self, request_id: int, error: Exception) -> None:
-        if request_id == self._flow_id:
-            self.sigMessage.emit(f"no attention flow: {error}")
 
     # --- head ablation ----------------------------------------------------------------------------
 
@@ -120,11 +199,11 @@ class Explain:
             self.sigMessage.emit(f"no {kind.replace('_', ' ')} heads to switch off in this model")
             return
         self.heads_off = self.heads_off ^ {(kind, layer, head)}
-        self._output_before = getattr(self.result, "output_text", "")
+        self._result_before = self.result
         self._request_decode()
 
     def _heads_on(self) -> None:
-        self.heads_off = frozenset()
+        self.heads_off, self.ablation_changes, self._result_before = frozenset(), [], None
 
     def masking(self, model) -> AbstractContextManager:
         """The context a decode of ``model`` runs in: the heads that are off, masked."""
@@ -133,13 +212,135 @@ class Explain:
         return masked_heads(model.model, self.heads_off) if self.heads_off else nullcontext()
 
     def ablation_note(self, result: Result) -> str:
-        """ "heads off: …" and how the output changed ("" with every head on)."""
+        """ "heads off: …" and how the output changed ("" with every head on); also updates
+        ``ablation_changes`` (the output's steps against those before the last toggle)."""
+        before, self._result_before = self._result_before, None  # the toggle's decode only
+        steps = before.record.steps if before is not None else None
+        self.ablation_changes = token_changes(steps, result.record.steps) if steps else []
         if not self.heads_off:
             return ""
         names = ", ".join(
             f"{k.replace('_', ' ')} L{layer} H{h}" for k, layer, h in sorted(self.heads_off)
         )
-        output = getattr(result, "output_text", getattr(result, "label", ""))
-        if output == self._output_before:
+        output = _output(result)
+        if before is None:
+            return f"heads off: {names}"
+        if output == _output(before):
             return f"heads off: {names} · output unchanged"
-        return f"heads off: {names} · output was '{self._output_before}', now '{output}'"
+        return f"heads off: {names} · output was '{_output(before)}', now '{output}'"
+
+    # --- attention editing (what-if) --------------------------------------------------------------
+
+    def pin_attention(self, step: int, key: int) -> None:
+        """Pin decoding ``step``'s cross-attention row (the steps view's map: its layer, and its
+        head or every head) to source token ``key``, and decode on with it."""
+        from core_models.explain.editing import AttentionEdit
+
+        target = self._edit_target()
+        if target is not None:
+            layer, head, tokens = target
+            what = _tr("step {step}: cross L{layer} {head} pinned to '{token}'").format(
+                step=step + 1, layer=layer, head=_head_name(head), token=tokens[key]
+            )
+            self._request_edit(AttentionEdit(step, pin_to=key, head=head, layers=(layer,)), what)
+
+    def scale_attention(self, step: int, factor: float) -> None:
+        """Scale decoding ``step``'s cross-attention row (as ``pin_attention`` chooses it) by
+        ``factor``, and decode on with it."""
+        from core_models.explain.editing import AttentionEdit
+
+        target = self._edit_target()
+        if target is not None:
+            layer, head, _ = target
+            what = _tr("step {step}: cross L{layer} {head} scaled ×{factor:g}").format(
+                step=step + 1, layer=layer, head=_head_name(head), factor=factor
+            )
+            self._request_edit(AttentionEdit(step, scale=factor, head=head, layers=(layer,)), what)
+
+    def clear_edit(self) -> None:
+        """Forget the edited run (the views show the original alone)."""
+        if self.edited is not None:
+            self._forget_edit()
+            self._show_record()
+
+    def _forget_edit(self) -> None:
+        self.edited, self._edited_shown = None, ()
+
+    @property
+    def edited_record(self) -> AttentionRecord | None:
+        """The edited run's record in the units on show (pieces, or merged words)."""
+        run, units = self.edited, self.display.units
+        if run is None:
+            return None
+        if self._edited_shown[:2] != (run, units):
+            from app.state.records import word_record
+
+            record = run.result.record
+            if units == "words" and record.maps:
+                record = word_record(record, self.model)
+            self._edited_shown = (run, units, record)
+        return self._edited_shown[2]
+
+    def _edit_target(self) -> tuple[int, int | None, list[str]] | None:
+        """(layer, head or None for every head, source tokens) of the steps view's cross map,
+        or None after saying why there is nothing to edit."""
+        why = ""
+        record, selection = self.pieces_record, self.selection
+        attention_map = None
+        if record is None or selection is None or self.task_kind != "translation":
+            why = _tr("nothing to edit: translate a sentence first")
+        elif self.display.units == "words":
+            why = _tr("attention edits work on pieces: choose View ▸ Tokens ▸ pieces")
+        else:
+            attention_map = step_rows_map(record, selection)
+            if attention_map is None or attention_map.kind != "cross":
+                why = _tr("attention edits change cross attention: this model has none on show")
+        if why:
+            self.sigMessage.emit(why)
+            return None
+        head = selection.head
+        head = None if head == MEAN or head >= attention_map.heads else head
+        return attention_map.layer, head, attention_map.key_tokens
+
+    def _request_edit(self, edit: AttentionEdit, what: str) -> None:
+        from app.state.records import beam_tree
+        from core_models.explain.editing import what_if
+
+        model, original, inputs, options = self.model, self.result, self.inputs, self.options
+        masking = self.masking(model)
+
+        def job() -> EditedRun:
+            with masking:
+                result = what_if(
+                    model,
+                    inputs.source,
+                    edit,
+                    beam=options.beam,
+                    max_len=options.max_len,
+                    reference=inputs.reference or None,
+                )
+            return EditedRun(edit, what, original, result, beam_tree(result))
+
+        self._explain_id += 1
+        self._explain_failure = _tr("the edit could not be decoded")
+        self.sigMessage.emit(_tr("what if {what}: decoding…").format(what=what))
+        self.explainer.submit(self._explain_id, job)
+
+    def _on_edit_done(self, run: EditedRun) -> None:
+        if run.original is not self.result:
+            return  # the result it edits was replaced meanwhile
+        self.edited, self._edited_shown = run, ()
+        self._show_record()
+        message = _tr("what if {what}: '{now}' (was '{before}')")
+        self.sigMessage.emit(
+            message.format(what=run.what, now=run.result.output_text, before=_output(run.original))
+        )
+
+
+def _output(result) -> str:
+    """A result's output text (a translation) or label (NLI); "" for none."""
+    return getattr(result, "output_text", getattr(result, "label", ""))
+
+
+def _head_name(head: int | None) -> str:
+    return _tr("every head") if head is None else _tr("H{head}").format(head=head)
