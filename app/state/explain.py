@@ -129,10 +129,12 @@ class Explain:
         self.heads_off: frozenset[tuple[str, int, int]] = frozenset()
         self.ablation_changes: list[TokenChange] = []  # the output's changes after toggle_head
         self._result_before: Result | None = None  # the result before the last toggle_head
+        self._compared: Result | None = None  # the one the new result was compared with
         self.edited: EditedRun | None = None
         self._edited_shown: tuple[object, ...] = ()  # (run, units, record) of edited_record
         self.sigModelChanged.connect(self._heads_on)
         self.sigResultChanged.connect(self._forget_edit)
+        self.sigResultChanged.connect(self._compare_with_before)
         self._explain_id = 0  # flow and edit requests share the explain worker: the latest wins
         self._flow_started = 0.0
         self._explain_failure = ""  # what the latest request's failure message begins with
@@ -204,6 +206,15 @@ class Explain:
 
     def _heads_on(self) -> None:
         self.heads_off, self.ablation_changes, self._result_before = frozenset(), [], None
+        self._compared = None
+
+    def _compare_with_before(self) -> None:
+        """A new result after toggle_head: ``ablation_changes`` against the one before (set
+        before the views redraw); other results clear them."""
+        before, self._result_before = self._result_before, None  # the toggle's decode only
+        self._compared = before if self.result is not None else None
+        steps = before.record.steps if self._compared is not None else []
+        self.ablation_changes = token_changes(steps, self.result.record.steps) if steps else []
 
     def masking(self, model) -> AbstractContextManager:
         """The context a decode of ``model`` runs in: the heads that are off, masked."""
@@ -212,11 +223,8 @@ class Explain:
         return masked_heads(model.model, self.heads_off) if self.heads_off else nullcontext()
 
     def ablation_note(self, result: Result) -> str:
-        """ "heads off: …" and how the output changed ("" with every head on); also updates
-        ``ablation_changes`` (the output's steps against those before the last toggle)."""
-        before, self._result_before = self._result_before, None  # the toggle's decode only
-        steps = before.record.steps if before is not None else None
-        self.ablation_changes = token_changes(steps, result.record.steps) if steps else []
+        """ "heads off: …" and how the output changed ("" with every head on)."""
+        before, self._compared = self._compared, None
         if not self.heads_off:
             return ""
         names = ", ".join(
