@@ -9,6 +9,7 @@ from core_models.explain.ablation import (
     PruneStep,
     all_heads,
     attention_modules,
+    clean_copy,
     evaluate,
     example_loss,
     gate_gradients,
@@ -158,3 +159,18 @@ def test_prunable_counts_heads_removed_before_the_metric_first_falls_too_far(tra
     assert prunable(curve, 2.0) == 3
     with pytest.raises(ValueError, match="keep must be between 0 and 23 heads; got 24"):
         prune_heads(translator, translator.samples(1), keep=24)
+
+
+def test_a_clean_copy_decodes_unmasked_while_the_original_is_masked(translator):
+    text = "he hears the friendly aunt ."
+    plain = translator.translate(text)
+    every = [("cross", 1, head) for head in range(4)]
+    with masked_heads(translator.model, every):
+        masked = translator.translate(text)
+        twin = clean_copy(translator)
+        assert twin.translate(text).output_text == plain.output_text
+        assert translator.translate(text).output_text == masked.output_text
+    assert masked.output_text != plain.output_text  # the mask mattered
+    assert (
+        twin.model is not translator.model and twin.source_tokenizer is translator.source_tokenizer
+    )

@@ -131,6 +131,7 @@ class Explain:
         self._result_before: Result | None = None  # the result before the last toggle_head
         self._compared: Result | None = None  # the one the new result was compared with
         self.edited: EditedRun | None = None
+        self._edit_copies: list = []  # [model, its clean copy for edits] (the latest model)
         self._edited_shown: tuple[object, ...] = ()  # (run, units, record) of edited_record
         self.sigModelChanged.connect(self._heads_on)
         self.sigResultChanged.connect(self._forget_edit)
@@ -216,11 +217,13 @@ class Explain:
         steps = before.record.steps if self._compared is not None else []
         self.ablation_changes = token_changes(steps, self.result.record.steps) if steps else []
 
-    def masking(self, model) -> AbstractContextManager:
-        """The context a decode of ``model`` runs in: the heads that are off, masked."""
+    def masking(self, model, heads_off=None) -> AbstractContextManager:
+        """The context a decode of ``model`` runs in: the heads that are off (``heads_off``, by
+        default the Session's), masked."""
         from core_models.explain.ablation import masked_heads
 
-        return masked_heads(model.model, self.heads_off) if self.heads_off else nullcontext()
+        heads = self.heads_off if heads_off is None else heads_off
+        return masked_heads(model.model, heads) if heads else nullcontext()
 
     def ablation_note(self, result: Result) -> str:
         """ "heads off: …" and how the output changed ("" with every head on)."""
@@ -312,15 +315,20 @@ class Explain:
 
     def _request_edit(self, edit: AttentionEdit, what: str) -> None:
         from app.state.records import beam_tree
+        from core_models.explain.ablation import clean_copy
         from core_models.explain.editing import what_if
 
         model, original, inputs, options = self.model, self.result, self.inputs, self.options
-        masking = self.masking(model)
+        heads_off = self.heads_off
+        copies = self._edit_copies  # the explain worker's own model: decodes go on meanwhile
 
         def job() -> EditedRun:
-            with masking:
+            if not copies or copies[0] is not model:
+                copies[:] = [model, clean_copy(model)]
+            twin = copies[1]
+            with self.masking(twin, heads_off):
                 result = what_if(
-                    model,
+                    twin,
                     inputs.source,
                     edit,
                     beam=options.beam,

@@ -20,6 +20,7 @@ least important head still on is masked, and the metric recorded: metric against
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -97,6 +98,22 @@ def masked_heads(model: nn.Module, heads: Iterable[Head]) -> Iterator[None]:
         gate[head] = 0.0
     with gated(model, gates):
         yield
+
+
+HOOKS = ("head_gate", "weights_edit", "cross_edit")  # what masking and editing install
+
+
+def clean_copy(wrapper):
+    """The inference wrapper with a deep copy of its model, none of ``HOOKS`` installed: to mask
+    heads or edit attention on one thread while another decodes with the original (the hooks are
+    the model's attributes, so two threads on one model would see each other's)."""
+    twin = copy.copy(wrapper)
+    twin.model = copy.deepcopy(wrapper.model)
+    for module in twin.model.modules():
+        for hook in HOOKS:
+            if getattr(module, hook, None) is not None:
+                setattr(module, hook, None)
+    return twin
 
 
 def evaluate(wrapper, examples: Sequence[TranslationPair] | Sequence[NLIPair]) -> float:
