@@ -10,9 +10,11 @@ from PySide6 import QtWidgets
 
 from app.panels.binding import BeamTreeBinding, ExtrasBinding, ViewBinding
 from app.panels.compare_panel import ComparePanel
+from app.state.head_study import HeadStudy
 from app.state.session import Session
 from app.views.base import AttentionView
 from app.views.beam_tree import BeamTreeView
+from app.views.head_importance import HeadImportanceView
 from app.views.heads_grid import HeadsGridView
 from app.views.heatmap import HeatmapView
 from app.views.steps import StepsView
@@ -55,6 +57,10 @@ class ViewsPanel(QtWidgets.QTabWidget):
         ):
             self._add_page(name, title, view)
             self.bindings.append(binding(view, session, lambda page=view: self._on_show(page)))
+        self.head_study = HeadStudy(session, self)
+        self.importance = HeadImportanceView(self.head_study)
+        self._add_page("importance", self.tr("Head importance"), self.importance)
+        session.sigDisplayChanged.connect(lambda: self.importance.set_theme(session.display.theme))
         self._add_page("compare", "Compare", self.compare)
         self.heads.sigHeadChosen.connect(lambda *_: self.show_page("heatmap"))
         self.currentChanged.connect(self._refresh_current)
