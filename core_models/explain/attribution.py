@@ -25,11 +25,11 @@ integrated gradients a raw row sums to f(x) − f(baseline) up to the convergenc
 ``info["convergence_delta"]`` reports per row (Sundararajan et al.'s completeness).
 
 Cost: every row needs its own gradient, so for saliency and input × gradient the T output tokens
-are one batch of T copies with a per-copy target. Integrated gradients of several rows shares one
-forward over its ``steps`` interpolation points among all of them and batches their backward
-passes (``_shared_forward_ig``; chunks of ``internal_batch_size`` (row, step) pairs), the same
-numbers as Captum's, which would run T × steps forwards; one row (an NLI label, one selected
-output token) goes through Captum's ``IntegratedGradients``.
+are one batch of T copies with a per-copy target. Integrated gradients of several rows of a Transformer
+shares one forward over its ``steps`` interpolation points among all of them and batches their
+backward passes (``_shared_forward_ig``; chunks of ``internal_batch_size`` (row, step) pairs), the
+same numbers as Captum's, which runs T × steps forwards; the other families, and one row (an NLI
+label, one selected output token), go through Captum's ``IntegratedGradients``.
 """
 
 from __future__ import annotations
@@ -48,6 +48,12 @@ from core_models.record import NLI_LABELS, AttentionMap
 
 METHODS = ("saliency", "input_x_gradient", "integrated_gradients")
 IG_STEPS = 64
+# Families whose integrated gradients of several rows share one forward (``_shared_forward_ig``):
+# the Transformer decodes every position at once (half Captum's time, bench/bench_explain.py);
+# the recurrent decoders loop over the positions, and under the batched backward's vmap they
+# were slower than Captum's one big batch (one test sentence, 64 steps, a loaded machine:
+# bahdanau-en-fr 33 s against 19 s, luong-en-fr 13 s against 10 s).
+SHARED_FORWARD_FAMILIES = ("transformer",)
 NORMALISATION = "L2 norm over the embedding dimension, rows sum to 1; raw: signed sum"
 
 
@@ -96,6 +102,7 @@ class _Problem:
     run: Callable[[int], Tensor]
     inputs: tuple[Tensor, ...]
     baselines: tuple[Tensor, ...]
+    shared_forward: bool = False  # integrated gradients of several rows by _shared_forward_ig
 
 
 def _forward_func(problem: _Problem) -> Callable[..., Tensor]:
@@ -119,7 +126,7 @@ def _attribute(
     rows = len(targets)
     inputs = tuple(x.expand(rows, *x.shape[1:]).clone().requires_grad_() for x in problem.inputs)
     forward = _forward_func(problem)
-    if method == "integrated_gradients" and rows > 1:
+    if method == "integrated_gradients" and rows > 1 and problem.shared_forward:
         return _shared_forward_ig(problem, targets, steps, internal_batch_size)
     if method == "integrated_gradients":
         baselines = tuple(b.expand(rows, *b.shape[1:]) for b in problem.baselines)
@@ -261,6 +268,7 @@ def seq2seq_attributions(
             *_inputs_and_baselines(
                 module, lambda: run(2, torch.cat([src, torch.full_like(src, PAD_ID)]))
             ),
+            shared_forward=getattr(model, "family", "") in SHARED_FORWARD_FAMILIES,
         )
         maps = []
         for method in methods:
