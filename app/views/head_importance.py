@@ -70,7 +70,7 @@ class ImportanceGrid(QtWidgets.QWidget):
                 shade = table[min(int(row.importance / norm * 255), 255)][:3].astype(int)
                 painter.fillRect(rect, QtGui.QColor(*shade))
                 painter.setPen(QtGui.QColor("#ffffff" if shade.mean() < 128 else "#000000"))
-                text = f"{row.importance:.3g}\n{-row.metric_drop:+.2f}"
+                text = f"{row.importance:.3g}\n{0.0 - row.metric_drop:+.2f}"
                 painter.drawText(rect, QtCore.Qt.AlignmentFlag.AlignCenter, text)
             painter.setPen(QtGui.QColor(colors.text))
             for layer in layers:
@@ -123,6 +123,9 @@ class HeadImportanceView(AttentionView):
         splitter = QtWidgets.QSplitter(QtCore.Qt.Orientation.Vertical)
         splitter.addWidget(self.grid)
         splitter.addWidget(self.plot)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
+        self.plot.setMinimumHeight(180)
         layout.addWidget(splitter, 1)
         study.sigProgress.connect(self._on_progress)
         study.sigDone.connect(self.show_result)
