@@ -154,7 +154,9 @@ class StepsView(RecordView):
             blocked = self.scale_box.blockSignals(True)
             self.scale_box.setCurrentText(self._display.scale)
             self.scale_box.blockSignals(blocked)
+        # edits address pieces: with merged words on the axes the Session would refuse them
         editable = self._map is not None and self._map.kind == "cross"
+        editable = editable and self._display.units == "pieces"
         for widget in (self.edit_hint, self.factor_box, self.scale_button):
             widget.setEnabled(editable)
         self._show_comparison()

@@ -135,7 +135,8 @@ def _attribute(
             baselines=baselines,
             target=targets,
             n_steps=steps,
-            internal_batch_size=internal_batch_size,
+            # Captum runs whole steps: a chunk holds at least one step of every row
+            internal_batch_size=internal_batch_size and max(internal_batch_size, rows),
             return_convergence_delta=True,
         )
         return list(attributions), delta
