@@ -117,10 +117,6 @@ class EditedRun:
     tree: BeamTree  # its beam tree ([] when greedy or forced)
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("Explain", text)
-
-
 class Explain:
     """Flow on request, head ablation and attention edits for a Session (which provides the
     result, the signals and OnShow)."""
@@ -250,9 +246,9 @@ class Explain:
         target = self._edit_target()
         if target is not None:
             layer, head, tokens = target
-            what = _tr("step {step}: cross L{layer} {head} pinned to '{token}'").format(
-                step=step + 1, layer=layer, head=_head_name(head), token=tokens[key]
-            )
+            what = QCoreApplication.translate(
+                "Explain", "step {step}: cross L{layer} {head} pinned to '{token}'"
+            ).format(step=step + 1, layer=layer, head=_head_name(head), token=tokens[key])
             self._request_edit(AttentionEdit(step, pin_to=key, head=head, layers=(layer,)), what)
 
     def scale_attention(self, step: int, factor: float) -> None:
@@ -263,9 +259,9 @@ class Explain:
         target = self._edit_target()
         if target is not None:
             layer, head, _ = target
-            what = _tr("step {step}: cross L{layer} {head} scaled ×{factor:g}").format(
-                step=step + 1, layer=layer, head=_head_name(head), factor=factor
-            )
+            what = QCoreApplication.translate(
+                "Explain", "step {step}: cross L{layer} {head} scaled ×{factor:g}"
+            ).format(step=step + 1, layer=layer, head=_head_name(head), factor=factor)
             self._request_edit(AttentionEdit(step, scale=factor, head=head, layers=(layer,)), what)
 
     def clear_edit(self) -> None:
@@ -299,13 +295,19 @@ class Explain:
         record, selection = self.pieces_record, self.selection
         attention_map = None
         if record is None or selection is None or self.task_kind != "translation":
-            why = _tr("nothing to edit: translate a sentence first")
+            why = QCoreApplication.translate(
+                "Explain", "nothing to edit: translate a sentence first"
+            )
         elif self.display.units == "words":
-            why = _tr("attention edits work on pieces: choose View ▸ Tokens ▸ pieces")
+            why = QCoreApplication.translate(
+                "Explain", "attention edits work on pieces: choose View ▸ Tokens ▸ pieces"
+            )
         else:
             attention_map = step_rows_map(record, selection)
             if attention_map is None or attention_map.kind != "cross":
-                why = _tr("attention edits change cross attention: this model has none on show")
+                why = QCoreApplication.translate(
+                    "Explain", "attention edits change cross attention: this model has none on show"
+                )
         if why:
             self.sigMessage.emit(why)
             return None
@@ -338,8 +340,12 @@ class Explain:
             return EditedRun(edit, what, original, result, beam_tree(result))
 
         self._explain_id += 1
-        self._explain_failure = _tr("the edit could not be decoded")
-        self.sigMessage.emit(_tr("what if {what}: decoding…").format(what=what))
+        self._explain_failure = QCoreApplication.translate(
+            "Explain", "the edit could not be decoded"
+        )
+        self.sigMessage.emit(
+            QCoreApplication.translate("Explain", "what if {what}: decoding…").format(what=what)
+        )
         self.explainer.submit(self._explain_id, job)
 
     def _on_edit_done(self, run: EditedRun) -> None:
@@ -347,7 +353,7 @@ class Explain:
             return  # the result it edits was replaced meanwhile
         self.edited, self._edited_shown = run, ()
         self._show_record()
-        message = _tr("what if {what}: '{now}' (was '{before}')")
+        message = QCoreApplication.translate("Explain", "what if {what}: '{now}' (was '{before}')")
         self.sigMessage.emit(
             message.format(what=run.what, now=run.result.output_text, before=_output(run.original))
         )
@@ -359,4 +365,8 @@ def _output(result) -> str:
 
 
 def _head_name(head: int | None) -> str:
-    return _tr("every head") if head is None else _tr("H{head}").format(head=head)
+    return (
+        QCoreApplication.translate("Explain", "every head")
+        if head is None
+        else QCoreApplication.translate("Explain", "H{head}").format(head=head)
+    )
