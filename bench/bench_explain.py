@@ -4,8 +4,10 @@ integrated gradients, 64 steps batched: at most 10× that).
 
 The reference: a teacher-forced forward over the model's own greedy output and one backward of
 the sum of its tokens' log-probabilities. Saliency and input × gradient need one gradient per
-output token (a batch of T copies, one backward); integrated gradients T × steps rows in one batch
-(or chunks of ``--ig-batch`` rows), or ``steps`` rows for one selected output token. Rollout and flow read the captured record.
+output token (a batch of T copies, one backward); integrated gradients of every output token one
+forward over its ``steps`` interpolation points and T backward passes batched into one (chunks of
+``--ig-batch`` (token, step) rows), or Captum's ``steps`` rows for one selected output token.
+Rollout and flow read the captured record.
 
     python3 -m bench.bench_explain --threads 1
 """

@@ -2,7 +2,8 @@
 
 - ``ablate MODEL``: the head-importance table of a Transformer (``core_models.explain.ablation``):
   per head, the metric (BLEU, NLI accuracy) lost when that head alone is masked, and Michel et
-  al.'s importance score;
+  al.'s importance score; with ``--prune CURVE``, greedy pruning instead: the metric against
+  heads kept, written to CURVE (.csv or .json);
 - ``agreement MODEL``: how well each method's map (raw attention per head, mean of heads, rollout,
   flow, saliency, input × gradient, integrated gradients) agrees with the gold alignments (AER)
   and with the others (Spearman / Kendall; ``core_models.explain.agreement``).
@@ -13,14 +14,18 @@ progress bar on stderr, print a table on stdout and write it as JSON with ``--js
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import math
 import sys
+from pathlib import Path
 
 from core_models.cli_files import progress_bar, write_lines
 
 ATTRIBUTIONS = ("saliency", "input_x_gradient", "integrated_gradients")
 METHOD_GROUPS = ("raw", "mean", "rollout", "flow", *ATTRIBUTIONS)
+CURVE_FORMATS = (".csv", ".json")
 LOSS_THRESHOLD = 1.0  # "harmless" heads: masked alone, they lose at most this much of the metric
 
 
@@ -29,6 +34,12 @@ def add_parsers(commands) -> None:
         "ablate", help="head importance: the metric lost when each head alone is masked"
     )
     _add_example_options(ablate)
+    ablate.add_argument(
+        "--prune",
+        metavar="CURVE",
+        help="prune heads greedily, least important first (Michel et al.), and write the metric "
+        "against heads kept to CURVE (.csv or .json) instead of the one-head table",
+    )
     agreement = commands.add_parser(
         "agreement", help="do attention, rollout, flow and gradients agree (AER, rank correlation)"
     )
@@ -87,10 +98,14 @@ def ablate(args) -> int:
     from core_models.explain.ablation import all_heads, head_importance
     from core_models.inference import Translator, load_model
 
+    if args.prune and Path(args.prune).suffix.lower() not in CURVE_FORMATS:
+        raise ValueError(f"--prune {args.prune}: the curve is written as .csv or .json")
     model = load_model(args.model)
     heads = all_heads(model.model)  # a recurrent or decomposable model fails here, at once
     pairs = examples(model, args)
     metric = "BLEU" if isinstance(model, Translator) else "accuracy"
+    if args.prune:
+        return _prune(model, pairs, metric, args.prune)
     with progress_bar(len(heads) + 2, "steps") as update:
         baseline, rows = head_importance(model, pairs, progress=update)
     table = {
@@ -116,6 +131,42 @@ def ablate(args) -> int:
     )
     write_lines(None, lines)
     _write_json(args.json, table)
+    return 0
+
+
+def _prune(model, pairs, metric: str, path: str) -> int:
+    """The greedy pruning curve: printed, and written to ``path`` (.csv or .json)."""
+    from core_models.explain.ablation import all_heads, prunable, prune_heads
+
+    with progress_bar(len(all_heads(model.model)) + 1, "steps") as update:
+        curve = prune_heads(model, pairs, progress=update)
+    rows = [
+        {
+            "heads_kept": point.heads_kept,
+            "removed": " ".join(map(str, point.removed)) if point.removed else "",
+            metric: point.metric,
+        }
+        for point in curve
+    ]
+    threshold = _threshold(metric)
+    lines = [
+        f"{model.name}: greedy head pruning, {len(pairs)} examples",
+        f"{'heads kept':>10}  {'removed':<18} {metric:>9}",
+        *(f"{r['heads_kept']:>10}  {r['removed']:<18} {r[metric]:>9.2f}" for r in rows),
+        f"{prunable(curve, threshold)} of {curve[0].heads_kept} heads pruned before {metric} "
+        f"fell more than {threshold:g} below {curve[0].metric:.2f}",
+    ]
+    write_lines(None, lines)
+    if Path(path).suffix.lower() == ".json":
+        table = {"model": model.name, "examples": len(pairs), "metric": metric, "curve": rows}
+        _write_json(path, table)
+    else:
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        write_lines(path, buffer.getvalue().splitlines())
+        print(f"written: {path}", file=sys.stderr)
     return 0
 
 

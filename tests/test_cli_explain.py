@@ -117,3 +117,36 @@ def test_flow_over_a_long_sentence_is_refused_with_a_message(tmp_path, capsys):
     assert main(argv) == EXIT_BAD_INPUT
     err = capsys.readouterr().err
     assert err.startswith("error: attention flow over") and "at most 40 tokens" in err
+
+
+@pytest.mark.slow  # two greedy prunings of every head (about 5 s)
+def test_ablate_prune_writes_the_curve_the_core_pruning_gives(tmp_path, capsys):
+    import csv
+
+    from core_models.explain.ablation import prunable, prune_heads
+
+    out = tmp_path / "curve.csv"
+    argv = ["ablate", "encoder_classifier-nli", "--size", "4", "--prune", str(out)]
+    assert main(argv) == 0
+    printed = capsys.readouterr().out
+    model = load_model("encoder_classifier-nli")
+    curve = prune_heads(model, TASKS[model.task].generate("test", seed=0, size=4))
+    rows = list(csv.DictReader(out.read_text().splitlines()))
+    assert [int(r["heads_kept"]) for r in rows] == [p.heads_kept for p in curve]
+    assert [r["removed"] for r in rows] == ["", *(" ".join(map(str, p.removed)) for p in curve[1:])]
+    assert [float(r["accuracy"]) for r in rows] == pytest.approx([p.metric for p in curve])
+    assert rows[-1]["heads_kept"] == "0"
+    assert (
+        f"{prunable(curve, 0.01)} of {curve[0].heads_kept} heads pruned before accuracy" in printed
+    )
+    as_json = tmp_path / "curve.json"
+    assert main([*argv[:-1], str(as_json)]) == 0
+    assert json.loads(as_json.read_text())["curve"] == [
+        {**r, "heads_kept": int(r["heads_kept"]), "accuracy": float(r["accuracy"])} for r in rows
+    ]
+
+
+def test_a_prune_curve_must_be_csv_or_json(tmp_path, capsys):
+    argv = ["ablate", "transformer-en-fr", "--prune", str(tmp_path / "curve.txt")]
+    assert main(argv) == EXIT_BAD_INPUT
+    assert "--prune" in capsys.readouterr().err and not (tmp_path / "curve.txt").exists()

@@ -6,13 +6,18 @@ import torch
 
 from core_models import decoding
 from core_models.explain.ablation import (
+    PruneStep,
     all_heads,
     attention_modules,
+    clean_copy,
+    evaluate,
     example_loss,
     gate_gradients,
     gated,
     head_importance,
     masked_heads,
+    prunable,
+    prune_heads,
 )
 from core_models.inference import load_model
 from core_models.models.base import BOS_ID
@@ -120,3 +125,52 @@ def test_bad_heads_and_headless_families_are_refused(translator):
         pass
     with pytest.raises(ValueError, match="'bahdanau' model has no attention heads to mask"):
         attention_modules(load_model("bahdanau-en-fr").model)
+
+
+def test_greedy_pruning_removes_the_least_important_head_still_on(translator):
+    pairs = translator.samples(2)
+    curve = prune_heads(translator, pairs, keep=21)
+    assert [point.heads_kept for point in curve] == [24, 23, 22, 21]
+    assert curve[0].removed is None and curve[0].metric == pytest.approx(
+        evaluate(translator, pairs)
+    )
+    off = []
+    for point in curve[1:]:
+        gradients = gate_gradients(translator, pairs, off)
+        normalised = {
+            (kind, layer, head): float(values[head] / values.norm())
+            for (kind, layer), values in gradients.items()
+            for head in range(len(values))
+        }
+        still_on = {head: score for head, score in normalised.items() if head not in off}
+        assert point.removed == min(still_on, key=still_on.get)
+        off.append(point.removed)
+        with masked_heads(translator.model, off):
+            assert point.metric == pytest.approx(evaluate(translator, pairs))
+    # the importance is recomputed on the pruned model, not kept from the full one
+    pruned, full = gate_gradients(translator, pairs, off), gate_gradients(translator, pairs)
+    assert any(not torch.allclose(pruned[key], full[key]) for key in full)
+
+
+def test_prunable_counts_heads_removed_before_the_metric_first_falls_too_far(translator):
+    curve = [PruneStep(4, None, 90.0), PruneStep(3, ("cross", 0, 1), 89.5)]
+    curve += [PruneStep(2, ("cross", 0, 0), 88.0), PruneStep(1, ("cross", 1, 0), 89.9)]
+    assert prunable(curve, 1.0) == 1
+    assert prunable(curve, 2.0) == 3
+    with pytest.raises(ValueError, match="keep must be between 0 and 23 heads; got 24"):
+        prune_heads(translator, translator.samples(1), keep=24)
+
+
+def test_a_clean_copy_decodes_unmasked_while_the_original_is_masked(translator):
+    text = "he hears the friendly aunt ."
+    plain = translator.translate(text)
+    every = [("cross", 1, head) for head in range(4)]
+    with masked_heads(translator.model, every):
+        masked = translator.translate(text)
+        twin = clean_copy(translator)
+        assert twin.translate(text).output_text == plain.output_text
+        assert translator.translate(text).output_text == masked.output_text
+    assert masked.output_text != plain.output_text  # the mask mattered
+    assert (
+        twin.model is not translator.model and twin.source_tokenizer is translator.source_tokenizer
+    )

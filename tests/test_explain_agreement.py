@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from core_models.data.pairs import TranslationPair
-from core_models.explain.agreement import agreement, rank_correlations
+from core_models.explain.agreement import agreement, correlation_matrices, rank_correlations
 from core_models.inference import load_model
 
 
@@ -33,6 +33,32 @@ def test_constant_rows_are_left_out():
     rows = np.array([[0.2, 0.3, 0.5], [1 / 3, 1 / 3, 1 / 3]])
     assert rank_correlations(rows, rows[:, ::-1].copy()) == pytest.approx((-1.0, -1.0))
     assert np.isnan(rank_correlations(rows[1:], rows[1:])[0])
+
+
+def test_correlation_matrices_equal_scipy_row_by_row():
+    """Rows of several lengths, ties (rounded weights) and constant rows, three methods: every
+    entry is the mean of scipy's per-row spearmanr / kendalltau over the rows neither method has
+    constant."""
+    from scipy.stats import kendalltau, spearmanr
+
+    rng = np.random.default_rng(1)
+    lengths = [3, 7, 7, 12, 5, 7, 12, 2]
+    methods = [[np.round(rng.random(n), 1) for n in lengths] for _ in range(3)]
+    methods[1][2] = np.full(7, 0.5)  # constant in method 1 only
+    methods[0][7] = np.array([0.4, 0.4])
+    spearman, kendall = correlation_matrices(methods)
+    for a, b in combinations(range(3), 2):
+        kept = [
+            (x, y)
+            for x, y in zip(methods[a], methods[b], strict=True)
+            if np.ptp(x) > 0 and np.ptp(y) > 0
+        ]
+        assert len(kept) < len(lengths)
+        expected_rho = np.mean([spearmanr(x, y).statistic for x, y in kept])
+        expected_tau = np.mean([kendalltau(x, y).statistic for x, y in kept])
+        assert spearman[a, b] == pytest.approx(expected_rho, abs=1e-12)
+        assert kendall[b, a] == pytest.approx(expected_tau, abs=1e-12)
+    assert np.diag(spearman) == pytest.approx(1.0) and np.diag(kendall) == pytest.approx(1.0)
 
 
 @pytest.fixture(scope="module")

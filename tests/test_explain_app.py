@@ -165,3 +165,167 @@ def test_a_recurrent_model_has_no_heads_to_switch_off(qtbot, app_env):
         assert session.heads_off == frozenset()
     finally:
         session.shutdown()
+
+
+# --- attention editing (what-if) and the ablation's changes in the views ------------------------
+
+
+def bound_steps_view(qtbot, session):
+    """The steps view bound to ``session`` as the views panel binds it, shown."""
+    from app.panels.binding import ExtrasBinding
+    from app.panels.views_panel import edited_run
+    from app.views.steps import StepsView
+
+    view = StepsView()
+    qtbot.addWidget(view)
+    view.resize(900, 600)
+    ExtrasBinding(view, session, lambda: True, extras=edited_run)
+    view.set_state(session.record, session.selection, session.display)
+    view.show()
+    qtbot.waitExposed(view)
+    return view
+
+
+def click_bar(qtbot, view, key: int) -> None:
+    """A user's click on source token ``key``'s bar of the step's attention row."""
+    from PySide6 import QtCore
+
+    plot = view.original.row_plot
+    scene = plot.vb.mapViewToScene(QtCore.QPointF(key, 0.02))
+    where = view.graphics.mapFromScene(scene)
+    qtbot.mouseClick(view.graphics.viewport(), QtCore.Qt.MouseButton.LeftButton, pos=where)
+
+
+def test_clicking_a_bar_decodes_on_with_the_pin_and_shows_both_runs(qtbot, app_env, monkeypatch):
+    import core_models.explain.editing as editing
+    from core_models.explain.editing import AttentionEdit, what_if
+
+    threads = []
+
+    def recording_what_if(*args, **options):
+        threads.append(threading.current_thread())
+        return what_if(*args, **options)
+
+    monkeypatch.setattr(editing, "what_if", recording_what_if)
+    session = decoded_session(qtbot, app_env.transformer)
+    try:
+        translator, step = session.model, 1
+        plain = translator.translate("a b c")
+        keys = len(plain.source_pieces)
+
+        def pinned(key):
+            return what_if(translator, "a b c", AttentionEdit(step, pin_to=key, layers=(0,)))
+
+        # a source token whose pin at this step changes the output (the test needs one)
+        key = next(k for k in range(keys) if pinned(k).output_text != plain.output_text)
+        expected = pinned(key)
+        view = bound_steps_view(qtbot, session)
+        with qtbot.waitSignal(session.sigSelectionChanged, timeout=WAIT_MS):
+            view.slider.setValue(step)
+        with qtbot.waitSignal(session.sigRecordChanged, timeout=WAIT_MS):
+            click_bar(qtbot, view, key)
+        assert threads and all(t is not threading.main_thread() for t in threads)
+        assert session.edited.result.output_text == expected.output_text
+        assert session.result.output_text == plain.output_text  # the original stays on show
+        assert view.edited_record is session.edited.result.record
+        before, after = plain.output_pieces, expected.output_pieces
+        changed = [t for t, p in enumerate(after) if t >= len(before) or before[t] != p]
+        assert changed and view.changed_positions == changed
+        assert all(t >= step for t in changed)  # the steps before the edit are untouched
+        marked = f'<b style="color:{view.colors.highlight}">{after[changed[0]]}</b>'
+        assert marked in view.compare_label.text()
+        assert view.edited.row_plot.isVisible()
+        np.testing.assert_allclose(view.edited.attention_row, np.eye(keys)[key])
+        np.testing.assert_allclose(
+            view.attention_row, plain.record.get("cross", 0).weights.mean(axis=0)[step]
+        )
+        with qtbot.waitSignal(session.sigRecordChanged, timeout=WAIT_MS):
+            view.clear_button.click()
+        assert session.edited is None and view.edited_record is None
+        assert not view.edited.row_plot.isVisible()
+    finally:
+        session.shutdown()
+
+
+@pytest.fixture(scope="module")
+def hard_luong(tmp_path_factory):
+    """A tiny Luong model with hard (one-hot) attention on the copy task."""
+    from app_fixtures import train_tiny
+
+    options = {"embed_size": 16, "hidden_size": 16, "num_layers": 1, "dropout": 0.0, "hard": True}
+    return train_tiny(tmp_path_factory.mktemp("hard") / "hard-luong", "luong", "copy", options)
+
+
+def test_pinning_to_the_token_already_attended_leaves_the_output_unchanged(qtbot, hard_luong):
+    session = decoded_session(qtbot, hard_luong)
+    try:
+        view = bound_steps_view(qtbot, session)
+        step = 1
+        with qtbot.waitSignal(session.sigSelectionChanged, timeout=WAIT_MS):
+            view.slider.setValue(step)
+        attended = int(view.attention_row.argmax())
+        assert view.attention_row[attended] == 1.0  # hard attention: weight 1 on one token
+        with qtbot.waitSignal(session.sigRecordChanged, timeout=WAIT_MS):
+            click_bar(qtbot, view, attended)
+        edited, plain = session.edited.result, session.result
+        assert edited.output_pieces == plain.output_pieces
+        assert [s.prob for s in edited.record.steps] == [s.prob for s in plain.record.steps]
+        assert view.changed_positions == []
+        assert "pinned to" in view.compare_label.text()
+    finally:
+        session.shutdown()
+
+
+def test_an_edit_under_beam_search_shows_the_beam_tree_of_each_run(qtbot, app_env):
+    from app.panels.binding import BeamTreeBinding
+    from app.views.beam_tree import BeamTreeView
+
+    session = decoded_session(qtbot, app_env.transformer)
+    try:
+        with qtbot.waitSignal(session.sigResultChanged, timeout=WAIT_MS):
+            session.set_beam(2)
+        tree = BeamTreeView()
+        qtbot.addWidget(tree)
+        BeamTreeBinding(tree, session, lambda: True)
+        with qtbot.waitSignal(session.sigRecordChanged, timeout=WAIT_MS):
+            session.scale_attention(0, 0.0)
+        assert session.edited.tree and session.edited.result.beam is not None
+        assert set(tree.node_rects) == {
+            (s, i) for s, nodes in enumerate(session.beam_tree) for i in range(len(nodes))
+        }
+        assert set(tree.edited_rects) == {
+            (s, i) for s, nodes in enumerate(session.edited.tree) for i in range(len(nodes))
+        }
+        lowest = max(rect.bottom() for rect in tree.node_rects.values())
+        assert min(rect.top() for rect in tree.edited_rects.values()) > lowest  # below it
+        assert "scaled ×0" in session.edited.what
+    finally:
+        session.shutdown()
+
+
+def test_a_head_switched_off_is_marked_in_the_grid_with_the_outputs_changes(qtbot, app_env):
+    from app.panels.binding import ExtrasBinding
+    from app.panels.views_panel import ablation
+    from app.views.heads_grid import HeadsGridView
+
+    session = decoded_session(qtbot, app_env.transformer)
+    try:
+        before = session.result
+        grid = HeadsGridView()
+        qtbot.addWidget(grid)
+        grid.resize(500, 400)
+        ExtrasBinding(grid, session, lambda: True, extras=ablation)
+        kind = session.selection.kind
+        with qtbot.waitSignal(session.sigResultChanged, timeout=WAIT_MS):
+            session.toggle_head(kind, 0, 0)
+        qtbot.waitUntil(lambda: bool(grid.heads_off), timeout=WAIT_MS)
+        off = [t for t in grid.thumbnails if grid.is_off(t)]
+        assert [(t.layer, t.head) for t in off] == [(0, 0)]
+        after = session.result.record.steps
+        assert [c.token for c in grid.changes] == [s.token for s in after]
+        for change, old, new in zip(grid.changes, before.record.steps, after, strict=False):
+            assert change.before == old.token and change.prob == new.prob
+            if old.token == new.token:
+                assert change.delta == pytest.approx(new.prob - old.prob)
+    finally:
+        session.shutdown()

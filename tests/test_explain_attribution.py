@@ -182,6 +182,25 @@ def test_explaining_chosen_rows_only_gives_those_rows_of_the_whole_map():
         seq2seq_attributions(translator.model, src_ids, tgt_ids, *tokens, rows=[9])
 
 
+def test_integrated_gradients_of_every_row_at_once_are_captums_row_by_row():
+    """The shared-forward IG of all output tokens (one forward over the steps, a batched
+    backward per token) gives Captum's IntegratedGradients of each token alone: raw values,
+    normalised weights and completeness deltas."""
+    translator = load_model("transformer-en-fr")
+    src_ids, tgt_ids, result = translation_ids(translator, "he hears the aunt .")
+    tokens = (result.source_pieces, result.output_pieces)
+    options = {"methods": ("integrated_gradients",), "steps": 16}
+    (together,) = seq2seq_attributions(translator.model, src_ids, tgt_ids, *tokens, **options)
+    for row in range(len(tgt_ids)):
+        (alone,) = seq2seq_attributions(
+            translator.model, src_ids, tgt_ids, *tokens, rows=[row], **options
+        )
+        assert np.allclose(alone.raw[0, row], together.raw[0, row], atol=1e-5)
+        assert np.allclose(alone.weights[0, row], together.weights[0, row], atol=1e-5)
+        delta = together.info["convergence_delta"][row]
+        assert alone.info["convergence_delta"][0] == pytest.approx(delta, abs=1e-5)
+
+
 def test_a_reversed_source_is_attributed_to_its_own_tokens():
     from core_models.models.rnn import RNNConfig, RNNSeq2Seq
 

@@ -100,5 +100,22 @@ def test_bad_edits_are_refused_with_what_and_where():
         AttentionEdit(step=0)
     with pytest.raises(ValueError, match="no cross attention to edit"):
         what_if(load_model("rnn-en-fr"), "the cat .", AttentionEdit(step=0, pin_to=0))
-    with pytest.raises(ValueError, match="use greedy decoding"):
-        what_if(translator, "the cat .", AttentionEdit(step=0, pin_to=0), beam=3)
+
+
+def test_under_beam_search_the_edit_applies_to_every_hypothesis_at_its_step():
+    translator = load_model("transformer-en-fr")
+    text = "he hears the friendly aunt ."
+    plain = translator.translate(text, beam=3)
+    same = what_if(translator, text, AttentionEdit(step=2, scale=1.0), beam=3)
+    assert same.output_text == plain.output_text
+    assert [[n.score for n in nodes] for nodes in same.beam.history] == [
+        [n.score for n in nodes] for nodes in plain.beam.history
+    ]
+    edited = what_if(translator, text, AttentionEdit(step=2, pin_to=0), beam=3)
+    history, before = edited.beam.history, plain.beam.history
+    assert [n.score for n in history[1]] == [n.score for n in before[1]]  # before the step
+    assert [n.score for n in history[2]] != [n.score for n in before[2]]
+    for node in history[2]:  # every hypothesis of the step looked at source token 0 only
+        cross = [m for m in node.maps if m.kind == "cross"]
+        assert cross and all(float(m.weights[..., 1:].abs().sum()) == 0.0 for m in cross)
+        assert all(float(m.weights[..., 0].min()) == 1.0 for m in cross)

@@ -2,11 +2,12 @@
 
 import numpy as np
 import pytest
-from PySide6 import QtCore
+from PySide6 import QtCore, QtGui
 from record_factory import make_square_record, make_translation_record
-from view_checks import color_share, restate, show_view
+from view_checks import color_share, image_pixels, restate, show_view
 
 from app.state.display import Display
+from app.state.explain import TokenChange
 from app.state.measures import mean_row_entropy
 from app.state.selection import Selection
 from app.views.heads_grid import HeadsGridView
@@ -72,3 +73,59 @@ def test_selected_head_is_outlined_in_the_highlight_colour(view):
 def test_kind_without_maps_says_so(view):
     restate(view, Selection("pair_self"))
     assert view.thumbnails == []
+
+
+def test_a_head_that_is_off_is_greyed_and_crossed_out(view):
+    tile = next(t for t in view.thumbnails if (t.layer, t.head) == (1, 2))
+    before = image_pixels(view.grab().toImage())
+    view.set_extras(frozenset({("cross", 1, 2), ("encoder_self", 0, 0)}), [])
+    restate(view)
+    after = image_pixels(view.grab().toImage())
+    assert view.is_off(tile) and sum(view.is_off(t) for t in view.thumbnails) == 1
+    inside = tile.rect.adjusted(3, 3, -3, -3).toRect()
+    rows, cols = slice(inside.top(), inside.bottom()), slice(inside.left(), inside.right())
+    # greyed: closer to the white background than before, all over the tile but the cross
+    brighter = after[rows, cols, :3].astype(int).sum(-1) > before[rows, cols, :3].sum(-1)
+    assert brighter.mean() > 0.8
+    assert after[rows, cols, :3].mean() > before[rows, cols, :3].mean() + 20
+    # crossed: the diagonal through the centre is drawn in the muted colour
+    centre = tile.rect.center().toPoint()
+    muted = QtGui.QColor(LIGHT.muted)
+    assert np.abs(after[centre.y(), centre.x(), :3] - muted.getRgb()[:3]).max() < 40
+    other = next(t for t in view.thumbnails if (t.layer, t.head) == (1, 1)).rect.toRect()
+    assert np.array_equal(
+        after[other.top() : other.bottom(), other.left() : other.right()],
+        before[other.top() : other.bottom(), other.left() : other.right()],
+    )
+
+
+def test_the_outputs_changes_are_drawn_under_the_grid(view):
+    changes = [
+        TokenChange(0, "le", 0.9, "le", 0.8),
+        TokenChange(1, "chien", 0.6, "chat", 0.7),
+    ]
+    view.set_extras(frozenset({("cross", 0, 0)}), changes)
+    restate(view)
+    image = view.grab().toImage()
+    lowest = max(t.rect.bottom() for t in view.thumbnails)
+    strip = image.copy(0, int(lowest) + 20, image.width(), image.height() - int(lowest) - 20)
+    assert color_share(strip, LIGHT.highlight, tolerance=30) > 0  # the changed token
+    assert color_share(strip, LIGHT.text, tolerance=30) > 0  # the probability change
+    assert changes[0].delta == pytest.approx(0.1) and changes[1].delta is None
+    view.set_extras(frozenset(), [])
+    restate(view)
+    assert max(t.rect.bottom() for t in view.thumbnails) > lowest  # the line's room is given back
+
+
+def test_entropy_labels_of_a_144_head_grid_at_900_px_do_not_overlap(qtbot):
+    view = show_view(qtbot, HeadsGridView(), size=(900, 700))
+    view.set_state(make_square_record(6, 12, 12), Selection("encoder_self"), Display())
+    metrics = QtGui.QFontMetrics(view._font)
+    tiles = sorted((t for t in view.thumbnails if t.layer == 0), key=lambda t: t.head)
+    pitch = tiles[1].rect.left() - tiles[0].rect.left()
+    label = view.entropy_format.format(tiles[0].entropy_bits)
+    assert view.entropy_format != "{:.2f} bits"  # the full label is wider than a tile here
+    assert metrics.horizontalAdvance(label) < pitch
+    wide = show_view(qtbot, HeadsGridView(), size=(1600, 700))
+    wide.set_state(make_square_record(6, 2, 4), Selection("encoder_self"), Display())
+    assert wide.entropy_format == "{:.2f} bits"

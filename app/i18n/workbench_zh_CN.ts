@@ -316,12 +316,16 @@
         <translation>正在计算{kind}…</translation>
     </message>
     <message>
-        <source>{kind} in {seconds} s</source>
-        <translation>{kind}，用时 {seconds} 秒</translation>
+        <source>no attention flow</source>
+        <translation>无法计算注意力流</translation>
     </message>
     <message>
-        <source>no attention flow: {error}</source>
-        <translation>无法计算注意力流：{error}</translation>
+        <source>{failure}: {error}</source>
+        <translation>{failure}：{error}</translation>
+    </message>
+    <message>
+        <source>{kind} in {seconds} s</source>
+        <translation>{kind}，用时 {seconds} 秒</translation>
     </message>
     <message>
         <source>no heads to switch off: {error}</source>
@@ -330,6 +334,10 @@
     <message>
         <source>no {kind} heads to switch off in this model</source>
         <translation>此模型中没有可关闭的{kind}头</translation>
+    </message>
+    <message>
+        <source>heads off: {heads}</source>
+        <translation>已关闭的头：{heads}</translation>
     </message>
     <message>
         <source>heads off: {heads} · output unchanged</source>
@@ -417,6 +425,10 @@
     <message>
         <source>beam search · {steps} steps · each box: token and log-probability · bold: the returned hypothesis · green: finished · dashed: dropped by the beam</source>
         <translation>束搜索 · {steps} 步 · 每个方框：词元及其对数概率 · 粗体：返回的假设 · 绿色：已结束 · 虚线：被束剪除</translation>
+    </message>
+    <message>
+        <source>what if {0}</source>
+        <translation>假如 {0}</translation>
     </message>
     <message>
         <source> (finished)</source>
@@ -606,6 +618,49 @@
     </message>
 </context>
 <context>
+    <name>Explain</name>
+    <message>
+        <source>step {step}: cross L{layer} {head} pinned to &apos;{token}&apos;</source>
+        <translation>第 {step} 步：交叉注意力 L{layer} {head} 固定到“{token}”</translation>
+    </message>
+    <message>
+        <source>step {step}: cross L{layer} {head} scaled ×{factor:g}</source>
+        <translation>第 {step} 步：交叉注意力 L{layer} {head} 缩放 ×{factor:g}</translation>
+    </message>
+    <message>
+        <source>nothing to edit: translate a sentence first</source>
+        <translation>没有可编辑的内容：请先翻译一个句子</translation>
+    </message>
+    <message>
+        <source>attention edits work on pieces: choose View ▸ Tokens ▸ pieces</source>
+        <translation>注意力编辑作用于子词片段：请选择 视图 ▸ 词元 ▸ 子词片段</translation>
+    </message>
+    <message>
+        <source>attention edits change cross attention: this model has none on show</source>
+        <translation>注意力编辑修改的是交叉注意力：当前显示的模型没有交叉注意力</translation>
+    </message>
+    <message>
+        <source>the edit could not be decoded</source>
+        <translation>无法按此编辑解码</translation>
+    </message>
+    <message>
+        <source>what if {what}: decoding…</source>
+        <translation>假如 {what}：正在解码…</translation>
+    </message>
+    <message>
+        <source>what if {what}: &apos;{now}&apos; (was &apos;{before}&apos;)</source>
+        <translation>假如 {what}：“{now}”（原为“{before}”）</translation>
+    </message>
+    <message>
+        <source>every head</source>
+        <translation>所有头</translation>
+    </message>
+    <message>
+        <source>H{head}</source>
+        <translation>H{head}</translation>
+    </message>
+</context>
+<context>
     <name>FigureDialog</name>
     <message>
         <source>Heatmap (the map on show)</source>
@@ -778,7 +833,53 @@
     </message>
 </context>
 <context>
+    <name>HeadImportanceView</name>
+    <message>
+        <source> examples</source>
+        <translation> 个样例</translation>
+    </message>
+    <message>
+        <source>Compute head importance and pruning</source>
+        <translation>计算头重要性与剪枝</translation>
+    </message>
+    <message>
+        <source>Each head&apos;s importance (Michel et al. 2019) and the metric lost when it alone is masked; then the heads pruned greedily, least important first.</source>
+        <translation>每个头的重要性（Michel 等，2019）以及单独屏蔽该头时指标的损失；随后按重要性从低到高贪心地剪除各头。</translation>
+    </message>
+    <message>
+        <source>heads kept</source>
+        <translation>保留的头数</translation>
+    </message>
+    <message>
+        <source>computing… step {0} of {1}</source>
+        <translation>正在计算… 第 {0} / {1} 步</translation>
+    </message>
+    <message>
+        <source>No head study: {0}</source>
+        <translation>无法进行头分析：{0}</translation>
+    </message>
+    <message>
+        <source>{model}: {metric} {baseline:.2f} with every head on, over {examples} examples. Each cell: importance (colour: normalised per layer) and the {metric} change with that head alone masked. Pruning least important first, {pruned} of {heads} heads go before {metric} falls more than {loss:g} (dotted line).</source>
+        <translation>{model}：所有头开启时 {metric} 为 {baseline:.2f}（共 {examples} 个样例）。每个单元格：重要性（颜色：按层归一化）以及单独屏蔽该头时 {metric} 的变化。按重要性从低到高剪枝，在 {metric} 下降超过 {loss:g}（虚线）之前可剪除 {heads} 个头中的 {pruned} 个。</translation>
+    </message>
+</context>
+<context>
+    <name>HeadStudy</name>
+    <message>
+        <source>no model open</source>
+        <translation>未打开模型</translation>
+    </message>
+    <message>
+        <source>{0} has no task examples to study its heads on</source>
+        <translation>{0} 没有可用于分析其注意力头的任务样例</translation>
+    </message>
+</context>
+<context>
     <name>HeadsGridView</name>
+    <message>
+        <source>{:.2f} bits</source>
+        <translation>{:.2f} 比特</translation>
+    </message>
     <message>
         <source>no attention record</source>
         <translation>没有注意力记录</translation>
@@ -792,8 +893,16 @@
         <translation>{kind} · {layers} 层 × {heads} 头 · 每个下方为平均行熵（比特）· 点击头可打开，Ctrl+点击可关闭</translation>
     </message>
     <message>
-        <source>{bits} bits</source>
-        <translation>{bits} 比特</translation>
+        <source>off</source>
+        <translation>关</translation>
+    </message>
+    <message>
+        <source>output now (probability change):</source>
+        <translation>现在的输出（概率变化）：</translation>
+    </message>
+    <message>
+        <source>{token} (was {before})</source>
+        <translation>{token}（原为 {before}）</translation>
     </message>
     <message>
         <source>layer {layer}, head {head}: {bits} bits (uniform: {uniform})</source>
@@ -902,7 +1011,7 @@
     </message>
     <message>
         <source>No Chinese font found: install fonts-noto-cjk (Debian/Ubuntu) or `pip install &apos;attention-workbench[cjk]&apos;`</source>
-        <translation>未找到中文字体：请安装 fonts-noto-cjk（Debian/Ubuntu）或运行 `pip install 'attention-workbench[cjk]'`</translation>
+        <translation>未找到中文字体：请安装 fonts-noto-cjk（Debian/Ubuntu）或运行 `pip install &apos;attention-workbench[cjk]&apos;`</translation>
     </message>
     <message>
         <source>About {title}</source>
@@ -1353,26 +1462,10 @@
     </message>
 </context>
 <context>
-    <name>StepsView</name>
-    <message>
-        <source>▶ play</source>
-        <translation>▶ 播放</translation>
-    </message>
-    <message>
-        <source>probability axis of the candidates: linear or logarithmic</source>
-        <translation>候选词的概率轴：线性或对数</translation>
-    </message>
+    <name>StepPanel</name>
     <message>
         <source>weight</source>
         <translation>权重</translation>
-    </message>
-    <message>
-        <source>probability</source>
-        <translation>概率</translation>
-    </message>
-    <message>
-        <source>scale</source>
-        <translation>刻度</translation>
     </message>
     <message>
         <source>this record has no decoder attention</source>
@@ -1395,6 +1488,53 @@
         <translation>没有记录候选词</translation>
     </message>
     <message>
+        <source>top-{count} next tokens</source>
+        <translation>前 {count} 个候选下一词元</translation>
+    </message>
+    <message>
+        <source>probability</source>
+        <translation>概率</translation>
+    </message>
+    <message>
+        <source>probability (log scale)</source>
+        <translation>概率（对数刻度）</translation>
+    </message>
+</context>
+<context>
+    <name>StepsView</name>
+    <message>
+        <source>▶ play</source>
+        <translation>▶ 播放</translation>
+    </message>
+    <message>
+        <source>probability axis of the candidates: linear or logarithmic</source>
+        <translation>候选词的概率轴：线性或对数</translation>
+    </message>
+    <message>
+        <source>What if: click a bar to pin this step&apos;s cross attention to that token, or</source>
+        <translation>假如：点击一个柱条，将本步的交叉注意力固定到该词元，或</translation>
+    </message>
+    <message>
+        <source>Scale the row</source>
+        <translation>缩放该行</translation>
+    </message>
+    <message>
+        <source>Clear the edit</source>
+        <translation>清除编辑</translation>
+    </message>
+    <message>
+        <source>edited</source>
+        <translation>编辑后</translation>
+    </message>
+    <message>
+        <source>original: {0}&lt;br&gt;what if {1}: {2}</source>
+        <translation>原始：{0}&lt;br&gt;假如 {1}：{2}</translation>
+    </message>
+    <message>
+        <source>scale</source>
+        <translation>刻度</translation>
+    </message>
+    <message>
         <source>step {step} / {steps}</source>
         <translation>第 {step} / {steps} 步</translation>
     </message>
@@ -1403,16 +1543,8 @@
         <translation>没有步骤</translation>
     </message>
     <message>
-        <source>top-{count} next tokens</source>
-        <translation>前 {count} 个候选下一词元</translation>
-    </message>
-    <message>
         <source>step {step} / {steps} · chose &apos;{token}&apos; (p = {p})</source>
         <translation>第 {step} / {steps} 步 · 选择了“{token}”（p = {p}）</translation>
-    </message>
-    <message>
-        <source>probability (log scale)</source>
-        <translation>概率（对数刻度）</translation>
     </message>
     <message>
         <source>⏸ pause</source>
@@ -2025,6 +2157,10 @@ It is checkpointed and saved to your models first.</source>
     <message>
         <source>Beam tree</source>
         <translation>束搜索树</translation>
+    </message>
+    <message>
+        <source>Head importance</source>
+        <translation>头重要性</translation>
     </message>
     <message>
         <source>Compare</source>

@@ -32,6 +32,9 @@ INTENTS = {
     "sigStepChanged": "select_step",
     "sigNodeClicked": "select_beam_node",
     "sigBeamWanted": "set_beam",
+    "sigAttentionPinned": "pin_attention",
+    "sigAttentionScaled": "scale_attention",
+    "sigEditCleared": "clear_edit",
 }
 State = tuple[AttentionRecord | None, Selection | None, Display]
 
@@ -142,9 +145,32 @@ class BeamTreeBinding(ViewBinding):
 
     def refresh(self) -> None:
         session = self.session
-        tree = (session.beam_tree, session.beam_node, *why_no_beam_tree(session))
+        tree = (session.beam_tree, session.beam_node, *why_no_beam_tree(session), session.edited)
         if self._stale and tree != self._tree_drawn:
             self._tree_drawn = tree
-            self.view.set_tree(*tree)
+            self.view.set_tree(*tree[:-1])
+            edited = session.edited
+            self.view.set_edited_tree(edited.tree if edited else [], edited.what if edited else "")
+            self._drawn = None  # draw it, even on the same record
+        super().refresh()
+
+
+class ExtrasBinding(ViewBinding):
+    """A view that also draws Session state beyond the record: ``extras(session)``, handed to
+    ``view.set_extras`` when one of its parts is another object than last time (the heads grid:
+    the heads off and the output's changes; the steps view: the edited run's record and what
+    was edited)."""
+
+    def __init__(self, view, session: Session, on_screen: Callable[[], bool], extras: Callable):
+        self._extras, self._extras_drawn = extras, None
+        super().__init__(view, session, on_screen)
+
+    def refresh(self) -> None:
+        extras = self._extras(self.session)
+        drawn = self._extras_drawn
+        same = drawn is not None and all(a is b for a, b in zip(extras, drawn, strict=True))
+        if self._stale and not same:
+            self._extras_drawn = extras
+            self.view.set_extras(*extras)
             self._drawn = None  # draw it, even on the same record
         super().refresh()

@@ -4,19 +4,34 @@ bound to the Session (``ViewBinding``); only the tab on show is redrawn.
 
 from __future__ import annotations
 
+from functools import partial
+
 from PySide6 import QtWidgets
 
-from app.panels.binding import BeamTreeBinding, ViewBinding
+from app.panels.binding import BeamTreeBinding, ExtrasBinding, ViewBinding
 from app.panels.compare_panel import ComparePanel
+from app.state.head_study import HeadStudy
 from app.state.session import Session
 from app.views.base import AttentionView
 from app.views.beam_tree import BeamTreeView
+from app.views.head_importance import HeadImportanceView
 from app.views.heads_grid import HeadsGridView
 from app.views.heatmap import HeatmapView
 from app.views.steps import StepsView
 from app.views.token_lines import TokenLinesView
 
 SEQ2SEQ_ONLY = ("steps", "beam")  # tabs hidden for NLI models
+
+
+def ablation(session: Session) -> tuple:
+    """What the heads grid draws beside the record: the heads off, the output's changes."""
+    return session.heads_off, session.ablation_changes
+
+
+def edited_run(session: Session) -> tuple:
+    """What the steps view draws beside the record: the edited run's record, what was edited."""
+    edited = session.edited
+    return session.edited_record, edited.what if edited is not None else ""
 
 
 class ViewsPanel(QtWidgets.QTabWidget):
@@ -35,13 +50,22 @@ class ViewsPanel(QtWidgets.QTabWidget):
         self.bindings: list[ViewBinding] = []
         for name, title, view, binding in (
             ("heatmap", self.tr("Heatmap"), self.heatmap, ViewBinding),
-            ("heads", self.tr("Heads grid"), self.heads, ViewBinding),
+            ("heads", self.tr("Heads grid"), self.heads, partial(ExtrasBinding, extras=ablation)),
             ("lines", self.tr("Token lines"), self.lines, ViewBinding),
-            ("steps", self.tr("Decoding steps"), self.steps, ViewBinding),
+            (
+                "steps",
+                self.tr("Decoding steps"),
+                self.steps,
+                partial(ExtrasBinding, extras=edited_run),
+            ),
             ("beam", self.tr("Beam tree"), self.beam, BeamTreeBinding),
         ):
             self._add_page(name, title, view)
             self.bindings.append(binding(view, session, lambda page=view: self._on_show(page)))
+        self.head_study = HeadStudy(session, self)
+        self.importance = HeadImportanceView(self.head_study)
+        self._add_page("importance", self.tr("Head importance"), self.importance)
+        session.sigDisplayChanged.connect(lambda: self.importance.set_theme(session.display.theme))
         self._add_page("compare", self.tr("Compare"), self.compare)
         self.heads.sigHeadChosen.connect(lambda *_: self.show_page("heatmap"))
         self.currentChanged.connect(self._refresh_current)

@@ -3,7 +3,9 @@ cumulative log-probability), edges to the hypothesis it extends. The returned hy
 drawn bold, finished hypotheses (EOS) in green, branches the beam dropped faded.
 
 The tree itself is plain data in ``app.state.beam_tree``; ``set_tree`` hands it over and the next
-``set_state`` draws it (with the selection's step shaded), so a new result is drawn once.
+``set_state`` draws it (with the selection's step shaded), so a new result is drawn once. After an
+attention edit (what-if) the edited run's tree (``set_edited_tree``) is drawn below the original,
+under a line saying what was edited.
 """
 
 from __future__ import annotations
@@ -58,7 +60,10 @@ class BeamTreeView(RecordView):
         self._empty_message = NO_TREE
         self._offer_beam = False
         self._selected_node: tuple[int, int] | None = None
+        self._edited_tree: BeamTree = []
+        self._edited_what = ""
         self.node_rects: dict[tuple[int, int], QtCore.QRectF] = {}  # scene coordinates
+        self.edited_rects: dict[tuple[int, int], QtCore.QRectF] = {}  # the edited run's nodes
         self.scene = QtWidgets.QGraphicsScene(self)
         self.canvas = _BeamCanvas(self.scene)
         self.canvas.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
@@ -107,6 +112,11 @@ class BeamTreeView(RecordView):
         self._selected_node = selected_node
         self._empty_message, self._offer_beam = empty_message, offer_beam
 
+    def set_edited_tree(self, tree: BeamTree, what: str) -> None:
+        """The edited run's tree ([]: no edit, or a greedy edited run) and what was edited,
+        drawn at the next ``set_state`` below the tree."""
+        self._edited_tree, self._edited_what = [list(nodes) for nodes in tree], what
+
     def _show(self) -> None:
         """Draw the tree, the column of the selection's step shaded."""
         self._redraw()
@@ -117,17 +127,18 @@ class BeamTreeView(RecordView):
 
     # --- drawing --------------------------------------------------------------------------------
 
-    def _alive(self, step: int, index: int) -> bool:
+    @staticmethod
+    def _alive(tree: BeamTree, step: int, index: int) -> bool:
         """Whether the beam kept extending this hypothesis (or it finished, or is the last)."""
-        node = self._tree[step][index]
-        if node.finished or step == len(self._tree) - 1:
+        node = tree[step][index]
+        if node.finished or step == len(tree) - 1:
             return True
-        return any(child.parent == index for child in self._tree[step + 1])
+        return any(child.parent == index for child in tree[step + 1])
 
     def _redraw(self) -> None:
         colors = self.colors
         self.scene.clear()
-        self.node_rects = {}
+        self.node_rects, self.edited_rects = {}, {}
         self.scene.setBackgroundBrush(QtGui.QColor(colors.background))
         self.search_button.setVisible(self._offer_beam and not any(self._tree))
         self._arrange(empty=not any(self._tree))
@@ -141,37 +152,58 @@ class BeamTreeView(RecordView):
             ).format(steps=len(self._tree))
         )
         metrics = QtGui.QFontMetrics(self._font)
-        width = max(metrics.horizontalAdvance(n.token[:16]) for nodes in self._tree for n in nodes)
+        trees = [self._tree, self._edited_tree]
+        width = max(metrics.horizontalAdvance(n.token[:16]) for t in trees for s in t for n in s)
         node_w = min(max(width, 44), MAX_TOKEN_PX) + 16
-        root = QtCore.QRectF(MARGIN, MARGIN, metrics.horizontalAdvance("<s>") + 16, NODE_H)
-        self._add_box(root, "<s>", "", colors.panel, colors.grid, 1.0, colors.text)
-        x_of = [
-            MARGIN + root.width() + COLUMN_GAP + step * (node_w + COLUMN_GAP)
-            for step in range(len(self._tree))
-        ]
-        step = self._selection.step if self._selection is not None else None
-        if step is not None and 0 <= step < len(self._tree):
-            rows = max(len(nodes) for nodes in self._tree)
-            band = QtCore.QRectF(
-                x_of[step] - 8, MARGIN - 8, node_w + 16, rows * (NODE_H + ROW_GAP) + 4
-            )
-            self.scene.addRect(
-                band, QtGui.QPen(QtCore.Qt.PenStyle.NoPen), QtGui.QColor(colors.panel)
-            ).setZValue(-2)
-        for step, nodes in enumerate(self._tree):
-            for index, node in enumerate(nodes):
-                rect = QtCore.QRectF(
-                    x_of[step], MARGIN + index * (NODE_H + ROW_GAP), node_w, NODE_H
-                )
-                self.node_rects[(step, index)] = rect
-                parent = (
-                    root if node.parent is None else self.node_rects.get((step - 1, node.parent))
-                )
-                self._add_node(step, index, rect, parent)
+        bottom = self._draw_tree(self._tree, MARGIN, node_w, self.node_rects, shade=True)
+        if any(self._edited_tree):
+            label = self.scene.addSimpleText(self.tr("what if {0}").format(self._edited_what))
+            label.setFont(self._font)
+            label.setBrush(QtGui.QColor(colors.highlight))
+            label.setPos(MARGIN, bottom + ROW_GAP)
+            top = bottom + 2 * ROW_GAP + metrics.height()
+            self._draw_tree(self._edited_tree, top, node_w, self.edited_rects, shade=False)
         self.scene.setSceneRect(
             self.scene.itemsBoundingRect().adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN)
         )
         self._fit()
+
+    def _draw_tree(
+        self,
+        tree: BeamTree,
+        top: float,
+        node_w: float,
+        rects: dict[tuple[int, int], QtCore.QRectF],
+        shade: bool,
+    ) -> float:
+        """Draw ``tree`` from ``top`` (its nodes' rectangles into ``rects``; ``shade``: the
+        selection's step shaded, its nodes clickable); returns where it ends."""
+        colors = self.colors
+        metrics = QtGui.QFontMetrics(self._font)
+        root = QtCore.QRectF(MARGIN, top, metrics.horizontalAdvance("<s>") + 16, NODE_H)
+        self._add_box(root, "<s>", "", colors.panel, colors.grid, 1.0, colors.text)
+        x_of = [
+            MARGIN + root.width() + COLUMN_GAP + step * (node_w + COLUMN_GAP)
+            for step in range(len(tree))
+        ]
+        rows = max(len(nodes) for nodes in tree)
+        step = self._selection.step if self._selection is not None else None
+        if shade and step is not None and 0 <= step < len(tree):
+            band = QtCore.QRectF(
+                x_of[step] - 8, top - 8, node_w + 16, rows * (NODE_H + ROW_GAP) + 4
+            )
+            self.scene.addRect(
+                band, QtGui.QPen(QtCore.Qt.PenStyle.NoPen), QtGui.QColor(colors.panel)
+            ).setZValue(-2)
+        for step, nodes in enumerate(tree):
+            for index, node in enumerate(nodes):
+                rect = QtCore.QRectF(x_of[step], top + index * (NODE_H + ROW_GAP), node_w, NODE_H)
+                rects[(step, index)] = rect
+                parent = root if node.parent is None else rects.get((step - 1, node.parent))
+                self._add_node(tree, step, index, rect, parent).setData(
+                    0, (step, index) if shade else None
+                )
+        return top + rows * (NODE_H + ROW_GAP)
 
     def _arrange(self, empty: bool) -> None:
         """Without a tree, the explanation and its button sit in the middle of the view (no
@@ -187,15 +219,20 @@ class BeamTreeView(RecordView):
         )
 
     def _add_node(
-        self, step: int, index: int, rect: QtCore.QRectF, parent: QtCore.QRectF | None
-    ) -> None:
-        """Box of hypothesis (step, index) and the edge from its parent's box."""
+        self,
+        tree: BeamTree,
+        step: int,
+        index: int,
+        rect: QtCore.QRectF,
+        parent: QtCore.QRectF | None,
+    ) -> QtWidgets.QGraphicsPathItem:
+        """Box of hypothesis (step, index) of ``tree`` and the edge from its parent's box."""
         colors = self.colors
-        node = self._tree[step][index]
-        alive = self._alive(step, index)
+        node = tree[step][index]
+        alive = self._alive(tree, step, index)
         if parent is not None:
             self._add_edge(parent, rect, node.on_best_path, alive)
-        selected = (step, index) == self._selected_node
+        selected = tree is self._tree and (step, index) == self._selected_node
         if selected:
             border = colors.highlight
         elif node.finished:
@@ -207,7 +244,6 @@ class BeamTreeView(RecordView):
         box = self._add_box(
             rect, node.token, f"{node.score:.2f}", colors.panel, border, pen_width, text
         )
-        box.setData(0, (step, index))
         finished = self.tr(" (finished)") if node.finished else ""
         box.setToolTip(
             self.tr("step {step}, hypothesis {index}: '{token}', log p = {score}").format(
@@ -215,6 +251,7 @@ class BeamTreeView(RecordView):
             )
             + finished
         )
+        return box
 
     def _fit(self) -> None:
         """Enlarge a small tree to fill the view (up to MAX_ZOOM); a large one scrolls instead."""

@@ -1,5 +1,8 @@
 """The heads grid ("model view"): every layer × head of one kind of attention as small multiples,
-with the mean row entropy (bits) under each; a click opens that head.
+with the mean row entropy (bits) under each (shortened, then left to the tooltip, when the tiles
+are too narrow for it); a click opens that head, a Ctrl-click switches it off. Heads that are off
+are greyed and crossed out, and a line under the grid shows how the output changed: each token's
+probability change, or the token it replaced.
 
 Painted directly with QPainter (one scaled QImage per head, labels on the grid's edges only):
 redrawing 48 heads costs a few milliseconds, where 48 pyqtgraph plots with tick labels cost
@@ -14,6 +17,7 @@ import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from app.i18n.terms import kind_name
+from app.state.explain import TokenChange
 from app.state.measures import mean_row_entropy
 from app.state.selection import MEAN
 from app.views.base import PaintedView, RecordView
@@ -55,6 +59,11 @@ class HeadsGridView(PaintedView, RecordView):
         self._built_record: AttentionRecord | None = None
         self._built_key: tuple[object, ...] | None = None
         self._hovered: Thumbnail | None = None
+        self.heads_off: frozenset[tuple[str, int, int]] = frozenset()
+        self.changes: list[TokenChange] = []
+        self.entropy_format = self.entropy_formats()[
+            0
+        ]  # shortened or "" when the tiles are too narrow
         self._font = QtGui.QFont()
         self._font.setPointSizeF(8.5)
         self.setMouseTracking(True)
@@ -71,6 +80,21 @@ class HeadsGridView(PaintedView, RecordView):
         self._build()
         self._layout()
         self.update()
+
+    def set_extras(
+        self, heads_off: frozenset[tuple[str, int, int]], changes: list[TokenChange]
+    ) -> None:
+        """The heads switched off (kind, layer, head) and the output's changes since the last
+        switch, drawn at the next ``set_state``."""
+        self.heads_off, self.changes = heads_off, list(changes)
+
+    def entropy_formats(self) -> tuple[str, ...]:
+        """The entropy label's formats, longest first: the first that fits under a tile is used."""
+        return (self.tr("{:.2f} bits"), "{:.2f}", "{:.1f}")
+
+    def is_off(self, thumbnail: Thumbnail) -> bool:
+        kind = self._selection.kind if self._selection is not None else None
+        return (kind, thumbnail.layer, thumbnail.head) in self.heads_off
 
     def thumbnail_at(self, pos: QtCore.QPointF) -> Thumbnail | None:
         """The thumbnail under widget position ``pos``, or None."""
@@ -123,12 +147,21 @@ class HeadsGridView(PaintedView, RecordView):
         rows, columns = self._thumbnails[0].pixels.shape[:2]
         layer_count = len(self._layers)
         room_w = (self.width() - left - MARGIN_PX - (self._heads - 1) * GAP_PX) / self._heads
+        bottom = MARGIN_PX + (line + 4 if self.changes else 0)  # the output's changes
         room_h = (
-            self.height() - top - MARGIN_PX - layer_count * (line + 2) - (layer_count - 1) * GAP_PX
+            self.height() - top - bottom - layer_count * (line + 2) - (layer_count - 1) * GAP_PX
         ) / layer_count
         largest = MAX_TILE_PX / max(rows, columns)  # one head is a thumbnail, not a poster
         scale = max(min(room_w / columns, room_h / rows, largest), 0.5)
         tile_w, tile_h = columns * scale, rows * scale
+        self.entropy_format = next(
+            (
+                f
+                for f in self.entropy_formats()
+                if metrics.horizontalAdvance(f.format(8.88)) < tile_w + 4
+            ),
+            "",
+        )
         grid_w = self._heads * tile_w + (self._heads - 1) * GAP_PX
         x0 = left + max(0.0, (self.width() - left - MARGIN_PX - grid_w) / 2)
         for thumbnail in self._thumbnails:
@@ -180,6 +213,8 @@ class HeadsGridView(PaintedView, RecordView):
         selected = self._selected_tiles()
         for thumbnail in self._thumbnails:
             self._paint_thumbnail(painter, thumbnail, (thumbnail.layer, thumbnail.head) in selected)
+        if self.changes:
+            self._paint_changes(painter)
 
     def _paint_thumbnail(
         self, painter: QtGui.QPainter, thumbnail: Thumbnail, selected: bool
@@ -199,15 +234,15 @@ class HeadsGridView(PaintedView, RecordView):
         painter.setPen(pen)
         painter.setBrush(QtCore.Qt.BrushStyle.NoBrush)
         painter.drawRect(rect)
+        if self.is_off(thumbnail):
+            self._paint_off(painter, rect)
         painter.setPen(QtGui.QColor(colors.highlight if selected else colors.muted))
         below = QtCore.QRectF(
             rect.left() - GAP_PX / 2, rect.bottom() + 2, rect.width() + GAP_PX, line
         )
-        painter.drawText(
-            below,
-            align.AlignHCenter | align.AlignTop,
-            self.tr("{bits} bits").format(bits=f"{thumbnail.entropy_bits:.2f}"),
-        )
+        label = self.tr("off") if self.is_off(thumbnail) else ""
+        label = label or self.entropy_format.format(thumbnail.entropy_bits)
+        painter.drawText(below, align.AlignHCenter | align.AlignTop, label)
         painter.setPen(QtGui.QColor(colors.text))
         if thumbnail.head == 0:
             left = QtCore.QRectF(0, rect.top(), rect.left() - 6, rect.height())
@@ -215,6 +250,37 @@ class HeadsGridView(PaintedView, RecordView):
         if thumbnail.layer == self._layers[0]:
             above = QtCore.QRectF(rect.left(), rect.top() - line - 3, rect.width(), line)
             painter.drawText(above, align.AlignHCenter | align.AlignBottom, f"H{thumbnail.head}")
+
+    def _paint_off(self, painter: QtGui.QPainter, rect: QtCore.QRectF) -> None:
+        """A head that is off: greyed over, crossed out."""
+        grey = QtGui.QColor(self.colors.background)
+        grey.setAlphaF(0.7)
+        painter.fillRect(rect, grey)
+        painter.setPen(QtGui.QPen(QtGui.QColor(self.colors.muted), 2.0))
+        painter.drawLine(rect.topLeft(), rect.bottomRight())
+        painter.drawLine(rect.topRight(), rect.bottomLeft())
+
+    def _paint_changes(self, painter: QtGui.QPainter) -> None:
+        """The output after the last switch, token by token: the same token with its probability
+        change, or a new token (highlighted) with the one it replaced."""
+        metrics = QtGui.QFontMetrics(self._font)
+        y = self.height() - MARGIN_PX - metrics.height()
+        x = float(MARGIN_PX)
+        painter.setPen(QtGui.QColor(self.colors.text))
+        intro = self.tr("output now (probability change):")
+        painter.drawText(QtCore.QPointF(x, y + metrics.ascent()), intro)
+        x += metrics.horizontalAdvance(intro) + 8
+        for change in self.changes:
+            if change.changed:
+                was = change.before if change.before is not None else "–"
+                text = self.tr("{token} (was {before})").format(token=change.token, before=was)
+                color = self.colors.highlight
+            else:
+                text = f"{change.token} {100 * change.delta:+.1f}%"
+                color = self.colors.text if abs(change.delta) >= 0.005 else self.colors.muted
+            painter.setPen(QtGui.QColor(color))
+            painter.drawText(QtCore.QPointF(x, y + metrics.ascent()), text)
+            x += metrics.horizontalAdvance(text) + 10
 
     # --- mouse ----------------------------------------------------------------------------------
 

@@ -1,44 +1,58 @@
 """Decoding steps: a slider (and a play button) over the steps of a decoder; for the current step,
-its attention row as bars over the keys (row t of the cross map: where the decoder looked while
-producing target token t) and its top-k next-token candidates with the chosen one emphasised.
+its attention row as bars over the keys and its top-k next-token candidates (``StepPanel``).
+
+What-if editing (``core_models.explain.editing``): clicking a bar of the row pins that step's
+cross attention to that source token, "Scale" scales the step's row by a factor, and the model
+decodes on with the edit (the Session does it, off the GUI thread). The edited run is then drawn
+below the original at the same step, and the two outputs side by side above them, the tokens
+that changed marked.
 """
 
 from __future__ import annotations
 
-import numpy as np
+import html
+
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from app.i18n.terms import choice_name, kind_name
+from app.i18n.terms import choice_name
 from app.state.display import SCALES
-from app.state.measures import head_weights, step_rows_map
+from app.state.measures import step_rows_map
 from app.state.selection import MEAN, Head
 from app.views.base import RecordView
+from app.views.step_panel import StepPanel
 from app.views.style import percent
-from app.views.token_axis import TokenAxis
-from core_models.record import AttentionMap
+from core_models.record import AttentionMap, AttentionRecord
 
 PLAY_INTERVAL_MS = 700
 
 
 class StepsView(RecordView):
-    """Step slider, attention row and top-k candidates.
+    """Step slider, attention row and top-k candidates, and an edited run beside them.
 
     sigStepChanged(step): the user moved the slider or the player advanced.
+    sigAttentionPinned(step, key): the user clicked source token ``key``'s bar at ``step``.
+    sigAttentionScaled(step, factor): the user asked to scale the step's row by ``factor``.
+    sigEditCleared(): the user closed the edited run.
     """
 
     sigStepChanged = QtCore.Signal(int)
     sigDisplayChosen = QtCore.Signal(str, object)  # ("scale", "linear" | "log")
+    sigAttentionPinned = QtCore.Signal(int, int)
+    sigAttentionScaled = QtCore.Signal(int, float)
+    sigEditCleared = QtCore.Signal()
 
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
-        """The slider, play button, step label, attention row and top-k chart, laid out and
-        connected here (widget construction: longer than 60 lines, and clearer in one piece)."""
+        """The slider, play button, step label, edit controls and the two runs' plots, laid out
+        and connected here (widget construction: longer than 60 lines, and clearer in one
+        piece)."""
         super().__init__(parent)
         self._map: AttentionMap | None = None
         self._head: Head = MEAN
         self.step = 0
-        self.attention_row = np.zeros(0, dtype=np.float32)  # (keys,) weights at the current step
-        self.candidates: list[tuple[str, float]] = []
+        self.edited_record: AttentionRecord | None = None
+        self.edit_what = ""
+        self.changed_positions: list[int] = []  # the edited output's tokens that differ
 
         self.play_button = QtWidgets.QPushButton(self.tr("▶ play"))
         self.play_button.setCheckable(True)
@@ -62,28 +76,35 @@ class StepsView(RecordView):
         self.timer.setInterval(PLAY_INTERVAL_MS)
         self.timer.timeout.connect(self._advance)
 
-        self.graphics = pg.GraphicsLayoutWidget()
-        self.key_axis = TokenAxis("bottom")
-        self.row_plot = self.graphics.addPlot(row=0, col=0, axisItems={"bottom": self.key_axis})
-        self.candidate_axis = TokenAxis("left")
-        self.candidate_plot = self.graphics.addPlot(
-            row=0, col=1, axisItems={"left": self.candidate_axis}
+        self.edit_hint = QtWidgets.QLabel(
+            self.tr("What if: click a bar to pin this step's cross attention to that token, or")
         )
+        self.factor_box = QtWidgets.QDoubleSpinBox()
+        self.factor_box.setRange(0.0, 10.0)
+        self.factor_box.setSingleStep(0.25)
+        self.factor_box.setPrefix("× ")
+        self.scale_button = QtWidgets.QPushButton(self.tr("Scale the row"))
+        self.scale_button.clicked.connect(
+            lambda: self.sigAttentionScaled.emit(self.step, self.factor_box.value())
+        )
+        self.clear_button = QtWidgets.QPushButton(self.tr("Clear the edit"))
+        self.clear_button.clicked.connect(self.sigEditCleared)
+        self.compare_label = QtWidgets.QLabel()
+        self.compare_label.setTextFormat(QtCore.Qt.TextFormat.RichText)
+        self.compare_label.setWordWrap(True)
+
+        self.graphics = pg.GraphicsLayoutWidget()
+        self.original = StepPanel(self.graphics, 0)
+        self.edited = StepPanel(self.graphics, 1, self.tr("edited"))
         self.graphics.ci.layout.setColumnStretchFactor(0, 3)
         self.graphics.ci.layout.setColumnStretchFactor(1, 2)
-        for plot in (self.row_plot, self.candidate_plot):
-            plot.setMouseEnabled(False, False)
-            plot.setMenuEnabled(False)
-            plot.hideButtons()
-        self.row_plot.setYRange(0, 1, padding=0.02)
-        self.row_plot.getAxis("left").setLabel(self.tr("weight"))
-        self.candidate_plot.invertY(True)
-        self.candidate_plot.getAxis("bottom").setLabel(self.tr("probability"))
-        self.row_bars = pg.BarGraphItem(x=[], height=[], width=0.8)
-        self.row_plot.addItem(self.row_bars)
-        self.candidate_bars = pg.BarGraphItem(x0=[], y=[], width=[], height=0.7)
-        self.candidate_plot.addItem(self.candidate_bars)
-        self.candidate_texts: list[pg.TextItem] = []
+        self.graphics.scene().sigMouseClicked.connect(self._on_plot_clicked)
+        # the run on show's parts, by their earlier names
+        self.row_plot, self.row_bars = self.original.row_plot, self.original.row_bars
+        self.key_axis, self.candidate_axis = self.original.key_axis, self.original.candidate_axis
+        self.candidate_plot = self.original.candidate_plot
+        self.candidate_bars = self.original.candidate_bars
+        self.candidate_texts = self.original.candidate_texts  # the same list, filled as it grows
 
         controls = QtWidgets.QHBoxLayout()
         controls.addWidget(self.play_button)
@@ -92,18 +113,40 @@ class StepsView(RecordView):
         controls.addSpacing(12)
         controls.addWidget(QtWidgets.QLabel(self.tr("scale")))
         controls.addWidget(self.scale_box)
+        editing = QtWidgets.QHBoxLayout()
+        editing.addWidget(self.edit_hint)
+        editing.addWidget(self.factor_box)
+        editing.addWidget(self.scale_button)
+        editing.addStretch(1)
+        editing.addWidget(self.clear_button)
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(controls)
+        layout.addLayout(editing)
+        layout.addWidget(self.compare_label)
         layout.addWidget(self.graphics, 1)
         self._apply_theme()
 
+    @property
+    def attention_row(self):
+        """(keys,) weights of the run on show at the current step."""
+        return self.original.attention_row
+
+    @property
+    def candidates(self) -> list[tuple[str, float]]:
+        return self.original.candidates
+
     # --- the API the Session drives -------------------------------------------------------------
+
+    def set_extras(self, edited_record: AttentionRecord | None, what: str) -> None:
+        """The edited run's record (None: no edit) and what was edited, drawn at the next
+        ``set_state`` below the run on show."""
+        self.edited_record, self.edit_what = edited_record, what
 
     def _show(self) -> None:
         """Show step ``selection.step`` (0 when None) of ``record``."""
         selection = self._selection
-        self._map, self._head = self._row_map()
+        self._map, self._head = self._row_map(self._record)
         count = self.step_count()
         blocked = self.slider.blockSignals(True)
         self.slider.setRange(0, max(count - 1, 0))
@@ -112,11 +155,16 @@ class StepsView(RecordView):
         self.slider.blockSignals(blocked)
         self.slider.setEnabled(count > 1)
         self.play_button.setEnabled(count > 1)
-        self.key_axis.set_tokens(self._map.key_tokens if self._map is not None else [])
         if self.scale_box.currentData() != self._display.scale:
             blocked = self.scale_box.blockSignals(True)
             self.scale_box.setCurrentIndex(self.scale_box.findData(self._display.scale))
             self.scale_box.blockSignals(blocked)
+        # edits address pieces: with merged words on the axes the Session would refuse them
+        editable = self._map is not None and self._map.kind == "cross"
+        editable = editable and self._display.units == "pieces"
+        for widget in (self.edit_hint, self.factor_box, self.scale_button):
+            widget.setEnabled(editable)
+        self._show_comparison()
         self._show_step(self.slider.value())
 
     def step_count(self) -> int:
@@ -127,11 +175,11 @@ class StepsView(RecordView):
             return len(self._record.steps)
         return self._map.weights.shape[1] if self._map is not None else 0
 
-    def _row_map(self) -> tuple[AttentionMap | None, Head]:
-        """The map whose rows are steps: the selected one if it is cross or decoder self-attention,
-        else the cross map at the selected layer (or the last layer); mean of heads unless the
-        selected head exists there."""
-        selection, record = self._selection, self._record
+    def _row_map(self, record: AttentionRecord | None) -> tuple[AttentionMap | None, Head]:
+        """The map of ``record`` whose rows are steps: the selected one if it is cross or decoder
+        self-attention, else the cross map at the selected layer (or the last layer); mean of
+        heads unless the selected head exists there."""
+        selection = self._selection
         if record is None or selection is None:
             return None, MEAN
         attention_map = step_rows_map(record, selection)
@@ -148,115 +196,67 @@ class StepsView(RecordView):
 
     def _show_step(self, step: int) -> None:
         self.step = step
-        colors = self.colors
-        if self._map is None or step >= self._map.weights.shape[1]:
-            self.attention_row = np.zeros(0, dtype=np.float32)
-            self.row_bars.setOpts(x=[], height=[])
-            self.row_plot.setTitle(
-                self.tr("this record has no decoder attention"), color=colors.muted
-            )
-        else:
-            self.attention_row = head_weights(self._map.weights, self._head)[step]
-            keys = len(self.attention_row)
-            brushes = [colors.accent] * keys
-            token = self._selection.token
-            if token is not None and token.side == self._map.sides[1] and token.index < keys:
-                brushes[token.index] = colors.highlight
-            self.row_bars.setOpts(
-                x=np.arange(keys), height=self.attention_row, width=0.8, brushes=brushes, pen=None
-            )
-            self.row_plot.setXRange(-0.6, keys - 0.4, padding=0)
-            head = (
-                self.tr("mean of heads")
-                if self._head == MEAN
-                else self.tr("head {head}").format(head=self._head)
-            )
-            self.row_plot.setTitle(
-                self.tr("step {step} looked at: {kind} · layer {layer} · {head}").format(
-                    step=step + 1, kind=kind_name(self._map.kind), layer=self._map.layer, head=head
-                ),
-                color=colors.text,
-            )
-        self._show_candidates(step)
-
-    def _show_candidates(self, step: int) -> None:
-        colors = self.colors
         steps = self._record.steps if self._record is not None else []
+        args = (self._selection, self._display, self.colors)
+        self.original.show_step(self._map, self._head, steps, step, *args)
+        edited = self.edited_record
+        self.edited.set_visible(edited is not None)
+        if edited is not None:
+            edited_map, head = self._row_map(edited)
+            self.edited.show_step(edited_map, head, edited.steps, step, *args)
         info = steps[step] if step < len(steps) else None
-        self.candidates = list(info.top_k) if info is not None else []
-        tokens = [token for token, _ in self.candidates]
-        probs = np.array([prob for _, prob in self.candidates], dtype=float)
-        brushes = [
-            colors.highlight if info is not None and token == info.token else colors.accent
-            for token in tokens
-        ]
-        self.candidate_axis.set_tokens(tokens)
-        start, ends = self._candidate_axis(probs)
-        self.candidate_bars.setOpts(
-            x0=np.full(len(tokens), start),
-            y=np.arange(len(tokens)),
-            width=ends - start,
-            height=0.7,
-            brushes=brushes,
-            pen=None,
-        )
-        self.candidate_plot.setYRange(-0.6, max(len(tokens), 1) - 0.4, padding=0)
-        while len(self.candidate_texts) < len(tokens):
-            text = pg.TextItem(anchor=(0, 0.5))
-            self.candidate_plot.addItem(text)
-            self.candidate_texts.append(text)
-        for index, text in enumerate(self.candidate_texts):
-            text.setVisible(index < len(tokens))
-            if index < len(tokens):
-                text.setText(percent(probs[index]), color=colors.text)
-                text.setPos(ends[index], index)
         if info is None:
-            self.candidate_plot.setTitle(self.tr("no candidates recorded"), color=colors.muted)
-            self.step_label.setText(
-                self.tr("step {step} / {steps}").format(step=step + 1, steps=self.step_count())
-                if self.step_count()
+            count = self.step_count()
+            text = (
+                self.tr("step {step} / {steps}").format(step=step + 1, steps=count)
+                if count
                 else self.tr("no steps")
             )
         else:
-            self.candidate_plot.setTitle(
-                self.tr("top-{count} next tokens").format(count=len(tokens)), color=colors.text
+            text = self.tr("step {step} / {steps} · chose '{token}' (p = {p})").format(
+                step=step + 1, steps=len(steps), token=info.token, p=percent(info.prob)
             )
-            self.step_label.setText(
-                self.tr("step {step} / {steps} · chose '{token}' (p = {p})").format(
-                    step=step + 1, steps=len(steps), token=info.token, p=percent(info.prob)
-                )
-            )
+        self.step_label.setText(text)
 
-    def _candidate_axis(self, probs: np.ndarray) -> tuple[float, np.ndarray]:
-        """Where the candidates' bars start and end on the probability axis, which this sets up:
-        linear from 0 to 1, or (the display's log scale) decades of probability, from the decade
-        below the least likely candidate to 1, so that four candidates under 1 % differ."""
-        axis = self.candidate_plot.getAxis("bottom")
-        if self._display.scale != "log" or not len(probs):
-            axis.setLabel(self.tr("probability"))
-            axis.setTicks(None)
-            self.candidate_plot.setXRange(-0.03, 1.22, padding=0)  # room for the percentages
-            return 0.0, probs
-        decades = np.log10(np.clip(probs, 1e-12, 1.0))
-        start = float(np.floor(decades.min())) - 0.5
-        axis.setLabel(self.tr("probability (log scale)"))
-        axis.setTicks([[(k, f"{10.0**k:g}") for k in range(int(np.ceil(start)), 1)]])
-        self.candidate_plot.setXRange(start, -0.3 * start, padding=0)  # room for the text
-        return start, decades
+    def _show_comparison(self) -> None:
+        """The two outputs, one above the other, the edited one's changed tokens marked."""
+        edited = self.edited_record
+        self.clear_button.setVisible(edited is not None)
+        self.compare_label.setVisible(edited is not None)
+        if edited is None or self._record is None:
+            self.changed_positions = []
+            return
+        before = [step.token for step in self._record.steps]
+        after = [step.token for step in edited.steps]
+        self.changed_positions = [
+            t for t, token in enumerate(after) if t >= len(before) or before[t] != token
+        ]
+        marked = " ".join(
+            f'<b style="color:{self.colors.highlight}">{html.escape(token)}</b>'
+            if t in self.changed_positions
+            else html.escape(token)
+            for t, token in enumerate(after)
+        )
+        self.compare_label.setText(
+            self.tr("original: {0}<br>what if {1}: {2}").format(
+                html.escape(" ".join(before)), html.escape(self.edit_what), marked
+            )
+        )
 
     def _apply_theme(self) -> None:
-        colors = self.colors
-        self.graphics.setBackground(colors.background)
-        for plot in (self.row_plot, self.candidate_plot):
-            for name in ("left", "bottom"):
-                axis = plot.getAxis(name)
-                if isinstance(axis, TokenAxis):
-                    axis.set_colors(colors)
-                else:
-                    axis.setPen(pg.mkPen(colors.grid))
-                    axis.setTextPen(pg.mkPen(colors.text))
+        self.graphics.setBackground(self.colors.background)
+        for panel in (self.original, self.edited):
+            panel.apply_theme(self.colors)
 
     # --- user intents ---------------------------------------------------------------------------
+
+    def _on_plot_clicked(self, event) -> None:
+        """A click on a bar of the run on show's row: pin the step's attention to that token."""
+        if event.button() != QtCore.Qt.MouseButton.LeftButton or not self.scale_button.isEnabled():
+            return
+        key = self.original.key_at(event.scenePos())
+        if key is not None:
+            self.sigAttentionPinned.emit(self.step, key)
 
     def _on_slider(self, step: int) -> None:
         """Only reported: the owner answers with ``set_state`` at that step (one redraw)."""

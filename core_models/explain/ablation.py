@@ -12,10 +12,15 @@ gives. Decoding with ``masked_heads`` in force re-decodes the output with the ch
 - ``importance``: Michel et al.'s I_h = Σ_x |∂L(x)/∂ξ_h| at ξ = 1, L the loss of example x (the
   reference's teacher-forced cross-entropy summed over its tokens; the NLI gold label's), summed
   over the examples (not normalised per layer: divide by a layer's L2 norm to compare as §4.1).
+
+``prune_heads`` removes heads greedily, as Michel et al. §4 do one head at a time: at each step
+the importance is computed again on the model pruned so far, normalised per layer (§4.1), the
+least important head still on is masked, and the metric recorded: metric against heads kept.
 """
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -95,6 +100,22 @@ def masked_heads(model: nn.Module, heads: Iterable[Head]) -> Iterator[None]:
         yield
 
 
+HOOKS = ("head_gate", "weights_edit", "cross_edit")  # what masking and editing install
+
+
+def clean_copy(wrapper):
+    """The inference wrapper with a deep copy of its model, none of ``HOOKS`` installed: to mask
+    heads or edit attention on one thread while another decodes with the original (the hooks are
+    the model's attributes, so two threads on one model would see each other's)."""
+    twin = copy.copy(wrapper)
+    twin.model = copy.deepcopy(wrapper.model)
+    for module in twin.model.modules():
+        for hook in HOOKS:
+            if getattr(module, hook, None) is not None:
+                setattr(module, hook, None)
+    return twin
+
+
 def evaluate(wrapper, examples: Sequence[TranslationPair] | Sequence[NLIPair]) -> float:
     """Corpus BLEU of greedy outputs (translation) or accuracy (NLI) on ``examples``."""
     if isinstance(examples[0], TranslationPair):
@@ -128,16 +149,22 @@ def example_loss(wrapper, example: TranslationPair | NLIPair) -> Tensor:
     return F.cross_entropy(logits.float(), torch.tensor([NLI_LABELS.index(example.label)]))
 
 
-def gate_gradients(wrapper, examples: Sequence) -> dict[tuple[str, int], Tensor]:
-    """Σ_x |∂L(x)/∂ξ| per (kind, layer): (heads,) each, at every gate = 1, in eval mode."""
+def gate_gradients(
+    wrapper, examples: Sequence, off: Iterable[Head] = ()
+) -> dict[tuple[str, int], Tensor]:
+    """Σ_x |∂L(x)/∂ξ| per (kind, layer): (heads,) each, in eval mode, at every gate = 1 except
+    the heads ``off`` (gate 0: the model as pruned so far)."""
     model = wrapper.model
     modules = attention_modules(model)
     totals = {key: torch.zeros(module.heads) for key, module in modules.items()}
+    start = {key: torch.ones(m.heads) for key, m in modules.items()}
+    for kind, layer, head in off:
+        start[(kind, layer)][head] = 0.0
     was_training = model.training
     model.eval()
     try:
         for example in examples:
-            gates = {key: torch.ones(m.heads, requires_grad=True) for key, m in modules.items()}
+            gates = {key: gate.clone().requires_grad_() for key, gate in start.items()}
             with gated(model, gates), torch.enable_grad():
                 loss = example_loss(wrapper, example)
                 grads = torch.autograd.grad(loss, list(gates.values()))
@@ -181,3 +208,62 @@ def head_importance(
         importance = float(gradients[(kind, layer)][head])
         rows.append(HeadRow(kind, layer, head, metric, baseline - metric, importance))
     return baseline, rows
+
+
+@dataclass
+class PruneStep:
+    """The model with ``heads_kept`` heads on, after masking ``removed`` (None: the full model)."""
+
+    heads_kept: int
+    removed: Head | None
+    metric: float
+
+
+def _least_important(gradients: dict[tuple[str, int], Tensor], off: set[Head]) -> Head:
+    """The head still on with the lowest importance, each layer's scores divided by their L2
+    norm (Michel et al. §4.1); ties go to the first head in model order."""
+    scores = {}
+    for (kind, layer), values in gradients.items():
+        norm = float(values.norm())
+        for head, value in enumerate(values.tolist()):
+            scores[(kind, layer, head)] = value / norm if norm > 0 else 0.0
+    return min((head for head in scores if head not in off), key=scores.__getitem__)
+
+
+def prune_heads(
+    wrapper,
+    examples: Sequence,
+    keep: int = 0,
+    progress: Callable[[int], None] | None = None,
+) -> list[PruneStep]:
+    """Greedy pruning (see the module) down to ``keep`` heads on: the full model's step, then one
+    step per head removed. Each step costs one backward per example and one evaluation;
+    ``progress(1)`` is called after each step."""
+    if not examples:
+        raise ValueError("head pruning needs at least one example")
+    heads = all_heads(wrapper.model)
+    if not 0 <= keep < len(heads):
+        raise ValueError(f"keep must be between 0 and {len(heads) - 1} heads; got {keep}")
+    step = progress or (lambda done: None)
+    curve = [PruneStep(len(heads), None, evaluate(wrapper, examples))]
+    step(1)
+    off: set[Head] = set()
+    while len(heads) - len(off) > keep:
+        removed = _least_important(gate_gradients(wrapper, examples, off), off)
+        off.add(removed)
+        with masked_heads(wrapper.model, off):
+            curve.append(PruneStep(len(heads) - len(off), removed, evaluate(wrapper, examples)))
+        step(1)
+    return curve
+
+
+def prunable(curve: Sequence[PruneStep], loss: float) -> int:
+    """How many heads the pruning removed before the metric first fell more than ``loss`` below
+    the full model's."""
+    floor = curve[0].metric - loss
+    kept = curve[0].heads_kept
+    for point in curve[1:]:
+        if point.metric < floor:
+            break
+        kept = point.heads_kept
+    return curve[0].heads_kept - kept

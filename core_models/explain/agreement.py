@@ -11,7 +11,8 @@ input × gradient and integrated gradients (``attribution``).
   linked to its most weighted source word; the EOS row and column are left out.
 - Rank correlation between every two methods: Spearman's ρ and Kendall's τ-b (scipy.stats) over
   the source pieces of each output piece's row, averaged over the rows (rows constant in either
-  method, where a rank correlation is undefined, are left out).
+  method, where a rank correlation is undefined, are left out); computed for every pair of
+  methods and every row of a length at once (``correlation_matrices``).
 
 For NLI the rows are the hypothesis pieces and the keys the premise pieces, as the gold links go
 (``NLIPair.alignment``): the decomposable model's hypothesis_to_premise attention, and the
@@ -82,22 +83,54 @@ def nli_method_maps(
     return maps
 
 
+def _unit_rows(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(Spearman, Kendall) features of rows (n, keys): each row's centred ranks and its signs of
+    every key pair (i < j), scaled to unit length, so that the dot product of two methods'
+    features is Spearman's ρ and Kendall's τ-b of those rows (ties averaged as scipy does);
+    a constant row has zero features."""
+    from scipy.stats import rankdata
+
+    ranks = rankdata(rows, axis=1)
+    ranks -= ranks.mean(axis=1, keepdims=True)
+    first, second = np.triu_indices(rows.shape[1], 1)
+    signs = np.sign(rows[:, first] - rows[:, second])
+    return tuple(
+        np.divide(x, n, out=np.zeros_like(x), where=n > 0)
+        for x in (ranks, signs)
+        for n in [np.linalg.norm(x, axis=1, keepdims=True)]
+    )
+
+
+def correlation_matrices(rows: Sequence[Sequence[np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+    """(Spearman ρ, Kendall τ-b) matrices (methods × methods): the mean over rows of each pair of
+    methods' correlations; ``rows[m][i]``: method m's row i (row i of every method: the same
+    output token over the same keys). Rows constant in either method, where a rank correlation
+    is undefined, are left out (NaN when none is left). All rows of a length at once."""
+    methods = len(rows)
+    total = np.zeros((2, methods, methods))
+    counts = np.zeros((methods, methods))
+    lengths = np.array([len(row) for row in rows[0]]) if methods else np.zeros(0)
+    for length in np.unique(lengths):
+        chosen = np.flatnonzero(lengths == length)
+        features = [_unit_rows(np.array([method[i] for i in chosen], float)) for method in rows]
+        spearman = np.stack([ranks for ranks, _ in features])  # (methods, rows, keys)
+        kendall = np.stack([signs for _, signs in features])
+        valid = (np.abs(spearman).sum(axis=2) > 0).astype(float)  # (methods, rows)
+        counts += valid @ valid.T
+        total[0] += np.einsum("anr,bnr->ab", spearman, spearman)
+        total[1] += np.einsum("anr,bnr->ab", kendall, kendall)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        means = np.where(counts > 0, total / counts, np.nan)
+    return means[0], means[1]
+
+
 def rank_correlations(
     first: Sequence[np.ndarray], second: Sequence[np.ndarray]
 ) -> tuple[float, float]:
     """Mean over rows of Spearman's ρ and Kendall's τ-b between two methods' rows (row i of
     each: the same output token over the same keys; a (rows × keys) map is such a sequence)."""
-    from scipy.stats import kendalltau, spearmanr
-
-    spearman, kendall = [], []
-    for a, b in zip(first, second, strict=True):
-        if np.ptp(a) == 0 or np.ptp(b) == 0:
-            continue
-        spearman.append(spearmanr(a, b).statistic)
-        kendall.append(kendalltau(a, b).statistic)
-    if not spearman:
-        return float("nan"), float("nan")
-    return float(np.mean(spearman)), float(np.mean(kendall))
+    spearman, kendall = correlation_matrices([list(first), list(second)])
+    return float(spearman[0, 1]), float(kendall[0, 1])
 
 
 @dataclass
@@ -192,11 +225,7 @@ def agreement(
         for name in methods
         if gold
     }
-    spearman = np.full((len(methods), len(methods)), np.nan)
-    kendall = spearman.copy()
-    rows = {name: [row for s in sentences for row in s.maps[name]] for name in methods}
-    for i, a in enumerate(methods):  # both correlations are symmetric: each pair once
-        for j in range(i, len(methods)):
-            spearman[i, j], kendall[i, j] = rank_correlations(rows[a], rows[methods[j]])
-            spearman[j, i], kendall[j, i] = spearman[i, j], kendall[i, j]
+    spearman, kendall = correlation_matrices(
+        [[row for s in sentences for row in s.maps[name]] for name in methods]
+    )
     return Agreement(methods, aer, spearman, kendall, len(pairs))

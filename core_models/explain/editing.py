@@ -118,10 +118,8 @@ def attention_edit(model: nn.Module, edit: AttentionEdit) -> Iterator[None]:
 
 
 def what_if(translator, text: str, edit: AttentionEdit, **options):
-    """Greedy (or, with ``reference``, forced) decoding of ``text`` with ``edit`` applied: a
-    ``TranslationResult`` whose record shows the edited rows. ``options``: as ``translate``'s,
-    except beam search (the edit follows one hypothesis)."""
-    if options.get("beam", 1) > 1:
-        raise ValueError("attention edits follow one hypothesis: use greedy decoding (beam 1)")
+    """Decoding of ``text`` with ``edit`` applied: a ``TranslationResult`` whose record shows the
+    edited rows. ``options``: as ``translate``'s; under beam search the edit applies to every
+    hypothesis the beam holds at the edited step (the decoder runs them as one batch)."""
     with attention_edit(translator.model, edit):
         return translator.translate(text, **options)
