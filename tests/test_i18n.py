@@ -37,7 +37,8 @@ I18N = Path(__file__).resolve().parents[1] / "app" / "i18n"
 ALLOWED_WORDS = {
     # names: the app, architectures and their authors, corpora, file formats and their fields
     *("Attention", "Workbench", "Hugging", "Face", "Transformer", "GRU", "LSTM", "Bi-LSTM"),
-    *("Bahdanau", "Luong", "Sutskever", "Cho", "Vaswani", "Parikh", "Devlin", "Tatoeba"),
+    *("Bahdanau", "Luong", "Sutskever", "Cho", "Vaswani", "Parikh", "Devlin", "Michel"),
+    *("Tatoeba",),
     *("SNLI", "MultiNLI", "jsonl", "NumPy", "ISO", "CLS", "SEP", "PREFIX", "src", "tgt"),
     *("txt", "zip", "TAB", "sentence1", "sentence2", "gold_label", "Wikipedia", "Gigaword"),
     *("GloVe", "Multi30k"),
