@@ -22,6 +22,8 @@ from torch.nn.parallel import DistributedDataParallel
 
 from core_models.training.build import assemble, epoch_batches, resolve_device
 from core_models.training.checkpoint import save_checkpoint
+from core_models.training.checkpoint_glove import KEY as GLOVE_KEY
+from core_models.training.checkpoint_glove import bundled_reference
 from core_models.training.config import TrainConfig
 from core_models.training.evaluate import batch_loss, evaluate
 from core_models.training.events import (
@@ -110,6 +112,8 @@ class Trainer:
         self.autocast, self.total_steps = parts.autocast, parts.total_steps
         self.progress, self.metrics = parts.progress, parts.metrics
         self.live = LiveModel(self.model, self.data.tokenizers, self.checkpoint_path)
+        glove = config.data
+        self.glove_reference = bundled_reference(glove.glove, glove.glove_member, self.model)
         self.start_step, self.start_elapsed = self.progress.step, self.progress.elapsed
         self.saved_step = self.start_step if resume else None
         self._unsaved = not resume  # a new run saves even when it takes no step
@@ -401,4 +405,5 @@ class Trainer:
             "threads": torch.get_num_threads(),
             "precision": recorded_name(self.autocast),
             "train_config": self.config.to_dict(),
+            **({GLOVE_KEY: self.glove_reference} if self.glove_reference else {}),
         }
