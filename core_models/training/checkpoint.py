@@ -90,7 +90,7 @@ class Checkpoint:
 
 def checkpoint_dir(path: str | Path) -> Path:
     """The checkpoint inside ``path``: the directory itself, or a training run's ``best/`` (the
-    best validation loss) when it has one, else its ``model/`` (the last step; name
+    best validation metric) when it has one, else its ``model/`` (the last step; name
     ``run/model`` to load it). Where a writer was killed mid-swap, the ``.old`` copy it left is
     read in place."""
     path = readable_dir(Path(path))
