@@ -34,7 +34,7 @@ KEY = "pretrained_embeddings"
 TENSOR = "embedding.weight"  # the table ``load_pretrained_embeddings`` fills
 ROLE = "text"
 FIELDS = ("file", "sha256", "tensor", "tokenizer", "table_sha256")
-DTYPES = {"F16": torch.float16, "BF16": torch.bfloat16, "F32": torch.float32}
+FLOAT_DTYPES = ("F16", "BF16", "F32")  # what the stored rows may be
 
 
 def bundled_reference(glove: str, member: str, model: nn.Module) -> dict[str, str] | None:
@@ -91,16 +91,16 @@ def _expected(path: Path, reference: dict, tokenizer: Tokenizer, table: torch.Te
 def stored_tensors(
     model: nn.Module, tokenizers: dict[str, Tokenizer], reference: dict[str, Any]
 ) -> tuple[dict[str, torch.Tensor], dict[str, Any]]:
-    """The tensors model.safetensors holds for a referenced table, and the reference with the
-    table's hash."""
+    """The tensors model.safetensors holds for a referenced table (on the CPU), and the reference
+    with the file's hash as it is now and the table's."""
     from core_models.paths import resources_dir
 
-    tensors = {name: t.detach().contiguous() for name, t in model.state_dict().items()}
+    tensors = {name: t.detach().cpu().contiguous() for name, t in model.state_dict().items()}
     name = reference["tensor"]
     table = tensors.pop(name)
-    expected, rows = _expected(
-        resources_dir() / reference["file"], reference, tokenizers[reference["tokenizer"]], table
-    )
+    path = resources_dir() / reference["file"]
+    reference = {**reference, "sha256": file_sha256(path)}
+    expected, rows = _expected(path, reference, tokenizers[reference["tokenizer"]], table)
     from_file = torch.zeros(len(table), dtype=torch.bool)
     from_file[rows] = True
     own_rows = (~from_file | (expected != table).any(dim=1)).nonzero().flatten()
@@ -155,7 +155,7 @@ def table_header(
             f"'{role}'; the checkpoint lacks one"
         )
     value_shape, dtype = header.shapes[values], header.dtypes[values]
-    if len(value_shape) != 2 or dtype not in DTYPES or header.dtypes[rows] != "I64":
+    if len(value_shape) != 2 or dtype not in FLOAT_DTYPES or header.dtypes[rows] != "I64":
         raise CheckpointError(f"{config_path}: '{KEY}': {rows} or {values} is damaged")
     shapes = {k: v for k, v in header.shapes.items() if k not in (rows, values)}
     dtypes = {k: v for k, v in header.dtypes.items() if k not in (rows, values)}
