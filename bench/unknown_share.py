@@ -3,8 +3,9 @@ GloVe words in the vocabulary).
 
     python3 -m bench.unknown_share [MODEL ...]      # default: decomposable-nli
 
-MODEL: a bundled model's name or a checkpoint directory. The sentences were written for this
-measurement, not taken from any training data.
+MODEL: a bundled model's name or a checkpoint directory. The sentences (two sets: everyday
+words, and scenes with less common ones) were written for this measurement, not taken from any
+training data.
 """
 
 from __future__ import annotations
@@ -42,21 +43,53 @@ SENTENCES = [
     "Workers are repairing the road near the school.",
 ]
 
+# Less common everyday words (the second measurement of issue 14's larger GloVe subset).
+SCENES = [
+    "The archaeologists unearthed fragments of pottery beneath the medieval monastery.",
+    "A cyclist in a fluorescent vest is weaving through congested traffic.",
+    "Two toddlers are splashing in a puddle after the thunderstorm.",
+    "The surgeon adjusted her goggles before the delicate operation began.",
+    "A scruffy terrier is digging beneath the neighbour's hedge.",
+    "The orchestra rehearsed the symphony until the conductor was satisfied.",
+    "Volunteers are distributing blankets to refugees at the border crossing.",
+    "A barista is pouring steamed milk into a ceramic mug.",
+    "The hikers pitched their tents beside a glacier-fed stream.",
+    "An auctioneer is selling antique furniture to eager collectors.",
+    "The kitten is batting at a dangling shoelace.",
+    "Fishermen are mending their nets on the pier at dawn.",
+    "A skateboarder performs a flip over a row of traffic cones.",
+    "The librarian scolded the teenagers for whispering too loudly.",
+    "Commuters huddle under umbrellas while waiting for the delayed tram.",
+    "A potter is shaping wet clay on a spinning wheel.",
+    "The firefighters rescued a frightened cat from the chimney.",
+    "Grandma is knitting a woollen scarf for her grandson.",
+    "A juggler entertains the crowd with flaming torches.",
+    "The toddler smeared strawberry jam across the tablecloth.",
+    "Snowboarders are racing down the slope beneath the chairlift.",
+    "A mechanic is tightening the bolts on a rusty tractor.",
+    "The bride and groom are cutting a three-tiered cake.",
+    "Pigeons gathered around the bench where crumbs had been scattered.",
+    "A lifeguard blows her whistle at swimmers near the jetty.",
+]
+SETS = {"everyday": SENTENCES, "scenes": SCENES}
 
-def unknown_share(model: str) -> tuple[int, int]:
-    """(<unk> tokens, all tokens) of SENTENCES under the model's text (or source) tokenizer."""
+
+def unknown_share(model: str, sentences: list[str]) -> tuple[int, int]:
+    """(<unk> tokens, all tokens) of ``sentences`` under the model's text (or source) tokenizer."""
     tokenizers = load_model(model).checkpoint.tokenizers
     tokenizer = tokenizers.get("text") or tokenizers["source"]
-    ids = [token_id for sentence in SENTENCES for token_id in tokenizer.encode(sentence)]
+    ids = [token_id for sentence in sentences for token_id in tokenizer.encode(sentence)]
     return sum(token_id == UNK_ID for token_id in ids), len(ids)
 
 
 def main(models: list[str]) -> None:
     for model in models or ["decomposable-nli"]:
-        unknown, total = unknown_share(model)
-        print(
-            f"{model}: {len(SENTENCES)} sentences, {total} tokens, {unknown} <unk> = {unknown / total:.1%}"
-        )
+        for name, sentences in SETS.items():
+            unknown, total = unknown_share(model, sentences)
+            print(
+                f"{model}: {name}: {len(sentences)} sentences, {total} tokens, {unknown} <unk> "
+                f"= {unknown / total:.1%}"
+            )
 
 
 if __name__ == "__main__":

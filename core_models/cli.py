@@ -19,7 +19,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 from core_models import cli_explain
-from core_models.cli_files import evaluate_file, nli_file, print_unknown, translate_file
+from core_models.cli_files import (
+    evaluate_file,
+    nli_file,
+    print_unknown,
+    split_file,
+    translate_file,
+)
 from core_models.data.tasks import TASKS
 from core_models.errors import WorkbenchError, describe_bug
 
@@ -57,7 +63,9 @@ def build_parser(prog: str = "attention-workbench") -> argparse.ArgumentParser:
     nli.add_argument("--dump-attention", metavar="OUT")
     _add_file_options(nli, "SNLI / MultiNLI .jsonl, or premise<TAB>hypothesis lines")
 
-    evaluate = commands.add_parser("evaluate", help="metrics on a task split")
+    evaluate = commands.add_parser(
+        "evaluate", help="metrics on a task split (a user model: the file its config named for it)"
+    )
     evaluate.add_argument("model")
     evaluate.add_argument("--split", default="test", choices=("train", "valid", "test"))
     evaluate.add_argument("--size", type=int, default=0, help="examples (0: the whole split)")
@@ -340,9 +348,13 @@ def _evaluate(args) -> int:
     model = load_model(args.model)
     if args.file:
         return evaluate_file(model, args)
-    for option in ("format", "alignments", "langs", "save"):
+    for option in ("format", "alignments", "langs"):
         if getattr(args, option):
             raise ValueError(f"--{option} applies to a test file: use it with --file PATH")
+    if split_file(model, args):  # a user model: the file its config named for the split
+        return evaluate_file(model, args)
+    if args.save:
+        raise ValueError("--save applies to a test file: use it with --file PATH")
     metrics = model.evaluate(args.split, args.size, args.by_length)
     print(json.dumps(metrics, indent=1))
     return 0

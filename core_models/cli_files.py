@@ -112,7 +112,8 @@ def evaluate_file(model, args) -> int:
     file_format_for(model, args.format or "")  # a wrong --format fails before any work
     if args.save:
         check_savable(model.checkpoint.path)
-    examples = _count_hint(args.file)
+    member = getattr(args, "member", None)  # set by split_file
+    examples = None if member else _count_hint(args.file)
     with progress_bar(examples, "examples") as update:
         metrics = score_file(
             model,
@@ -122,6 +123,7 @@ def evaluate_file(model, args) -> int:
             beam=args.beam,
             langs=args.langs or "",
             progress=update,
+            member=member,
         )
     print_unknown(_report(metrics["unknown_words"]), args.file)
     if metrics["truncated"]:
@@ -145,6 +147,35 @@ def evaluate_file(model, args) -> int:
     if args.save:
         print(f"saved in {save_test_metrics(model.checkpoint.path, metrics)}", file=sys.stderr)
     return 0
+
+
+def split_file(model, args) -> bool:
+    """``evaluate MODEL --split S`` for a model trained on user files: point ``args`` at the file
+    its config named for that split (``data.test``, ``data.valid``, ``data.train``, with the
+    config's format, member and languages), to be scored as ``--file``. False for a model of a
+    bundled task, whose splits are generated."""
+    from core_models.data.tasks import TASKS
+    from core_models.training.data import SPLIT_KEYS
+
+    if model.task in TASKS:
+        return False
+    data = model.meta.get("train_config", {}).get("data", {})
+    path_key, member_key = SPLIT_KEYS[args.split]
+    if not data.get(path_key):
+        raise ValueError(
+            f"{model.name} was trained on user files and its config has no data.{path_key}: "
+            "score a file with --file PATH"
+        )
+    if args.size or args.by_length:
+        raise ValueError(
+            f"--size and --by-length take a bundled task's split; {model.name}'s {args.split} "
+            f"split is the file {data[path_key]}, scored whole"
+        )
+    args.file, args.format = data[path_key], data.get("format", "")
+    args.member = data.get(member_key) or None
+    if args.format == "parallel":
+        args.langs = f"{data.get('source_lang', 'en')}-{data.get('target_lang', 'fr')}"
+    return True
 
 
 def _count_hint(path: str) -> int | None:

@@ -46,16 +46,20 @@ def file_format_for(model: Translator | Classifier, file_format: str = "") -> st
 
 
 def read_test_file(
-    model: Translator | Classifier, path: str | Path, file_format: str, langs: str = ""
+    model: Translator | Classifier,
+    path: str | Path,
+    file_format: str,
+    langs: str = "",
+    member: str | None = None,
 ) -> tuple[list, int]:
     """The examples of ``path`` in ``file_format`` (see ``file_format_for``) and how many rows
     were skipped (NLI rows without a gold label). Parallel files: ``path`` is the prefix of
     ``path.<source>`` and ``path.<target>`` (or either file), the languages the model was trained
-    on or ``langs`` ("en-fr")."""
+    on or ``langs`` ("en-fr"). ``member``: the file to read in a zip holding several."""
     if langs and file_format != "parallel":
         raise ScoringError(f"--langs names parallel files' suffixes: not for {file_format} files")
     if file_format == "tatoeba":
-        return formats.read_tatoeba(path), 0
+        return formats.read_tatoeba(path, member=member), 0
     if file_format == "parallel":
         data = model.meta.get("train_config", {}).get("data", {})
         source, target = _languages(langs, data)
@@ -63,7 +67,7 @@ def read_test_file(
         if prefix.suffix in (f".{source}", f".{target}"):  # one of the two files was named
             prefix = prefix.with_suffix("")
         return formats.read_parallel(f"{prefix}.{source}", f"{prefix}.{target}"), 0
-    nli = formats.read_nli(path)
+    nli = formats.read_nli(path, member=member)
     return nli.pairs, nli.skipped
 
 
@@ -94,11 +98,12 @@ def score_file(
     beam: int = 1,
     langs: str = "",
     progress: Callable[[int], None] | None = None,
+    member: str | None = None,
 ) -> dict[str, Any]:
     """Every metric of ``model`` on the test file (see the module docstring); examples longer
     than the model's input limit are cut to it and counted in ``truncated``, none is left out."""
     file_format = file_format_for(model, file_format)
-    pairs, skipped = read_test_file(model, path, file_format, langs)
+    pairs, skipped = read_test_file(model, path, file_format, langs, member)
     if not pairs:
         raise ScoringError(f"{path}: no examples to score")
     kind = _kind(model)

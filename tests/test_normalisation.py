@@ -130,8 +130,8 @@ def test_a_config_with_a_bad_tokenizer_option_names_the_file_and_key(tmp_path):
     path.write_text('[data]\ntask = "copy"\n\n[tokenizer]\nkind = "word"\nmoses = "yes"\n')
     with pytest.raises(ConfigError, match=r"run.toml: tokenizer.moses: expected bool, got str"):
         TrainConfig.from_toml(path)
-    path.write_text('[data]\ntask = "copy"\n\n[tokenizer]\nkind = "char"\nlowercase = true\n')
-    with pytest.raises(ConfigError, match=r"tokenizer.lowercase: only for tokenizer.kind = 'word'"):
+    path.write_text('[data]\ntask = "copy"\n\n[tokenizer]\nkind = "char"\nmoses = true\n')
+    with pytest.raises(ConfigError, match=r"tokenizer.moses: only for tokenizer.kind = 'word'"):
         TrainConfig.from_toml(path)
 
 

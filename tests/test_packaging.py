@@ -85,7 +85,7 @@ def test_the_wheel_holds_the_code_and_the_resources_and_no_more(built):
     compiled = {"app/i18n/workbench_zh_CN.qm"}  # built from the .ts by setup.py's build step
     assert names - dist_info == code | resources | compiled
     assert "app/assets/attention-workbench.svg" in names
-    assert "core_models/resources/glove/glove.6B.50d.20k.txt.gz" in names
+    assert "core_models/resources/glove/glove.6B.50d.50k.txt.gz" in names
     assert wheel.stat().st_size < PYPI_LIMIT
 
 

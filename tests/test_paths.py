@@ -26,7 +26,7 @@ BUNDLED_NAMES = {
     "transformer-en-de",
     "transformer-en-fr",
 }
-GLOVE = "resources/glove/glove.6B.50d.20k.txt.gz"
+GLOVE = "resources/glove/glove.6B.50d.50k.txt.gz"
 
 
 def test_bundled_resources_are_the_installed_package_data():
@@ -36,7 +36,7 @@ def test_bundled_resources_are_the_installed_package_data():
     assert root == Path(core_models.resources.__file__).parent
     assert {p.name for p in paths.bundled_models_dir().iterdir() if p.is_dir()} == BUNDLED_NAMES
     assert set(paths.bundled_config_names()) == BUNDLED_NAMES
-    assert (root / "glove" / "glove.6B.50d.20k.txt.gz").is_file()
+    assert (root / "glove" / "glove.6B.50d.50k.txt.gz").is_file()
 
 
 def test_user_dirs_follow_the_platform_and_xdg(monkeypatch, tmp_path):
@@ -88,8 +88,8 @@ def test_a_zipped_install_is_extracted_once_without_its_modules(tmp_path):
 
 def test_a_config_names_bundled_files_from_any_folder(monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)
-    assert paths.data_file(GLOVE) == paths.resources_dir() / "glove" / "glove.6B.50d.20k.txt.gz"
-    local = tmp_path / "resources" / "glove" / "glove.6B.50d.20k.txt.gz"
+    assert paths.data_file(GLOVE) == paths.resources_dir() / "glove" / "glove.6B.50d.50k.txt.gz"
+    local = tmp_path / "resources" / "glove" / "glove.6B.50d.50k.txt.gz"
     local.parent.mkdir(parents=True)
     local.write_text("mine")
     assert paths.data_file(GLOVE) == Path(GLOVE)  # a file in the current folder wins

@@ -186,7 +186,7 @@ def test_bundled_resource_paths_still_reach_the_bundled_files(tmp_path, monkeypa
 
     monkeypatch.chdir(tmp_path)
     config = TrainConfig.from_toml(_config_file("decomposable-nli"))
-    assert config.data.glove == "resources/glove/glove.6B.50d.20k.txt.gz"
+    assert config.data.glove == "resources/glove/glove.6B.50d.50k.txt.gz"
     assert data_file(config.data.glove).is_file()
 
 

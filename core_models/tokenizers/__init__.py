@@ -30,7 +30,7 @@ from core_models.tokenizers.vocabulary import (
 KINDS = ("bpe", "unigram", "char", "word")
 # Options of the vocabulary tokenizers; bpe and unigram pass theirs on to sentencepiece.
 _OPTIONS = {
-    "char": {"byte_fallback"},
+    "char": {"byte_fallback", "lowercase", "fold_punctuation"},
     "word": {"split_punctuation", "extra_words", "lowercase", "fold_punctuation", "moses"},
 }
 SMALL_CORPUS_CHARS = 20_000  # below this, too little unspaced text to learn sub-word merges
@@ -58,9 +58,10 @@ def train_tokenizer(
 ) -> Tokenizer:
     """Train a tokenizer of ``kind`` on ``texts`` with at most ``vocab_size`` ids.
 
-    options: ``byte_fallback`` (char); ``split_punctuation``, ``extra_words`` (words beyond
-    ``vocab_size``, e.g. GloVe's), ``lowercase``, ``fold_punctuation``, ``moses`` (word, see
-    text_options); sentencepiece trainer flags such as ``character_coverage`` (bpe, unigram).
+    options: ``lowercase``, ``fold_punctuation`` (every kind, see text_options);
+    ``byte_fallback`` (char); ``split_punctuation``, ``extra_words`` (words beyond
+    ``vocab_size``, e.g. GloVe's), ``moses`` (word); sentencepiece trainer flags such as
+    ``character_coverage`` (bpe, unigram).
     """
     _check_kind(kind)
     unknown = sorted(set(options) - _OPTIONS.get(kind, set(options)))

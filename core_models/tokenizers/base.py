@@ -3,8 +3,9 @@
 Every tokenizer reserves the same special ids (core_models.models.base): 0 ``<pad>``, 1 ``<unk>``,
 2 ``<bos>``, 3 ``<eos>``, 4 ``<cls>``, 5 ``<sep>``. Text is normalised before encoding with
 ``normalize_text`` (NFKC, ``▁`` read as a space, whitespace runs collapsed to one space, no leading
-or trailing space), so for BPE, unigram and character tokenizers
-``decode(encode(text)) == normalize_text(text)`` for any text.
+or trailing space) and the tokenizer's own ``text_options`` (lowercase, fold_punctuation), so for
+BPE, unigram and character tokenizers ``decode(encode(text)) == tokenizer.normalise(text)`` for
+any text.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from core_models.models.base import BOS_ID, CLS_ID, EOS_ID, PAD_ID, SEP_ID, UNK_ID
+from core_models.tokenizers.text_options import TextOptions
 from core_models.words import SPACE_MARK, UNSPACED_CHAR, Groups, group_words, merge_tokens
 from core_models.words import SPECIAL_PIECES as WORD_SPECIAL_PIECES
 
@@ -40,6 +42,7 @@ class Tokenizer(ABC):
 
     kind: str  # "bpe", "unigram", "char" or "word"
     unk_id: int | None = UNK_ID  # the id ``encode`` gives what the vocabulary lacks
+    text_options: TextOptions = TextOptions()  # lowercase, fold_punctuation, ... (all off)
 
     def __init__(self, training_words: Counter[str] | None = None) -> None:
         self.training_words: Counter[str] = training_words or Counter()
@@ -79,9 +82,13 @@ class Tokenizer(ABC):
         """Indices of the pieces forming each word (see core_models.words.group_words)."""
         return group_words(pieces)
 
+    def normalise(self, text: str) -> str:
+        """The text as the tokenizer encodes it: ``normalize_text``, then ``text_options``."""
+        return self.text_options.normalise(normalize_text(text))
+
     def words(self, text: str) -> list[str]:
         """The words of a text as this tokenizer groups its pieces."""
-        text = normalize_text(text)
+        text = self.normalise(text)
         if UNSPACED_CHAR.search(text) is None:  # same words as grouping the pieces, but faster
             return text.split(" ") if text else []
         pieces = self.pieces(text)

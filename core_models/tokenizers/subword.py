@@ -12,17 +12,20 @@ import logging
 import re
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
 import sentencepiece as spm
 
 from core_models.models.base import BOS_ID, EOS_ID, PAD_ID, UNK_ID
-from core_models.tokenizers.base import CONTROL_IDS, SPECIAL_PIECES, Tokenizer, normalize_text
+from core_models.tokenizers.base import CONTROL_IDS, SPECIAL_PIECES, Tokenizer
+from core_models.tokenizers.text_options import NORMALISING, TextOptions
 
 logger = logging.getLogger(__name__)
 
 META_PIECES = len(SPECIAL_PIECES) + 256  # special ids and the 256 byte pieces
+TEXT_OPTIONS = [option.name for option in fields(TextOptions)]  # the tokenizer's, not the trainer's
 # Trainer flags that fix the special ids and the normalisation: not for callers to change.
 _FIXED_OPTIONS = {
     "pad_id": PAD_ID,
@@ -45,19 +48,28 @@ class SentencePieceTokenizer(Tokenizer):
     """BPE or unigram pieces; ``▁`` marks the start of a word, ``<0xE4>`` is a byte."""
 
     def __init__(
-        self, kind: str, model_proto: bytes, training_words: Counter[str] | None = None
+        self,
+        kind: str,
+        model_proto: bytes,
+        training_words: Counter[str] | None = None,
+        **text_options: Any,
     ) -> None:
         super().__init__(training_words)
         self.kind = kind
         self.model_proto = model_proto
+        self.text_options = TextOptions.normalising(kind, **text_options)
         self._processor = spm.SentencePieceProcessor(model_proto=model_proto)
 
     @classmethod
     def train(
         cls, kind: str, texts: list[str], vocab_size: int, **options: Any
     ) -> SentencePieceTokenizer:
-        """Train on normalised ``texts``; options go to ``spm.SentencePieceTrainer.train``
-        (e.g. ``character_coverage``, ``input_sentence_size``)."""
+        """Train on normalised ``texts``; ``lowercase`` and ``fold_punctuation`` (text_options)
+        are the tokenizer's, other options go to ``spm.SentencePieceTrainer.train`` (e.g.
+        ``character_coverage``, ``input_sentence_size``)."""
+        text_options = {name: options.pop(name) for name in TEXT_OPTIONS if name in options}
+        normalising = TextOptions.normalising(kind, **text_options)
+        texts = [normalising.normalise(text) for text in texts]
         fixed = sorted(set(options) & set(_FIXED_OPTIONS))
         if fixed:
             raise ValueError(
@@ -92,7 +104,7 @@ class SentencePieceTokenizer(Tokenizer):
             raise ValueError(
                 f"sentencepiece could not train a {kind} tokenizer: {error}"
             ) from error
-        tokenizer = cls(kind, model.getvalue())
+        tokenizer = cls(kind, model.getvalue(), **text_options)
         logger.info("trained a %s tokenizer with %d pieces", kind, tokenizer.vocab_size)
         return tokenizer
 
@@ -105,14 +117,15 @@ class SentencePieceTokenizer(Tokenizer):
             raise FileNotFoundError(
                 f"{model_path}: the sentencepiece model of tokenizer '{name}' is missing"
             )
-        return cls(state["kind"], model_path.read_bytes(), training_words)
+        options = state.get("options", {})
+        return cls(state["kind"], model_path.read_bytes(), training_words, **options)
 
     @property
     def vocab_size(self) -> int:
         return self._processor.get_piece_size()
 
     def encode(self, text: str) -> list[int]:
-        return self._processor.encode(normalize_text(text), out_type=int)
+        return self._processor.encode(self.normalise(text), out_type=int)
 
     def decode(self, ids: Iterable[int]) -> str:
         kept = []
@@ -130,7 +143,7 @@ class SentencePieceTokenizer(Tokenizer):
         return self._processor.piece_to_id(piece)
 
     def _state(self) -> dict[str, Any]:
-        return {"vocab_size": self.vocab_size}
+        return {"vocab_size": self.vocab_size, "options": self.text_options.to_state(NORMALISING)}
 
     def save(self, directory: str | Path, name: str) -> Path:
         path = super().save(directory, name)

@@ -1,4 +1,5 @@
-"""How a word tokenizer normalises, splits and joins text, saved with the tokenizer.
+"""How a tokenizer normalises text (every kind) and how a word tokenizer splits and joins it,
+saved with the tokenizer and applied alike when it is trained and when it encodes.
 
 Every option is off by default, which is exactly the historical behaviour (tokenizer files written
 before these options existed load with the defaults and split text as they always did):
@@ -6,10 +7,14 @@ before these options existed load with the defaults and split text as they alway
 - ``lowercase``: "I'm" and "i'm" are one word (GloVe 6B is lowercase too).
 - ``fold_punctuation``: Unicode quotes, apostrophes and dashes (``’ “ ” « » – —``) folded to their
   ASCII forms by sacremoses' ``MosesPunctNormalizer`` (the Moses ``normalize-punctuation.perl``).
-- ``moses``: a language code ("en", "fr", "it", ...): words split with sacremoses'
-  ``MosesTokenizer`` (punctuation apart, French / Italian elisions ``l' d' qu' c'`` kept as words
-  of their own, English clitics ``'m 'll n't``) and output joined back with ``MosesDetokenizer``
-  ("Je sais." rather than "Je sais ."). Empty: split on spaces and end punctuation.
+- ``moses`` (word tokenizers only): a language code ("en", "fr", "it", ...): words split with
+  sacremoses' ``MosesTokenizer`` (punctuation apart, French / Italian elisions ``l' d' qu' c'``
+  kept as words of their own, English clitics ``'m 'll n't``) and output joined back with
+  ``MosesDetokenizer`` ("Je sais." rather than "Je sais ."). Empty: split on spaces and end
+  punctuation.
+
+The first two are ``NORMALISING``: the options of the sentencepiece (bpe, unigram) and character
+tokenizers, which take text as it is otherwise.
 """
 
 from __future__ import annotations
@@ -20,9 +25,11 @@ from typing import Any
 
 from core_models.errors import WorkbenchError
 
+NORMALISING = ("lowercase", "fold_punctuation")  # the options of every tokenizer kind
+
 
 class TokenizerOptionError(WorkbenchError, ValueError):
-    """A word tokenizer option that cannot be used."""
+    """A tokenizer option that cannot be used."""
 
 
 @dataclass(frozen=True)
@@ -42,12 +49,25 @@ class TextOptions:
             )
 
     @classmethod
+    def normalising(cls, kind: str, **options: Any) -> TextOptions:
+        """The options of a ``kind`` tokenizer that only normalises (``NORMALISING``)."""
+        other = sorted(set(options) - set(NORMALISING))
+        if other:
+            raise TokenizerOptionError(
+                f"tokenizer option {other[0]} is for word tokenizers, not {kind}; a {kind} "
+                f"tokenizer takes {', '.join(NORMALISING)}"
+            )
+        return cls(**options)
+
+    @classmethod
     def from_state(cls, state: dict[str, Any]) -> TextOptions:
         """The options among a saved tokenizer's ``options`` (absent ones: off)."""
         return cls(**{f.name: state[f.name] for f in fields(cls) if f.name in state})
 
-    def to_state(self) -> dict[str, Any]:
-        return asdict(self)
+    def to_state(self, names: tuple[str, ...] = ()) -> dict[str, Any]:
+        """The options (only ``names`` when given) as saved with the tokenizer."""
+        state = asdict(self)
+        return {name: state[name] for name in names} if names else state
 
     @cached_property
     def _normalizer(self):

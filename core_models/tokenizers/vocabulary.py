@@ -12,7 +12,7 @@ from typing import Any
 
 from core_models.models.base import UNK_ID
 from core_models.tokenizers.base import CONTROL_IDS, SPECIAL_PIECES, Tokenizer, normalize_text
-from core_models.tokenizers.text_options import TextOptions
+from core_models.tokenizers.text_options import NORMALISING, TextOptions
 from core_models.words import SPACE_MARK, UNSPACED_CHAR, Groups
 
 BYTE_PIECES = [f"<0x{value:02X}>" for value in range(256)]
@@ -73,29 +73,33 @@ class CharTokenizer(VocabularyTokenizer):
         pieces: Sequence[str],
         training_words: Counter[str] | None = None,
         byte_fallback: bool = True,
+        **text_options: Any,
     ) -> None:
         super().__init__(pieces, training_words)
         self.byte_fallback = byte_fallback
+        self.text_options = TextOptions.normalising(self.kind, **text_options)
 
     @classmethod
     def train(
-        cls, texts: Iterable[str], vocab_size: int, byte_fallback: bool = True
+        cls, texts: Iterable[str], vocab_size: int, byte_fallback: bool = True, **text_options: Any
     ) -> CharTokenizer:
-        """The most frequent characters of the normalised ``texts``, up to ``vocab_size`` ids."""
+        """The most frequent characters of the normalised ``texts`` (``text_options``: lowercase,
+        fold_punctuation), up to ``vocab_size`` ids."""
         reserved = SPECIAL_PIECES + (BYTE_PIECES if byte_fallback else [])
         room = _vocabulary_size(cls.kind, vocab_size, len(reserved))
+        empty = cls(reserved, byte_fallback=byte_fallback, **text_options)
         counts = Counter()
         for text in texts:
-            counts.update(text.replace(" ", SPACE_MARK))
+            counts.update(empty.normalise(text).replace(" ", SPACE_MARK))
         chars = [char for char, _ in counts.most_common(room)]
-        return cls(reserved + chars, byte_fallback=byte_fallback)
+        return cls(reserved + chars, byte_fallback=byte_fallback, **text_options)
 
     def _options(self) -> dict[str, Any]:
-        return {"byte_fallback": self.byte_fallback}
+        return {"byte_fallback": self.byte_fallback, **self.text_options.to_state(NORMALISING)}
 
     def encode(self, text: str) -> list[int]:
         ids = []
-        for char in normalize_text(text):
+        for char in self.normalise(text):
             token_id = self._ids.get(SPACE_MARK if char == " " else char)
             if token_id is not None:
                 ids.append(token_id)

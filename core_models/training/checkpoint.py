@@ -35,8 +35,8 @@ from torch import nn
 
 from core_models.models.registry import FAMILIES, build_model
 from core_models.tokenizers import Tokenizer, load_tokenizer
+from core_models.training import checkpoint_glove as glove_reference
 from core_models.training.checkpoint_check import (
-    Header,
     check_finite,
     check_meta,
     describe_model,
@@ -112,12 +112,21 @@ def save_checkpoint(
         },
         **meta,
     }
+    reference = meta.get(glove_reference.KEY)
+    if reference is not None:  # the table is the bundled GloVe file's: only its other rows
+        tensors, config[glove_reference.KEY] = glove_reference.stored_tensors(
+            model, tokenizers, reference
+        )
     state_json, state_tensors = _split_state(trainer_state)
     state_text = json.dumps(state_json, indent=1, ensure_ascii=False)
-    weights = list(model.state_dict().values()) + list(state_tensors.values())
+    stored = tensors.values() if reference is not None else model.state_dict().values()
+    weights = [*stored, *state_tensors.values()]
     needed = sum(t.numel() * t.element_size() for t in weights) + len(state_text.encode())
     with replacing_directory(path, needed) as staging:
-        safetensors.torch.save_model(model, str(staging / "model.safetensors"))
+        if reference is not None:
+            safetensors.torch.save_file(tensors, str(staging / "model.safetensors"))
+        else:
+            safetensors.torch.save_model(model, str(staging / "model.safetensors"))
         for role, tokenizer in tokenizers.items():
             if file_names[role] == role:
                 tokenizer.save(staging, role)
@@ -188,19 +197,26 @@ def _load(path: Path, map_location: str | torch.device, with_trainer_state: bool
         raise CheckpointError(f"{path}: config.json is missing")
     meta = _checked_config(config_path)
     family = meta["family"]
-    header = read_header(weights_path)
-    config = describe_model(config_path, weights_path, family, meta["model"], header)
     tokenizers = _load_tokenizers(path, meta["tokenizers"])
+    header = read_header(weights_path)
+    reference = meta.get(glove_reference.KEY)
+    if reference is not None:  # the table is the bundled GloVe file's, not stored here
+        glove_file = glove_reference.referenced_file(config_path, reference)
+        header = glove_reference.table_header(config_path, header, reference, tokenizers)
+    config = describe_model(config_path, weights_path, family, meta["model"], header)
     _check_vocab_sizes(path, meta["model"], tokenizers)
     model = build_model(family, config)
-    _load_weights(model, weights_path, map_location, header)
+    _load_weights(model, weights_path, map_location)
+    if reference is not None:
+        glove_reference.fill_table(model, weights_path, reference, glove_file, tokenizers)
+    check_finite(weights_path, model, list(header.shapes))
     model.eval()
     state = _load_trainer_state(path) if with_trainer_state else None
     return Checkpoint(path, family, model, tokenizers, meta, state)
 
 
-def _load_weights(model: nn.Module, weights_path: Path, map_location, header: Header) -> None:
-    """The weights of a file whose header already matched the model; then each must be finite."""
+def _load_weights(model: nn.Module, weights_path: Path, map_location) -> None:
+    """The weights of a file whose header already matched the model."""
     try:
         safetensors.torch.load_model(
             model, str(weights_path), strict=False, device=str(map_location)
@@ -210,7 +226,6 @@ def _load_weights(model: nn.Module, weights_path: Path, map_location, header: He
             f"{weights_path}: not a readable safetensors file (truncated, corrupt, or not "
             f"safetensors): {error}"
         ) from None
-    check_finite(weights_path, model, list(header.shapes))
 
 
 def _tokenizer_file_names(tokenizers: dict[str, Tokenizer]) -> dict[str, str]:
@@ -326,12 +341,20 @@ def _package_version() -> str:
 
 def export_for_inference(source: str | Path, destination: str | Path) -> Path:
     """A slim copy of a checkpoint for sharing or bundling: float16 weights (half the size; they
-    load back into a float32 model), the tokenizers and config.json, no trainer state."""
+    load back into a float32 model), the tokenizers and config.json, no trainer state. Frozen
+    embeddings from the bundled GloVe file are referenced (checkpoint_glove), also those of a
+    checkpoint that stored them."""
     checkpoint = load_checkpoint(source)
     model = checkpoint.model.half()
     meta = {
         k: v for k, v in checkpoint.meta.items() if k not in ("model", "tokenizers", "versions")
     }
+    data = meta.get("train_config", {}).get("data", {})
+    reference = glove_reference.bundled_reference(
+        data.get("glove", ""), data.get("glove_member", ""), model
+    )
+    if reference is not None:
+        meta[glove_reference.KEY] = reference
     return save_checkpoint(
         destination, model, checkpoint.tokenizers, {**meta, "weights": "float16"}
     )

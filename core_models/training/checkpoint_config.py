@@ -33,7 +33,7 @@ def kind_name(value: Any) -> str:
 
 def checkpoint_dir(path: str | Path) -> Path:
     """The checkpoint inside ``path``: the directory itself, or a training run's ``best/`` (the
-    best validation loss) when it has one, else its ``model/`` (the last step; name
+    best validation metric) when it has one, else its ``model/`` (the last step; name
     ``run/model`` to load it). Where a writer was killed mid-swap, the ``.old`` copy it left is
     read in place."""
     path = readable_dir(Path(path))

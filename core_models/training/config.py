@@ -77,9 +77,10 @@ class TokenizerConfig:
     kind: str = "word"  # one of TOKENIZER_KINDS
     vocab_size: int = 8000
     shared: bool = False  # one tokenizer for source and target
-    # word tokenizer only (see core_models.tokenizers.text_options):
+    # every kind (see core_models.tokenizers.text_options):
     lowercase: bool = False
     fold_punctuation: bool = False  # Unicode quotes, apostrophes, dashes -> ASCII
+    # word tokenizer only:
     moses: bool = False  # Moses splitting and detokenisation, in data.source_lang / target_lang
     glove_words: bool = False  # the vocabulary also holds every word of data.glove
 
@@ -224,7 +225,7 @@ class TrainConfig:
                 )
 
     def _validate_tokenizer(self, source: str) -> None:
-        word_only = ("lowercase", "fold_punctuation", "moses", "glove_words")
+        word_only = ("moses", "glove_words")
         if self.tokenizer.kind != "word":
             for name in word_only:
                 if getattr(self.tokenizer, name):

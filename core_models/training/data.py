@@ -156,8 +156,9 @@ def train_tokenizers(
 
 
 def _train(config: TokenizerConfig, texts: list[str], lang: str, data: DataConfig) -> Tokenizer:
+    normalising = {"lowercase": config.lowercase, "fold_punctuation": config.fold_punctuation}
     if config.kind != "word":
-        return train_tokenizer(config.kind, texts, config.vocab_size)
+        return train_tokenizer(config.kind, texts, config.vocab_size, **normalising)
     extra = []
     if config.glove_words:
         from core_models.data.glove import glove_words
@@ -170,8 +171,7 @@ def _train(config: TokenizerConfig, texts: list[str], lang: str, data: DataConfi
         "word",
         texts,
         config.vocab_size,
-        lowercase=config.lowercase,
-        fold_punctuation=config.fold_punctuation,
+        **normalising,
         moses=lang if config.moses else "",
         extra_words=extra,
     )

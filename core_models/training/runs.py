@@ -2,9 +2,9 @@
 it), and does a resumed run's config differ from the one its checkpoint was trained with.
 
 A run directory holds ``model/`` (the checkpoint of the last step, which a run resumes from),
-``best/`` (the weights of the best validation loss, which export, evaluate and the app load from a
-run directory) and ``train_log.csv``. A new run never silently
-replaces a checkpoint; a resumed run never silently keeps or drops a changed setting.
+``best/`` (the weights of the best validation BLEU or accuracy, else loss: see ``best``; export,
+evaluate and the app load it from a run directory) and ``train_log.csv``. A new run never
+silently replaces a checkpoint; a resumed run never silently keeps or drops a changed setting.
 """
 
 from __future__ import annotations

@@ -1,10 +1,9 @@
-"""Where a run stands (step, epoch, best loss, ...) and the resumable trainer state saved beside a
+"""Where a run stands (step, epoch, best validation metric, ...) and the resumable trainer state saved beside a
 checkpoint: the progress, the optimiser and scheduler, and every random generator, so that a run
 stopped and resumed takes exactly the steps an uninterrupted one takes."""
 
 from __future__ import annotations
 
-import math
 import random
 from dataclasses import dataclass
 from typing import Any
@@ -21,7 +20,9 @@ class Progress:
     step: int = 0
     epoch: int = 0
     batch_in_epoch: int = 0
-    best_loss: float = math.inf  # the best validation loss so far (early stopping, best/)
+    best_metric: str = ""  # what chooses best/ (see ``best``): "bleu", "accuracy" or "loss"
+    best_value: float | None = None  # its best value so far (early stopping, best/)
+    best_loss: float | None = None  # the validation loss there (the tie-break)
     best_step: int | None = None  # the step that reached it
     evals_without_improvement: int = 0
     elapsed: float = 0.0  # seconds spent in training steps
@@ -46,7 +47,9 @@ def trainer_state(
         "step": progress.step,
         "epoch": progress.epoch,
         "batch_in_epoch": progress.batch_in_epoch,
-        "best_loss": progress.best_loss if math.isfinite(progress.best_loss) else None,
+        "best_metric": progress.best_metric,
+        "best_value": progress.best_value,
+        "best_loss": progress.best_loss,
         "evals_without_improvement": progress.evals_without_improvement,
         "best_step": progress.best_step,
         "elapsed": progress.elapsed,
@@ -71,12 +74,17 @@ def restore(state: dict[str, Any], optimisation: Optimisation, device: torch.dev
     random.setstate((version, tuple(internal), gauss))
     if optimisation.scaler is not None and state.get("grad_scaler"):
         optimisation.scaler.load_state_dict(state["grad_scaler"])
-    best = state["best_loss"]
+    if "best_metric" in state:
+        metric, best = state["best_metric"], state["best_value"]
+    else:  # written when best/ was chosen by the validation loss only
+        metric, best = "loss", state["best_loss"]
     return Progress(
         step=state["step"],
         epoch=state["epoch"],
         batch_in_epoch=state["batch_in_epoch"],
-        best_loss=best if best is not None else math.inf,
+        best_metric=metric if best is not None else "",
+        best_value=best,
+        best_loss=state["best_loss"],
         evals_without_improvement=state["evals_without_improvement"],
         best_step=state.get("best_step"),  # absent in checkpoints older than best/
         elapsed=state["elapsed"],

@@ -20,8 +20,11 @@ import torch
 import torch.distributed as dist
 from torch.nn.parallel import DistributedDataParallel
 
+from core_models.training import best
 from core_models.training.build import assemble, epoch_batches, resolve_device
 from core_models.training.checkpoint import save_checkpoint
+from core_models.training.checkpoint_glove import KEY as GLOVE_KEY
+from core_models.training.checkpoint_glove import bundled_reference
 from core_models.training.config import TrainConfig
 from core_models.training.evaluate import batch_loss, evaluate
 from core_models.training.events import (
@@ -110,6 +113,8 @@ class Trainer:
         self.autocast, self.total_steps = parts.autocast, parts.total_steps
         self.progress, self.metrics = parts.progress, parts.metrics
         self.live = LiveModel(self.model, self.data.tokenizers, self.checkpoint_path)
+        glove = config.data
+        self.glove_reference = bundled_reference(glove.glove, glove.glove_member, self.model)
         self.start_step, self.start_elapsed = self.progress.step, self.progress.elapsed
         self.saved_step = self.start_step if resume else None
         self._unsaved = not resume  # a new run saves even when it takes no step
@@ -315,25 +320,23 @@ class Trainer:
             )
             self._unsaved = True
             self.emit(EvalEvent(self.step, dict(self.metrics)))
-            verdict = self._judge(self.metrics.get("loss"), last)
+            verdict = self._judge(last)
             if verdict != DIVERGED and self.progress.best_step == self.step:
                 self._save_best()
         return self._max_over_ranks(verdict)
 
-    def _judge(self, loss: float | None, last: bool) -> int:
+    def _judge(self, last: bool) -> int:
+        """Divergence by the validation loss; best/ and patience by the run's metric (``best``)."""
+        loss = self.metrics.get("loss")
         if loss is None:  # nothing to evaluate on
             return GO_ON
-        progress = self.progress
-        self.divergence.observe_eval(loss, progress.start_loss)
+        self.divergence.observe_eval(loss, self.progress.start_loss)
         if self.divergence.diverged(last):
             return DIVERGED
-        if loss < progress.best_loss - 1e-6:
-            progress.best_loss, progress.evals_without_improvement = loss, 0
-            progress.best_step = progress.step
-        else:
-            progress.evals_without_improvement += 1
+        best.record(self.progress, self.metrics)
         patience = self.config.run.early_stopping_patience
-        return STOP_EARLY if 0 < patience <= progress.evals_without_improvement else GO_ON
+        stalled = self.progress.evals_without_improvement
+        return STOP_EARLY if 0 < patience <= stalled else GO_ON
 
     def _diverged(self) -> None:
         why = self.divergence.why_not_save(self.progress.start_loss)
@@ -362,11 +365,12 @@ class Trainer:
             self._save()
         if self.rank == 0 and self.progress.best_step is not None:
             logger.info(
-                "best checkpoint: step %d of %d, validation loss %.4g, in %s (export, evaluate "
+                "best checkpoint: step %d of %d, validation %s %.4g, in %s (export, evaluate "
                 "and the app use it; %s holds the last step)",
                 self.progress.best_step,
                 self.step,
-                self.progress.best_loss,
+                self.progress.best_metric,
+                self.progress.best_value,
                 self.best_path,
                 self.checkpoint_path,
             )
@@ -384,8 +388,8 @@ class Trainer:
         self.emit(CheckpointEvent(self.step, str(self.checkpoint_path)))
 
     def _save_best(self) -> None:
-        """Write the weights of the best validation loss so far to ``best/`` (no trainer state:
-        a run resumes from ``model/``), unless they are not finite."""
+        """Write the best weights so far (``best``) to ``best/`` (no trainer state: a run
+        resumes from ``model/``), unless they are not finite."""
         if self._weights_are_finite():
             save_checkpoint(self.best_path, self.model, self.data.tokenizers, self._meta())
 
@@ -401,4 +405,6 @@ class Trainer:
             "threads": torch.get_num_threads(),
             "precision": recorded_name(self.autocast),
             "train_config": self.config.to_dict(),
+            **({GLOVE_KEY: self.glove_reference} if self.glove_reference else {}),
+            **({"best": chosen} if (chosen := best.described(self.progress)) else {}),
         }
