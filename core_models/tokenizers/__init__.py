@@ -31,7 +31,10 @@ KINDS = ("bpe", "unigram", "char", "word")
 # Options of the vocabulary tokenizers; bpe and unigram pass theirs on to sentencepiece.
 _OPTIONS = {
     "char": {"byte_fallback"},
-    "word": {"split_punctuation", "extra_words", "lowercase", "fold_punctuation", "moses"},
+    "word": {
+        "split_punctuation", "extra_words", "lowercase", "fold_punctuation", "moses", "segment",
+        "user_words",
+    },
 }
 SMALL_CORPUS_CHARS = 20_000  # below this, too little unspaced text to learn sub-word merges
 
@@ -59,8 +62,8 @@ def train_tokenizer(
     """Train a tokenizer of ``kind`` on ``texts`` with at most ``vocab_size`` ids.
 
     options: ``byte_fallback`` (char); ``split_punctuation``, ``extra_words`` (words beyond
-    ``vocab_size``, e.g. GloVe's), ``lowercase``, ``fold_punctuation``, ``moses`` (word, see
-    text_options); sentencepiece trainer flags such as ``character_coverage`` (bpe, unigram).
+    ``vocab_size``, e.g. GloVe's), ``lowercase``, ``fold_punctuation``, ``moses``, ``segment``,
+    ``user_words`` (word, see text_options); sentencepiece trainer flags such as ``character_coverage`` (bpe, unigram).
     """
     _check_kind(kind)
     unknown = sorted(set(options) - _OPTIONS.get(kind, set(options)))

@@ -155,7 +155,8 @@ def unspaced_share(texts: Iterable[str]) -> float:
 class WordTokenizer(VocabularyTokenizer):
     """One piece per word; words outside the ``vocab_size`` most frequent ones become ``<unk>``.
 
-    ``lowercase``, ``fold_punctuation`` and ``moses`` (see text_options.TextOptions) are saved
+    ``lowercase``, ``fold_punctuation``, ``moses``, ``segment`` and ``user_words`` (see
+    text_options.TextOptions) are saved
     with the tokenizer; all off, it splits and joins text exactly as tokenizers saved before them.
     """
 
@@ -185,11 +186,11 @@ class WordTokenizer(VocabularyTokenizer):
         words of a pretrained embedding file) that are not among them, beyond ``vocab_size``."""
         texts = list(texts)
         share = unspaced_share(texts)
-        if share > UNSPACED_SHARE_LIMIT:
+        if share > UNSPACED_SHARE_LIMIT and not text_options.get("segment"):
             raise ValueError(
                 f"a word tokenizer needs spaces between words, but {share:.0%} of these texts' "
                 "characters are in scripts written without spaces (Chinese, Japanese, Thai, ...): "
-                "use kind 'bpe', 'unigram' or 'char'"
+                "use kind 'bpe', 'unigram' or 'char', or segment = 'jieba' (Chinese)"
             )
         room = _vocabulary_size(cls.kind, vocab_size, len(SPECIAL_PIECES))
         empty = cls(SPECIAL_PIECES, split_punctuation=split_punctuation, **text_options)
@@ -222,9 +223,8 @@ class WordTokenizer(VocabularyTokenizer):
         if options == _PLAIN:
             return split_words(text, self.split_punctuation)
         text = options.normalise(normalize_text(text))
-        if options.moses:
-            return options.split(text)
-        return split_words(text, self.split_punctuation)
+        words = options.split(text) if options.moses else split_words(text, self.split_punctuation)
+        return options.segmented(words)
 
     def word_groups(self, pieces: Sequence[str]) -> Groups:
         """Every piece is a word."""

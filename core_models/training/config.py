@@ -18,6 +18,7 @@ from core_models.data.tasks import TASKS
 from core_models.errors import WorkbenchError
 from core_models.models.registry import FAMILIES
 from core_models.paths import BUNDLED_PREFIX
+from core_models.tokenizers.segment import SEGMENTERS
 from core_models.training.precision import PRECISIONS, legacy_precision
 
 DEVICES = ("auto", "cpu", "cuda", "mps")
@@ -82,6 +83,7 @@ class TokenizerConfig:
     fold_punctuation: bool = False  # Unicode quotes, apostrophes, dashes -> ASCII
     moses: bool = False  # Moses splitting and detokenisation, in data.source_lang / target_lang
     glove_words: bool = False  # the vocabulary also holds every word of data.glove
+    segment: str = ""  # "jieba": Chinese cut into words (a bundled task's lexicon added to jieba's)
 
 
 @dataclass
@@ -224,7 +226,7 @@ class TrainConfig:
                 )
 
     def _validate_tokenizer(self, source: str) -> None:
-        word_only = ("lowercase", "fold_punctuation", "moses", "glove_words")
+        word_only = ("lowercase", "fold_punctuation", "moses", "glove_words", "segment")
         if self.tokenizer.kind != "word":
             for name in word_only:
                 if getattr(self.tokenizer, name):
@@ -232,6 +234,8 @@ class TrainConfig:
                         f"{source}: tokenizer.{name}: only for tokenizer.kind = 'word', "
                         f"not '{self.tokenizer.kind}'"
                     )
+        if self.tokenizer.segment:
+            _choice(source, "tokenizer.segment", self.tokenizer.segment, SEGMENTERS)
         if self.tokenizer.glove_words and not self.data.glove:
             raise ConfigError(
                 f"{source}: tokenizer.glove_words: needs the GloVe file in data.glove"
