@@ -32,7 +32,12 @@ KINDS = ("bpe", "unigram", "char", "word")
 _OPTIONS = {
     "char": {"byte_fallback"},
     "word": {
-        "split_punctuation", "extra_words", "lowercase", "fold_punctuation", "moses", "segment",
+        "split_punctuation",
+        "extra_words",
+        "lowercase",
+        "fold_punctuation",
+        "moses",
+        "segment",
         "user_words",
     },
 }
