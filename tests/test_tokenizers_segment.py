@@ -14,6 +14,7 @@ from core_models.data.tasks import get_task
 from core_models.tokenizers import load_tokenizer, suggest_tokenizer, train_tokenizer
 from core_models.tokenizers.text_options import TokenizerOptionError
 from core_models.training.config import ConfigError, TrainConfig
+from core_models.training.metrics import bleu
 from core_models.words import group_words, merge_tokens
 
 PAIRS = get_task("zh-en").generate("valid", size=200)
@@ -124,3 +125,11 @@ def test_word_alignments_map_onto_jieba_words_characters_and_pieces(jieba_words)
             assert (first, english.index("a")) in links and (first + 1, english.index("a")) in links
         unit_links = unit_alignment(pair.alignment, words, units)
         assert {u for u, _ in unit_links} == set(range(len(units)))  # every unit is linked
+
+
+def test_bleu_of_chinese_output_counts_characters_not_whole_sentences():
+    reference = "我昨天在公园看见了一只猫。"
+    assert bleu([reference], [reference]) == pytest.approx(100.0)
+    one_wrong = bleu(["我昨天在公园看见了一只狗。"], [reference])
+    assert 50 < one_wrong < 100  # 13a would see one token per sentence and give 0
+    assert bleu(["i saw a dog ."], ["i saw a cat ."]) < 50  # English keeps 13a
