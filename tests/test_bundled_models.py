@@ -12,12 +12,15 @@ BUNDLED = {
     "luong-en-fr": ("bleu", 85.0),
     "transformer-en-fr": ("bleu", 85.0),
     "transformer-en-de": ("bleu", 85.0),
+    "transformer-zh-en": ("bleu", 85.0),
+    "bahdanau-zh-en": ("bleu", 85.0),
     "bahdanau-dates": ("bleu", 70.0),
     "decomposable-nli": ("accuracy", 0.8),
     "encoder_classifier-nli": ("accuracy", 0.6),
 }
 # The attention translators' cross attention must stay close to the gold word alignments: AER on
-# the same 40 examples (0.10-0.16 when bundled; 0.25 was a Luong model that had not learned them).
+# the same 40 examples (0.10-0.16 when bundled; 0.25 was a Luong model that had not learned them;
+# the zh-en models, trained on shorter budgets, are at about 0.2 and get 0.25).
 AER_CEILING = {
     name: 0.2
     for name in (
@@ -27,7 +30,7 @@ AER_CEILING = {
         "transformer-en-de",
         "bahdanau-dates",
     )
-}
+} | {"transformer-zh-en": 0.25, "bahdanau-zh-en": 0.25}
 
 
 def test_every_bundled_model_is_listed():

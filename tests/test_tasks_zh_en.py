@@ -55,6 +55,7 @@ def test_every_counted_noun_takes_its_own_measure_word(plans):
     assert (zh.NOUNS["cat"].measure, zh.NOUNS["book"].measure, zh.NOUNS["car"].measure) == (
         "只", "本", "辆",
     )  # fmt: skip
+    assert len(zh.NOUNS) > 90 and len({noun.measure for noun in zh.NOUNS.values()}) > 20
     counted = 0
     for clause in plans:
         chinese = words(realize_chinese(clause))
