@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from app_fixtures import WAIT_MS, open_and_wait, shown_window, type_over, wait_for_source
+from app_fixtures import WAIT_MS, open_and_wait, shown_window, wait_for_source
+from PySide6 import QtCore, QtGui
 from train_fixtures import home
 
 from core_models.paths import bundled_models_dir
@@ -28,7 +29,11 @@ def test_a_bundled_zh_en_model_opens_and_shows_its_maps(qtbot, window):
     names = [picker.itemText(i).split()[0] for i in range(picker.count()) if picker.itemData(i)]
     assert {"transformer-zh-en", "bahdanau-zh-en"} <= set(names)
     open_and_wait(qtbot, window, bundled_models_dir() / "transformer-zh-en")
-    type_over(qtbot, window.translate_panel.source_box, "".join(SENTENCE))
+    box = window.translate_panel.source_box
+    box.selectAll()
+    typed = QtGui.QInputMethodEvent()  # Chinese arrives from an input method, not as key presses
+    typed.setCommitString("".join(SENTENCE))
+    QtCore.QCoreApplication.sendEvent(box, typed)
     session, heatmap = window.session, window.views.heatmap
     wait_for_source(qtbot, session, SENTENCE)
     qtbot.waitUntil(lambda: heatmap.key_axis.tokens == [*SENTENCE, "<eos>"], timeout=WAIT_MS)
