@@ -34,9 +34,13 @@ def test_translate_reads_chinese_written_without_spaces(capsys, name):
 
 @pytest.mark.parametrize("name", MODELS)
 def test_evaluate_scores_the_test_split(capsys, name):
-    code, out, _ = run_main(capsys, "evaluate", name, "--split", "test", "--size", "30")
+    code, out, _ = run_main(
+        capsys, "evaluate", name, "--split", "test", "--size", "30", "--by-length"
+    )
     figures = json.loads(out)
     assert code == 0 and (figures["model"], figures["split"], figures["examples"]) == (
         name, "test", 30,
     )  # fmt: skip
     assert figures["bleu"] > 80 and figures["chrf"] > 80 and figures["aer"] < 0.3
+    # sentences bucketed by their jieba words, not as one whitespace word each
+    assert len(figures["bleu_by_length"]) > 1
