@@ -13,11 +13,15 @@ from typing import Any
 from core_models.models.base import UNK_ID
 from core_models.tokenizers.base import CONTROL_IDS, SPECIAL_PIECES, Tokenizer, normalize_text
 from core_models.tokenizers.text_options import TextOptions
-from core_models.words import SPACE_MARK, UNSPACED_CHAR, Groups
+from core_models.words import (
+    SPACE_MARK,
+    UNSPACED_SHARE_LIMIT,
+    Groups,
+    unspaced_share,
+)
 
 BYTE_PIECES = [f"<0x{value:02X}>" for value in range(256)]
 _FIRST_BYTE_ID = len(SPECIAL_PIECES)
-UNSPACED_SHARE_LIMIT = 0.3  # above this share of unspaced-script characters, words make no sense
 
 
 class VocabularyTokenizer(Tokenizer):
@@ -141,15 +145,6 @@ def split_words(text: str, split_punctuation: bool = True) -> list[str]:
             split.append(word[start:end])
         split.extend(word[end:])
     return split
-
-
-def unspaced_share(texts: Iterable[str]) -> float:
-    """The share of non-space characters that belong to scripts written without spaces."""
-    unspaced = total = 0
-    for text in texts:
-        unspaced += len(UNSPACED_CHAR.findall(text))
-        total += len(text) - text.count(" ")
-    return unspaced / total if total else 0.0
 
 
 class WordTokenizer(VocabularyTokenizer):

@@ -10,7 +10,7 @@ import numpy as np
 import sacrebleu
 
 from core_models.data.pairs import Alignment
-from core_models.tokenizers.vocabulary import UNSPACED_SHARE_LIMIT, unspaced_share
+from core_models.words import UNSPACED_SHARE_LIMIT, unspaced_share
 
 
 def bleu(hypotheses: Sequence[str], references: Sequence[str]) -> float:
