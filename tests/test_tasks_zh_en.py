@@ -188,6 +188,7 @@ def test_every_sentence_segments_into_the_generators_words(plans, segmenter):
         assert segmenter.words("".join(chinese)) == chinese
 
 
+@pytest.mark.slow
 def test_splits_are_deterministic_disjoint_and_full_size():
     train = generate("train")
     assert len(train) == 20_000
