@@ -20,7 +20,7 @@ BUNDLED = {
 }
 # The attention translators' cross attention must stay close to the gold word alignments: AER on
 # the same 40 examples (0.10-0.16 when bundled; 0.25 was a Luong model that had not learned them;
-# the zh-en models, trained on shorter budgets, are at about 0.2 and get 0.25).
+# transformer-zh-en, trained on a shorter budget, is at 0.175 on its test split and gets 0.25).
 AER_CEILING = {
     name: 0.2
     for name in (
@@ -30,7 +30,7 @@ AER_CEILING = {
         "transformer-en-de",
         "bahdanau-dates",
     )
-} | {"transformer-zh-en": 0.25, "bahdanau-zh-en": 0.25}
+} | {"transformer-zh-en": 0.25, "bahdanau-zh-en": 0.2}
 
 
 def test_every_bundled_model_is_listed():
