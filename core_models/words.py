@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 
@@ -46,6 +46,16 @@ UNSPACED_CHAR = re.compile("[" + "".join(f"{lo}-{hi}" for lo, hi in _UNSPACED_BL
 
 
 Groups = list[list[int]]
+UNSPACED_SHARE_LIMIT = 0.3  # above this share of unspaced-script characters, words make no sense
+
+
+def unspaced_share(texts: Iterable[str]) -> float:
+    """The share of non-space characters that belong to scripts written without spaces."""
+    unspaced = total = 0
+    for text in texts:
+        unspaced += len(UNSPACED_CHAR.findall(text))
+        total += len(text) - text.count(" ")
+    return unspaced / total if total else 0.0
 
 
 def is_unspaced(char: str) -> bool:

@@ -12,6 +12,8 @@ BUNDLED = {
     "luong-en-fr": ("bleu", 85.0),
     "transformer-en-fr": ("bleu", 85.0),
     "transformer-en-de": ("bleu", 85.0),
+    "transformer-zh-en": ("bleu", 85.0),
+    "bahdanau-zh-en": ("bleu", 85.0),
     "bahdanau-dates": ("bleu", 70.0),
     "decomposable-nli": ("accuracy", 0.8),
     "encoder_classifier-nli": ("accuracy", 0.6),
@@ -26,6 +28,8 @@ AER_CEILING = {
         "transformer-en-fr",
         "transformer-en-de",
         "bahdanau-dates",
+        "transformer-zh-en",
+        "bahdanau-zh-en",
     )
 }
 

@@ -1,7 +1,7 @@
 """The app as a user installs it. `python -m build` makes a wheel and an sdist that hold what a
 user needs and no more; the wheel, installed into a fresh virtual environment (torch first, as the
 README says) and run from a folder outside the repository with no source tree on the path, lists
-the eight bundled models, translates, classifies, renders, trains a bundled config, opens the GUI
+the ten bundled models, translates, classifies, renders, trains a bundled config, opens the GUI
 on transformer-en-fr with its samples, installs its menu entry, and works zipped as well.
 
 The slow tests build and install once per module (a minute or two: pip installs torch from its
@@ -29,12 +29,14 @@ TORCH = "torch==2.13.0"  # the README's pin
 BUNDLED = [
     "bahdanau-dates",
     "bahdanau-en-fr",
+    "bahdanau-zh-en",
     "decomposable-nli",
     "encoder_classifier-nli",
     "luong-en-fr",
     "rnn-en-fr",
     "transformer-en-de",
     "transformer-en-fr",
+    "transformer-zh-en",
 ]
 PYPI_LIMIT = 100 * 2**20  # PyPI's default upload limit
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"

@@ -31,7 +31,15 @@ KINDS = ("bpe", "unigram", "char", "word")
 # Options of the vocabulary tokenizers; bpe and unigram pass theirs on to sentencepiece.
 _OPTIONS = {
     "char": {"byte_fallback", "lowercase", "fold_punctuation"},
-    "word": {"split_punctuation", "extra_words", "lowercase", "fold_punctuation", "moses"},
+    "word": {
+        "split_punctuation",
+        "extra_words",
+        "lowercase",
+        "fold_punctuation",
+        "moses",
+        "segment",
+        "user_words",
+    },
 }
 SMALL_CORPUS_CHARS = 20_000  # below this, too little unspaced text to learn sub-word merges
 
@@ -60,8 +68,8 @@ def train_tokenizer(
 
     options: ``lowercase``, ``fold_punctuation`` (every kind, see text_options);
     ``byte_fallback`` (char); ``split_punctuation``, ``extra_words`` (words beyond
-    ``vocab_size``, e.g. GloVe's), ``moses`` (word); sentencepiece trainer flags such as
-    ``character_coverage`` (bpe, unigram).
+    ``vocab_size``, e.g. GloVe's), ``moses``, ``segment``, ``user_words`` (word); sentencepiece
+    trainer flags such as ``character_coverage`` (bpe, unigram).
     """
     _check_kind(kind)
     unknown = sorted(set(options) - _OPTIONS.get(kind, set(options)))

@@ -12,6 +12,9 @@ before these options existed load with the defaults and split text as they alway
   kept as words of their own, English clitics ``'m 'll n't``) and output joined back with
   ``MosesDetokenizer`` ("Je sais." rather than "Je sais ."). Empty: split on spaces and end
   punctuation.
+- ``segment`` (word tokenizers only): "jieba" cuts runs of Chinese characters into words (``segment.segment``) after the
+  split, with ``user_words`` added to jieba's dictionary (saved in the tokenizer JSON), and joins
+  output words without a space next to Chinese ("我是老师。"). Empty: a Chinese run stays one word.
 
 The first two are ``NORMALISING``: the options of the sentencepiece (bpe, unigram) and character
 tokenizers, which take text as it is otherwise.
@@ -24,6 +27,7 @@ from functools import cached_property
 from typing import Any
 
 from core_models.errors import WorkbenchError
+from core_models.tokenizers.segment import SEGMENTERS, join, segment
 
 NORMALISING = ("lowercase", "fold_punctuation")  # the options of every tokenizer kind
 
@@ -37,6 +41,8 @@ class TextOptions:
     lowercase: bool = False
     fold_punctuation: bool = False
     moses: str = ""  # language code for the Moses tokenizer and detokenizer; "": off
+    segment: str = ""  # "jieba" or "": off
+    user_words: tuple[str, ...] = ()  # added to the segmenter's dictionary
 
     def __post_init__(self) -> None:
         for name in ("lowercase", "fold_punctuation"):
@@ -47,6 +53,15 @@ class TextOptions:
                 f"tokenizer option moses must be a language code such as 'en' or 'fr' "
                 f"(or '' for off), not {self.moses!r}"
             )
+        if self.segment not in ("", *SEGMENTERS):
+            raise TokenizerOptionError(
+                f"tokenizer option segment must be one of {', '.join(SEGMENTERS)} "
+                f"(or '' for off), not {self.segment!r}"
+            )
+        words = self.user_words
+        if not isinstance(words, (list, tuple)) or not all(isinstance(w, str) and w for w in words):
+            raise TokenizerOptionError("tokenizer option user_words must be a list of words")
+        object.__setattr__(self, "user_words", tuple(words))
 
     @classmethod
     def normalising(cls, kind: str, **options: Any) -> TextOptions:
@@ -67,6 +82,7 @@ class TextOptions:
     def to_state(self, names: tuple[str, ...] = ()) -> dict[str, Any]:
         """The options (only ``names`` when given) as saved with the tokenizer."""
         state = asdict(self)
+        state["user_words"] = list(self.user_words)
         return {name: state[name] for name in names} if names else state
 
     @cached_property
@@ -91,8 +107,15 @@ class TextOptions:
         """Moses words of a normalised text (``moses`` set)."""
         return self._moses[0].tokenize(text, escape=False)
 
+    def segmented(self, words: list[str]) -> list[str]:
+        """``words`` with their Chinese runs cut into words (``segment`` set)."""
+        return segment(words, self.user_words) if self.segment else words
+
     def join(self, words: list[str]) -> str:
-        """Output words as text: Moses detokenised when ``moses`` is set, else space-joined."""
+        """Output words as text: Moses detokenised when ``moses`` is set, without spaces next to
+        Chinese when ``segment`` is, else space-joined."""
         if self.moses:
             return self._moses[1].detokenize(words)
+        if self.segment:
+            return join(words)
         return " ".join(words)

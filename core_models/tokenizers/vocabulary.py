@@ -13,11 +13,15 @@ from typing import Any
 from core_models.models.base import UNK_ID
 from core_models.tokenizers.base import CONTROL_IDS, SPECIAL_PIECES, Tokenizer, normalize_text
 from core_models.tokenizers.text_options import NORMALISING, TextOptions
-from core_models.words import SPACE_MARK, UNSPACED_CHAR, Groups
+from core_models.words import (
+    SPACE_MARK,
+    UNSPACED_SHARE_LIMIT,
+    Groups,
+    unspaced_share,
+)
 
 BYTE_PIECES = [f"<0x{value:02X}>" for value in range(256)]
 _FIRST_BYTE_ID = len(SPECIAL_PIECES)
-UNSPACED_SHARE_LIMIT = 0.3  # above this share of unspaced-script characters, words make no sense
 
 
 class VocabularyTokenizer(Tokenizer):
@@ -147,19 +151,11 @@ def split_words(text: str, split_punctuation: bool = True) -> list[str]:
     return split
 
 
-def unspaced_share(texts: Iterable[str]) -> float:
-    """The share of non-space characters that belong to scripts written without spaces."""
-    unspaced = total = 0
-    for text in texts:
-        unspaced += len(UNSPACED_CHAR.findall(text))
-        total += len(text) - text.count(" ")
-    return unspaced / total if total else 0.0
-
-
 class WordTokenizer(VocabularyTokenizer):
     """One piece per word; words outside the ``vocab_size`` most frequent ones become ``<unk>``.
 
-    ``lowercase``, ``fold_punctuation`` and ``moses`` (see text_options.TextOptions) are saved
+    ``lowercase``, ``fold_punctuation``, ``moses``, ``segment`` and ``user_words`` (see
+    text_options.TextOptions) are saved
     with the tokenizer; all off, it splits and joins text exactly as tokenizers saved before them.
     """
 
@@ -189,11 +185,11 @@ class WordTokenizer(VocabularyTokenizer):
         words of a pretrained embedding file) that are not among them, beyond ``vocab_size``."""
         texts = list(texts)
         share = unspaced_share(texts)
-        if share > UNSPACED_SHARE_LIMIT:
+        if share > UNSPACED_SHARE_LIMIT and not text_options.get("segment"):
             raise ValueError(
                 f"a word tokenizer needs spaces between words, but {share:.0%} of these texts' "
                 "characters are in scripts written without spaces (Chinese, Japanese, Thai, ...): "
-                "use kind 'bpe', 'unigram' or 'char'"
+                "use kind 'bpe', 'unigram' or 'char', or segment = 'jieba' (Chinese)"
             )
         room = _vocabulary_size(cls.kind, vocab_size, len(SPECIAL_PIECES))
         empty = cls(SPECIAL_PIECES, split_punctuation=split_punctuation, **text_options)
@@ -226,9 +222,8 @@ class WordTokenizer(VocabularyTokenizer):
         if options == _PLAIN:
             return split_words(text, self.split_punctuation)
         text = options.normalise(normalize_text(text))
-        if options.moses:
-            return options.split(text)
-        return split_words(text, self.split_punctuation)
+        words = options.split(text) if options.moses else split_words(text, self.split_punctuation)
+        return options.segmented(words)
 
     def word_groups(self, pieces: Sequence[str]) -> Groups:
         """Every piece is a word."""

@@ -18,6 +18,7 @@ from core_models.data.tasks import TASKS
 from core_models.errors import WorkbenchError
 from core_models.models.registry import FAMILIES
 from core_models.paths import BUNDLED_PREFIX
+from core_models.tokenizers.segment import SEGMENTERS
 from core_models.training.precision import PRECISIONS, legacy_precision
 
 DEVICES = ("auto", "cpu", "cuda", "mps")
@@ -83,6 +84,7 @@ class TokenizerConfig:
     # word tokenizer only:
     moses: bool = False  # Moses splitting and detokenisation, in data.source_lang / target_lang
     glove_words: bool = False  # the vocabulary also holds every word of data.glove
+    segment: str = ""  # "jieba": Chinese cut into words (a bundled task's lexicon added to jieba's)
 
 
 @dataclass
@@ -225,7 +227,7 @@ class TrainConfig:
                 )
 
     def _validate_tokenizer(self, source: str) -> None:
-        word_only = ("moses", "glove_words")
+        word_only = ("moses", "glove_words", "segment")
         if self.tokenizer.kind != "word":
             for name in word_only:
                 if getattr(self.tokenizer, name):
@@ -233,6 +235,8 @@ class TrainConfig:
                         f"{source}: tokenizer.{name}: only for tokenizer.kind = 'word', "
                         f"not '{self.tokenizer.kind}'"
                     )
+        if self.tokenizer.segment:
+            _choice(source, "tokenizer.segment", self.tokenizer.segment, SEGMENTERS)
         if self.tokenizer.glove_words and not self.data.glove:
             raise ConfigError(
                 f"{source}: tokenizer.glove_words: needs the GloVe file in data.glove"

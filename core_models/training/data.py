@@ -167,6 +167,10 @@ def _train(config: TokenizerConfig, texts: list[str], lang: str, data: DataConfi
         logger.info(
             "vocabulary: the training words plus the %d words of %s", len(extra), data.glove
         )
+    segment = {}
+    if config.segment:  # the task's own words, so that its sentences split as its alignments do
+        words = get_task(data.task).words() if data.task else []
+        segment = {"segment": config.segment, "user_words": words}
     return train_tokenizer(
         "word",
         texts,
@@ -174,6 +178,7 @@ def _train(config: TokenizerConfig, texts: list[str], lang: str, data: DataConfi
         **normalising,
         moses=lang if config.moses else "",
         extra_words=extra,
+        **segment,
     )
 
 

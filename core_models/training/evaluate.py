@@ -120,7 +120,10 @@ def _translation_metrics(model, dataset: Dataset, tokenizers, device, by_length,
     )
     hypotheses = [output_text(tokenizers["target"], ids) for ids in outputs]
     references = [pair.target for pair in dataset.pairs[:count]]
-    source_lengths = [len(pair.source.split()) for pair in dataset.pairs[:count]]
+    # words as the source tokenizer sees them: a Chinese sentence is not one whitespace word
+    source_lengths = [
+        len(tokenizers["source"].words(pair.source)) for pair in dataset.pairs[:count]
+    ]
     metrics: dict[str, Any] = {
         "bleu": bleu(hypotheses, references),
         "chrf": chrf(hypotheses, references),

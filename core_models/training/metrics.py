@@ -10,12 +10,17 @@ import numpy as np
 import sacrebleu
 
 from core_models.data.pairs import Alignment
+from core_models.words import UNSPACED_SHARE_LIMIT, unspaced_share
 
 
 def bleu(hypotheses: Sequence[str], references: Sequence[str]) -> float:
-    """Corpus BLEU (0-100) with sacrebleu's default 13a tokenisation."""
+    """Corpus BLEU (0-100) with sacrebleu's default 13a tokenisation, or its "zh" tokenisation
+    (every Chinese character a token) when the references are written without spaces (en-zh)."""
+    references = list(references)
+    tokenize = "zh" if unspaced_share(references) > UNSPACED_SHARE_LIMIT else "13a"
     # force: our bundled texts are space-tokenised on purpose (sacrebleu would warn about it)
-    return float(sacrebleu.corpus_bleu(list(hypotheses), [list(references)], force=True).score)
+    score = sacrebleu.corpus_bleu(list(hypotheses), [references], force=True, tokenize=tokenize)
+    return float(score.score)
 
 
 def chrf(hypotheses: Sequence[str], references: Sequence[str]) -> float:

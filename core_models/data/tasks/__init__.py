@@ -3,7 +3,9 @@
 Each task names a generator ``"module:function"`` with the signature
 ``function(split: str, seed: int = 0, size: int | None = None)`` returning a list of
 ``TranslationPair`` or ``NLIPair``; ``size`` None means the split's default size. The same seed
-gives the same pairs; train, valid and test never share a pair.
+gives the same pairs; train, valid and test never share a pair. A task written without spaces
+(Chinese) also names its ``lexicon``, ``"module:function"`` returning the words the segmenter must
+know to cut its sentences into the words its alignments count (``tokenizer.segment``).
 """
 
 from __future__ import annotations
@@ -22,14 +24,26 @@ class Task:
     kind: str  # "translation" or "nli"
     generator: str  # "module:function"
     description: str
+    lexicon: str = ""  # "module:function" -> the words of an unspaced-script side; "": none
+
+    def words(self) -> list[str]:
+        """The segmenter's user words for this task's sentences (none for spaced scripts)."""
+        if not self.lexicon:
+            return []
+        return _resolve(self.lexicon)()
 
     def generate(
         self, split: str = "train", seed: int = 0, size: int | None = None
     ) -> list[TranslationPair] | list[NLIPair]:
         if split not in SPLITS:
             raise ValueError(f"unknown split '{split}'; choose one of {', '.join(SPLITS)}")
-        module, function = self.generator.split(":")
-        return getattr(importlib.import_module(module), function)(split, seed=seed, size=size)
+        return _resolve(self.generator)(split, seed=seed, size=size)
+
+
+def _resolve(name: str):
+    """The function ``"module:function"`` names."""
+    module, function = name.split(":")
+    return getattr(importlib.import_module(module), function)
 
 
 TASKS: dict[str, Task] = {
@@ -64,6 +78,22 @@ TASKS: dict[str, Task] = {
             "translation",
             "core_models.data.tasks.en_de:generate",
             "English to German from a controlled grammar: verb-second, verb-final clauses, separable verbs, case.",
+        ),
+        Task(
+            "zh-en",
+            "translation",
+            "core_models.data.tasks.zh_en:generate",
+            "Chinese to English from a controlled grammar: measure words, time and place before "
+            "the verb, 的 relative clauses, 不 / 没, 吗 questions.",
+            "core_models.data.tasks.lexicon_zh:words",
+        ),
+        Task(
+            "en-zh",
+            "translation",
+            "core_models.data.tasks.zh_en:generate_reverse",
+            "English to Chinese from the zh-en grammar: measure words, time and place before the "
+            "verb, 的 relative clauses, 不 / 没, 吗 questions.",
+            "core_models.data.tasks.lexicon_zh:words",
         ),
         Task(
             "nli",
