@@ -76,6 +76,8 @@ def test_options_are_saved_with_the_tokenizer(tmp_path):
         "lowercase": True,
         "fold_punctuation": True,
         "moses": "fr",
+        "segment": "",
+        "user_words": [],
     }
     loaded = load_tokenizer(tmp_path, "target")
     text = "C’EST l’homme, d’accord ?"
