@@ -50,25 +50,32 @@ class MultiHeadAttention(nn.Module):
         self.dropout = dropout
         self.head_gate: Tensor | None = None
         self.weights_edit: Callable[[Tensor], Tensor] | None = None
-        self._packed: dict[tuple[str, ...], tuple[tuple, Tensor, Tensor | None]] = {}
+        self._packed: dict[tuple[str, ...], tuple] = {}
 
     def packed_projection(self, names: tuple[str, ...]) -> tuple[Tensor, Tensor | None]:
         """The weights (and biases) of the named projections stacked along the output dimension.
 
         Under autograd the concatenation is built at each call, so gradients reach the separate
-        parameters; otherwise it is cached, keyed by each parameter's storage and version
-        counter (bumped by every in-place update), so it is never stale.
+        parameters; otherwise it is cached, keyed by each parameter's identity, storage and
+        version counter (bumped by every in-place update), so it is never stale. (The parameters
+        are read from ``_parameters`` directly: ``Module.__getattr__`` costs more than the rest
+        of a cache hit.)
         """
-        projections = [getattr(self, name) for name in names]
-        parameters = [p for proj in projections for p in (proj.weight, proj.bias) if p is not None]
+        parameters = [
+            p
+            for name in names
+            for p in self._modules[name]._parameters.values()  # weight, bias
+            if p is not None
+        ]
         if torch.is_grad_enabled() and any(p.requires_grad for p in parameters):
-            return _concatenated(projections)
-        key = tuple((id(p), p.data_ptr(), p._version, p.dtype) for p in parameters)
+            return _concatenated(parameters, len(names))
+        key = [(id(p), p.data_ptr(), p._version) for p in parameters]
         cached = self._packed.get(names)
         if cached is None or cached[0] != key:
             # a plain tensor even inside inference_mode, so a later autograd call may use it
             with torch.inference_mode(False), torch.no_grad():
-                cached = (key, *_concatenated(projections))
+                # the parameters are kept too, so that their ids stay theirs
+                cached = (key, *_concatenated(parameters, len(names)), parameters)
             self._packed[names] = cached
         return cached[1], cached[2]
 
@@ -157,10 +164,9 @@ class MultiHeadAttention(nn.Module):
         return self.attend(query, keys, values, keep, capture)
 
 
-def _concatenated(projections: list[nn.Linear]) -> tuple[Tensor, Tensor | None]:
-    """The projections' weights concatenated along the output dimension, and their biases (None
-    when they have none)."""
-    weight = torch.cat([proj.weight for proj in projections])
-    if projections[0].bias is None:
-        return weight, None
-    return weight, torch.cat([proj.bias for proj in projections])
+def _concatenated(parameters: list[Tensor], count: int) -> tuple[Tensor, Tensor | None]:
+    """The weights of ``count`` projections concatenated along the output dimension, and their
+    biases (None when they have none); ``parameters``: each projection's weight [and bias]."""
+    if len(parameters) == count:
+        return torch.cat(parameters), None
+    return torch.cat(parameters[0::2]), torch.cat(parameters[1::2])

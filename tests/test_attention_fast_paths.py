@@ -1,12 +1,14 @@
-"""The fused query/key/value projection of MultiHeadAttention: one matrix product on the separate
-projections' weights concatenated, equal to the separate products, cached outside autograd and
-rebuilt when a weight changes, and trained through the separate parameters."""
+"""The decoding fast paths of the attention code. The fused query/key/value projection of
+MultiHeadAttention: one matrix product on the separate projections' weights concatenated, equal to
+the separate products, cached outside autograd and rebuilt when a weight changes, and trained
+through the separate parameters. The masked softmax without autograd: the same weights as with."""
 
 from __future__ import annotations
 
 import torch
 import torch.nn.functional as F
 
+from core_models.attention.masking import masked_softmax
 from core_models.attention.multihead import MultiHeadAttention
 from core_models.models.transformer import TransformerConfig, TransformerSeq2Seq
 
@@ -116,3 +118,19 @@ def test_step_by_step_decoding_equals_teacher_forcing_after_training_steps():
         model(src, src_lens, tgt_in).logits.square().mean().backward()
         optimizer.step()
         optimizer.zero_grad()
+
+
+def test_masked_softmax_without_autograd_equals_the_autograd_path():
+    torch.manual_seed(0)
+    scores = torch.randn(4, 3, 5, 6) * 10
+    scores[0, 0, 1] = float("-inf")  # a row with no key left
+    scores[1, :, :, 2] = float("-inf")
+    keep = torch.rand(4, 1, 5, 6) > 0.3
+    keep[2, 0, 3] = False  # another empty row, by the mask
+    lens = torch.tensor([6, 3, 1, 5])
+    for arguments in ({}, {"keep": keep}, {"valid_lens": lens}, {"keep": keep, "valid_lens": lens}):
+        expected = masked_softmax(scores.clone().requires_grad_(True), **arguments).detach()
+        fast = masked_softmax(scores, **arguments)
+        torch.testing.assert_close(fast, expected)
+        assert torch.equal(fast == 0, expected == 0)  # masked keys exactly 0, empty rows zeros
+    assert masked_softmax(scores)[0, 0, 1].abs().sum() == 0
