@@ -62,6 +62,23 @@ def test_cached_weights_follow_an_optimizer_step_and_a_loaded_state():
         torch.testing.assert_close(attention(x, x, x)[0], other(x, x, x)[0])
 
 
+def test_cached_weights_follow_a_fused_adam_step_once_the_model_is_switched_to_eval():
+    # fused Adam (the trainer's) updates weights without bumping their version counters
+    attention, x = attention_and_input()
+    attention.eval()
+    with torch.no_grad():
+        before = attention(x, x, x)[0]
+    attention.train()
+    optimizer = torch.optim.Adam(attention.parameters(), lr=0.1, fused=True)
+    attention(x, x, x)[0].square().sum().backward()
+    optimizer.step()
+    attention.eval()
+    with torch.no_grad():
+        after = attention(x, x, x)[0]
+    assert not torch.allclose(after, before)
+    torch.testing.assert_close(after, unfused_self_attention(attention, x))
+
+
 def test_training_updates_the_separate_parameters_with_the_unfused_gradients():
     attention, x = attention_and_input()
     target = torch.randn(3, 5, 16)

@@ -16,7 +16,11 @@ values; cross attention's keys and values): ``F.linear`` on the separate ``query
 ``key_proj`` / ``value_proj`` weights concatenated. The parameters, the checkpoint format and the
 gradients stay those of the separate projections; outside autograd (decoding) the concatenation is
 cached and rebuilt when any of those parameters changes (an optimizer step, a loaded checkpoint,
-``.to()``), so a decoding step pays one call per attention block instead of three.
+``.to()``), so a decoding step pays one call per attention block instead of three. Fused
+optimizers (``torch.optim.Adam(fused=True)``, which the trainer uses) update the weights without
+bumping their version counters, so the cache is also emptied whenever the module is switched to
+training or evaluation (``train()`` / ``eval()``): an evaluation after training steps starts with
+``eval()``, and the trainer calls ``train()`` before every step.
 """
 
 from __future__ import annotations
@@ -51,6 +55,11 @@ class MultiHeadAttention(nn.Module):
         self.head_gate: Tensor | None = None
         self.weights_edit: Callable[[Tensor], Tensor] | None = None
         self._packed: dict[tuple[str, ...], tuple] = {}
+
+    def train(self, mode: bool = True) -> MultiHeadAttention:
+        """Switch the mode and empty the fused projection's cache (see the module docstring)."""
+        self._packed.clear()
+        return super().train(mode)
 
     def packed_projection(self, names: tuple[str, ...]) -> tuple[Tensor, Tensor | None]:
         """The weights (and biases) of the named projections stacked along the output dimension.
