@@ -14,7 +14,9 @@ output is capped at 22 tokens (a trained model stops after ~20; an untrained one
     QT_QPA_PLATFORM=offscreen python3 -m bench.bench_app
     QT_QPA_PLATFORM=offscreen python3 -m bench.bench_app --runs 60 --model path/to/checkpoint
 
-Goals: keystroke → painted median < 25 ms, p95 < 50 ms; heads grid redraw < 30 ms.
+Goals (issue 19): keystroke → painted median ≤ 20 ms, p95 ≤ 35 ms; heads grid redraw < 30 ms, on
+a machine whose one-thread ``F.linear`` 1×128→512 takes REFERENCE_LINEAR_US (the Xeon the issue was
+measured on); on a slower machine they are scaled by its own figure (``bench/machine.py``) over that.
 """
 
 from __future__ import annotations
@@ -31,14 +33,15 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6 import QtCore, QtGui, QtTest, QtWidgets  # noqa: E402
 
-from bench.machine import describe_machine  # noqa: E402
+from bench.machine import describe_machine, small_linear_us  # noqa: E402
 from core_models.data.tasks import get_task  # noqa: E402
 from core_models.paths import bundled_models_dir  # noqa: E402
 
 BUNDLED = "transformer-en-fr"
 SOURCE_WORDS = 19  # + EOS = 20 tokens
 UNTRAINED_MAX_LEN = 22
-GOALS = {"median": 25.0, "p95": 50.0, "grid": 30.0}
+GOALS = {"median": 20.0, "p95": 35.0, "grid": 30.0}  # on the reference machine
+REFERENCE_LINEAR_US = 6.0
 
 
 def parse_args() -> argparse.Namespace:
@@ -216,6 +219,9 @@ def grid_redraws(window, runs: int) -> tuple[list[float], str]:
 def main() -> int:
     args = parse_args()
     print(describe_machine(), flush=True)
+    scale = max(1.0, small_linear_us() / REFERENCE_LINEAR_US)
+    goals = {name: goal * scale for name, goal in GOALS.items()}
+    print(f"goals scaled by {scale:.2f} (F.linear here / {REFERENCE_LINEAR_US:g} µs)", flush=True)
     app = QtWidgets.QApplication.instance() or QtWidgets.QApplication(sys.argv[:1])
     from app.window import MainWindow
 
@@ -261,7 +267,7 @@ def main() -> int:
     )
     print(
         f"keystroke → heatmap painted: median {figures['median']:.1f} ms, p95 {figures['p95']:.1f} "
-        f"ms (goals < {GOALS['median']:.0f} / < {GOALS['p95']:.0f} ms); of which decoding: median "
+        f"ms (goals ≤ {goals['median']:.1f} / ≤ {goals['p95']:.1f} ms); of which decoding: median "
         f"{statistics.median(keystrokes['decode']):.1f} ms; the rest (keystroke and result "
         f"handling, painting): median {statistics.median(after_decode):.1f} ms"
     )
@@ -277,9 +283,9 @@ def main() -> int:
     )
     print(
         f"heads grid redraw ({grid_what}): median {figures['grid']:.1f} ms, p95 "
-        f"{percentile(grid, 0.95):.1f} ms (goal < {GOALS['grid']:.0f} ms)"
+        f"{percentile(grid, 0.95):.1f} ms (goal < {goals['grid']:.1f} ms)"
     )
-    met = all(figures[name] < goal for name, goal in GOALS.items())
+    met = all(figures[name] <= goal for name, goal in goals.items())
     print("goals met" if met else "goals NOT met")
     scratch.cleanup()
     return 0

@@ -10,6 +10,7 @@ process so that background load hits both alike; the config's thread count (1) i
     python3 -m bench.bench_precision            # 30 measured steps of each
     python3 -m bench.bench_precision --steps 60
     python3 -m bench.bench_precision --profile 12   # and where each step's time goes (top 12 ops)
+    python3 -m bench.bench_precision --adam loop    # torch's default Adam on CPU, before issue 19
 """
 
 from __future__ import annotations
@@ -31,13 +32,20 @@ from core_models.training.precision import auto_choice, cpu_bf16_is_faster
 SENTENCE_TOKENS = 14  # a Tatoeba en-fr sentence with its <bos> / <eos>
 
 
-def make_step(config: TrainConfig, dtype: torch.dtype | None):
-    """A function taking one trainer-like step on (src, lens, tgt) in ``dtype`` autocast."""
+def make_step(config: TrainConfig, dtype: torch.dtype | None, adam: str = "fused"):
+    """A function taking one trainer-like step on (src, lens, tgt) in ``dtype`` autocast, with
+    ``adam``: "fused" (the trainer's), "foreach" or "loop" (torch's default on CPU)."""
     torch.manual_seed(0)
     vocab = config.tokenizer.vocab_size
     options = {"src_vocab_size": vocab, "tgt_vocab_size": vocab, **config.model.options}
     model = build_model(config.model.family, options).train()
-    optimizer = torch.optim.Adam(model.parameters(), lr=config.optim.lr, betas=config.optim.betas)
+    optimizer = torch.optim.Adam(
+        model.parameters(),
+        lr=config.optim.lr,
+        betas=config.optim.betas,
+        fused=adam == "fused" or None,
+        foreach=adam == "foreach" if adam != "fused" else None,
+    )
 
     def step(src, lens, tgt) -> float:
         with torch.autocast("cpu", dtype=dtype or torch.float32, enabled=dtype is not None):
@@ -70,6 +78,10 @@ def main() -> None:
     parser.add_argument(
         "--profile", type=int, default=0, metavar="N", help="then print each precision's top N ops"
     )
+    parser.add_argument(
+        "--adam", choices=("fused", "foreach", "loop"), default="fused",
+        help="the Adam implementation (fused: the trainer's)",
+    )  # fmt: skip
     args = parser.parse_args()
     print(describe_machine(), flush=True)
     config = TrainConfig.from_toml(bundled_config("transformer-en-fr"))
@@ -77,9 +89,12 @@ def main() -> None:
     print(
         f"torch {torch.__version__}, {torch.get_num_threads()} thread(s), CPU capability "
         f"{torch.backends.cpu.get_cpu_capability()}; bf16 probe faster: {cpu_bf16_is_faster()}; "
-        f"run.precision = auto picks {auto_choice(torch.device('cpu'))} on this CPU"
+        f"run.precision = auto picks {auto_choice(torch.device('cpu'))} on this CPU; Adam: {args.adam}"
     )
-    steps = {"fp32": make_step(config, None), "bf16": make_step(config, torch.bfloat16)}
+    steps = {
+        "fp32": make_step(config, None, args.adam),
+        "bf16": make_step(config, torch.bfloat16, args.adam),
+    }
     seconds: dict[str, list[float]] = {name: [] for name in steps}
     losses: dict[str, float] = {}
     generator = torch.Generator().manual_seed(0)

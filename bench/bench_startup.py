@@ -53,6 +53,7 @@ def one_launch() -> dict[str, float]:
     translated = time.perf_counter()
 
     window.modes.setCurrentWidget(window.train_view)
+    window.train_view.setup_tabs.setCurrentIndex(1)  # "Model and run", where the estimate shows
     label = window.train_view.model_panel.estimate_label
     train_shown = last = time.perf_counter()
     longest_gap = 0.0

@@ -17,9 +17,16 @@ JOEYNMT_PAD_ID = 1
 
 
 def build_joeynmt(
-    d_model: int, heads: int, ff_size: int, layers: int, vocab: int, dropout: float = 0.1
+    d_model: int,
+    heads: int,
+    ff_size: int,
+    layers: int,
+    vocab: int,
+    dropout: float = 0.1,
+    src_vocab: int | None = None,
 ) -> nn.Module:
-    """A ``joeynmt.model.Model`` Transformer with ``layers`` encoder and decoder layers."""
+    """A ``joeynmt.model.Model`` Transformer with ``layers`` encoder and decoder layers; the
+    source vocabulary has ``src_vocab`` entries (default: ``vocab``, the target's)."""
     try:
         from joeynmt.model import build_model
         from joeynmt.vocabulary import Vocabulary
@@ -30,6 +37,7 @@ def build_joeynmt(
         lang_tags=[], unk_id=0, pad_id=JOEYNMT_PAD_ID, bos_id=2, eos_id=3, sep_id=None,
     )  # fmt: skip
     words = Vocabulary([f"w{i}" for i in range(vocab - 4)], specials)
+    source_words = Vocabulary([f"w{i}" for i in range((src_vocab or vocab) - 4)], specials)
     side = {
         "type": "transformer",
         "num_layers": layers,
@@ -40,7 +48,8 @@ def build_joeynmt(
         "dropout": dropout,
         "layer_norm": "pre",
     }
-    return build_model({"encoder": side, "decoder": side, "tied_softmax": True}, words, words)
+    config = {"encoder": side, "decoder": side, "tied_softmax": True}
+    return build_model(config, source_words, words)
 
 
 def joeynmt_ids(ids: Tensor) -> Tensor:

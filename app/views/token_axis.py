@@ -7,6 +7,11 @@ vertical ones would overlap; emphasised tokens are bold in the highlight colour 
 token sits on a filled badge. It draws its line and tick marks itself too: pyqtgraph's tick
 machinery (spacing, specs, a cached picture rebuilt whenever the range moves) cost about 1 ms per
 axis for every new sentence, for one tick per token.
+
+Each label is laid out and rasterised once per text, style and pixel ratio into a cached pixmap,
+and a paint only blits them: laying out ~40 texts with ``drawText`` at every repaint was most of a
+heatmap's paint time. The cache is kept across sentences (typing changes a few tokens at a time)
+and emptied when the colours change or it grows past MAX_CACHED_LABELS.
 """
 
 from __future__ import annotations
@@ -22,6 +27,8 @@ from app.views.style import LIGHT, Palette
 MAX_LABEL_PX = 110  # longer tokens are cut with an ellipsis
 LABEL_GAP_PX = 6  # between the axis line and the labels
 ROOM_STEP_PX = 8  # the room reserved for the labels grows and shrinks in steps of this
+MAX_CACHED_LABELS = 4096  # rendered label pixmaps kept per axis
+PLAIN, MUTED, EMPHASISED, SELECTED = range(4)  # a label's drawing style
 
 
 class TokenAxis(pg.AxisItem):
@@ -44,6 +51,7 @@ class TokenAxis(pg.AxisItem):
         self._bold.setBold(True)
         self.vertical_labels = False
         self.label_stride = 1
+        self._pixmaps: dict[tuple[str, int, float], QtGui.QPixmap] = {}
 
     @property
     def tokens(self) -> list[str]:
@@ -79,6 +87,7 @@ class TokenAxis(pg.AxisItem):
 
     def set_colors(self, colors: Palette) -> None:
         self._colors = colors
+        self._pixmaps.clear()
         pen = pg.mkPen(colors.grid)
         self.setPen(pen)
         self.setTextPen(pg.mkPen(colors.text))
@@ -155,8 +164,6 @@ class TokenAxis(pg.AxisItem):
         length = self.size().height() if self.orientation == "left" else self.size().width()
         positions = self._positions()
         self._draw_line_and_ticks(painter, [p for p in positions if -1 <= p <= length + 1])
-        painter.setRenderHint(QtGui.QPainter.RenderHint.TextAntialiasing, True)
-        painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
         for index, (label, along) in enumerate(zip(self._labels, positions, strict=True)):
             selected = index == self._selected
             if index % self.label_stride and not selected and index not in self._emphasised:
@@ -192,39 +199,72 @@ class TokenAxis(pg.AxisItem):
     def _draw_label(
         self, painter: QtGui.QPainter, label: str, along: float, selected: bool, emphasised: bool
     ) -> None:
-        colors = self._colors
-        painter.setFont(self._bold if selected or emphasised else self._font)
-        metrics = painter.fontMetrics()
-        width, height = metrics.horizontalAdvance(label) + 6, metrics.height()
+        if selected:
+            style = SELECTED
+        elif emphasised:
+            style = EMPHASISED
+        else:
+            style = MUTED if self._emphasised else PLAIN
+        pixmap = self._label_pixmap(label, style, painter.device().devicePixelRatioF())
+        label_size = pixmap.deviceIndependentSize()
+        width, height = label_size.width(), label_size.height()
         size = self.size()
-        painter.save()
         if self.orientation == "left":
-            rect = QtCore.QRectF(
-                size.width() - LABEL_GAP_PX - width, along - height / 2, width, height
+            painter.drawPixmap(
+                QtCore.QPointF(size.width() - LABEL_GAP_PX - width, along - height / 2), pixmap
             )
         elif self.vertical_labels:
+            painter.save()
             if self.orientation == "top":
                 painter.translate(along, size.height() - LABEL_GAP_PX)
                 painter.rotate(-90)
-                rect = QtCore.QRectF(0, -height / 2, width, height)
+                painter.drawPixmap(QtCore.QPointF(0, -height / 2), pixmap)
             else:
                 painter.translate(along, LABEL_GAP_PX)
                 painter.rotate(-90)
-                rect = QtCore.QRectF(-width, -height / 2, width, height)
+                painter.drawPixmap(QtCore.QPointF(-width, -height / 2), pixmap)
+            painter.restore()
         elif self.orientation == "top":
-            rect = QtCore.QRectF(
-                along - width / 2, size.height() - LABEL_GAP_PX - height, width, height
-            )
+            top = size.height() - LABEL_GAP_PX - height
+            painter.drawPixmap(QtCore.QPointF(along - width / 2, top), pixmap)
         else:
-            rect = QtCore.QRectF(along - width / 2, LABEL_GAP_PX, width, height)
-        if selected:
+            painter.drawPixmap(QtCore.QPointF(along - width / 2, LABEL_GAP_PX), pixmap)
+
+    def _label_pixmap(self, label: str, style: int, ratio: float) -> QtGui.QPixmap:
+        """``label`` drawn in ``style`` at device pixel ``ratio``, from the cache when it is there."""
+        key = (label, style, ratio)
+        pixmap = self._pixmaps.get(key)
+        if pixmap is None:
+            if len(self._pixmaps) >= MAX_CACHED_LABELS:
+                self._pixmaps.clear()
+            pixmap = self._pixmaps[key] = self._render_label(label, style, ratio)
+        return pixmap
+
+    def _render_label(self, label: str, style: int, ratio: float) -> QtGui.QPixmap:
+        """A transparent pixmap of the label centred in its box (on a badge when selected)."""
+        colors = self._colors
+        font = self._font if style in (PLAIN, MUTED) else self._bold
+        metrics = QtGui.QFontMetrics(font)
+        width, height = metrics.horizontalAdvance(label) + 6, metrics.height()
+        pixmap = QtGui.QPixmap(math.ceil(width * ratio), math.ceil(height * ratio))
+        pixmap.setDevicePixelRatio(ratio)
+        pixmap.fill(QtCore.Qt.GlobalColor.transparent)
+        painter = QtGui.QPainter(pixmap)
+        painter.setRenderHint(QtGui.QPainter.RenderHint.TextAntialiasing, True)
+        painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
+        painter.setFont(font)
+        rect = QtCore.QRectF(0, 0, width, height)
+        if style == SELECTED:
             painter.setPen(QtCore.Qt.PenStyle.NoPen)
             painter.setBrush(QtGui.QColor(colors.highlight))
             painter.drawRoundedRect(rect, 3, 3)
-            painter.setPen(QtGui.QColor(colors.background))
-        elif emphasised:
-            painter.setPen(QtGui.QColor(colors.highlight))
-        else:
-            painter.setPen(QtGui.QColor(colors.muted if self._emphasised else colors.text))
+        pen = {
+            PLAIN: colors.text,
+            MUTED: colors.muted,
+            EMPHASISED: colors.highlight,
+            SELECTED: colors.background,
+        }[style]
+        painter.setPen(QtGui.QColor(pen))
         painter.drawText(rect, QtCore.Qt.AlignmentFlag.AlignCenter, label)
-        painter.restore()
+        painter.end()
+        return pixmap

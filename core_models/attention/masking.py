@@ -65,11 +65,18 @@ def masked_softmax(
     """
     if torch.is_autocast_enabled(scores.device.type):
         scores = scores.float()
-    mask = scores > float("-inf")
     if valid_lens is not None:
-        mask = mask & keep_mask_from_lens(
+        lens_keep = keep_mask_from_lens(
             valid_lens, scores.shape[-2], scores.shape[-1], scores.dim()
         )
+        keep = lens_keep if keep is None else keep & lens_keep
+    if not scores.requires_grad:
+        # Without autograd (decoding) in 2-3 operations instead of 7: an all -inf row's NaNs
+        # become zeros afterwards. (With autograd those NaNs would reach the gradients.)
+        if keep is not None:
+            scores = torch.where(keep, scores, float("-inf"))
+        return torch.softmax(scores, dim=-1).nan_to_num_(0.0)
+    mask = scores > float("-inf")
     if keep is not None:
         mask = mask & keep
     filled = scores.masked_fill(~mask, float("-inf"))

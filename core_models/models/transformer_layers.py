@@ -238,11 +238,13 @@ class DecoderLayer(nn.Module):
         (B, heads, T, S); self_keep broadcastable to (B, heads, T, past + T) or None;
         past: cached (keys, values), each (B, heads, past, head_size), or None."""
         h = self.self_attention_block.before(x)
-        keys, values = self.self_attention.project_keys_values(h, h)
+        queries, keys, values = self.self_attention.project_self(h)
         if past is not None:
             keys = torch.cat([past[0], keys], dim=2)
             values = torch.cat([past[1], values], dim=2)
-        attended, self_weights = self.self_attention.attend(h, keys, values, self_keep, capture)
+        attended, self_weights = self.self_attention.attend_projected(
+            queries, keys, values, self_keep, capture
+        )
         x = self.self_attention_block.after(x, attended)
 
         h = self.cross_attention_block.before(x)

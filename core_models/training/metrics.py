@@ -1,5 +1,8 @@
 """Metrics: BLEU and chrF (sacrebleu; Papineni et al. 2002, Popović 2015), NLI accuracy and the
 confusion matrix, and the alignment error rate of attention (Och & Ney 2003).
+
+sacrebleu is imported when a score is first asked for: the app's window imports this module (for
+the alignment error rate) and would otherwise pay ~0.1 s at launch for it.
 """
 
 from __future__ import annotations
@@ -7,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 import numpy as np
-import sacrebleu
 
 from core_models.data.pairs import Alignment
 from core_models.words import UNSPACED_SHARE_LIMIT, unspaced_share
@@ -16,6 +18,8 @@ from core_models.words import UNSPACED_SHARE_LIMIT, unspaced_share
 def bleu(hypotheses: Sequence[str], references: Sequence[str]) -> float:
     """Corpus BLEU (0-100) with sacrebleu's default 13a tokenisation, or its "zh" tokenisation
     (every Chinese character a token) when the references are written without spaces (en-zh)."""
+    import sacrebleu  # here: the app's launch does not need it
+
     references = list(references)
     tokenize = "zh" if unspaced_share(references) > UNSPACED_SHARE_LIMIT else "13a"
     # force: our bundled texts are space-tokenised on purpose (sacrebleu would warn about it)
@@ -25,6 +29,8 @@ def bleu(hypotheses: Sequence[str], references: Sequence[str]) -> float:
 
 def chrf(hypotheses: Sequence[str], references: Sequence[str]) -> float:
     """Corpus chrF (0-100)."""
+    import sacrebleu
+
     return float(sacrebleu.corpus_chrf(list(hypotheses), [list(references)]).score)
 
 
