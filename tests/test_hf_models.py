@@ -73,24 +73,50 @@ def test_seq2seq_record_equals_the_models_own_forward(seq2seq):
     check_rows(record)
 
 
-def test_seq2seq_greedy_and_beam_equal_generate(seq2seq):
+def eos_biased(seq2seq, bias: float) -> None:
+    """The model's output layer with a bias on its end-of-sequence logit (in place): hypotheses
+    then end at different lengths, and the length penalty decides between them."""
     hf = seq2seq.model.hf
-    text = "the dog is in the garden"
+    old = hf.get_output_embeddings()
+    head = torch.nn.Linear(old.in_features, old.out_features, bias=True)
+    with torch.no_grad():
+        head.weight.copy_(old.weight)
+        head.bias.zero_()
+        head.bias[seq2seq.model.eos_id] = bias
+    hf.set_output_embeddings(head)
+
+
+def generated(seq2seq, text: str, beam: int, penalty: float, max_len: int) -> list[int]:
+    hf = seq2seq.model.hf
     source = torch.tensor([seq2seq.source_tokenizer.encode(text)])
-    for beam in (1, 3):
-        result = seq2seq.translate(text, beam=beam, max_len=12, length_penalty=0.0)
-        expected = hf.generate(
-            source,
-            num_beams=beam,
-            max_new_tokens=12,
-            length_penalty=0.0,
-            early_stopping=True,
-            do_sample=False,
-        )[0].tolist()[1:]
+    output = hf.generate(
+        source,
+        num_beams=beam,
+        max_new_tokens=max_len,
+        length_penalty=penalty,
+        early_stopping=True,
+        do_sample=False,
+    )[0].tolist()[1:]
+    return [t for t in output if t != hf.config.pad_token_id]
+
+
+@pytest.mark.parametrize("model", ["marian", "bart", "t5"])
+def test_seq2seq_greedy_and_beam_equal_generate(model, tmp_path):
+    """Token for token, under generate's own ranking (sum of log-probs / |Y|^length_penalty),
+    on a model whose hypotheses end at different lengths (a bias on EOS)."""
+    make = {"marian": marian_dir, "bart": bart_dir, "t5": t5_dir}[model]
+    seq2seq = load_model(str(make(tmp_path)))
+    eos_biased(seq2seq, 2.0)
+    text, outputs = "the dog is in the garden", set()
+    for beam, penalty in ((1, 1.0), (3, 0.0), (3, 1.0), (3, 2.0), (4, 0.5)):
+        result = seq2seq.translate(text, beam=beam, max_len=12, length_penalty=penalty)
+        expected = generated(seq2seq, text, beam, penalty, 12)
         produced = seq2seq.model.swap_ids([s.token_id for s in result.record.steps])
-        assert produced == [t for t in expected if t != hf.config.pad_token_id], beam
+        assert produced == expected, (beam, penalty)
+        outputs.add(tuple(expected))
         if beam > 1:
-            assert result.beam is not None and len(result.beam.history) == len(produced)
+            assert result.beam is not None and len(result.beam.history) >= len(produced)
+    assert len(outputs) > 1  # the penalty changed the winner: the ranking rule was tested
 
 
 def test_marian_forced_decoding_follows_the_reference(marian):
