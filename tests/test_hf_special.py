@@ -19,6 +19,7 @@ from app.state.display import Display
 from core_models.hf.classifier import HFClassifier
 from core_models.hf.loading import load_hf
 from core_models.hf.translator import HFTranslator
+from core_models.inference import load_model
 from tests.hf_fixtures import bert_dir, marian_dir
 
 
@@ -112,3 +113,17 @@ def test_render_hide_special_draws_the_map_without_special_tokens(app_env, tmp_p
     status = app_main.main(["render", str(folder), "the cat sat", "--hide-special", "-o", str(out)])
     assert status == 0, capsys.readouterr().err
     assert out.stat().st_size > 0
+
+
+def test_a_project_model_hides_its_own_eos_and_the_gold_alignment_follows(app_models):
+    model = load_model(str(app_models.transformer))
+    result = model.translate("a b c", reference="a b c", gold_alignment=[(0, 0), (1, 1), (2, 2)])
+    source = result.record.get("cross", 0).key_tokens
+    assert source[-1] == "<eos>" and result.output_pieces[-1] == "<eos>"
+    gold = result.record.gold_alignment
+    record, kept = special.hide_special(result.record, model)
+    cross = record.get("cross", 0)
+    assert "<eos>" not in cross.key_tokens + cross.query_tokens
+    assert [step.token for step in record.steps] == result.output_pieces[:-1]
+    np.testing.assert_array_equal(record.gold_alignment, gold[:-1, :-1])
+    assert record.gold_alignment.shape == cross.weights.shape[1:]
