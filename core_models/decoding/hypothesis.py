@@ -167,7 +167,9 @@ def make_hypothesis(
     own rule, ``beam_search``)."""
     ids = torch.tensor(token_ids, dtype=torch.long, device=log_probs.device)
     chosen = log_probs.gather(1, ids.unsqueeze(1)).squeeze(1).tolist()
-    top_probs, top_ids = log_probs.exp().topk(max(0, min(top_k, log_probs.shape[1])), dim=1)
+    # top-k of the log-probabilities, then exp of those alone (not a second (T, V) tensor)
+    top_log_probs, top_ids = log_probs.topk(max(0, min(top_k, log_probs.shape[1])), dim=1)
+    top_probs = top_log_probs.exp()
     steps = [
         StepInfo(
             token=id_to_piece(token_id),
