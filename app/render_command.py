@@ -19,7 +19,7 @@ from app.figures.options import (
     parse_heads,
     parse_size,
 )
-from app.state import records
+from app.state import records, special
 from app.state.display import COLORMAPS, NORMALISATIONS, SCALES, THEMES, Display
 from app.state.selection import MEAN, Head, Selection, TokenRef, default_selection
 from core_models.inference import Classifier, Translator, load_model
@@ -64,6 +64,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--scale", default="linear", choices=SCALES)
     parser.add_argument("--normalisation", default="global", choices=NORMALISATIONS)
     parser.add_argument("--no-gold", action="store_true", help="leave out the gold alignment")
+    parser.add_argument(
+        "--hide-special", action="store_true", help="leave out the rows and columns of special "
+        "tokens ([CLS], </s>, <pad>, ...); rows keep the model's weights (summing to < 1)"
+    )  # fmt: skip
+    parser.add_argument(
+        "--renormalise", action="store_true", help="with --hide-special: rows rescaled to sum to 1"
+    )
     parser.add_argument("--title", help="the figure's title (default: model, kind, layer, head)")
     parser.add_argument("--no-title", action="store_true", help="no title (caption it yourself)")
     parser.add_argument(
@@ -119,6 +126,8 @@ def render(args: argparse.Namespace) -> Path:
         normalisation=args.normalisation,
         theme=args.theme,
         gold=not args.no_gold,
+        hide_special=args.hide_special,
+        renormalise=args.renormalise,
     )
     state = model_state(args.model, args, display)
     if args.view == "compare":
@@ -158,6 +167,10 @@ def model_state(name: str, args: argparse.Namespace, display: Display) -> Figure
         result, prediction = classify(model, args, pair)
         beam_tree = None
     record = records.word_record(result.record, model) if args.words else result.record
+    if display.hide_special:
+        record, kept = special.hide_special(record, model, display.renormalise, result.record)
+        if kept and not display.renormalise:
+            logger.warning("note: special tokens hidden; rows no longer sum to 1")
     selection = chosen_selection(record, args)
     return FigureState(record, selection, display, model.name, beam_tree, None, prediction)
 

@@ -74,6 +74,106 @@ def marian_dir(root: Path) -> Path:
     return _save(MarianMTModel(config), tokenizer, root / "marian")
 
 
+def sentencepiece_vocab(root: Path, **ids: int | str) -> list[tuple[str, float]]:
+    """The (piece, score) list of a tiny unigram sentencepiece model trained on ``SENTENCES``
+    (what a ``tokenizers``-backed Unigram tokenizer is built from); ``ids``: its special ids and
+    pieces (``pad_id``, ``unk_piece``, ...)."""
+    import sentencepiece as spm
+
+    root.mkdir(parents=True, exist_ok=True)
+    spm.SentencePieceTrainer.train(
+        sentence_iterator=iter(SENTENCES),
+        model_prefix=str(root / "spm"),
+        vocab_size=40,
+        model_type="unigram",
+        minloglevel=2,
+        **ids,
+    )
+    processor = spm.SentencePieceProcessor(model_file=str(root / "spm.model"))
+    pieces = range(processor.get_piece_size())
+    return [(processor.id_to_piece(i), processor.get_score(i)) for i in pieces]
+
+
+def mbart_dir(root: Path) -> Path:
+    """A 2+2-layer mBART (language codes around the text, its decoder starting with ``</s>``)
+    with a sentencepiece model trained here (fairseq's ids: <s> 0, <pad> 1, </s> 2, <unk> 3)."""
+    from transformers import MBartConfig, MBartForConditionalGeneration, MBartTokenizer
+
+    vocab = sentencepiece_vocab(root, bos_id=0, pad_id=1, eos_id=2, unk_id=3)
+    tokenizer = MBartTokenizer(vocab=vocab, src_lang="en_XX", tgt_lang="fr_XX")
+    config = MBartConfig(
+        vocab_size=len(tokenizer),
+        d_model=TINY["width"],
+        encoder_layers=TINY["layers"],
+        decoder_layers=TINY["layers"],
+        encoder_attention_heads=TINY["heads"],
+        decoder_attention_heads=TINY["heads"],
+        encoder_ffn_dim=TINY["ffn"],
+        decoder_ffn_dim=TINY["ffn"],
+        max_position_embeddings=64,
+        bos_token_id=0,
+        pad_token_id=1,
+        eos_token_id=2,
+        decoder_start_token_id=2,
+        forced_bos_token_id=None,
+        forced_eos_token_id=None,
+    )
+    return _save(MBartForConditionalGeneration(config), tokenizer, root / "mbart")
+
+
+def deberta_v2_dir(root: Path) -> Path:
+    """A 2-layer DeBERTa-v2 pair classifier (disentangled attention) with a sentencepiece model
+    trained here ([PAD] 0, [CLS] 1, [SEP] 2, [UNK] 3)."""
+    from transformers import (
+        DebertaV2Config,
+        DebertaV2ForSequenceClassification,
+        DebertaV2Tokenizer,
+    )
+
+    vocab = sentencepiece_vocab(root, pad_id=0, bos_id=1, eos_id=2, unk_id=3, pad_piece="[PAD]",
+        bos_piece="[CLS]", eos_piece="[SEP]", unk_piece="[UNK]")  # fmt: skip
+    tokenizer = DebertaV2Tokenizer(vocab=vocab)
+    labels = ("entailment", "neutral", "contradiction")
+    config = DebertaV2Config(
+        vocab_size=len(tokenizer),
+        hidden_size=TINY["width"],
+        num_hidden_layers=TINY["layers"],
+        num_attention_heads=TINY["heads"],
+        intermediate_size=TINY["ffn"],
+        max_position_embeddings=64,
+        relative_attention=True,
+        pos_att_type=["p2c", "c2p"],
+        pad_token_id=0,
+        num_labels=3,
+        id2label=dict(enumerate(labels)),
+        label2id={label: i for i, label in enumerate(labels)},
+    )
+    return _save(DebertaV2ForSequenceClassification(config), tokenizer, root / "deberta")
+
+
+def electra_dir(root: Path) -> Path:
+    """A 2-layer ELECTRA pair classifier with the WordPiece vocabulary of ``bert_dir``."""
+    from transformers import ElectraConfig, ElectraForSequenceClassification, ElectraTokenizer
+
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "vocab.txt").write_text("\n".join(WORDPIECE_VOCAB) + "\n")
+    tokenizer = ElectraTokenizer(str(root / "vocab.txt"))
+    labels = ("entailment", "neutral", "contradiction")
+    config = ElectraConfig(
+        vocab_size=len(WORDPIECE_VOCAB),
+        embedding_size=TINY["width"],
+        hidden_size=TINY["width"],
+        num_hidden_layers=TINY["layers"],
+        num_attention_heads=TINY["heads"],
+        intermediate_size=TINY["ffn"],
+        max_position_embeddings=64,
+        num_labels=3,
+        id2label=dict(enumerate(labels)),
+        label2id={label: i for i, label in enumerate(labels)},
+    )
+    return _save(ElectraForSequenceClassification(config), tokenizer, root / "electra")
+
+
 def t5_dir(root: Path) -> Path:
     """A 2+2-layer T5 (relative positions; starts with its pad id) with a sentencepiece
     vocabulary trained here (T5's ids: pad 0, </s> 1, unk 2)."""

@@ -15,7 +15,19 @@ from core_models.hf.classifier import HFClassifier
 from core_models.inference import load_model
 from core_models.models.base import EOS_ID
 from core_models.words import merge_tokens
-from tests.hf_fixtures import bart_dir, bert_dir, gpt2_dir, marian_dir, roberta_dir, t5_dir
+from tests.hf_fixtures import (
+    bart_dir,
+    bert_dir,
+    deberta_v2_dir,
+    electra_dir,
+    gpt2_dir,
+    marian_dir,
+    mbart_dir,
+    roberta_dir,
+    t5_dir,
+)
+
+SEQ2SEQ = {"marian": marian_dir, "bart": bart_dir, "t5": t5_dir, "mbart": mbart_dir}
 
 
 @pytest.fixture(scope="module")
@@ -23,12 +35,11 @@ def marian(tmp_path_factory):
     return load_model(str(marian_dir(tmp_path_factory.mktemp("marian"))))
 
 
-@pytest.fixture(scope="module", params=["marian", "bart", "t5"])
+@pytest.fixture(scope="module", params=list(SEQ2SEQ))
 def seq2seq(request, tmp_path_factory):
-    """MarianMT (starts with its pad id, ends with id 0), BART (starts with its EOS id) and T5
-    (relative positions, ends with id 1)."""
-    make = {"marian": marian_dir, "bart": bart_dir, "t5": t5_dir}[request.param]
-    return load_model(str(make(tmp_path_factory.mktemp(request.param))))
+    """MarianMT (starts with its pad id, ends with id 0), BART (starts with its EOS id), T5
+    (relative positions, ends with id 1) and mBART (a language code after the source's EOS)."""
+    return load_model(str(SEQ2SEQ[request.param](tmp_path_factory.mktemp(request.param))))
 
 
 @pytest.fixture(scope="module")
@@ -73,24 +84,49 @@ def test_seq2seq_record_equals_the_models_own_forward(seq2seq):
     check_rows(record)
 
 
-def test_seq2seq_greedy_and_beam_equal_generate(seq2seq):
+def eos_biased(seq2seq, bias: float) -> None:
+    """The model's output layer with a bias on its end-of-sequence logit (in place): hypotheses
+    then end at different lengths, and the length penalty decides between them."""
     hf = seq2seq.model.hf
-    text = "the dog is in the garden"
+    old = hf.get_output_embeddings()
+    head = torch.nn.Linear(old.in_features, old.out_features, bias=True)
+    with torch.no_grad():
+        head.weight.copy_(old.weight)
+        head.bias.zero_()
+        head.bias[seq2seq.model.eos_id] = bias
+    hf.set_output_embeddings(head)
+
+
+def generated(seq2seq, text: str, beam: int, penalty: float, max_len: int) -> list[int]:
+    hf = seq2seq.model.hf
     source = torch.tensor([seq2seq.source_tokenizer.encode(text)])
-    for beam in (1, 3):
-        result = seq2seq.translate(text, beam=beam, max_len=12, length_penalty=0.0)
-        expected = hf.generate(
-            source,
-            num_beams=beam,
-            max_new_tokens=12,
-            length_penalty=0.0,
-            early_stopping=True,
-            do_sample=False,
-        )[0].tolist()[1:]
+    output = hf.generate(
+        source,
+        num_beams=beam,
+        max_new_tokens=max_len,
+        length_penalty=penalty,
+        early_stopping=True,
+        do_sample=False,
+    )[0].tolist()[1:]
+    return [t for t in output if t != hf.config.pad_token_id]
+
+
+@pytest.mark.parametrize("model", list(SEQ2SEQ))
+def test_seq2seq_greedy_and_beam_equal_generate(model, tmp_path):
+    """Token for token, under generate's own ranking (sum of log-probs / |Y|^length_penalty),
+    on a model whose hypotheses end at different lengths (a bias on EOS)."""
+    seq2seq = load_model(str(SEQ2SEQ[model](tmp_path)))
+    eos_biased(seq2seq, 2.0)
+    text, outputs = "the dog is in the garden", set()
+    for beam, penalty in ((1, 1.0), (3, 0.0), (3, 1.0), (3, 2.0), (4, 0.5)):
+        result = seq2seq.translate(text, beam=beam, max_len=12, length_penalty=penalty)
+        expected = generated(seq2seq, text, beam, penalty, 12)
         produced = seq2seq.model.swap_ids([s.token_id for s in result.record.steps])
-        assert produced == [t for t in expected if t != hf.config.pad_token_id], beam
+        assert produced == expected, (beam, penalty)
+        outputs.add(tuple(expected))
         if beam > 1:
-            assert result.beam is not None and len(result.beam.history) == len(produced)
+            assert result.beam is not None and len(result.beam.history) >= len(produced)
+    assert len(outputs) > 1  # the penalty changed the winner: the ranking rule was tested
 
 
 def test_marian_forced_decoding_follows_the_reference(marian):
@@ -108,6 +144,42 @@ def test_sentencepiece_pieces_merge_to_words(marian):
     assert words(marian.source_tokenizer, result.source_pieces) == [
         "the", "cat", "sat", "on", "the", "mat", "</s>",
     ]  # fmt: skip
+
+
+def test_mbart_keeps_its_language_codes_and_forces_through_the_first_eos(tmp_path):
+    mbart = load_model(str(mbart_dir(tmp_path)))
+    result = mbart.translate("the cat sat", reference="le chat")
+    assert words(mbart.source_tokenizer, result.source_pieces) == [
+        "the", "cat", "sat", "</s>", "en_XX",
+    ]  # fmt: skip
+    assert words(mbart.target_tokenizer, result.output_pieces) == ["le", "chat", "</s>"]
+    cross = result.record.get("cross", 1).weights
+    assert result.output_pieces[-1] == "</s>"  # the steps stop at the reference's EOS
+    assert cross.shape[1:] == (len(result.output_pieces), len(result.source_pieces))
+
+
+@pytest.mark.parametrize("make", [electra_dir, deberta_v2_dir], ids=["electra", "deberta-v2"])
+def test_electra_and_deberta_v2_pair_classifiers_are_their_own_forward(make, tmp_path):
+    """ELECTRA (WordPiece) and DeBERTa-v2 (sentencepiece, disentangled attention)."""
+    model = load_model(str(make(tmp_path)))
+    assert isinstance(model, HFClassifier)
+    premise, hypothesis = "the cat sat on the mat", "a dog is in the garden"
+    result = model.classify(premise, hypothesis)
+    assert list(result.probs) == ["entailment", "neutral", "contradiction"]
+    if make is deberta_v2_dir:  # the WordPiece vocabulary has no "cat", "garden", ...
+        assert words(model.tokenizer, result.premise_pieces) == premise.split()
+        assert words(model.tokenizer, result.hypothesis_pieces) == hypothesis.split()
+    pair = words(model.tokenizer, result.record.get("pair_self", 0).key_tokens)
+    assert pair[0] == "[CLS]" and pair.count("[SEP]") == 2
+    encoded = model.tokenizer.hf(premise, hypothesis, return_tensors="pt")
+    with torch.inference_mode():
+        own = model.model(**encoded, output_attentions=True)
+    assert len(own.attentions) == 2
+    for layer, expected in enumerate(own.attentions):
+        np.testing.assert_allclose(
+            result.record.get("pair_self", layer).weights, expected[0].numpy(), atol=1e-5
+        )
+    check_rows(result.record)
 
 
 def test_bert_pair_classifier_labels_maps_and_words(bert):

@@ -89,6 +89,9 @@ class FlowLayout(QtWidgets.QLayout):
         return y + line_height - rect.y()
 
 
+MAX_ROWS = 3  # rows of chips shown before they scroll
+
+
 class TokenChips(QtWidgets.QWidget):
     """One side's tokens ("source", "target", ...) as checkable chips; one can be selected.
 
@@ -108,10 +111,17 @@ class TokenChips(QtWidgets.QWidget):
         self._area = QtWidgets.QWidget()
         self.set_theme("light")
         self._flow = FlowLayout(self._area)
+        # A long input (a Hugging Face model reads 512 tokens) scrolls within MAX_ROWS rows of
+        # chips instead of pushing the views below off the window.
+        self._scroll = QtWidgets.QScrollArea()
+        self._scroll.setWidget(self._area)
+        self._scroll.setWidgetResizable(True)
+        self._scroll.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
+        self._scroll.setHorizontalScrollBarPolicy(QtCore.Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         layout = QtWidgets.QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.caption)
-        layout.addWidget(self._area, 1)
+        layout.addWidget(self._scroll, 1)
 
     def set_tokens(
         self,
@@ -146,10 +156,22 @@ class TokenChips(QtWidgets.QWidget):
         """Give the chips the height of the rows they wrap into. While the user types it only
         grows (a row more, then a row less, would resize the views below at every keystroke);
         ``shrink`` (a new width, ``reset_height``) lets it shrink too."""
-        needed = self._flow.height_for(max(self._area.width(), 1))
+        width = max(self._scroll.width(), 1)
+        needed = self._flow.height_for(width)
+        if needed > self._max_height():  # they scroll: the scroll bar takes some width
+            bar = self._scroll.verticalScrollBar().sizeHint().width()
+            needed = self._flow.height_for(max(width - bar, 1))
         height = needed if shrink else max(needed, self._area.minimumHeight())
         if height != self._area.minimumHeight() or height != self._area.maximumHeight():
             self._area.setFixedHeight(height)
+        shown = min(height, self._max_height())
+        if shown != self._scroll.maximumHeight() or shown != self._scroll.minimumHeight():
+            self._scroll.setFixedHeight(shown)
+
+    def _max_height(self) -> int:
+        """The height of ``MAX_ROWS`` rows of chips (more scroll)."""
+        row = self.chips[0].sizeHint().height() if self.chips else 24
+        return MAX_ROWS * (row + self._flow._spacing)
 
     def reset_height(self) -> None:
         """Fit the height to the tokens on show, shrinking if they need fewer rows."""

@@ -14,7 +14,7 @@ THEMES = ("light", "dark")
 COLORMAPS = ("viridis", "magma", "cividis", "greys")
 SCALES = ("linear", "log")
 NORMALISATIONS = ("global", "row")
-# The choices of every field but ``gold`` (a flag), and what an error message calls them.
+# The choices of every field but the flags (``FLAGS``), and what an error message calls them.
 CHOICES = {
     "units": (UNITS, "token units"),
     "colormap": (COLORMAPS, "colour map"),
@@ -22,6 +22,7 @@ CHOICES = {
     "normalisation": (NORMALISATIONS, "normalisation"),
     "theme": (THEMES, "theme"),
 }
+FLAGS = ("gold", "hide_special", "renormalise")
 
 
 def choose(value: str, choices: tuple[str, ...], what: str) -> str:
@@ -41,12 +42,17 @@ class Display:
     normalisation: str = "global"  # or "row": each query's strongest key gets the top colour
     theme: str = "light"
     gold: bool = True  # outline the gold alignment where the input has one
+    # Leave out special tokens' rows and columns ([CLS], </s>, <pad>, ...: app.state.special);
+    # the rows kept show the model's weights (summing to less than 1) unless ``renormalise``.
+    hide_special: bool = False
+    renormalise: bool = False
 
     def __post_init__(self) -> None:
         for name, (choices, what) in CHOICES.items():
             choose(getattr(self, name), choices, what)
-        if not isinstance(self.gold, bool):
-            raise ValueError(f"gold must be True or False, got {self.gold!r}")
+        for name in FLAGS:
+            if not isinstance(getattr(self, name), bool):
+                raise ValueError(f"{name} must be True or False, got {getattr(self, name)!r}")
 
     def with_choice(self, name: str, value: str | bool) -> Display:
         """This display with field ``name`` set to ``value`` (checked)."""
@@ -64,7 +70,7 @@ class Display:
         default (settings written by another version never stop the app from starting)."""
         display = cls()
         for name, value in values.items():
-            if name == "gold" and isinstance(value, str):  # INI files hold "true" / "false"
+            if name in FLAGS and isinstance(value, str):  # INI files hold "true" / "false"
                 value = value.lower() == "true"
             try:
                 display = display.with_choice(name, value)

@@ -11,7 +11,7 @@ from dataclasses import replace
 from PySide6.QtCore import QCoreApplication
 
 from app.i18n.terms import describe_span
-from app.state import records, selection_moves
+from app.state import records, selection_moves, special
 from app.state.beam_tree import BeamTree
 from app.state.display import Display
 from app.state.records import Model, Result
@@ -42,6 +42,7 @@ class OnShow:
         self.beam_tree: BeamTree = []
         self.beam_node: tuple[int, int] | None = None
         self._partial: AttentionRecord | None = None  # the selected beam node's record (pieces)
+        self._kept: special.Kept = {}  # the tokens of each side on show when some are hidden
 
     # --- the record on show ---------------------------------------------------------------------
 
@@ -55,14 +56,19 @@ class OnShow:
         self.sigRecordChanged.emit()
 
     def _fit_record(self, reset_token: bool) -> None:
-        """Make the record on show from the result (merged to words when the display says so) and
-        keep the selection as far as it allows; emits nothing."""
+        """Make the record on show from the result (merged to words, special tokens hidden, when
+        the display says so) and keep the selection as far as it allows; emits nothing."""
         pieces = self.pieces_record
-        record = pieces
+        record, kept = pieces, {}
         if pieces is not None and pieces.maps and self.display.units == "words":
             record = records.word_record(pieces, self.model)
+        if record is not None and record.maps and self.display.hide_special:
+            record, kept = special.hide_special(
+                record, self.model, self.display.renormalise, pieces
+            )
         self.record = record
-        previous = self.selection
+        previous = special.shift_selection(self.selection, self._kept, kept)
+        self._kept = kept
         if reset_token and previous is not None:
             previous = replace(previous, token=None)
         self.selection = selection_moves.fit_selection(previous, record)
@@ -202,30 +208,46 @@ class OnShow:
             return None
         words = self.display.units == "words"
         model = self.model
-        return token_span(
+        span = token_span(
             lambda side: records.tokenizer_of_side(model, side),
             pieces,
             chosen,
             self._box_text(chosen.box),
             words,
         )
+        return special.shift_span(span, self._kept)
 
     # --- display --------------------------------------------------------------------------------
 
     def set_display(self, display: Display) -> None:
         """Draw with ``display``; a change of token units (pieces / words) also replaces the record
-        on show and clears the selected token."""
+        on show and clears the selected token; hiding special tokens (or showing them) replaces
+        the record and keeps the selected token on its word."""
         if display == self.display:
             return
         units_changed = display.units != self.display.units
+        new_record = units_changed or _hiding(display) != _hiding(self.display)
         self.display = display
-        if units_changed:  # the new record first: a view redraws once, with both
-            self._fit_record(reset_token=True)
+        if new_record:  # the new record first: a view redraws once, with both
+            self._fit_record(reset_token=units_changed)
         self.sigDisplayChanged.emit()
-        if units_changed:
+        if new_record:
             self.sigRecordChanged.emit()
+        if new_record and self._kept and not display.renormalise:
+            self.sigMessage.emit(
+                QCoreApplication.translate(
+                    "OnShow",
+                    "special tokens hidden: the rows show the model's weights and no longer "
+                    "sum to 1 (renormalise rows to rescale them)",
+                )
+            )
 
     def choose_display(self, name: str, value: str | bool) -> None:
         """Set one display option by name ("colormap", "scale", "gold", ...): what the View menu
         and a view's own boxes ask for."""
         self.set_display(self.display.with_choice(name, value))
+
+
+def _hiding(display: Display) -> tuple[bool, bool]:
+    """What of ``display`` makes the record on show: special tokens hidden, rows renormalised."""
+    return display.hide_special, display.hide_special and display.renormalise

@@ -137,7 +137,27 @@ class DisplayBoxes(QtCore.QObject):
                 "outline the gold word alignment (the task's samples have one; typed text does not)"
             )
         )
-        self.gold_box.toggled.connect(lambda on: self.sigDisplayChosen.emit("gold", bool(on)))
+        self.special_box = QtWidgets.QCheckBox(self.tr("hide special"))
+        self.special_box.setToolTip(
+            self.tr("leave out the rows and columns of [CLS], [SEP], <s>, </s>, <pad>, ...")
+        )
+        self.renormalise_box = QtWidgets.QCheckBox(self.tr("rows to 1"))
+        self.renormalise_box.setToolTip(
+            self.tr(
+                "with special tokens hidden, rescale each row to sum to 1 (off: the model's "
+                "own weights)"
+            )
+        )
+        # the checkboxes, by the Display flag each one sets
+        self.flags = {
+            "gold": self.gold_box,
+            "hide_special": self.special_box,
+            "renormalise": self.renormalise_box,
+        }
+        for name, flag_box in self.flags.items():
+            flag_box.toggled.connect(
+                lambda on, name=name: self.sigDisplayChosen.emit(name, bool(on))
+            )
 
     def show_display(self, display: Display) -> None:
         """Show ``display``'s choices (emits nothing)."""
@@ -146,7 +166,9 @@ class DisplayBoxes(QtCore.QObject):
                 blocked = box.blockSignals(True)
                 box.setCurrentIndex(box.findData(getattr(display, name)))
                 box.blockSignals(blocked)
-        if self.gold_box.isChecked() != display.gold:
-            blocked = self.gold_box.blockSignals(True)
-            self.gold_box.setChecked(display.gold)
-            self.gold_box.blockSignals(blocked)
+        for name, flag_box in self.flags.items():
+            if flag_box.isChecked() != getattr(display, name):
+                blocked = flag_box.blockSignals(True)
+                flag_box.setChecked(getattr(display, name))
+                flag_box.blockSignals(blocked)
+        self.renormalise_box.setEnabled(display.hide_special)

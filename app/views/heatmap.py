@@ -120,6 +120,8 @@ class HeatmapView(RecordView):
         display.addWidget(self.title, 1)
         for widget in self.display_boxes.captioned:
             display.addWidget(widget)
+        display.addWidget(self.display_boxes.special_box)
+        display.addWidget(self.display_boxes.renormalise_box)
         for label in (self.title, self.hover_label):  # long texts are cut, never widen the view
             label.setSizePolicy(
                 QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Preferred

@@ -59,6 +59,7 @@ class BeamResult:
     length_penalty: float
     id_to_piece: Callable[[int], str] = field(repr=False)
     top_k: int
+    length_factor: Callable[[int, float], float] = field(default=length_penalty_factor, repr=False)
 
     def partial(self, step: int, index: int) -> Hypothesis:
         """The hypothesis ending at node ``history[step][index]``, with its steps and maps."""
@@ -70,6 +71,7 @@ class BeamResult:
             self.id_to_piece,
             self.top_k,
             self.length_penalty,
+            self.length_factor,
         )
 
 
@@ -88,13 +90,15 @@ def beam_search(
     A candidate ending in EOS among the step's ``width`` best finishes; the search stops when
     ``width`` hypotheses have finished, when no unfinished one can still outrank the best finished
     one, or after ``max_len`` tokens. Finished hypotheses are ranked by score / lp (GNMT,
-    alpha = ``length_penalty``, |Y| counting EOS); ``best`` is the top finished one, or, when none
-    finished within ``max_len``, the best cut-off one.
+    alpha = ``length_penalty``, |Y| counting EOS, or the model's own ``length_factor(|Y|, alpha)``
+    where it has one: a Hugging Face model ranks as its ``generate`` does); ``best`` is the top
+    finished one, or, when none finished within ``max_len``, the best cut-off one.
     """
     check_positive("width", width)
     check_positive("max_len", max_len)
     if length_penalty < 0:
         raise ValueError(f"length_penalty must be >= 0 (GNMT alpha); got {length_penalty}")
+    factor = getattr(model, "length_factor", length_penalty_factor)
     with evaluating(model):
         src, src_lens = source_tensors(model, src_ids)
         history, source_maps = _beam_history(
@@ -103,25 +107,46 @@ def beam_search(
 
         def hypothesis_at(step: int, index: int) -> Hypothesis:
             return _path_hypothesis(
-                history, step, index, source_maps, id_to_piece, top_k, length_penalty
+                history, step, index, source_maps, id_to_piece, top_k, length_penalty, factor
             )
 
-        ends = [
-            (step, index)
-            for step, nodes in enumerate(history)
-            for index, node in enumerate(nodes)
-            if node.finished
-        ]
-        if not ends:  # cut off by max_len: the last step's hypotheses all have max_len tokens
-            last = history[-1]
-            ends = [(len(history) - 1, max(range(len(last)), key=lambda i: last[i].score))]
+        ends = _ends(history, width, max_len, getattr(model, "ranks_cut_off", False))
         hypotheses = [hypothesis_at(*end) for end in ends]
         order = sorted(range(len(ends)), key=lambda i: hypotheses[i].ranking_score, reverse=True)
         best = hypotheses[order[0]]
         finished = [hypotheses[i] for i in order] if best.finished else []
         return BeamResult(
-            best, ends[order[0]], finished, history, source_maps, length_penalty, id_to_piece, top_k
+            best,
+            ends[order[0]],
+            finished,
+            history,
+            source_maps,
+            length_penalty,
+            id_to_piece,
+            top_k,
+            factor,
         )
+
+
+def _ends(
+    history: list[list[BeamNode]], width: int, max_len: int, ranks_cut_off: bool
+) -> list[tuple[int, int]]:
+    """The (step, index) of every hypothesis the beam ranks: each finished one; the best one cut
+    off by ``max_len`` when none finished; with ``ranks_cut_off`` (as Hugging Face's
+    ``generate`` does) every unfinished one among the last step's ``width`` best candidates,
+    when the beam ran to ``max_len``."""
+    ends = [
+        (step, index)
+        for step, nodes in enumerate(history)
+        for index, node in enumerate(nodes)
+        if node.finished
+    ]
+    last, step = history[-1], len(history) - 1
+    if ranks_cut_off and len(history) == max_len:  # a step's nodes are in candidate rank order
+        ends += [(step, i) for i in range(min(width, len(last))) if not last[i].finished]
+    if not ends:  # cut off by max_len: the last step's hypotheses all have max_len tokens
+        ends = [(step, max(range(len(last)), key=lambda i: last[i].score))]
+    return ends
 
 
 def _beam_history(
@@ -145,6 +170,7 @@ def _beam_history(
     parents = [-1]  # the history[step - 1] index each row continues
     history: list[list[BeamNode]] = []
     best_finished = -math.inf  # best ranking score among finished hypotheses
+    factor = getattr(model, "length_factor", length_penalty_factor)
     finished_count = 0
     for step in range(max_len):
         output = model.decode_step(state, prev, capture=capture)
@@ -179,7 +205,7 @@ def _beam_history(
             )
             if is_eos:
                 finished_count += 1
-                best_finished = max(best_finished, score / length_penalty_factor(step + 1, alpha))
+                best_finished = max(best_finished, score / factor(step + 1, alpha))
             else:
                 live_rows.append(row)
                 live_tokens.append(token)
@@ -189,7 +215,7 @@ def _beam_history(
         if (
             finished_count >= width
             or not live_rows
-            or live_scores[0] / length_penalty_factor(max_len, alpha) <= best_finished
+            or live_scores[0] / factor(max_len, alpha) <= best_finished
         ):
             break
         indices = torch.tensor(live_rows, dtype=torch.long, device=src.device)
@@ -208,6 +234,7 @@ def _path_hypothesis(
     id_to_piece: Callable[[int], str],
     top_k: int,
     length_penalty: float,
+    length_factor: Callable[[int, float], float] = length_penalty_factor,
 ) -> Hypothesis:
     """The hypothesis ending at node ``history[step][index]``: its path back to step 0."""
     if not 0 <= step < len(history) or not 0 <= index < len(history[step]):
@@ -228,6 +255,7 @@ def _path_hypothesis(
         id_to_piece,
         top_k,
         length_penalty,
+        length_factor,
     )
 
 

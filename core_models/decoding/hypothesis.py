@@ -160,11 +160,16 @@ def make_hypothesis(
     id_to_piece: Callable[[int], str],
     top_k: int,
     length_penalty: float = 0.0,
+    length_factor: Callable[[int, float], float] = length_penalty_factor,
 ) -> Hypothesis:
-    """Score ``token_ids`` under their steps' log_probs (T, V) and name every step's top-k."""
+    """Score ``token_ids`` under their steps' log_probs (T, V) and name every step's top-k;
+    rank them by score / ``length_factor(|Y|, length_penalty)`` (GNMT unless a model has its
+    own rule, ``beam_search``)."""
     ids = torch.tensor(token_ids, dtype=torch.long, device=log_probs.device)
     chosen = log_probs.gather(1, ids.unsqueeze(1)).squeeze(1).tolist()
-    top_probs, top_ids = log_probs.exp().topk(max(0, min(top_k, log_probs.shape[1])), dim=1)
+    # top-k of the log-probabilities, then exp of those alone (not a second (T, V) tensor)
+    top_log_probs, top_ids = log_probs.topk(max(0, min(top_k, log_probs.shape[1])), dim=1)
+    top_probs = top_log_probs.exp()
     steps = [
         StepInfo(
             token=id_to_piece(token_id),
@@ -180,7 +185,7 @@ def make_hypothesis(
     return Hypothesis(
         token_ids=list(token_ids),
         score=score,
-        ranking_score=score / length_penalty_factor(len(token_ids), length_penalty),
+        ranking_score=score / length_factor(len(token_ids), length_penalty),
         steps=steps,
         maps=maps,
         log_probs=log_probs,

@@ -40,7 +40,11 @@ class HFState:
 
 class SwappedEOS(Seq2SeqModel):
     """What both Hugging Face decoders share: the model's EOS id swapped with ``EOS_ID`` on the
-    target side, and the generation config's single-token ``bad_words_ids`` never chosen."""
+    target side, the generation config's single-token ``bad_words_ids`` never chosen, and
+    ``generate``'s beam ranking (``length_factor``; hypotheses cut off at the length limit
+    compete with the finished ones: ``ranks_cut_off``)."""
+
+    ranks_cut_off = True
 
     def __init__(self, model: Any) -> None:
         super().__init__()
@@ -53,6 +57,12 @@ class SwappedEOS(Seq2SeqModel):
         self.order = swap_permutation(vocab, self.eos_id, EOS_ID)
         bad = getattr(generation, "bad_words_ids", None) or []
         self.banned = [int(self.order[w[0]]) for w in bad if len(w) == 1]
+
+    @staticmethod
+    def length_factor(length: int, alpha: float) -> float:
+        """How ``generate`` ranks a finished beam hypothesis: its summed log-probability over
+        |Y|^alpha (|Y| the tokens generated, EOS counted; ``beam_search`` divides by this)."""
+        return float(length) ** alpha
 
     def swap_ids(self, ids: list[int]) -> list[int]:
         """Target ids between the model's id space and the project's (either way: the swap is its

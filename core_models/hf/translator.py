@@ -73,12 +73,16 @@ class HFTranslator(Translator):
 
     # _source_ids, _max_len and detokenize: the names Translator's batch translation also calls.
     def _source_ids(self, text: str) -> tuple[list[int], bool]:
-        """The ids the model reads, its own special tokens included, cut to its limit keeping a
-        closing special token (``</s>``); and whether it was cut."""
+        """The ids the model reads, its own special tokens included, cut to its limit keeping the
+        closing special tokens (``</s>``, mBART's ``</s> en_XX``); and whether it was cut."""
         source_ids = self.source_tokenizer.encode(text)
         truncated = len(source_ids) > self.max_source_len
         if truncated:
-            end = source_ids[-1:] if source_ids[-1] in self.source_tokenizer.special_ids else []
+            special = self.source_tokenizer.special_ids
+            closing = len(source_ids)
+            while closing > 0 and source_ids[closing - 1] in special:
+                closing -= 1
+            end = source_ids[closing:]
             source_ids = source_ids[: self.max_source_len - len(end)] + end
         return source_ids, truncated
 
@@ -94,7 +98,10 @@ class HFTranslator(Translator):
         return self.source_tokenizer.pieces(source_ids)
 
     def _reference_ids(self, reference: str) -> list[int]:
-        return self.model.swap_ids(self.target_tokenizer.encode_target(reference))
+        """The reference as the decoder writes it, through its first EOS (mBART's target
+        language code after it is what the decoder starts from, never a step)."""
+        ids = self.model.swap_ids(self.target_tokenizer.encode_target(reference))
+        return ids[: ids.index(EOS_ID) + 1] if EOS_ID in ids else ids
 
 
 class _TargetTokenizer(HFTokenizer):
