@@ -562,6 +562,22 @@
         <source>outline the gold word alignment (the task&apos;s samples have one; typed text does not)</source>
         <translation>勾勒金标词对齐（任务样例带有对齐；手动输入的文本没有）</translation>
     </message>
+    <message>
+        <source>hide special</source>
+        <translation>隐藏特殊词元</translation>
+    </message>
+    <message>
+        <source>leave out the rows and columns of [CLS], [SEP], &lt;s&gt;, &lt;/s&gt;, &lt;pad&gt;, ...</source>
+        <translation>略去 [CLS]、[SEP]、&lt;s&gt;、&lt;/s&gt;、&lt;pad&gt; 等特殊词元的行和列</translation>
+    </message>
+    <message>
+        <source>rows to 1</source>
+        <translation>行和归一</translation>
+    </message>
+    <message>
+        <source>with special tokens hidden, rescale each row to sum to 1 (off: the model&apos;s own weights)</source>
+        <translation>隐藏特殊词元后，将每行重新缩放为和为 1（关闭时：显示模型自身的权重）</translation>
+    </message>
 </context>
 <context>
     <name>DownloadTab</name>
@@ -1183,6 +1199,13 @@
     <message>
         <source>put back the text you had before the model changed</source>
         <translation>恢复切换模型之前你输入的文本</translation>
+    </message>
+</context>
+<context>
+    <name>OnShow</name>
+    <message>
+        <source>special tokens hidden: the rows show the model&apos;s weights and no longer sum to 1 (renormalise rows to rescale them)</source>
+        <translation>已隐藏特殊词元：各行显示的是模型的权重，其和不再为 1（可勾选“行和归一”重新缩放）</translation>
     </message>
 </context>
 <context>
