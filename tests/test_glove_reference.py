@@ -196,3 +196,17 @@ def test_a_damaged_cache_file_is_ignored_and_rewritten(tmp_path, bundled, cache,
     checkpoint_glove._file_rows.cache_clear()
     assert torch.equal(load_checkpoint(checkpoint).model.embedding.weight, expected)
     assert cache_files(cache) == [cached] and cached.read_bytes() == good
+
+
+def test_a_cache_dir_that_cannot_be_written_only_costs_speed(
+    tmp_path, bundled, monkeypatch, caplog
+):
+    checkpoint = train(tmp_path / "run", BUNDLED)
+    expected = load_checkpoint(checkpoint).model.embedding.weight
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file where the cache directory should be")
+    monkeypatch.setenv(paths.CACHE_ENV, str(blocked))
+    checkpoint_glove._file_rows.cache_clear()
+    assert torch.equal(load_checkpoint(checkpoint).model.embedding.weight, expected)
+    assert f"GloVe table not cached at {blocked / 'glove'}" in caplog.text
+    assert blocked.read_text() == "a file where the cache directory should be"
