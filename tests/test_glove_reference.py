@@ -4,6 +4,7 @@ a referenced file that is missing or changed is a clear error naming the checkpo
 
 import json
 
+import numpy as np
 import pytest
 import safetensors
 import torch
@@ -11,6 +12,9 @@ from tiny_training import TINY_MODELS, tiny_config
 
 from core_models import paths
 from core_models.cli import main
+from core_models.data import glove
+from core_models.data.glove import read_glove
+from core_models.training import checkpoint_glove
 from core_models.training.checkpoint import (
     CheckpointError,
     export_for_inference,
@@ -31,6 +35,13 @@ def glove_text() -> str:
         f"{word} {' '.join(f'{v:.5f}' for v in vector.tolist())}\n"
         for word, vector in zip(WORDS, vectors, strict=True)
     )
+
+
+@pytest.fixture(autouse=True)
+def cache(tmp_path, monkeypatch):
+    """The user cache directory (where loading caches the file's table): in tmp_path."""
+    monkeypatch.setenv(paths.CACHE_ENV, str(tmp_path / "cache"))
+    return tmp_path / "cache"
 
 
 @pytest.fixture
@@ -127,3 +138,75 @@ def test_a_damaged_reference_is_a_checkpoint_error(tmp_path, bundled):
         config_path.write_text(json.dumps({**config, KEY: {**config[KEY], **damage}}))
         with pytest.raises(CheckpointError, match=expected):
             load_checkpoint(checkpoint)
+
+
+def cache_files(cache) -> list:
+    return sorted((cache / "glove").glob("*"))
+
+
+def test_a_loaded_table_is_cached_in_the_cache_dir_and_filled_from_it_as_parsed(
+    tmp_path, bundled, cache, monkeypatch
+):
+    checkpoint = train(tmp_path / "run", BUNDLED)
+    resources = sorted(bundled.parent.parent.rglob("*"))
+    parsed = load_checkpoint(checkpoint).model.embedding.weight
+    [cached] = cache_files(cache)
+    assert cached.name.startswith(file_sha256(bundled)) and cached.suffix == ".npy"
+    assert sorted(bundled.parent.parent.rglob("*")) == resources  # nothing beside the resources
+
+    def no_parsing(*args):
+        raise AssertionError("the file was parsed although its table is cached")
+
+    checkpoint_glove._file_rows.cache_clear()
+    monkeypatch.setattr(glove, "glove_rows", no_parsing)
+    assert torch.equal(load_checkpoint(checkpoint).model.embedding.weight, parsed)
+    vocabulary = load_checkpoint(checkpoint).tokenizers["text"].vocabulary()
+    table = np.load(cached)
+    for word, vector in read_glove(bundled).items():
+        assert np.array_equal(table[vocabulary.index(word)], vector), word
+    assert np.isnan(table[0]).all()  # pad: not a GloVe word
+
+
+def truncated(good: bytes, cached) -> None:
+    cached.write_bytes(good[: len(good) // 2])
+
+
+def wrong_shape(good: bytes, cached) -> None:
+    np.save(cached, np.zeros((3, DIM), np.float32))
+
+
+def other_values(good: bytes, cached) -> None:
+    table = np.load(cached)
+    table[np.isfinite(table).all(axis=1).nonzero()[0][0], 0] += 1.0  # one GloVe word's vector
+    np.save(cached, table)
+
+
+def not_numpy(good: bytes, cached) -> None:
+    cached.write_text("cat's vectors")
+
+
+@pytest.mark.parametrize("damage", [truncated, wrong_shape, other_values, not_numpy])
+def test_a_damaged_cache_file_is_ignored_and_rewritten(tmp_path, bundled, cache, damage):
+    checkpoint = train(tmp_path / "run", BUNDLED)
+    expected = load_checkpoint(checkpoint).model.embedding.weight
+    [cached] = cache_files(cache)
+    good = cached.read_bytes()
+    damage(good, cached)
+    assert cached.read_bytes() != good
+    checkpoint_glove._file_rows.cache_clear()
+    assert torch.equal(load_checkpoint(checkpoint).model.embedding.weight, expected)
+    assert cache_files(cache) == [cached] and cached.read_bytes() == good
+
+
+def test_a_cache_dir_that_cannot_be_written_only_costs_speed(
+    tmp_path, bundled, monkeypatch, caplog
+):
+    checkpoint = train(tmp_path / "run", BUNDLED)
+    expected = load_checkpoint(checkpoint).model.embedding.weight
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file where the cache directory should be")
+    monkeypatch.setenv(paths.CACHE_ENV, str(blocked))
+    checkpoint_glove._file_rows.cache_clear()
+    assert torch.equal(load_checkpoint(checkpoint).model.embedding.weight, expected)
+    assert f"GloVe table not cached at {blocked / 'glove'}" in caplog.text
+    assert blocked.read_text() == "a file where the cache directory should be"

@@ -14,6 +14,7 @@ import logging
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 import numpy as np
 import torch
@@ -42,7 +43,7 @@ def _glove_lines(
     """(file name, line number, word, the numbers as text) for every line; ``dim`` checked on
     each (taken from the first line when None). A word2vec header ("400000 50") is skipped."""
     with open_corpus(path, member, ".txt") as (name, stream):
-        for number, line in numbered_lines(name, stream):
+        for number, line in numbered_lines(name, _whole(stream)):
             line = line.rstrip()
             if not line:
                 continue
@@ -57,6 +58,13 @@ def _glove_lines(
                     name, number, f"expected the word and {dim} numbers, found {fields} numbers"
                 )
             yield name, number, word, numbers
+
+
+def _whole(stream: IO[bytes]) -> Iterator[bytes]:
+    """The stream's lines, read (and decompressed) in one call rather than line by line, which
+    is slower for a gzipped file. Lazy, so that a damaged stream fails where ``numbered_lines``
+    reports it."""
+    yield from stream.read().split(b"\n")
 
 
 def _parse(name: str, number: int, numbers: str) -> np.ndarray:
@@ -110,13 +118,16 @@ def glove_words(source: str | Path, member: str | None = None) -> list[str]:
     return list(dict.fromkeys(word for _, _, word, _ in _glove_lines(path, member, None)))
 
 
-def _candidates(piece: str) -> list[str]:
+def _candidates(piece: str) -> tuple[str, ...]:
     """GloVe words a vocabulary piece may be: as it is, then lowercased (GloVe 6B is lowercase).
     Special and byte pieces are not words."""
     if piece in SPECIAL_PIECES or is_byte_piece(piece):
-        return []
+        return ()
     word = piece.replace(SPACE_MARK, "").strip()
-    return list(dict.fromkeys([word, word.lower()])) if word else []
+    if not word:
+        return ()
+    lower = word.lower()
+    return (word,) if lower == word else (word, lower)
 
 
 @dataclass

@@ -10,6 +10,11 @@ indexes it; the hash of the whole table) and model.safetensors holds, in place o
 (``glove.glove_rows``, in the stored dtype) and checks it against ``table_sha256``. The vectors
 thus live in resources once, not in every model and every checkpoint of every run.
 
+Parsing the file's text takes most of a second, so the file's rows of a vocabulary are kept in the
+user cache directory (``glove/<file sha256>-<vocabulary hash>.npy``, written atomically). The
+cache is never trusted: a table filled from it must match ``table_sha256``, else the file is
+parsed again and the cache rewritten; an unreadable or misshapen cache file is ignored likewise.
+
 A model trained on any other GloVe file (the user's own) stores its table: a checkpoint never
 depends on a file that can move or change. A referenced file that is missing, or whose hash
 differs, is a CheckpointError naming the checkpoint and the file.
@@ -19,9 +24,13 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import logging
+import os
+import tempfile
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+import numpy as np
 import safetensors
 import torch
 from torch import nn
@@ -35,6 +44,9 @@ TENSOR = "embedding.weight"  # the table ``load_pretrained_embeddings`` fills
 ROLE = "text"
 FIELDS = ("file", "sha256", "tensor", "tokenizer", "table_sha256")
 FLOAT_DTYPES = ("F16", "BF16", "F32")  # what the stored rows may be
+CACHE_FOLDER = "glove"  # under the user cache directory
+
+logger = logging.getLogger(__name__)
 
 
 def bundled_reference(glove: str, member: str, model: nn.Module) -> dict[str, str] | None:
@@ -60,6 +72,14 @@ def bundled_reference(glove: str, member: str, model: nn.Module) -> dict[str, st
 
 
 def file_sha256(path: Path) -> str:
+    """The file's sha256, hashed once per process while the file stays as it is."""
+    stat = os.stat(path)
+    return _file_sha256(Path(path).resolve(), stat.st_ino, stat.st_size, stat.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=8)
+def _file_sha256(path: Path, inode: int, size: int, mtime_ns: int) -> str:
+    del inode, size, mtime_ns  # part of the cache key only: a changed file is hashed again
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(2**20), b""):
@@ -78,6 +98,56 @@ def _file_rows(path: Path, sha256: str, vocabulary: tuple[str, ...]):
 
     del sha256  # part of the cache key only: a replaced file is read again
     return glove_rows(path, vocabulary)
+
+
+def _cache_path(reference: dict, vocabulary: tuple[str, ...]) -> Path:
+    from core_models.paths import user_cache_dir
+
+    words = hashlib.sha256("\n".join(vocabulary).encode("utf-8", "surrogatepass")).hexdigest()
+    return user_cache_dir() / CACHE_FOLDER / f"{reference['sha256']}-{words[:16]}.npy"
+
+
+def _read_cache(cache: Path, shape: tuple[int, int]) -> torch.Tensor | None:
+    """The cached table, or None when there is none or it is not a float32 array of ``shape``."""
+    try:
+        array = np.load(cache, allow_pickle=False)
+    except (OSError, ValueError, EOFError):
+        return None
+    if not isinstance(array, np.ndarray) or array.shape != shape or array.dtype != np.float32:
+        return None
+    return torch.from_numpy(array)
+
+
+def _write_cache(cache: Path, table: torch.Tensor) -> None:
+    """Write the cache file whole or not at all (a temporary file renamed over it); a cache
+    directory that cannot be written only costs the next load its speed."""
+    scratch = None
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=cache.parent, suffix=".tmp", delete=False) as handle:
+            scratch = Path(handle.name)
+            np.save(handle, table.numpy())
+        os.replace(scratch, cache)
+    except OSError as error:
+        logger.warning("GloVe table not cached at %s: %s", cache, error)
+        if scratch is not None:
+            scratch.unlink(missing_ok=True)
+
+
+def _file_table(
+    path: Path, reference: dict, vocabulary: tuple[str, ...], dim: int, cached: bool
+) -> torch.Tensor:
+    """(len(vocabulary), dim) float32: row i the file's vector of piece i, NaN where the file
+    has none; from the cache when ``cached`` and it holds such a table, else from the file (and
+    then cached)."""
+    cache = _cache_path(reference, vocabulary)
+    table = _read_cache(cache, (len(vocabulary), dim)) if cached else None
+    if table is None:
+        found = _file_rows(path, reference["sha256"], vocabulary)
+        table = torch.full((len(vocabulary), found.vectors.shape[1]), float("nan"))
+        table[found.rows] = found.vectors
+        _write_cache(cache, table)
+    return table
 
 
 def _expected(path: Path, reference: dict, tokenizer: Tokenizer, table: torch.Tensor):
@@ -177,15 +247,21 @@ def fill_table(
     with safetensors.safe_open(str(weights_path), framework="pt") as weights:
         rows, values = weights.get_tensor(f"{name}.rows"), weights.get_tensor(f"{name}.values")
     parameter = model.get_parameter(name)
-    blank = torch.zeros(parameter.shape, dtype=values.dtype)
-    table, _ = _expected(path, reference, tokenizers[reference["tokenizer"]], blank)
-    try:
-        table[rows] = values
-    except (IndexError, RuntimeError) as error:
-        raise CheckpointError(
-            f"{weights_path}: {name}.rows does not fit the table: {error}"
-        ) from None
-    if table_sha256(table) != reference["table_sha256"]:
+    vocabulary = tuple(tokenizers[reference["tokenizer"]].vocabulary())
+    for cached in (True, False):  # a table from the cache that does not match: parse the file
+        from_file = _file_table(path, reference, vocabulary, parameter.shape[1], cached)
+        table = torch.zeros(parameter.shape, dtype=values.dtype)
+        found = ~from_file.isnan().any(dim=1)
+        try:
+            table[found] = from_file[found].to(values.dtype)
+            table[rows] = values
+        except (IndexError, RuntimeError) as error:
+            raise CheckpointError(
+                f"{weights_path}: {name}.rows does not fit the table: {error}"
+            ) from None
+        if table_sha256(table) == reference["table_sha256"]:
+            break
+    else:
         raise CheckpointError(
             f"{weights_path}: the embedding table rebuilt from {path} is not the one saved "
             f"(table_sha256 differs): the checkpoint or the file is damaged"
