@@ -12,6 +12,19 @@ import torch  # noqa: E402
 torch.set_num_threads(1)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _cache_dir(tmp_path_factory):
+    """The user cache (downloads, the parsed GloVe table, compiled translations) in a folder of
+    the test session, never the user's own; a test may point it elsewhere with monkeypatch."""
+    previous = os.environ.get("ATTENTION_WORKBENCH_CACHE")
+    os.environ["ATTENTION_WORKBENCH_CACHE"] = str(tmp_path_factory.mktemp("user-cache"))
+    yield
+    if previous is None:
+        del os.environ["ATTENTION_WORKBENCH_CACHE"]
+    else:
+        os.environ["ATTENTION_WORKBENCH_CACHE"] = previous
+
+
 @pytest.fixture(autouse=True)
 def _seed():
     torch.manual_seed(0)

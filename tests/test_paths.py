@@ -19,12 +19,14 @@ from core_models.training.checkpoint import CheckpointError
 BUNDLED_NAMES = {
     "bahdanau-dates",
     "bahdanau-en-fr",
+    "bahdanau-zh-en",
     "decomposable-nli",
     "encoder_classifier-nli",
     "luong-en-fr",
     "rnn-en-fr",
     "transformer-en-de",
     "transformer-en-fr",
+    "transformer-zh-en",
 }
 GLOVE = "resources/glove/glove.6B.50d.50k.txt.gz"
 
