@@ -113,6 +113,7 @@ def run_gui(language: str | None = None) -> int:
     if missing:
         print(f"error: {missing}", file=sys.stderr)
         return 2
+    from pyqtgraph.util.garbage_collector import GarbageCollector
     from PySide6 import QtWidgets
 
     from app.desktop import NAME, app_icon
@@ -131,6 +132,10 @@ def run_gui(language: str | None = None) -> int:
     app.setDesktopFileName(NAME)  # ties the window to the --install-desktop menu entry
     app.setWindowIcon(app_icon())  # every window, the taskbar and the About box
     app.setStyle("Fusion")
+    # Python's cyclic garbage collector runs on whichever thread allocates when a threshold is
+    # crossed; collecting a Qt object's wrapper on a decoding thread deadlocked against the GUI
+    # thread's QObject destructor (seen in the tests). Collect on the GUI thread only, on a timer.
+    collector = GarbageCollector(interval=1.0)  # noqa: F841 (its timer runs while it lives)
     window = MainWindow()  # sized as it was last time, or to fit the screen
     window.show()
     start(window)

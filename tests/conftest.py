@@ -1,5 +1,6 @@
 """Shared test set-up: Qt offscreen, one torch thread, fixed seeds."""
 
+import gc
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -23,6 +24,30 @@ def _cache_dir(tmp_path_factory):
         del os.environ["ATTENTION_WORKBENCH_CACHE"]
     else:
         os.environ["ATTENTION_WORKBENCH_CACHE"] = previous
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _collect_on_the_main_thread():
+    """Cyclic garbage is collected between tests, on the main thread, never on a worker thread:
+    Python collects on whichever thread allocates when a threshold is crossed, and a Qt
+    wrapper collected on a decoding thread deadlocked against the GUI thread's QObject
+    destructor (test_app_checkpoint_damage, seen once). The app does the same on a timer."""
+    gc.disable()
+    yield
+    gc.enable()
+
+
+@pytest.fixture(autouse=True)
+def _collect_after_each_test():
+    """The collections Python would have made during the test, by its own thresholds (a full one
+    costs ~0.2 s with torch and Qt loaded: after every test it would add minutes)."""
+    yield
+    for generation, (count, threshold) in enumerate(
+        zip(gc.get_count(), gc.get_threshold(), strict=True)
+    ):
+        if count <= threshold:
+            break
+        gc.collect(generation)
 
 
 @pytest.fixture(autouse=True)
