@@ -4,8 +4,9 @@
 steps merged alike (one step per target word).
 
 A *word* is a whitespace-separated word, except in scripts written without spaces (Chinese,
-Japanese, Thai, ...), where every piece is a word of its own: a Chinese sentence is several words,
-never one. Pieces are display strings: sentencepiece pieces (``▁`` marks a space, ``<0xE4>`` is a
+Japanese, Thai, ...), where ``group_words`` makes every piece a word of its own: a Chinese sentence
+is several words, never one (a tokenizer's ``word_groups`` then joins Chinese characters into
+jieba's words: ``core_models.tokenizers.segment.segment_groups``). Pieces are display strings: sentencepiece pieces (``▁`` marks a space, ``<0xE4>`` is a
 byte), characters, or words. Special tokens (``<eos>``, ``<cls>``, ...) are words of their own.
 Numpy only: the GUI uses this module without torch.
 """
