@@ -1112,6 +1112,14 @@
         <translation>源和目标共用一个分词器</translation>
     </message>
     <message>
+        <source>jieba</source>
+        <translation>结巴分词</translation>
+    </message>
+    <message>
+        <source>word tokenizer: cut Chinese into words with jieba (a bundled task&apos;s own words added to its dictionary); without it a Chinese sentence would be one word</source>
+        <translation>词分词器：用结巴分词把中文切分成词（内置任务自己的词加入其词典）；不勾选时一个中文句子会被当成一个词</translation>
+    </message>
+    <message>
         <source>family</source>
         <translation>模型族</translation>
     </message>
