@@ -1718,6 +1718,14 @@
         <translation>基于受控语法的英译德：动词第二位、动词后置从句、可分动词、格。</translation>
     </message>
     <message>
+        <source>Chinese to English from a controlled grammar: measure words, time and place before the verb, 的 relative clauses, 不 / 没, 吗 questions.</source>
+        <translation>中译英，来自受控语法：量词、时间和地点在动词前、“的”字关系从句、不 / 没、吗字疑问句。</translation>
+    </message>
+    <message>
+        <source>English to Chinese from the zh-en grammar: measure words, time and place before the verb, 的 relative clauses, 不 / 没, 吗 questions.</source>
+        <translation>英译中，来自 zh-en 的语法：量词、时间和地点在动词前、“的”字关系从句、不 / 没、吗字疑问句。</translation>
+    </message>
+    <message>
         <source>Premise / hypothesis pairs: entailment, neutral, contradiction from lexical relations.</source>
         <translation>前提 / 假设句对：由词汇关系产生的蕴含、中立、矛盾。</translation>
     </message>
