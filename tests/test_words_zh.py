@@ -115,3 +115,19 @@ def test_a_char_model_s_record_merges_to_words_and_matches_its_gold(char_model):
     gold = result.record.gold_alignment
     assert gold.shape == cross.weights.shape[1:]
     assert {(s, t) for t, s in zip(*np.nonzero(gold), strict=True)} == set(pair.alignment)
+
+
+def test_a_hugging_face_tokenizer_s_chinese_characters_merge_into_jieba_words(tmp_path):
+    from transformers import BertTokenizer
+
+    from core_models.hf.tokens import HFTokenizer
+
+    sentence = "我昨天在公园看见了一只猫。"
+    vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *dict.fromkeys(sentence)]
+    (tmp_path / "vocab.txt").write_text("\n".join(vocab) + "\n", encoding="utf-8")
+    tokenizer = HFTokenizer(BertTokenizer(str(tmp_path / "vocab.txt")))
+    pieces = tokenizer.pieces(tokenizer.encode(sentence))
+    # BERT reads Chinese character by character, each a word of its own (▁: a word's start)
+    assert pieces == ["[CLS]", *(f"▁{char}" for char in sentence), "[SEP]"]
+    words = merge_tokens(pieces, tokenizer.word_groups(pieces))
+    assert words == ["[CLS]", "我", "昨天", "在", "公园", "看见", "了", "一只", "猫", "。", "[SEP]"]
