@@ -270,16 +270,20 @@ class Translator(_Wrapped):
 
     def _gold_matrix(self, alignment, record: AttentionRecord) -> np.ndarray | None:
         """(target words, source words) 0/1 from the word links, sized like the cross map merged
-        to words (each EOS is a word of its own); links past the decoded output are left out."""
+        to words (each EOS is a word of its own; a merged word holding several linked words, as a
+        BPE piece spanning two Chinese words makes, takes all their links); links past the
+        decoded output are left out."""
         if "cross" not in record.kinds():
             return None
         cross = record.get("cross", 0)
         rows = len(self.target_tokenizer.word_groups(cross.query_tokens))
         cols = len(self.source_tokenizer.word_groups(cross.key_tokens))
+        row_of = self.target_tokenizer.word_positions(cross.query_tokens)
+        col_of = self.source_tokenizer.word_positions(cross.key_tokens)
         matrix = np.zeros((rows, cols), dtype=np.float32)
         for source_word, target_word in alignment:
-            if target_word < rows and source_word < cols:
-                matrix[target_word, source_word] = 1.0
+            if target_word < len(row_of) and source_word < len(col_of):
+                matrix[row_of[target_word], col_of[source_word]] = 1.0
         return matrix
 
     def partial_record(self, result: TranslationResult, step: int, index: int) -> AttentionRecord:

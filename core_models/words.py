@@ -4,8 +4,9 @@
 steps merged alike (one step per target word).
 
 A *word* is a whitespace-separated word, except in scripts written without spaces (Chinese,
-Japanese, Thai, ...), where every piece is a word of its own: a Chinese sentence is several words,
-never one. Pieces are display strings: sentencepiece pieces (``▁`` marks a space, ``<0xE4>`` is a
+Japanese, Thai, ...), where ``group_words`` makes every piece a word of its own: a Chinese sentence
+is several words, never one (a tokenizer's ``word_groups`` then joins Chinese characters into
+jieba's words: ``core_models.tokenizers.segment.segment_groups``). Pieces are display strings: sentencepiece pieces (``▁`` marks a space, ``<0xE4>`` is a
 byte), characters, or words. Special tokens (``<eos>``, ``<cls>``, ...) are words of their own.
 Numpy only: the GUI uses this module without torch.
 """
@@ -43,6 +44,9 @@ _UNSPACED_BLOCKS = (
     ("\U00020000", "\U0003134f"),  # CJK unified ideographs extensions B-G
 )
 UNSPACED_CHAR = re.compile("[" + "".join(f"{lo}-{hi}" for lo, hi in _UNSPACED_BLOCKS) + "]")
+# spaces between two unspaced-script characters of one word (BERT marks each Chinese character as
+# a word start; jieba joins them into one word)
+_INNER_SPACE = re.compile(f"(?<={UNSPACED_CHAR.pattern}) +(?={UNSPACED_CHAR.pattern})")
 
 
 Groups = list[list[int]]
@@ -145,12 +149,13 @@ def _attach_pending(groups: Groups, pending: list[int]) -> None:
 
 
 def merge_tokens(pieces: Sequence[str], groups: Groups) -> list[str]:
-    """The display word of each group: its pieces' text joined, spaces (``▁``) removed."""
+    """The display word of each group: its pieces' text joined, spaces (``▁``) removed at its
+    ends and between unspaced-script characters."""
     texts = piece_texts(pieces)
     words = []
     for group in groups:
         parts = [pieces[i] if texts[i] is None else texts[i] for i in group]
-        word = "".join(parts).strip(" ")
+        word = _INNER_SPACE.sub("", "".join(parts).strip(" "))
         words.append(word or SPACE_MARK)
     return words
 

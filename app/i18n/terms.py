@@ -72,6 +72,16 @@ TASK_DESCRIPTIONS = {
         "English to German from a controlled grammar: verb-second, verb-final clauses, "
         "separable verbs, case.",
     ),
+    "zh-en": QT_TRANSLATE_NOOP(
+        "Terms",
+        "Chinese to English from a controlled grammar: measure words, time and place before "
+        "the verb, 的 relative clauses, 不 / 没, 吗 questions.",
+    ),
+    "en-zh": QT_TRANSLATE_NOOP(
+        "Terms",
+        "English to Chinese from the zh-en grammar: measure words, time and place before the "
+        "verb, 的 relative clauses, 不 / 没, 吗 questions.",
+    ),
     "nli": QT_TRANSLATE_NOOP(
         "Terms",
         "Premise / hypothesis pairs: entailment, neutral, contradiction from lexical relations.",

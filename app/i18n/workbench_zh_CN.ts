@@ -1128,6 +1128,14 @@
         <translation>源和目标共用一个分词器</translation>
     </message>
     <message>
+        <source>jieba</source>
+        <translation>结巴分词</translation>
+    </message>
+    <message>
+        <source>word tokenizer: cut Chinese into words with jieba (a bundled task&apos;s own words added to its dictionary); without it a Chinese sentence would be one word</source>
+        <translation>词分词器：用结巴分词把中文切分成词（内置任务自己的词加入其词典）；不勾选时一个中文句子会被当成一个词</translation>
+    </message>
+    <message>
         <source>family</source>
         <translation>模型族</translation>
     </message>
@@ -1731,6 +1739,14 @@
     <message>
         <source>English to German from a controlled grammar: verb-second, verb-final clauses, separable verbs, case.</source>
         <translation>基于受控语法的英译德：动词第二位、动词后置从句、可分动词、格。</translation>
+    </message>
+    <message>
+        <source>Chinese to English from a controlled grammar: measure words, time and place before the verb, 的 relative clauses, 不 / 没, 吗 questions.</source>
+        <translation>中译英，来自受控语法：量词、时间和地点在动词前、“的”字关系从句、不 / 没、吗字疑问句。</translation>
+    </message>
+    <message>
+        <source>English to Chinese from the zh-en grammar: measure words, time and place before the verb, 的 relative clauses, 不 / 没, 吗 questions.</source>
+        <translation>英译中，来自 zh-en 的语法：量词、时间和地点在动词前、“的”字关系从句、不 / 没、吗字疑问句。</translation>
     </message>
     <message>
         <source>Premise / hypothesis pairs: entailment, neutral, contradiction from lexical relations.</source>

@@ -24,6 +24,7 @@ from app.train.presets import (
 from app.workers.latest_job import LatestJobWorker
 from core_models.models.registry import FAMILIES
 from core_models.training.config import TOKENIZER_KINDS, ModelSection, TokenizerConfig
+from core_models.words import UNSPACED_SHARE_LIMIT, unspaced_share
 
 CUSTOM = "custom"
 DEFAULT_FAMILIES = {"translation": "transformer", "nli": "decomposable"}  # both have attention
@@ -149,6 +150,13 @@ class ModelPanel(QtWidgets.QGroupBox):
         self.vocab_size.setToolTip(self.tr("at most this many pieces per tokenizer"))
         self.shared_box = QtWidgets.QCheckBox(self.tr("shared"))
         self.shared_box.setToolTip(self.tr("one tokenizer for source and target"))
+        self.segment_box = QtWidgets.QCheckBox(self.tr("jieba"))
+        self.segment_box.setToolTip(
+            self.tr(
+                "word tokenizer: cut Chinese into words with jieba (a bundled task's own words "
+                "added to its dictionary); without it a Chinese sentence would be one word"
+            )
+        )
         self.estimate_label = QtWidgets.QLabel()
         self.estimate_label.setWordWrap(True)
         self._estimate_timer = QtCore.QTimer(self)
@@ -164,6 +172,7 @@ class ModelPanel(QtWidgets.QGroupBox):
         tokenizer.addWidget(QtWidgets.QLabel(self.tr("vocab")))
         tokenizer.addWidget(self.vocab_size)
         tokenizer.addWidget(self.shared_box)
+        tokenizer.addWidget(self.segment_box)
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.setSpacing(4)
@@ -182,9 +191,12 @@ class ModelPanel(QtWidgets.QGroupBox):
             self.tokenizer_box.currentTextChanged,
             self.vocab_size.valueChanged,
             self.shared_box.toggled,
+            self.segment_box.toggled,
         ):
             signal.connect(self._changed)
+        self.tokenizer_box.currentTextChanged.connect(self._on_tokenizer)
         self.set_task_kind("translation")
+        self._on_tokenizer()
 
     # --- what the panel holds ---------------------------------------------------------------------
 
@@ -200,10 +212,12 @@ class ModelPanel(QtWidgets.QGroupBox):
         return self.form.values()
 
     def tokenizer_config(self) -> TokenizerConfig:
+        kind = self.tokenizer_box.currentText()
         return TokenizerConfig(
-            kind=self.tokenizer_box.currentText(),
+            kind=kind,
             vocab_size=self.vocab_size.value(),
             shared=self.shared_box.isChecked() and self.task_kind == "translation",
+            segment="jieba" if kind == "word" and self.segment_box.isChecked() else "",
         )
 
     def model_section(self) -> ModelSection:
@@ -247,9 +261,19 @@ class ModelPanel(QtWidgets.QGroupBox):
         self._on_field_edited()
 
     def set_vocab_texts(self, source_texts: list[str], target_texts: list[str]) -> None:
-        """A sample of the data, to estimate the vocabularies the tokenizers will have."""
+        """A sample of the data, to estimate the vocabularies the tokenizers will have; jieba is
+        ticked when either side is Chinese (or another unspaced script), unticked otherwise."""
         self._vocab_texts = (source_texts, target_texts)
+        blocked = self.segment_box.blockSignals(True)
+        self.segment_box.setChecked(
+            any(unspaced_share(texts) > UNSPACED_SHARE_LIMIT for texts in self._vocab_texts)
+        )
+        self.segment_box.blockSignals(blocked)
         self._changed()
+
+    def _on_tokenizer(self) -> None:
+        """jieba is a word tokenizer's option (the others cut Chinese into characters or pieces)."""
+        self.segment_box.setEnabled(self.tokenizer_box.currentText() == "word")
 
     def _on_family(self) -> None:
         family = self.family
@@ -297,8 +321,8 @@ class ModelPanel(QtWidgets.QGroupBox):
         if tokenizer.shared:
             sources = targets = sources + targets
         return (
-            vocabulary_estimate(tokenizer.kind, tokenizer.vocab_size, sources),
-            vocabulary_estimate(tokenizer.kind, tokenizer.vocab_size, targets),
+            vocabulary_estimate(tokenizer.kind, tokenizer.vocab_size, sources, tokenizer.segment),
+            vocabulary_estimate(tokenizer.kind, tokenizer.vocab_size, targets, tokenizer.segment),
         )
 
     def current_estimate(self) -> int | None:
@@ -311,8 +335,8 @@ class ModelPanel(QtWidgets.QGroupBox):
     def update_estimate(self) -> int | None:
         """Count the parameters of the model the form describes, now, on this thread (None and
         the reason on the label if it cannot be built)."""
-        family, options, vocab = self._count_request_now()
         try:
+            family, options, vocab = self._count_request_now()
             count = count_parameters(family, options)
         except Exception as error:  # any option the model rejects, as the background count
             return self._show_failure(self._count_request, error)
@@ -321,7 +345,11 @@ class ModelPanel(QtWidgets.QGroupBox):
     def _count_in_background(self) -> None:
         """Count off the GUI thread: the first count in a process imports torch's meta-device
         machinery (torch._dynamo, 2.2 s on a slow 2-core machine), which must freeze nothing."""
-        family, options, vocab = self._count_request_now()
+        try:
+            family, options, vocab = self._count_request_now()
+        except ValueError as error:  # a tokenizer that cannot read the data (plain words, Chinese)
+            self._show_failure(self._count_request, error)
+            return
         self._counter.submit(
             self._count_request, lambda: (count_parameters(family, options), vocab)
         )

@@ -117,12 +117,15 @@ def preset_options(family: str, size: str) -> dict[str, Any]:
     return {**defaults, **MODEL_PRESETS.get(family, {}).get(size, {})}
 
 
-def vocabulary_estimate(kind: str, vocab_size: int, texts: list[str]) -> int:
+def vocabulary_estimate(kind: str, vocab_size: int, texts: list[str], segment: str = "") -> int:
     """The vocabulary a ``kind`` tokenizer trained on ``texts`` (a sample of one side) would have:
-    trained for real for word and character tokenizers (fast), ``vocab_size`` for sentencepiece."""
+    trained for real for word and character tokenizers (fast), ``vocab_size`` for sentencepiece.
+    ``segment``: the word tokenizer's segmenter ("jieba"); ValueError for data it cannot split
+    (Chinese without a segmenter)."""
     if kind not in COUNTED_TOKENIZERS or not texts:
         return vocab_size
-    return train_tokenizer(kind, texts, vocab_size).vocab_size
+    options = {"segment": segment} if kind == "word" and segment else {}
+    return train_tokenizer(kind, texts, vocab_size, **options).vocab_size
 
 
 def vocab_options(task_kind: str, source_vocab: int, target_vocab: int) -> dict[str, int]:

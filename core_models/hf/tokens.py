@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from core_models.tokenizers.segment import HAN, segment_groups
 from core_models.words import SPACE_MARK, SPECIAL_PIECES, Groups, group_words, merge_tokens
 
 _BYTE_SPACE, _BYTE_NEWLINE = "\u0120", "\u010a"  # "Ġ", "Ċ": GPT-2's bytes for " " and "\n"
@@ -90,9 +91,14 @@ class HFTokenizer:
         return piece in self.special_pieces or piece in SPECIAL_PIECES
 
     def word_groups(self, pieces: Sequence[str]) -> Groups:
-        """Words of display pieces (``core_models.words.group_words``), specials alone."""
+        """Words of display pieces (``core_models.words.group_words``), specials alone, runs of
+        Chinese cut into jieba's words (``segment_groups``; a word start mark before a Chinese
+        piece is left out there: BERT puts a space around every Chinese character)."""
         marked = [SPECIAL_PIECES[-1] if self.is_special(p) else p for p in pieces]
-        return group_words(marked)
+        unmarked = [
+            p.lstrip(SPACE_MARK) if HAN.fullmatch(p.lstrip(SPACE_MARK)) else p for p in marked
+        ]
+        return segment_groups(unmarked, group_words(marked))
 
     def words(self, text: str) -> list[str]:
         """The words of ``text`` (the model's special tokens, e.g. ``</s>``, are none)."""

@@ -53,7 +53,20 @@ __all__ = [
     "normalize_text",
     "suggest_tokenizer",
     "train_tokenizer",
+    "use_task_words",
 ]
+
+
+def use_task_words(tokenizers: dict[str, Tokenizer], task: str) -> dict[str, Tokenizer]:
+    """Give every tokenizer the words of the bundled task ``task`` (its lexicon) as jieba's user
+    words for ``word_groups``, so that a Chinese run of a char or sentencepiece tokenizer's pieces
+    merges into the task's words; a model of any other task or of the user's files gets ()."""
+    from core_models.data.tasks import task_words
+
+    words = task_words(task)
+    for tokenizer in tokenizers.values():
+        tokenizer.segment_words = words
+    return tokenizers
 
 
 def _check_kind(kind: str) -> None:

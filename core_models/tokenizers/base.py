@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from core_models.models.base import BOS_ID, CLS_ID, EOS_ID, PAD_ID, SEP_ID, UNK_ID
+from core_models.tokenizers.segment import segment_groups, word_positions
 from core_models.tokenizers.text_options import TextOptions
 from core_models.words import SPACE_MARK, UNSPACED_CHAR, Groups, group_words, merge_tokens
 from core_models.words import SPECIAL_PIECES as WORD_SPECIAL_PIECES
@@ -43,6 +44,8 @@ class Tokenizer(ABC):
     kind: str  # "bpe", "unigram", "char" or "word"
     unk_id: int | None = UNK_ID  # the id ``encode`` gives what the vocabulary lacks
     text_options: TextOptions = TextOptions()  # lowercase, fold_punctuation, ... (all off)
+    # jieba's user words for ``word_groups`` (a bundled task's lexicon: ``use_task_words``)
+    segment_words: tuple[str, ...] = ()
 
     def __init__(self, training_words: Counter[str] | None = None) -> None:
         self.training_words: Counter[str] = training_words or Counter()
@@ -79,8 +82,14 @@ class Tokenizer(ABC):
         return [self.id_to_piece(token_id) for token_id in range(self.vocab_size)]
 
     def word_groups(self, pieces: Sequence[str]) -> Groups:
-        """Indices of the pieces forming each word (see core_models.words.group_words)."""
-        return group_words(pieces)
+        """Indices of the pieces forming each word (see core_models.words.group_words); runs of
+        Chinese are cut into words by jieba, with ``segment_words`` added to its dictionary."""
+        return segment_groups(pieces, group_words(pieces), self.segment_words)
+
+    def word_positions(self, pieces: Sequence[str]) -> list[int]:
+        """The index in ``word_groups(pieces)`` of each word a gold alignment counts (see
+        core_models.tokenizers.segment.word_positions)."""
+        return word_positions(pieces, self.word_groups(pieces), self.segment_words)
 
     def normalise(self, text: str) -> str:
         """The text as the tokenizer encodes it: ``normalize_text``, then ``text_options``."""

@@ -22,6 +22,7 @@ from core_models.words import (
 
 BYTE_PIECES = [f"<0x{value:02X}>" for value in range(256)]
 _FIRST_BYTE_ID = len(SPECIAL_PIECES)
+UNK_PIECE, SPECIALS = SPECIAL_PIECES[UNK_ID], frozenset(SPECIAL_PIECES)
 
 
 class VocabularyTokenizer(Tokenizer):
@@ -228,6 +229,10 @@ class WordTokenizer(VocabularyTokenizer):
     def word_groups(self, pieces: Sequence[str]) -> Groups:
         """Every piece is a word."""
         return [[index] for index in range(len(pieces))]
+
+    def word_positions(self, pieces: Sequence[str]) -> list[int]:
+        """Every piece is a word of the text, except the special tokens other than ``<unk>``."""
+        return [i for i, piece in enumerate(pieces) if piece == UNK_PIECE or piece not in SPECIALS]
 
     def unknown_words(self, text: str) -> list[str]:
         """Words never seen in training and not in the vocabulary either (a vocabulary built with

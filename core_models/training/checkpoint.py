@@ -34,7 +34,7 @@ import torch
 from torch import nn
 
 from core_models.models.registry import FAMILIES, build_model
-from core_models.tokenizers import Tokenizer, load_tokenizer
+from core_models.tokenizers import Tokenizer, load_tokenizer, use_task_words
 from core_models.training import checkpoint_glove as glove_reference
 from core_models.training.checkpoint_check import (
     check_finite,
@@ -197,7 +197,7 @@ def _load(path: Path, map_location: str | torch.device, with_trainer_state: bool
         raise CheckpointError(f"{path}: config.json is missing")
     meta = _checked_config(config_path)
     family = meta["family"]
-    tokenizers = _load_tokenizers(path, meta["tokenizers"])
+    tokenizers = use_task_words(_load_tokenizers(path, meta["tokenizers"]), meta.get("task", ""))
     header = read_header(weights_path)
     reference = meta.get(glove_reference.KEY)
     if reference is not None:  # the table is the bundled GloVe file's, not stored here

@@ -14,7 +14,7 @@ from core_models.data.pairs import NLIPair, TranslationPair
 from core_models.data.tasks import get_task
 from core_models.models.base import NLI_LABELS
 from core_models.paths import data_file
-from core_models.tokenizers import Tokenizer, train_tokenizer
+from core_models.tokenizers import Tokenizer, train_tokenizer, use_task_words
 from core_models.training.config import DataConfig, TokenizerConfig
 
 logger = logging.getLogger(__name__)
@@ -139,20 +139,22 @@ def train_tokenizers(
 ) -> dict[str, Tokenizer]:
     """Translation: "source" and "target" (one shared object when ``shared``); NLI: "text".
 
-    ``data`` gives the languages (Moses splitting) and the GloVe file (``glove_words``)."""
+    ``data`` gives the languages (Moses splitting), the GloVe file (``glove_words``) and the task
+    (its words group the pieces of a Chinese run: ``use_task_words``)."""
     data = data or DataConfig()
     if kind == "nli":
         texts = [p.premise for p in pairs] + [p.hypothesis for p in pairs]
-        return {"text": _train(config, texts, "en", data)}
+        return use_task_words({"text": _train(config, texts, "en", data)}, data.task)
     sources = [p.source for p in pairs]
     targets = [p.target for p in pairs]
     if config.shared:
         shared = _train(config, sources + targets, data.source_lang, data)
-        return {"source": shared, "target": shared}
-    return {
+        return use_task_words({"source": shared, "target": shared}, data.task)
+    tokenizers = {
         "source": _train(config, sources, data.source_lang, data),
         "target": _train(config, targets, data.target_lang, data),
     }
+    return use_task_words(tokenizers, data.task)
 
 
 def _train(config: TokenizerConfig, texts: list[str], lang: str, data: DataConfig) -> Tokenizer:

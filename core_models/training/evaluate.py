@@ -169,9 +169,17 @@ def attention_aer(model, dataset: Dataset, tokenizers, device, count: int) -> di
             return {}
         for row, index in enumerate(indices):
             source_ids, target_ids = dataset.encoded[index][:2]
-            gold.append(dataset.pairs[index].alignment)
-            source_groups = source_tok.word_groups([source_tok.id_to_piece(i) for i in source_ids])
-            target_groups = target_tok.word_groups([target_tok.id_to_piece(i) for i in target_ids])
+            source_pieces = [source_tok.id_to_piece(i) for i in source_ids]
+            target_pieces = [target_tok.id_to_piece(i) for i in target_ids]
+            source_groups = source_tok.word_groups(source_pieces)
+            target_groups = target_tok.word_groups(target_pieces)
+            gold.append(
+                merged_links(
+                    dataset.pairs[index].alignment,
+                    source_tok.word_positions(source_pieces),
+                    target_tok.word_positions(target_pieces),
+                )
+            )
             for attention in cross:
                 weights = attention.weights[row, :, : len(target_ids), : len(source_ids)]
                 weights = weights.float().cpu().numpy().mean(axis=0, keepdims=True)
@@ -180,6 +188,12 @@ def attention_aer(model, dataset: Dataset, tokenizers, device, count: int) -> di
     by_layer = {layer: alignment_error_rate(links, gold) for layer, links in predicted.items()}
     best = min(by_layer, key=by_layer.get)
     return {"aer": by_layer[best], "aer_layer": best, "aer_by_layer": by_layer}
+
+
+def merged_links(alignment, col_of: list[int], row_of: list[int]) -> set[tuple[int, int]]:
+    """Word links (source word, target word) as links between the merged words holding them
+    (``Tokenizer.word_positions``); links to words past the pieces are left out."""
+    return {(col_of[s], row_of[t]) for s, t in alignment if s < len(col_of) and t < len(row_of)}
 
 
 def _was_cut(dataset: Dataset, index: int, tokenizers) -> bool:

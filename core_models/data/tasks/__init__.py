@@ -40,6 +40,13 @@ class Task:
         return _resolve(self.generator)(split, seed=seed, size=size)
 
 
+def task_words(name: str) -> tuple[str, ...]:
+    """The segmenter's user words of the bundled task ``name``; () for any other name ("" is a
+    model trained on the user's files)."""
+    task = TASKS.get(name)
+    return tuple(task.words()) if task else ()
+
+
 def _resolve(name: str):
     """The function ``"module:function"`` names."""
     module, function = name.split(":")
