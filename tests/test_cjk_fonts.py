@@ -12,7 +12,6 @@ import pyqtgraph as pg
 import pytest
 from PySide6 import QtCore, QtGui, QtWidgets
 from record_factory import make_translation_record
-from view_checks import RecordingPainter
 
 from app.cjk import bundled_font_files, has_cjk, texts_on_show
 from app.figures import fonts as figure_fonts
@@ -111,12 +110,12 @@ def test_the_token_axis_draws_chinese_labels_with_a_font_that_has_them(qtbot, on
         plot.setXRange(-0.5, len(SOURCE) - 0.5, padding=0)
         QtCore.QCoreApplication.processEvents()
         image = QtGui.QImage(axis.size().toSize(), QtGui.QImage.Format.Format_ARGB32)
-        painter = RecordingPainter(image)
+        painter = QtGui.QPainter(image)
         axis.paint(painter, None, None)
         painter.end()
     finally:
         app.setFont(before)
-    drawn = [(text, font) for text, font, _, _ in painter.drawn if has_cjk([text])]
+    drawn = [(label.text, label.font) for label in axis.placed_labels if has_cjk([label.text])]
     assert {text for text, _ in drawn} == {t for t in SOURCE if has_cjk([t])}
     for text, font in drawn:
         hanzi = [c for c in text if has_cjk([c])]

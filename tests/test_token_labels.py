@@ -7,7 +7,6 @@ import pyqtgraph as pg
 import pytest
 from PySide6 import QtCore, QtGui
 from record_factory import make_translation_record
-from view_checks import RecordingPainter
 
 from app.figures import paint
 from app.figures.draw import draw_figure
@@ -31,10 +30,10 @@ def painted_labels(qtbot, tokens: list[str], width: int) -> list[tuple[QtCore.QR
     plot.setXRange(-0.5, len(tokens) - 0.5, padding=0)
     QtCore.QCoreApplication.processEvents()
     image = QtGui.QImage(axis.size().toSize(), QtGui.QImage.Format.Format_ARGB32)
-    painter = RecordingPainter(image)
+    painter = QtGui.QPainter(image)
     axis.paint(painter, None, None)
     painter.end()
-    return [(box, rotated) for text, _, box, rotated in painter.drawn if text in tokens]
+    return [(label.box, label.rotated) for label in axis.placed_labels if label.text in tokens]
 
 
 def test_one_long_token_among_short_ones_stays_flat_and_nothing_overlaps(qtbot):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import numpy as np
-from PySide6 import QtCore, QtGui, QtWidgets
+from PySide6 import QtGui, QtWidgets
 
 SIZE = (900, 600)
 
@@ -44,18 +44,3 @@ def color_share(image: QtGui.QImage, color: str, tolerance: int = 24) -> float:
     target = np.array([qcolor.red(), qcolor.green(), qcolor.blue()])
     distance = np.abs(image_pixels(image)[..., :3].astype(int) - target).max(axis=-1)
     return float((distance <= tolerance).mean())
-
-
-class RecordingPainter(QtGui.QPainter):
-    """A painter that notes each text it draws: (text, font, the rectangle on the device, whether
-    it was drawn rotated)."""
-
-    def __init__(self, device: QtGui.QPaintDevice) -> None:
-        super().__init__(device)
-        self.drawn: list[tuple[str, QtGui.QFont, QtCore.QRectF, bool]] = []
-
-    def drawText(self, *args) -> None:  # noqa: N802 (Qt's name)
-        transform = self.transform()
-        box = transform.mapRect(QtCore.QRectF(args[0])) if len(args) == 3 else QtCore.QRectF()
-        self.drawn.append((args[-1], QtGui.QFont(self.font()), box, transform.isRotating()))
-        super().drawText(*args)

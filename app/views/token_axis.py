@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
+from typing import NamedTuple
 
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui
@@ -29,6 +30,16 @@ LABEL_GAP_PX = 6  # between the axis line and the labels
 ROOM_STEP_PX = 8  # the room reserved for the labels grows and shrinks in steps of this
 MAX_CACHED_LABELS = 4096  # rendered label pixmaps kept per axis
 PLAIN, MUTED, EMPHASISED, SELECTED = range(4)  # a label's drawing style
+
+
+class PlacedLabel(NamedTuple):
+    """A label as a paint placed it: its text, the font it was drawn in, its box in the axis'
+    coordinates, and whether it was drawn rotated."""
+
+    text: str
+    font: QtGui.QFont
+    box: QtCore.QRectF
+    rotated: bool
 
 
 class TokenAxis(pg.AxisItem):
@@ -52,6 +63,7 @@ class TokenAxis(pg.AxisItem):
         self.vertical_labels = False
         self.label_stride = 1
         self._pixmaps: dict[tuple[str, int, float], QtGui.QPixmap] = {}
+        self.placed_labels: list[PlacedLabel] = []  # what the last paint drew, and where
 
     @property
     def tokens(self) -> list[str]:
@@ -161,6 +173,7 @@ class TokenAxis(pg.AxisItem):
         if self.linkedView() is None:
             return
         painter.setClipRect(self.boundingRect())
+        self.placed_labels.clear()
         length = self.size().height() if self.orientation == "left" else self.size().width()
         positions = self._positions()
         self._draw_line_and_ticks(painter, [p for p in positions if -1 <= p <= length + 1])
@@ -209,26 +222,27 @@ class TokenAxis(pg.AxisItem):
         label_size = pixmap.deviceIndependentSize()
         width, height = label_size.width(), label_size.height()
         size = self.size()
+        painter.save()
         if self.orientation == "left":
-            painter.drawPixmap(
-                QtCore.QPointF(size.width() - LABEL_GAP_PX - width, along - height / 2), pixmap
-            )
+            corner = QtCore.QPointF(size.width() - LABEL_GAP_PX - width, along - height / 2)
         elif self.vertical_labels:
-            painter.save()
             if self.orientation == "top":
                 painter.translate(along, size.height() - LABEL_GAP_PX)
-                painter.rotate(-90)
-                painter.drawPixmap(QtCore.QPointF(0, -height / 2), pixmap)
+                corner = QtCore.QPointF(0, -height / 2)
             else:
                 painter.translate(along, LABEL_GAP_PX)
-                painter.rotate(-90)
-                painter.drawPixmap(QtCore.QPointF(-width, -height / 2), pixmap)
-            painter.restore()
+                corner = QtCore.QPointF(-width, -height / 2)
+            painter.rotate(-90)
         elif self.orientation == "top":
-            top = size.height() - LABEL_GAP_PX - height
-            painter.drawPixmap(QtCore.QPointF(along - width / 2, top), pixmap)
+            corner = QtCore.QPointF(along - width / 2, size.height() - LABEL_GAP_PX - height)
         else:
-            painter.drawPixmap(QtCore.QPointF(along - width / 2, LABEL_GAP_PX), pixmap)
+            corner = QtCore.QPointF(along - width / 2, LABEL_GAP_PX)
+        painter.drawPixmap(corner, pixmap)
+        transform = painter.transform()
+        box = transform.mapRect(QtCore.QRectF(corner, label_size))
+        font = self._font if style in (PLAIN, MUTED) else self._bold
+        self.placed_labels.append(PlacedLabel(label, font, box, transform.isRotating()))
+        painter.restore()
 
     def _label_pixmap(self, label: str, style: int, ratio: float) -> QtGui.QPixmap:
         """``label`` drawn in ``style`` at device pixel ``ratio``, from the cache when it is there."""
