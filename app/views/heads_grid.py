@@ -38,26 +38,35 @@ MIN_TILE_PX = 32  # and at least, when the width allows: below, the grid scrolls
 
 
 def block_max(values: np.ndarray, rows: int, columns: int) -> np.ndarray:
-    """``values`` (r, c) reduced to (rows, columns) ≤ (r, c) cells, each the maximum of its block
-    (blocks differ by at most one row or column when the sizes do not divide)."""
-    row_starts = np.linspace(0, values.shape[0], rows + 1).astype(int)[:-1]
-    column_starts = np.linspace(0, values.shape[1], columns + 1).astype(int)[:-1]
-    reduced = np.maximum.reduceat(values, row_starts, axis=0)
-    return np.maximum.reduceat(reduced, column_starts, axis=1)
+    """``values`` (..., r, c) reduced to (..., rows, columns) ≤ (r, c) cells, each the maximum of
+    its block (blocks differ by at most one row or column when the sizes do not divide)."""
+    return _block_max_along(_block_max_along(values, rows, -2), columns, -1)
+
+
+def _block_max_along(values: np.ndarray, cells: int, axis: int) -> np.ndarray:
+    """The maxima of ``cells`` blocks along ``axis``: the j-th entries of every block taken at
+    once, for each j (block lengths differ by one: the shorter repeat their last entry). Five
+    times faster than ``np.maximum.reduceat`` along a row axis."""
+    edges = np.linspace(0, values.shape[axis], cells + 1).astype(int)
+    starts, ends = edges[:-1], edges[1:]
+    reduced = np.take(values, starts, axis=axis)
+    for offset in range(1, int((ends - starts).max())):
+        np.maximum(
+            reduced, np.take(values, np.minimum(starts + offset, ends - 1), axis=axis), out=reduced
+        )
+    return reduced
 
 
 @dataclass
 class Thumbnail:
-    """One head: its map's display values and colour levels, the head's entropy and the number of
-    keys; the RGBA pixels drawn (the map, or its block maxima when the tile is smaller) and their
-    QImage, made by the layout for the tile's size."""
+    """One head: its map (queries, keys) and entropy; the RGBA pixels drawn (the map, or its
+    block maxima when the tile is smaller) and their QImage, made by the layout for the tile's
+    size."""
 
     layer: int
     head: int
-    values: np.ndarray
-    levels: tuple[float, float]
+    weights: np.ndarray
     entropy_bits: float
-    keys: int
     pixels: np.ndarray = field(default_factory=lambda: np.zeros((0, 0, 4), np.uint8))
     image: QtGui.QImage = field(default_factory=QtGui.QImage)
     rect: QtCore.QRectF = field(default_factory=QtCore.QRectF)  # placed by the layout
@@ -160,32 +169,36 @@ class HeadsGridView(PaintedView, RecordView):
             weights = record.get(selection.kind, layer).weights  # (heads, queries, keys)
             self._heads = max(self._heads, weights.shape[0])
             for head, head_map in enumerate(weights):
-                values, levels = scale_values(head_map, display.scale)
                 entropy = mean_row_entropy(head_map)
-                self._thumbnails.append(
-                    Thumbnail(layer, head, values, levels, entropy, head_map.shape[1])
-                )
+                self._thumbnails.append(Thumbnail(layer, head, head_map, entropy))
 
-    def _colour(self, thumbnail: Thumbnail, ratio: float) -> None:
-        """Give ``thumbnail`` the image its tile shows at device pixel ``ratio``: the map, or its
-        block maxima when the tile has fewer pixels than the map has tokens (kept while the
-        tile's size in pixels is unchanged)."""
-        rows, columns = thumbnail.values.shape
-        cells = (
-            min(rows, math.ceil(thumbnail.rect.height() * ratio)),
-            min(columns, math.ceil(thumbnail.rect.width() * ratio)),
-        )
-        if thumbnail.pixels.shape[:2] == cells:
+    def _colour(self, tile_h: float, tile_w: float) -> None:
+        """Give each thumbnail the image its ``tile_h`` × ``tile_w`` tile shows: the map, or its
+        block maxima when the tile has fewer (device) pixels than the map has tokens; kept while
+        that size is unchanged. Block maxima of a layer's heads are taken at once, of the raw
+        weights: both colour scales are monotonic and keep each head's maximum, its top level."""
+        ratio = self.devicePixelRatioF()
+        rows, columns = self._thumbnails[0].weights.shape
+        cells = (min(rows, math.ceil(tile_h * ratio)), min(columns, math.ceil(tile_w * ratio)))
+        if self._thumbnails[0].pixels.shape[:2] == cells:
             return
-        values = thumbnail.values
-        if cells != (rows, columns):
-            values = block_max(values, *cells)
-        pixels = to_rgba(values, thumbnail.levels, self._table)
-        # converted once here (a copy), so painting is a plain blit
-        thumbnail.image = QtGui.QImage(
-            pixels.data, cells[1], cells[0], cells[1] * 4, QtGui.QImage.Format.Format_RGBA8888
-        ).convertToFormat(QtGui.QImage.Format.Format_ARGB32_Premultiplied)
-        thumbnail.pixels = pixels
+        scale = self._display.scale
+        for layer in self._layers:
+            heads = [t for t in self._thumbnails if t.layer == layer]
+            weights = self._record.get(self._selection.kind, layer).weights
+            if cells != (rows, columns):
+                weights = block_max(weights, *cells)
+            for thumbnail, head_map in zip(heads, weights, strict=True):
+                pixels = to_rgba(*scale_values(head_map, scale), self._table)
+                # converted once here (a copy), so painting is a plain blit
+                thumbnail.image = QtGui.QImage(
+                    pixels.data,
+                    cells[1],
+                    cells[0],
+                    cells[1] * 4,
+                    QtGui.QImage.Format.Format_RGBA8888,
+                ).convertToFormat(QtGui.QImage.Format.Format_ARGB32_Premultiplied)
+                thumbnail.pixels = pixels
 
     def _text_height(self) -> int:
         return QtGui.QFontMetrics(self._font).height()
@@ -195,7 +208,7 @@ class HeadsGridView(PaintedView, RecordView):
         overflow the height at that size (the grid then scrolls): as large as the room allows,
         at most MAX_TILE_PX, at least MIN_TILE_PX unless the width is narrower than that."""
         line = self._text_height()
-        rows, columns = self._thumbnails[0].values.shape
+        rows, columns = self._thumbnails[0].weights.shape
         layer_count = len(self._layers)
         room_w = (width - self._left() - MARGIN_PX - (self._heads - 1) * GAP_PX) / self._heads
         room_h = (
@@ -229,7 +242,7 @@ class HeadsGridView(PaintedView, RecordView):
         if overflows:
             width -= self.scrollbar.sizeHint().width()
             scale, overflows = self._tile_scale(width, height)
-        rows, columns = self._thumbnails[0].values.shape
+        rows, columns = self._thumbnails[0].weights.shape
         tile_w, tile_h = columns * scale, rows * scale
         metrics, line = QtGui.QFontMetrics(self._font), self._text_height()
         self.entropy_format = next(
@@ -248,13 +261,12 @@ class HeadsGridView(PaintedView, RecordView):
         left = self._left()
         grid_w = self._heads * tile_w + (self._heads - 1) * GAP_PX
         x0 = left + max(0.0, (width - left - MARGIN_PX - grid_w) / 2)
-        ratio = self.devicePixelRatioF()
+        self._colour(tile_h, tile_w)
         for thumbnail in self._thumbnails:
             row = self._layers.index(thumbnail.layer)
             x = x0 + thumbnail.head * (tile_w + GAP_PX)
             y = header + row * pitch - offset
             thumbnail.rect = QtCore.QRectF(x, y, tile_w, tile_h)
-            self._colour(thumbnail, ratio)
 
     def _set_scrollbar(self, shown: bool, content: float, pitch: float) -> None:
         """Show the scroll bar along the right edge when the layers (``content`` pixels high, one
@@ -421,7 +433,7 @@ class HeadsGridView(PaintedView, RecordView):
                     layer=hovered.layer,
                     head=hovered.head,
                     bits=f"{hovered.entropy_bits:.2f}",
-                    uniform=f"{np.log2(hovered.keys):.2f}",
+                    uniform=f"{np.log2(hovered.weights.shape[1]):.2f}",
                 )
             )
             self.update()
