@@ -12,6 +12,7 @@ from app.state.measures import mean_row_entropy
 from app.state.selection import Selection
 from app.views.heads_grid import MAX_TILE_PX, MIN_TILE_PX, HeadsGridView
 from app.views.style import LIGHT, lookup_table
+from app.views.thumbnails import block_max
 from core_models.record import AttentionMap, AttentionRecord
 
 
@@ -212,3 +213,14 @@ def test_a_512_token_map_in_a_small_tile_keeps_its_pattern(qtbot):
             assert is_bright[:, :2].any(axis=1).mean() > 0.9 and is_bright[:, 3:].mean() < 0.05, (
                 pattern
             )
+
+
+@pytest.mark.parametrize(("shape", "cells"), [((3, 512, 512), (37, 40)), ((2, 330, 64), (33, 64))])
+def test_block_maxima_are_the_maxima_of_near_equal_blocks(shape, cells):
+    values = np.random.default_rng(0).random(shape, dtype=np.float32)
+    row_starts = np.linspace(0, shape[1], cells[0] + 1).astype(int)[:-1]
+    column_starts = np.linspace(0, shape[2], cells[1] + 1).astype(int)[:-1]
+    expected = np.maximum.reduceat(
+        np.maximum.reduceat(values, row_starts, axis=1), column_starts, axis=2
+    )
+    np.testing.assert_array_equal(block_max(values, *cells), expected)
