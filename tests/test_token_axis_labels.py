@@ -4,11 +4,13 @@ selection and the theme, and a repaint of unchanged labels lays none of them out
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from PySide6 import QtCore, QtGui, QtWidgets
-from record_factory import make_translation_record
+from record_factory import make_square_record, make_translation_record
 from view_checks import image_pixels, show_view
 
 from app.state.display import Display
+from app.state.selection import Selection
 from app.views.heatmap import HeatmapView
 from app.views.style import DARK, LIGHT
 from app.views.token_axis import TokenAxis
@@ -65,3 +67,77 @@ def test_labels_follow_the_selection_and_the_theme(qtbot):
     dark = painted(axis)
     assert pixels_near(dark, DARK.text) > 0
     assert pixels_near(dark, LIGHT.text, tolerance=8) == 0  # no label left in the old colour
+
+
+class PixmapRecorder(QtGui.QPainter):
+    """A painter noting the rectangle (on the device) of each pixmap drawn: the axis' labels."""
+
+    def __init__(self, device: QtGui.QPaintDevice) -> None:
+        super().__init__(device)
+        self.boxes: list[QtCore.QRectF] = []
+
+    def drawPixmap(self, *args) -> None:  # noqa: N802 (Qt's name)
+        box = QtCore.QRectF(args[0], args[1].deviceIndependentSize())
+        self.boxes.append(self.transform().mapRect(box))
+        super().drawPixmap(*args)
+
+
+def drawn_labels(axis: TokenAxis) -> list[tuple[int, QtCore.QRectF]]:
+    """(token index, box) of every label the axis paints, the index read from the box's centre."""
+    image = QtGui.QImage(axis.boundingRect().size().toSize(), QtGui.QImage.Format.Format_ARGB32)
+    painter = PixmapRecorder(image)
+    axis.paint(painter, QtWidgets.QStyleOptionGraphicsItem(), None)
+    painter.end()
+    first, step = axis.position_of(0), axis.position_of(1) - axis.position_of(0)
+    centre = (
+        (lambda box: box.center().y())
+        if axis.orientation == "left"
+        else (lambda box: box.center().x())
+    )
+    return [(round((centre(box) - first) / step), box) for box in painter.boxes]
+
+
+def overlapping(labels: list[tuple[int, QtCore.QRectF]]) -> list[tuple[int, int]]:
+    return [
+        (a, b)
+        for i, (a, box) in enumerate(labels)
+        for b, other in labels[i + 1 :]
+        if box.adjusted(0.5, 0.5, -0.5, -0.5).intersects(other)
+    ]
+
+
+@pytest.mark.parametrize("orientation", ["left", "top"])
+def test_512_labels_are_thinned_until_none_overlap_and_zooming_in_shows_each(qtbot, orientation):
+    view = show_view(qtbot, HeatmapView(), size=(460, 440))
+    view.set_state(make_square_record(512, 1, 1), Selection("cross", 0, 0), Display())
+    QtWidgets.QApplication.processEvents()
+    axis = view.query_axis if orientation == "left" else view.key_axis
+    length = axis.size().height() if orientation == "left" else axis.size().width()
+    assert 150 <= length <= 320  # 512 tokens in 180-300 pixels
+    labels = drawn_labels(axis)
+    assert len(labels) >= 4 and overlapping(labels) == []
+    shown = sorted(index for index, _ in labels)
+    assert shown == list(range(0, 512, axis.label_stride))[: len(shown)]  # every k-th, from 0
+    # zoomed in to as many rows (columns) as there are lines of text along the axis: ~10
+    rows = int(length // QtGui.QFontMetrics(axis._bold).height())
+    if orientation == "left":
+        view.plot.setYRange(99.5, 99.5 + rows, padding=0)
+    else:
+        view.plot.setXRange(99.5, 99.5 + rows, padding=0)
+    QtWidgets.QApplication.processEvents()
+    labels = drawn_labels(axis)
+    assert rows >= 9 and sorted(index for index, _ in labels) == list(range(100, 100 + rows))
+    assert overlapping(labels) == []
+    tokens = view._map.query_tokens if orientation == "left" else view._map.key_tokens
+    assert [axis.label_text(index) for index in range(100, 100 + rows)] == tokens[100 : 100 + rows]
+
+
+def test_the_selected_and_emphasised_labels_are_drawn_and_push_others_aside(qtbot):
+    view = show_view(qtbot, HeatmapView(), size=(460, 440))
+    view.set_state(make_square_record(512, 1, 1), Selection("cross", 0, 0), Display())
+    QtWidgets.QApplication.processEvents()
+    axis = view.query_axis
+    axis.set_emphasis(emphasised=[301], selected=200)
+    labels = drawn_labels(axis)
+    indices = [index for index, _ in labels]
+    assert indices[:2] == [200, 301] and overlapping(labels) == []

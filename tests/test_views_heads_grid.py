@@ -10,8 +10,10 @@ from app.state.display import Display
 from app.state.explain import TokenChange
 from app.state.measures import mean_row_entropy
 from app.state.selection import Selection
-from app.views.heads_grid import HeadsGridView
-from app.views.style import LIGHT
+from app.views.heads_grid import MAX_TILE_PX, MIN_TILE_PX, HeadsGridView
+from app.views.style import LIGHT, lookup_table
+from app.views.thumbnails import block_max
+from core_models.record import AttentionMap, AttentionRecord
 
 
 @pytest.fixture
@@ -66,7 +68,7 @@ def test_selected_head_is_outlined_in_the_highlight_colour(view):
     restate(view, Selection("cross", 1, 2))
     image = view.grab().toImage()
     rect = next(t.rect for t in view.thumbnails if (t.layer, t.head) == (1, 2))
-    edge = image.pixelColor(int(rect.center().x()), int(rect.top()))
+    edge = image.pixelColor(int(rect.center().x()), int(rect.top()) - 2)  # around the map
     assert edge.name() == LIGHT.highlight
 
 
@@ -129,3 +131,96 @@ def test_entropy_labels_of_a_144_head_grid_at_900_px_do_not_overlap(qtbot):
     wide = show_view(qtbot, HeadsGridView(), size=(1600, 700))
     wide.set_state(make_square_record(6, 2, 4), Selection("encoder_self"), Display())
     assert wide.entropy_format == "{:.2f} bits"
+
+
+def big_diagonal_record(length: int = 512, layers: int = 12, heads: int = 12):
+    """A ``layers`` × ``heads`` record of ``length`` × ``length`` maps, every head looking at
+    its own token (a diagonal) but head (l, h) = (0, 1), which looks at the first token."""
+    tokens = [f"t{i}" for i in range(length)]
+    diagonal = np.broadcast_to(np.eye(length, dtype=np.float32), (heads, length, length))
+    maps = [
+        AttentionMap("encoder_self", layer, diagonal.copy(), tokens, tokens)
+        for layer in range(layers)
+    ]
+    maps[0].weights[1] = 0.0
+    maps[0].weights[1, :, 0] = 1.0
+    return AttentionRecord(maps=maps)
+
+
+@pytest.mark.parametrize(("size", "scrolls"), [((1280, 800), False), ((1000, 480), True)])
+def test_every_head_of_a_144_head_grid_of_512_token_maps_is_reachable(qtbot, size, scrolls):
+    view = show_view(qtbot, HeadsGridView(), size=size)
+    view.set_state(big_diagonal_record(), Selection("encoder_self"), Display())
+    assert view.scrollbar.isVisible() == scrolls  # 12 layers of 32-px tiles need ~600 px
+    rects = [t.rect for t in view.thumbnails]
+    assert not any(a.intersects(b) for i, a in enumerate(rects) for b in rects[i + 1 :])
+    assert all(MIN_TILE_PX <= r.width() <= MAX_TILE_PX for r in rects)
+    assert all(r.right() <= view.width() - view.scrollbar.width() for r in rects)
+    seen = set()
+    for value in range(0, view.scrollbar.maximum() + 1, view.scrollbar.pageStep() // 2):
+        view.scrollbar.setValue(value)
+        seen |= {(t.layer, t.head) for t in view.thumbnails if view._grid_area.contains(t.rect)}
+    view.scrollbar.setValue(view.scrollbar.maximum())
+    seen |= {(t.layer, t.head) for t in view.thumbnails if view._grid_area.contains(t.rect)}
+    assert seen == {(layer, head) for layer in range(12) for head in range(12)}
+    last = next(t for t in view.thumbnails if (t.layer, t.head) == (11, 11))
+    with qtbot.waitSignal(view.sigHeadChosen, timeout=1000) as chosen:
+        qtbot.mouseClick(view, QtCore.Qt.MouseButton.LeftButton, pos=last.rect.center().toPoint())
+    assert chosen.args == [11, 11]
+
+
+def test_the_wheel_scrolls_the_grid_and_a_scrolled_tile_is_reached(qtbot):
+    view = show_view(qtbot, HeadsGridView(), size=(1000, 480))
+    view.set_state(big_diagonal_record(64), Selection("encoder_self"), Display())
+    bottom = next(t for t in view.thumbnails if (t.layer, t.head) == (11, 0))
+    assert not view._grid_area.contains(bottom.rect)
+    assert view.thumbnail_at(QtCore.QPointF(bottom.rect.center())) is None
+    view.scroll_to(bottom)
+    assert view._grid_area.contains(bottom.rect)
+    top = bottom.rect.top()
+    event = QtGui.QWheelEvent(
+        bottom.rect.center(),
+        view.mapToGlobal(bottom.rect.center()),
+        QtCore.QPoint(),
+        QtCore.QPoint(0, 120),
+        QtCore.Qt.MouseButton.NoButton,
+        QtCore.Qt.KeyboardModifier.NoModifier,
+        QtCore.Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
+    QtCore.QCoreApplication.sendEvent(view, event)
+    assert bottom.rect.top() > top  # scrolled back up: the tile moved down
+
+
+def test_a_512_token_map_in_a_small_tile_keeps_its_pattern(qtbot):
+    view = show_view(qtbot, HeadsGridView(), size=(1280, 800))
+    view.set_state(big_diagonal_record(), Selection("encoder_self"), Display())
+    image = image_pixels(view.grab().toImage())[..., :3].astype(int)
+    table = lookup_table(Display().colormap)
+    bright = table[-1, :3].astype(int)
+    for (layer, head), pattern in (((0, 0), "diagonal"), ((0, 1), "first column")):
+        tile = next(t for t in view.thumbnails if (t.layer, t.head) == (layer, head))
+        assert tile.pixels.shape[0] < 512  # drawn from the map's block maxima
+        inner = tile.rect.toRect()
+        pixels = image[inner.top() : inner.bottom(), inner.left() : inner.right()]
+        is_bright = np.abs(pixels - bright).max(axis=-1) < 40
+        size = min(is_bright.shape)
+        if pattern == "diagonal":
+            on = is_bright[np.arange(size), np.arange(size) * is_bright.shape[1] // size]
+            assert on.mean() > 0.9, pattern
+            assert is_bright.mean() < 0.2, pattern
+        else:
+            assert is_bright[:, :2].any(axis=1).mean() > 0.9 and is_bright[:, 3:].mean() < 0.05, (
+                pattern
+            )
+
+
+@pytest.mark.parametrize(("shape", "cells"), [((3, 512, 512), (37, 40)), ((2, 330, 64), (33, 64))])
+def test_block_maxima_are_the_maxima_of_near_equal_blocks(shape, cells):
+    values = np.random.default_rng(0).random(shape, dtype=np.float32)
+    row_starts = np.linspace(0, shape[1], cells[0] + 1).astype(int)[:-1]
+    column_starts = np.linspace(0, shape[2], cells[1] + 1).astype(int)[:-1]
+    expected = np.maximum.reduceat(
+        np.maximum.reduceat(values, row_starts, axis=1), column_starts, axis=2
+    )
+    np.testing.assert_array_equal(block_max(values, *cells), expected)

@@ -3,6 +3,10 @@ model read and the output it produced, each with its probability, unknown words 
 
 The chips' height is set explicitly and only changes when the number of rows does: a keystroke
 that changes the tokens but not the rows never resizes (and so never redraws) the views below.
+Likewise a chip whose token grows while the user types takes CHIP_SLACK_PX more than it needs,
+and keeps its width when the token shrinks: the next keystrokes in that word move none of the
+chips after it (each chip moved is a chip repainted: typing in the middle of a long input
+repainted every chip after the caret). A new sentence gives every chip its own width again.
 """
 
 from __future__ import annotations
@@ -90,6 +94,19 @@ class FlowLayout(QtWidgets.QLayout):
 
 
 MAX_ROWS = 3  # rows of chips shown before they scroll
+CHIP_SLACK_PX = 16  # the room a growing chip takes for the next characters typed
+
+
+def a_few_changed(old: Sequence[str], new: Sequence[str]) -> bool:
+    """Whether ``new`` is ``old`` with at most two tokens changed, added or removed in one place
+    (what one keystroke does), and not a new sentence."""
+    if not old:
+        return False
+    shortest = min(len(old), len(new))
+    prefix = next((i for i in range(shortest) if old[i] != new[i]), shortest)
+    rest = shortest - prefix
+    suffix = next((i for i in range(rest) if old[-1 - i] != new[-1 - i]), rest)
+    return max(len(old), len(new)) - prefix - suffix <= 2
 
 
 class TokenChips(QtWidgets.QWidget):
@@ -131,6 +148,7 @@ class TokenChips(QtWidgets.QWidget):
     ) -> None:
         """Show ``tokens`` (with their probabilities when given); indices in ``unknown`` are the
         words the model never saw in training."""
+        typing = a_few_changed(self.tokens, tokens)
         self.tokens = list(tokens)
         while len(self.chips) < len(self.tokens):
             chip = QtWidgets.QToolButton()
@@ -144,11 +162,16 @@ class TokenChips(QtWidgets.QWidget):
             shown = index < len(self.tokens)
             if chip.isHidden() == shown:
                 chip.setVisible(shown)
+            if not typing or not shown:
+                chip.setMinimumWidth(0)  # its own width again: a new sentence, or hidden
             if shown:
                 is_unknown = index in unknown
                 self._show_chip(
                     chip, index, probs[index] if probs is not None else None, is_unknown
                 )
+                needed = chip.sizeHint().width()
+                if typing and needed > chip.minimumWidth():
+                    chip.setMinimumWidth(needed + CHIP_SLACK_PX)
         self._flow.invalidate()
         self._fit_height()
 

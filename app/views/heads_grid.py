@@ -4,13 +4,20 @@ are too narrow for it); a click opens that head, a Ctrl-click switches it off. H
 are greyed and crossed out, and a line under the grid shows how the output changed: each token's
 probability change, or the token it replaced.
 
-Painted directly with QPainter (one scaled QImage per head, labels on the grid's edges only):
+Painted directly with QPainter (one QImage per head, labels on the grid's edges only):
 redrawing 48 heads costs a few milliseconds, where 48 pyqtgraph plots with tick labels cost
 hundreds (the prototype's measurement; `python3 -m bench.bench_views` times this grid).
+
+Tiles fill the width they are given (between MIN_TILE_PX and MAX_TILE_PX); when the layers do not
+fit the height at MIN_TILE_PX, the grid scrolls vertically under a fixed title and head row. A map
+with more tokens than its tile has pixels (a 512-token map in a 40-px tile) is drawn from block
+maxima, so a thin pattern (a diagonal, a column on the first token) stays visible; each head's
+image is made once per record, colours and tile size, so a repaint is a plain blit.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -21,23 +28,28 @@ from app.state.explain import TokenChange
 from app.state.measures import mean_row_entropy
 from app.state.selection import MEAN
 from app.views.base import PaintedView, RecordView
-from app.views.style import lookup_table, scale_values, to_rgba
+from app.views.style import lookup_table
+from app.views.thumbnails import head_images
 from core_models.record import AttentionRecord
 
 GAP_PX = 10
 MARGIN_PX = 8
 MAX_TILE_PX = 320  # a thumbnail's longer side at most (the heatmap shows a head in full)
+MIN_TILE_PX = 32  # and at least, when the width allows: below, the grid scrolls instead
 
 
 @dataclass
 class Thumbnail:
-    """One head's picture: RGBA pixels (queries, keys, 4), their QImage, the head's entropy."""
+    """One head: its map (queries, keys) and entropy; the RGBA pixels drawn (the map, or its
+    block maxima when the tile is smaller) and their QImage, made by the layout for the tile's
+    size."""
 
     layer: int
     head: int
-    pixels: np.ndarray
-    image: QtGui.QImage
+    weights: np.ndarray
     entropy_bits: float
+    pixels: np.ndarray = field(default_factory=lambda: np.zeros((0, 0, 4), np.uint8))
+    image: QtGui.QImage = field(default_factory=QtGui.QImage)
     rect: QtCore.QRectF = field(default_factory=QtCore.QRectF)  # placed by the layout
 
 
@@ -68,6 +80,11 @@ class HeadsGridView(PaintedView, RecordView):
         self._font.setPointSizeF(8.5)
         self.setMouseTracking(True)
         self.setMinimumSize(240, 160)
+        self._table = lookup_table("viridis")
+        self._grid_area = QtCore.QRectF()  # where tiles show: under the head row, over the changes
+        self.scrollbar = QtWidgets.QScrollBar(QtCore.Qt.Orientation.Vertical, self)
+        self.scrollbar.hide()
+        self.scrollbar.valueChanged.connect(self._scrolled)
 
     # --- the API the Session drives -------------------------------------------------------------
 
@@ -98,16 +115,27 @@ class HeadsGridView(PaintedView, RecordView):
 
     def thumbnail_at(self, pos: QtCore.QPointF) -> Thumbnail | None:
         """The thumbnail under widget position ``pos``, or None."""
+        if not self._grid_area.contains(pos):
+            return None  # over the title, the head row or the changes: tiles scrolled under them
         for thumbnail in self._thumbnails:
             if thumbnail.rect.contains(pos):
                 return thumbnail
         return None
 
+    def scroll_to(self, thumbnail: Thumbnail) -> None:
+        """Scroll the grid so that ``thumbnail`` shows whole (when it does not already)."""
+        area, rect = self._grid_area, thumbnail.rect
+        if rect.top() < area.top():
+            self.scrollbar.setValue(self.scrollbar.value() - round(area.top() - rect.top()))
+        elif rect.bottom() + self._text_height() > area.bottom():
+            below = rect.bottom() + self._text_height() + 2 - area.bottom()
+            self.scrollbar.setValue(self.scrollbar.value() + math.ceil(below))
+
     # --- building and layout --------------------------------------------------------------------
 
     def _build(self) -> None:
-        """Colour every head of the selected kind (skipped when record, kind and colours are
-        unchanged: a new selected head or token only repaints)."""
+        """Take every head of the selected kind (skipped when record, kind and colours are
+        unchanged: a new selected head or token only repaints); the layout colours them."""
         record, selection, display = self._record, self._selection, self._display
         key = (selection.kind if selection else None, display.colormap, display.scale, self.theme)
         if record is self._built_record and key == self._built_key:
@@ -116,44 +144,76 @@ class HeadsGridView(PaintedView, RecordView):
         self._thumbnails, self._layers, self._heads = [], [], 0
         if record is None or selection is None:
             return
-        table = lookup_table(display.colormap, self.colors)
+        self._table = lookup_table(display.colormap, self.colors)
         self._layers = record.layers(selection.kind)
         for layer in self._layers:
             weights = record.get(selection.kind, layer).weights  # (heads, queries, keys)
             self._heads = max(self._heads, weights.shape[0])
             for head, head_map in enumerate(weights):
-                values, levels = scale_values(head_map, display.scale)
-                pixels = to_rgba(values, levels, table)
-                rows, columns = pixels.shape[:2]
-                # converted once here (a copy), so painting is a plain blit
-                image = QtGui.QImage(
-                    pixels.data, columns, rows, columns * 4, QtGui.QImage.Format.Format_RGBA8888
-                ).convertToFormat(QtGui.QImage.Format.Format_ARGB32_Premultiplied)
-                self._thumbnails.append(
-                    Thumbnail(layer, head, pixels, image, mean_row_entropy(head_map))
-                )
+                entropy = mean_row_entropy(head_map)
+                self._thumbnails.append(Thumbnail(layer, head, head_map, entropy))
+
+    def _colour(self, tile_h: float, tile_w: float) -> None:
+        """Give each thumbnail the image its ``tile_h`` × ``tile_w`` tile shows: the map, or its
+        block maxima when the tile has fewer (device) pixels than the map has tokens; kept while
+        that size is unchanged."""
+        ratio = self.devicePixelRatioF()
+        rows, columns = self._thumbnails[0].weights.shape
+        cells = (min(rows, math.ceil(tile_h * ratio)), min(columns, math.ceil(tile_w * ratio)))
+        if self._thumbnails[0].pixels.shape[:2] == cells:
+            return
+        for layer in self._layers:
+            heads = [t for t in self._thumbnails if t.layer == layer]
+            weights = self._record.get(self._selection.kind, layer).weights
+            images = head_images(weights, cells, self._display.scale, self._table)
+            for thumbnail, (pixels, image) in zip(heads, images, strict=True):
+                thumbnail.pixels, thumbnail.image = pixels, image
 
     def _text_height(self) -> int:
         return QtGui.QFontMetrics(self._font).height()
 
-    def _layout(self) -> None:
-        """Place the thumbnails: equal tiles keeping the map's aspect, centred in the widget."""
-        if not self._thumbnails:
-            return
-        metrics = QtGui.QFontMetrics(self._font)
-        line = metrics.height()
-        left = MARGIN_PX + metrics.horizontalAdvance(f"L{max(self._layers)}") + 8
-        top = MARGIN_PX + 2 * line + 6  # title, then the head labels
-        rows, columns = self._thumbnails[0].pixels.shape[:2]
+    def _tile_scale(self, width: float, height: float) -> tuple[float, bool]:
+        """Pixels per token of a tile in a ``width`` × ``height`` widget, and whether the layers
+        overflow the height at that size (the grid then scrolls): as large as the room allows,
+        at most MAX_TILE_PX, at least MIN_TILE_PX unless the width is narrower than that."""
+        line = self._text_height()
+        rows, columns = self._thumbnails[0].weights.shape
         layer_count = len(self._layers)
-        room_w = (self.width() - left - MARGIN_PX - (self._heads - 1) * GAP_PX) / self._heads
-        bottom = MARGIN_PX + (line + 4 if self.changes else 0)  # the output's changes
+        room_w = (width - self._left() - MARGIN_PX - (self._heads - 1) * GAP_PX) / self._heads
         room_h = (
-            self.height() - top - bottom - layer_count * (line + 2) - (layer_count - 1) * GAP_PX
-        ) / layer_count
-        largest = MAX_TILE_PX / max(rows, columns)  # one head is a thumbnail, not a poster
-        scale = max(min(room_w / columns, room_h / rows, largest), 0.5)
+            height - self._header() - self._footer() - (layer_count - 1) * GAP_PX
+        ) / layer_count - (line + 2)
+        longer = max(rows, columns)
+        scale = min(room_w / columns, room_h / rows, MAX_TILE_PX / longer)
+        if scale * longer < MIN_TILE_PX:
+            scale = min(MIN_TILE_PX / longer, room_w / columns)
+        return scale, scale * rows > room_h + 0.5
+
+    def _left(self) -> float:
+        """Where the tiles may start: right of the "L…" labels."""
+        metrics = QtGui.QFontMetrics(self._font)
+        return MARGIN_PX + metrics.horizontalAdvance(f"L{max(self._layers)}") + 8
+
+    def _header(self) -> float:
+        return MARGIN_PX + 2 * self._text_height() + 6  # title, then the head labels
+
+    def _footer(self) -> float:
+        return MARGIN_PX + (self._text_height() + 4 if self.changes else 0)  # the changes
+
+    def _layout(self) -> None:
+        """Place the thumbnails: equal tiles keeping the map's aspect, centred in the width, the
+        layers scrolled by the scroll bar when they overflow the height."""
+        if not self._thumbnails:
+            self.scrollbar.hide()
+            return
+        width, height = float(self.width()), float(self.height())
+        scale, overflows = self._tile_scale(width, height)
+        if overflows:
+            width -= self.scrollbar.sizeHint().width()
+            scale, overflows = self._tile_scale(width, height)
+        rows, columns = self._thumbnails[0].weights.shape
         tile_w, tile_h = columns * scale, rows * scale
+        metrics, line = QtGui.QFontMetrics(self._font), self._text_height()
         self.entropy_format = next(
             (
                 f
@@ -162,13 +222,38 @@ class HeadsGridView(PaintedView, RecordView):
             ),
             "",
         )
+        header, footer = self._header(), self._footer()
+        self._grid_area = QtCore.QRectF(0, header, width, height - header - footer)
+        pitch = tile_h + line + 2 + GAP_PX
+        self._set_scrollbar(overflows, len(self._layers) * pitch - GAP_PX, pitch)
+        offset = self.scrollbar.value() if overflows else 0
+        left = self._left()
         grid_w = self._heads * tile_w + (self._heads - 1) * GAP_PX
-        x0 = left + max(0.0, (self.width() - left - MARGIN_PX - grid_w) / 2)
+        x0 = left + max(0.0, (width - left - MARGIN_PX - grid_w) / 2)
+        self._colour(tile_h, tile_w)
         for thumbnail in self._thumbnails:
             row = self._layers.index(thumbnail.layer)
             x = x0 + thumbnail.head * (tile_w + GAP_PX)
-            y = top + row * (tile_h + line + 2 + GAP_PX)
+            y = header + row * pitch - offset
             thumbnail.rect = QtCore.QRectF(x, y, tile_w, tile_h)
+
+    def _set_scrollbar(self, shown: bool, content: float, pitch: float) -> None:
+        """Show the scroll bar along the right edge when the layers (``content`` pixels high, one
+        every ``pitch``) overflow the grid's area; its value is the pixels scrolled."""
+        self.scrollbar.setVisible(shown)
+        if not shown:
+            return
+        room = self._grid_area.height()
+        bar_w = self.scrollbar.sizeHint().width()
+        self.scrollbar.setGeometry(self.width() - bar_w, 0, bar_w, self.height())
+        with QtCore.QSignalBlocker(self.scrollbar):
+            self.scrollbar.setRange(0, max(0, math.ceil(content - room)))
+            self.scrollbar.setPageStep(max(1, int(room)))
+            self.scrollbar.setSingleStep(max(1, int(pitch / 2)))
+
+    def _scrolled(self) -> None:
+        self._layout()
+        self.update()
 
     def resizeEvent(self, event: QtGui.QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -210,16 +295,24 @@ class HeadsGridView(PaintedView, RecordView):
             QtCore.Qt.AlignmentFlag.AlignLeft,
             title,
         )
+        self._paint_head_labels(painter)
         selected = self._selected_tiles()
+        painter.save()
+        painter.setClipRect(self._grid_area)
+        below = self._text_height() + 2  # the entropy label
         for thumbnail in self._thumbnails:
-            self._paint_thumbnail(painter, thumbnail, (thumbnail.layer, thumbnail.head) in selected)
+            rect = thumbnail.rect
+            if rect.bottom() + below >= self._grid_area.top() and rect.top() <= self.height():
+                chosen = (thumbnail.layer, thumbnail.head) in selected
+                self._paint_thumbnail(painter, thumbnail, chosen)
+        painter.restore()
         if self.changes:
             self._paint_changes(painter)
 
     def _paint_thumbnail(
         self, painter: QtGui.QPainter, thumbnail: Thumbnail, selected: bool
     ) -> None:
-        """One head's map, its border, its entropy below; "L…" / "H…" on the grid's edges."""
+        """One head's map, its border, its entropy below; "L…" left of the first head."""
         colors = self.colors
         align = QtCore.Qt.AlignmentFlag
         line = self._text_height()
@@ -233,7 +326,8 @@ class HeadsGridView(PaintedView, RecordView):
         pen.setJoinStyle(QtCore.Qt.PenJoinStyle.MiterJoin)
         painter.setPen(pen)
         painter.setBrush(QtCore.Qt.BrushStyle.NoBrush)
-        painter.drawRect(rect)
+        half = pen.widthF() / 2  # outside the image: a 1-px first column stays in sight
+        painter.drawRect(rect.adjusted(-half, -half, half, half))
         if self.is_off(thumbnail):
             self._paint_off(painter, rect)
         painter.setPen(QtGui.QColor(colors.highlight if selected else colors.muted))
@@ -247,9 +341,22 @@ class HeadsGridView(PaintedView, RecordView):
         if thumbnail.head == 0:
             left = QtCore.QRectF(0, rect.top(), rect.left() - 6, rect.height())
             painter.drawText(left, align.AlignRight | align.AlignVCenter, f"L{thumbnail.layer}")
-        if thumbnail.layer == self._layers[0]:
-            above = QtCore.QRectF(rect.left(), rect.top() - line - 3, rect.width(), line)
-            painter.drawText(above, align.AlignHCenter | align.AlignBottom, f"H{thumbnail.head}")
+
+    def _paint_head_labels(self, painter: QtGui.QPainter) -> None:
+        """ "H…" over each column, in the fixed row under the title (the layers scroll below it)."""
+        line = self._text_height()
+        painter.setPen(QtGui.QColor(self.colors.text))
+        for thumbnail in self._thumbnails:
+            if thumbnail.layer == self._layers[0]:
+                rect = thumbnail.rect
+                above = QtCore.QRectF(
+                    rect.left(), self._grid_area.top() - line - 3, rect.width(), line
+                )
+                painter.drawText(
+                    above,
+                    QtCore.Qt.AlignmentFlag.AlignHCenter | QtCore.Qt.AlignmentFlag.AlignBottom,
+                    f"H{thumbnail.head}",
+                )
 
     def _paint_off(self, painter: QtGui.QPainter, rect: QtCore.QRectF) -> None:
         """A head that is off: greyed over, crossed out."""
@@ -295,10 +402,17 @@ class HeadsGridView(PaintedView, RecordView):
                     layer=hovered.layer,
                     head=hovered.head,
                     bits=f"{hovered.entropy_bits:.2f}",
-                    uniform=f"{np.log2(hovered.pixels.shape[1]):.2f}",
+                    uniform=f"{np.log2(hovered.weights.shape[1]):.2f}",
                 )
             )
             self.update()
+
+    def wheelEvent(self, event: QtGui.QWheelEvent) -> None:
+        """The wheel scrolls the layers when they overflow."""
+        if self.scrollbar.isVisible():
+            QtCore.QCoreApplication.sendEvent(self.scrollbar, event)
+        else:
+            event.ignore()
 
     def leaveEvent(self, event: QtCore.QEvent) -> None:
         self._hovered = None

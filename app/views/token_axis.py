@@ -2,8 +2,9 @@
 
 pyqtgraph's own tick text cannot rotate, so this axis draws the labels itself: long tokens are
 ellipsised; on a horizontal axis the labels turn vertical when two neighbours would overlap flat
-(one long token among short ones may stay flat), and only every k-th label is drawn when even
-vertical ones would overlap; emphasised tokens are bold in the highlight colour and the selected
+(one long token among short ones may stay flat), and on either axis only every k-th label is
+drawn when even vertical ones would overlap, k following the tokens' spacing on screen at each
+paint, so zooming in (fewer tokens in view) brings every label back; emphasised tokens are bold in the highlight colour and the selected
 token sits on a filled badge. It draws its line and tick marks itself too: pyqtgraph's tick
 machinery (spacing, specs, a cached picture rebuilt whenever the range moves) cost about 1 ms per
 axis for every new sentence, for one tick per token.
@@ -48,6 +49,7 @@ class TokenAxis(pg.AxisItem):
     def __init__(self, orientation: str) -> None:
         self._tokens: list[str] = []
         self._labels: list[str] = []  # set first: the base class resizes the axis while it starts
+        self._half_widths: list[float] = []
         self._widest = 0
         self._widest_pair = 0.0  # the most room two neighbouring labels need, centre to centre
         super().__init__(orientation)
@@ -80,6 +82,7 @@ class TokenAxis(pg.AxisItem):
             for token in self._tokens
         ]
         widths = [metrics.horizontalAdvance(label) for label in self._labels]
+        self._half_widths = [(width + 6) / 2 for width in widths]  # a flat label's extent
         self._widest = max(widths, default=0)
         pairs = [(a + b) / 2 for a, b in zip(widths, widths[1:], strict=False)]
         self._widest_pair = max(pairs, default=self._widest)
@@ -129,18 +132,28 @@ class TokenAxis(pg.AxisItem):
         if not self._labels:
             return
         widest, line = self._widest, QtGui.QFontMetrics(self._bold).height()
-        cell = max(self._cell_px(), 1.0)
+        cell = self._cell_px()
         label_room = self.label.boundingRect().height() if self.label.isVisible() else 0.0
         if self.orientation == "left":
             self.vertical_labels = False
-            self.label_stride = max(1, math.ceil(line / cell))
+            self.label_stride = self._stride(cell)
             self._set_room(widest + LABEL_GAP_PX + 18 + label_room)
             return
         self.vertical_labels = self._widest_pair + 6 > cell  # flat ones would overlap
-        along = line if self.vertical_labels else self._widest_pair + 6
-        self.label_stride = max(1, math.ceil(along / cell))
+        self.label_stride = self._stride(cell)
         across = widest if self.vertical_labels else line
         self._set_room(across + LABEL_GAP_PX + 8 + label_room)
+
+    def _along_px(self) -> float:
+        """The room a label needs along the axis: a line's height when labels lie across it (the
+        left axis, vertical labels), the widest neighbours' width when they lie along it."""
+        if self.orientation == "left" or self.vertical_labels:
+            return float(QtGui.QFontMetrics(self._bold).height())
+        return self._widest_pair + 6
+
+    def _stride(self, cell: float) -> int:
+        """Draw every k-th label, k the fewest tokens whose ``cell`` pixels each hold one label."""
+        return max(1, math.ceil(self._along_px() / max(cell, 1e-3)))
 
     def _set_room(self, pixels: float) -> None:
         """Reserve ``pixels`` (rounded up to ROOM_STEP_PX: a new sentence whose widest token is
@@ -177,12 +190,34 @@ class TokenAxis(pg.AxisItem):
         length = self.size().height() if self.orientation == "left" else self.size().width()
         positions = self._positions()
         self._draw_line_and_ticks(painter, [p for p in positions if -1 <= p <= length + 1])
-        for index, (label, along) in enumerate(zip(self._labels, positions, strict=True)):
-            selected = index == self._selected
-            if index % self.label_stride and not selected and index not in self._emphasised:
+        if len(positions) > 1:  # the spacing drawn now: the view may have zoomed since the fit
+            self.label_stride = self._stride(abs(positions[1] - positions[0]))
+        for index in self._shown_labels(positions, length):
+            selected, emphasised = index == self._selected, index in self._emphasised
+            self._draw_label(painter, self._labels[index], positions[index], selected, emphasised)
+
+    def _shown_labels(self, positions: list[float], length: float) -> list[int]:
+        """The labels to draw, in view: the selected one, then the emphasised ones, then every
+        ``label_stride``-th, each skipped where it would overlap one already taken."""
+        if self.orientation == "left" or self.vertical_labels:
+            extent = [self._along_px() / 2] * len(positions)
+        else:
+            extent = self._half_widths
+        first = [] if self._selected is None else [self._selected]
+        candidates = (
+            first + sorted(self._emphasised) + list(range(0, len(positions), self.label_stride))
+        )
+        taken: list[tuple[float, float]] = []
+        shown: dict[int, None] = {}  # in drawing order
+        for index in candidates:
+            along = positions[index] if 0 <= index < len(positions) else -math.inf
+            if index in shown or not -1 <= along <= length + 1:
                 continue
-            if -1 <= along <= length + 1:
-                self._draw_label(painter, label, along, selected, index in self._emphasised)
+            low, high = along - extent[index], along + extent[index]
+            if all(high <= other_low or low >= other_high for other_low, other_high in taken):
+                taken.append((low, high))
+                shown[index] = None
+        return list(shown)
 
     def _positions(self) -> list[float]:
         """Every token's coordinate: the view maps indices linearly, so two tokens place them
