@@ -119,7 +119,8 @@ def test_512_labels_are_thinned_until_none_overlap_and_zooming_in_shows_each(qtb
     shown = sorted(index for index, _ in labels)
     assert shown == list(range(0, 512, axis.label_stride))[: len(shown)]  # every k-th, from 0
     # zoomed in to as many rows (columns) as there are lines of text along the axis: ~10
-    rows = int(length // QtGui.QFontMetrics(axis._bold).height())
+    line = max(QtGui.QFontMetrics(font).height() for font in (axis._font, axis._bold))
+    rows = int(length // line)
     if orientation == "left":
         view.plot.setYRange(99.5, 99.5 + rows, padding=0)
     else:

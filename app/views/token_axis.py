@@ -147,8 +147,8 @@ class TokenAxis(pg.AxisItem):
     def _along_px(self) -> float:
         """The room a label needs along the axis: a line's height when labels lie across it (the
         left axis, vertical labels), the widest neighbours' width when they lie along it."""
-        if self.orientation == "left" or self.vertical_labels:
-            return float(QtGui.QFontMetrics(self._bold).height())
+        if self.orientation == "left" or self.vertical_labels:  # a label pixmap's height
+            return float(max(QtGui.QFontMetrics(f).height() for f in (self._font, self._bold)))
         return self._widest_pair + 6
 
     def _stride(self, cell: float) -> int:
