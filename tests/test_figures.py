@@ -181,12 +181,16 @@ def visible_label_boxes(figure, which):
     return boxes
 
 
-@pytest.mark.parametrize("view", ["heatmap", "compare", "steps"])
-def test_labels_of_a_long_input_never_overlap(view):
+@pytest.mark.parametrize(
+    ("view", "step"),
+    [("heatmap", None), ("compare", None), ("steps", 5)],  # steps: one panel, not seventy
+)
+def test_labels_of_a_long_input_never_overlap(view, step):
     long = make_square_record(70, layers=1, heads=2)
     state = translation_state(record=long, selection=Selection("cross", 0), other=None)
     state = replace(state, other=replace(state, model="other"))
-    figure = draw_figure(view, replace(state, selection=Selection("cross", 0)), FigureOptions())
+    selection = Selection("cross", 0, step=step)
+    figure = draw_figure(view, replace(state, selection=selection), FigureOptions())
     paint.fit_labels(figure)
     figure.draw_without_rendering()
     for which in ("x", "y"):
