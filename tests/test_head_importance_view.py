@@ -63,6 +63,13 @@ def test_compute_draws_every_heads_cell_and_the_pruning_curve(qtbot, app_env, mo
         assert view.progress.value() == view.progress.maximum()
         image = view.grab().toImage()
         assert not image.isNull()
+        # the drawn study fits under an NLI model's panel at 1280 x 800 (its minimum, 418 px,
+        # pushed the window's bottom and status bar off the screen)
+        assert view.minimumSizeHint().height() <= 300
+
+        session.set_model(load_model(app_env.nli))  # another model: nothing left of the study
+        assert view.status.text() == view.intro and "examples" not in view.status.text()
+        assert not view.plot.isVisible() and not view.progress.isVisible()
     finally:
         study.shutdown()
         session.shutdown()
@@ -70,6 +77,7 @@ def test_compute_draws_every_heads_cell_and_the_pruning_curve(qtbot, app_env, mo
 
 def test_a_model_without_heads_says_so(qtbot, app_env):
     session, study, view = study_view(qtbot, app_env.bahdanau)
+    assert not view.progress.isVisible()  # no empty bar before the first run
     try:
         with qtbot.waitSignal(study.sigFailed, timeout=WAIT_MS):
             view.run_button.click()

@@ -194,6 +194,27 @@ def test_training_shows_progress_pauses_resumes_stops_and_opens_in_inspect(qtbot
 
 
 @pytest.mark.slow
+def visible_texts(widget: QtWidgets.QWidget) -> list[str]:
+    """The texts of the labels shown in ``widget`` (the empty heatmap's notice among them)."""
+    return [
+        label.text().lower()
+        for label in widget.findChildren(QtWidgets.QLabel)
+        if label.isVisibleTo(widget) and label.text()
+    ]
+
+
+def test_before_the_first_evaluation_the_probe_says_what_to_wait_for_once(qtbot, view):
+    """The waiting line is the empty heatmap's notice; the snapshot slider, replay button and
+    snapshot line appear with the first snapshot (they repeated the notice under an empty map)."""
+    probe = view.probe
+    waiting = [t for t in visible_texts(probe) if "appears at the first evaluation" in t]
+    assert waiting == ["the heatmap appears at the first evaluation"]
+    assert not probe.snapshot_row.isVisibleTo(probe)
+    train_to_the_end(qtbot, view)
+    assert probe.snapshot_row.isVisibleTo(probe) and "snapshot 3 / 3" in probe.snapshot_label.text()
+    assert not [t for t in visible_texts(probe) if "appears at the first evaluation" in t]
+
+
 def test_each_evaluation_adds_a_probe_snapshot_the_slider_replays(qtbot, view):
     train_to_the_end(qtbot, view)
     probe, snapshots = view.probe, view.session.probe.snapshots

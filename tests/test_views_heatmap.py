@@ -119,6 +119,19 @@ def test_gold_alignment_outlines_gold_cells_and_reports_aer(view, record):
     assert "AER" not in view.title.text()
 
 
+@pytest.mark.parametrize("width", [940, 460])  # the Inspect tab at 1280 px, half of it in Compare
+def test_the_title_with_the_aer_reads_in_full_beside_every_display_box(qtbot, record, width):
+    """The title (map, layer, head, AER) was cut at 1280 × 800 by the colour, scale and
+    normalisation boxes beside it: it has a row of its own, as wide as the view."""
+    view = show_view(qtbot, HeatmapView(), (width, 460))
+    view.set_state(record, Selection("cross", 1, "mean"), Display())
+    QtCore.QCoreApplication.processEvents()
+    text = view.title.text()
+    assert "AER" in text and "dashed" in text
+    needed = view.title.fontMetrics().horizontalAdvance(text)
+    assert view.title.contentsRect().width() >= needed, (needed, view.title.width())
+
+
 def test_gold_box_is_greyed_out_where_the_input_has_no_gold_alignment(qtbot, record):
     view = show_view(qtbot, HeatmapView())
     view.set_state(record, Selection("cross", 1, "mean"), Display())

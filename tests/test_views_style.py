@@ -139,3 +139,30 @@ def test_saved_display_values_are_read_back_and_invalid_ones_keep_the_default():
     assert Display.from_settings({"colormap": "jet", "scale": "log", "gold": 3}) == Display(
         scale="log"
     )
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_an_unchecked_box_and_a_text_box_show_against_the_window_in_both_themes(qtbot, theme):
+    """Rendered with Fusion in the theme's palette, an unchecked check box's square and an empty
+    line edit's frame differ from the window colour (in the dark theme both were invisible)."""
+    from PySide6 import QtWidgets
+
+    colors = palette_for(theme)
+    panel = QtWidgets.QWidget()
+    qtbot.addWidget(panel)
+    panel.setStyle(QtWidgets.QStyleFactory.create("Fusion"))
+    panel.setPalette(qt_palette(colors))
+    layout = QtWidgets.QVBoxLayout(panel)
+    check, edit = QtWidgets.QCheckBox(), QtWidgets.QLineEdit()
+    for widget in (check, edit):
+        widget.setStyle(panel.style())
+        layout.addWidget(widget)
+    panel.resize(200, 80)
+    panel.show()
+    window = np.array(QtGui.QColor(colors.background).getRgb()[:3])
+    for widget in (check, edit):
+        image = widget.grab().toImage().convertToFormat(QtGui.QImage.Format.Format_RGB32)
+        pixels = np.array(
+            [QtGui.QColor(image.pixel(x, y)).getRgb()[:3] for x in range(16) for y in range(16)]
+        )
+        assert (np.abs(pixels - window).max(axis=1) > 12).sum() > 20, type(widget).__name__

@@ -13,7 +13,7 @@ from app.views.heatmap import HeatmapView
 
 WAITING = QtCore.QT_TRANSLATE_NOOP(
     "ProbePanel", "the heatmap appears at the first evaluation"
-)  # translated where it is shown
+)  # translated where it is shown: over the empty heatmap, once
 
 
 class ProbePanel(QtWidgets.QWidget):
@@ -44,7 +44,7 @@ class ProbePanel(QtWidgets.QWidget):
         self.slider.setPageStep(1)
         self.replay_button = QtWidgets.QPushButton(self.tr("▶ Replay"))
         self.replay_button.setEnabled(False)
-        self.snapshot_label = QtWidgets.QLabel(self.tr(WAITING))
+        self.snapshot_label = QtWidgets.QLabel()
         self.snapshot_label.setSizePolicy(
             QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Preferred
         )
@@ -56,15 +56,18 @@ class ProbePanel(QtWidgets.QWidget):
         inputs.addWidget(self.sample_button, 1, 2)
         inputs.addWidget(self.second_label, 2, 0)
         inputs.addWidget(self.second_edit, 2, 1, 1, 2)
-        snapshots = QtWidgets.QHBoxLayout()
-        snapshots.addWidget(self.replay_button)
-        snapshots.addWidget(self.slider, 1)
+        self.snapshot_row = QtWidgets.QWidget()  # hidden until the first snapshot: before it,
+        snapshots = QtWidgets.QGridLayout(self.snapshot_row)  # the heatmap says what to wait for
+        snapshots.setContentsMargins(0, 0, 0, 0)
+        snapshots.addWidget(self.replay_button, 0, 0)
+        snapshots.addWidget(self.slider, 0, 1)
+        snapshots.addWidget(self.snapshot_label, 1, 0, 1, 2)
+        snapshots.setColumnStretch(1, 1)
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(inputs)
         layout.addWidget(self.heatmap, 1)
-        layout.addLayout(snapshots)
-        layout.addWidget(self.snapshot_label)
+        layout.addWidget(self.snapshot_row)
 
         for edit in (self.text_edit, self.second_edit):
             edit.editingFinished.connect(self._on_edited)
@@ -78,6 +81,7 @@ class ProbePanel(QtWidgets.QWidget):
         self.probe.sigSnapshotChanged.connect(self._show_snapshot)
         session.sigDisplayChanged.connect(self._show_display)
         self._show_inputs()
+        self._show_snapshot()
 
     def _on_edited(self) -> None:
         self.probe.set_texts(self.text_edit.text(), self.second_edit.text())
@@ -105,8 +109,8 @@ class ProbePanel(QtWidgets.QWidget):
         self.slider.setEnabled(count > 1)
         self.replay_button.setEnabled(count > 1)
         self.heatmap.set_state(probe.record, probe.selection, self.session.display)
+        self.snapshot_row.setVisible(shown is not None)
         if shown is None:
-            self.snapshot_label.setText(self.tr(WAITING))
             return
         snapshot = probe.snapshots[shown]
         attention = (

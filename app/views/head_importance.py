@@ -28,7 +28,7 @@ class ImportanceGrid(QtWidgets.QWidget):
         self.view = view
         self.result: HeadStudyResult | None = None
         self.cells: dict[tuple[str, int, int], QtCore.QRectF] = {}  # placed at each paint
-        self.setMinimumHeight(160)
+        self.setMinimumHeight(96)  # with the plot's, under an NLI model's panel in 800 px
 
     def paintEvent(self, event: QtGui.QPaintEvent) -> None:
         painter = QtGui.QPainter(self)
@@ -93,13 +93,14 @@ class HeadImportanceView(AttentionView):
         self.run_button.clicked.connect(lambda: self.study.run(self.size_box.value()))
         self.progress = QtWidgets.QProgressBar()
         self.progress.setMaximumWidth(200)
-        self.status = QtWidgets.QLabel(
-            self.tr(
-                "Each head's importance (Michel et al. 2019) and the metric lost when it alone is "
-                "masked; then the heads pruned greedily, least important first."
-            )
+        self.progress.hide()  # an empty bar until the first run
+        self.intro = self.tr(
+            "Each head's importance (Michel et al. 2019) and the metric lost when it alone is "
+            "masked; then the heads pruned greedily, least important first."
         )
+        self.status = QtWidgets.QLabel(self.intro)
         self.status.setWordWrap(True)
+        self.status.setMinimumWidth(480)  # a wrapped line asks for the height of its narrowest
         self.grid = ImportanceGrid(self)
         self.plot = pg.PlotWidget()
         self.plot.setMouseEnabled(False, False)
@@ -125,7 +126,7 @@ class HeadImportanceView(AttentionView):
         splitter.addWidget(self.plot)
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 1)
-        self.plot.setMinimumHeight(180)
+        self.plot.setMinimumHeight(120)
         layout.addWidget(splitter, 1)
         study.sigProgress.connect(self._on_progress)
         study.sigDone.connect(self.show_result)
@@ -134,6 +135,7 @@ class HeadImportanceView(AttentionView):
         self.show_result()
 
     def _on_progress(self, done: int, total: int) -> None:
+        self.progress.show()
         self.progress.setRange(0, total)
         self.progress.setValue(done)
         self.run_button.setEnabled(done >= total)
@@ -151,7 +153,9 @@ class HeadImportanceView(AttentionView):
         self.grid.update()
         self.run_button.setEnabled(True)
         self.plot.setVisible(result is not None)
-        if result is None:
+        if result is None:  # none yet, or the model changed: the last model's text goes too
+            self.status.setText(self.intro)
+            self.progress.hide()
             return
         kept = [point.heads_kept for point in result.curve]
         metric = [point.metric for point in result.curve]

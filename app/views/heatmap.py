@@ -116,12 +116,12 @@ class HeatmapView(RecordView):
         choices.addWidget(self.filter_badge)
         choices.addSpacing(12)
         choices.addWidget(self.display_boxes.gold_box)
-        display = QtWidgets.QHBoxLayout()  # the title, then how to colour the map
-        display.addWidget(self.title, 1)
+        display = QtWidgets.QHBoxLayout()  # how to colour the map
         for widget in self.display_boxes.captioned:
             display.addWidget(widget)
         display.addWidget(self.display_boxes.special_box)
         display.addWidget(self.display_boxes.renormalise_box)
+        display.addStretch(1)
         for label in (self.title, self.hover_label):  # long texts are cut, never widen the view
             label.setSizePolicy(
                 QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Preferred
@@ -130,6 +130,7 @@ class HeatmapView(RecordView):
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(choices)
         layout.addLayout(display)
+        layout.addWidget(self.title)  # a row of its own: beside the boxes it was cut at 1280 px
         layout.addWidget(self.graphics, 1)
         layout.addWidget(self.hover_label)
 
@@ -157,7 +158,7 @@ class HeatmapView(RecordView):
 
     def set_display_controls_visible(self, visible: bool) -> None:
         """Show or hide the colour map, scale and normalisation boxes (hidden where another
-        control sets them, e.g. side by side in "compare"; the title gets their room)."""
+        control sets them, e.g. side by side in "compare")."""
         for widget in self.display_boxes.captioned:
             widget.setVisible(visible)
 

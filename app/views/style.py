@@ -71,8 +71,12 @@ def qt_palette(colors: Palette) -> QtGui.QPalette:
     own controls (combo boxes, labels, links), so that both follow the light / dark theme."""
     palette = QtGui.QPalette()
     role, disabled = QtGui.QPalette.ColorRole, QtGui.QPalette.ColorGroup.Disabled
+    dark = QtGui.QColor(colors.background).lightness() < 128
     for roles, color in (
-        ((role.Window, role.Base), colors.background),
+        ((role.Window,), colors.background),
+        # the fill of text boxes and check boxes: Fusion outlines them in a shade of the window
+        # colour, lost on a dark one (an unchecked box and an edit's frame did not show)
+        ((role.Base,), colors.panel if dark else colors.background),
         ((role.AlternateBase, role.Button, role.ToolTipBase), colors.panel),
         ((role.WindowText, role.Text, role.ButtonText, role.ToolTipText), colors.text),
         ((role.BrightText,), colors.highlight),
