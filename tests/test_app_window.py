@@ -311,6 +311,14 @@ def test_view_menu_options_reach_the_views(qtbot, translating):
     window_role = QtGui.QPalette.ColorRole.Window
     assert translating.palette().color(window_role).name() == "#1e1f22"
     assert views.heatmap.palette() == translating.palette()  # one palette, shared
+    # the chip rows show the dark window behind them, not the light grey a scroll area fills
+    # itself with (seen on screen captures, issue 15)
+    chips = translating.translate_panel.source_chips
+    QtWidgets.QApplication.processEvents()
+    beside = chips.chips[0].mapTo(translating, chips.chips[0].rect().center())
+    beside.setX(chips.mapTo(translating, chips.rect().topRight()).x() - 5)
+    image = translating.grab().toImage()
+    assert image.pixelColor(beside).name() == "#1e1f22"
     actions.display[("colormap", "greys")].trigger()
     boxes = views.heatmap.display_boxes.boxes
     assert boxes["colormap"].currentText() == "greys"

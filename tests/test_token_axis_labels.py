@@ -13,7 +13,7 @@ from app.state.display import Display
 from app.state.selection import Selection
 from app.views.heatmap import HeatmapView
 from app.views.style import DARK, LIGHT
-from app.views.token_axis import TokenAxis
+from app.views.token_axis import TITLE_NUDGE_PX, TokenAxis
 
 
 def painted(axis: TokenAxis) -> np.ndarray:
@@ -142,3 +142,20 @@ def test_the_selected_and_emphasised_labels_are_drawn_and_push_others_aside(qtbo
     labels = drawn_labels(axis)
     indices = [index for index, _ in labels]
     assert indices[:2] == [200, 301] and overlapping(labels) == []
+
+
+@pytest.mark.parametrize("tokens", [["le", "chat", "noir", "dort", "."], ["extraordinaire"] * 12])
+def test_the_top_title_sits_just_above_the_labels(qtbot, tokens):
+    """The key axis' title ("source (keys)") and its labels read as one block: no band of empty
+    axis between them, flat labels or vertical ones (issue 15's screen captures: ~30 px)."""
+    view = show_view(qtbot, HeatmapView(), size=(700, 500))
+    record = make_translation_record(source=tokens, target=["the", "cat", "sleeps"])
+    view.set_state(record, Selection("cross", 0, 0), Display())
+    QtWidgets.QApplication.processEvents()
+    axis = view.key_axis
+    drawn_labels(axis)
+    labels_top = min(label.box.top() for label in axis.placed_labels)
+    title = axis.label.mapRectToParent(axis.label.boundingRect())
+    assert title.height() > 0 and axis.label.isVisible()
+    # the title's box has TITLE_NUDGE_PX of padding under its text
+    assert -TITLE_NUDGE_PX <= labels_top - title.bottom() <= 8, (title, labels_top)

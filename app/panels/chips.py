@@ -135,6 +135,11 @@ class TokenChips(QtWidgets.QWidget):
         self._scroll.setWidgetResizable(True)
         self._scroll.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
         self._scroll.setHorizontalScrollBarPolicy(QtCore.Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # the rows show the panel behind them: a scroll area fills its viewport and its widget
+        # with the style's window colour, light grey under the chips of the dark theme
+        for widget in (self._area, self._scroll.viewport()):
+            widget.setAutoFillBackground(False)
+        self._scroll.setStyleSheet("QScrollArea { background: transparent; }")
         layout = QtWidgets.QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.caption)

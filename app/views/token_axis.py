@@ -29,6 +29,7 @@ from app.views.style import LIGHT, Palette
 MAX_LABEL_PX = 110  # longer tokens are cut with an ellipsis
 LABEL_GAP_PX = 6  # between the axis line and the labels
 ROOM_STEP_PX = 8  # the room reserved for the labels grows and shrinks in steps of this
+TITLE_NUDGE_PX = 5  # the title's box has this much padding (pyqtgraph's own nudge)
 MAX_CACHED_LABELS = 4096  # rendered label pixmaps kept per axis
 PLAIN, MUTED, EMPHASISED, SELECTED = range(4)  # a label's drawing style
 
@@ -52,6 +53,7 @@ class TokenAxis(pg.AxisItem):
         self._half_widths: list[float] = []
         self._widest = 0
         self._widest_pair = 0.0  # the most room two neighbouring labels need, centre to centre
+        self._across = 0.0  # how far a top axis' labels reach across it
         super().__init__(orientation)
         self.setStyle(showValues=False, tickLength=4)
         self.enableAutoSIPrefix(False)  # else every range change re-renders the title's HTML
@@ -115,6 +117,16 @@ class TokenAxis(pg.AxisItem):
     def resizeEvent(self, event: QtGui.QResizeEvent | None = None) -> None:
         super().resizeEvent(event)
         self._fit()
+        self._place_title()
+
+    def _place_title(self) -> None:
+        """Above a top axis' labels, the title sits just over the tallest of them (pyqtgraph
+        pins it to the axis' top edge, leaving the rounding of the room as a gap under it)."""
+        if self.orientation != "top" or self.label is None or not self._labels:
+            return
+        labels_top = self.size().height() - LABEL_GAP_PX - self._across
+        title_y = labels_top - self.label.boundingRect().height() + TITLE_NUDGE_PX
+        self.label.setY(max(title_y, -TITLE_NUDGE_PX))
 
     def linkedViewChanged(self, view: pg.ViewBox, newRange: Sequence[float] | None = None) -> None:
         super().linkedViewChanged(view, newRange)
@@ -141,8 +153,9 @@ class TokenAxis(pg.AxisItem):
             return
         self.vertical_labels = self._widest_pair + 6 > cell  # flat ones would overlap
         self.label_stride = self._stride(cell)
-        across = widest if self.vertical_labels else line
-        self._set_room(across + LABEL_GAP_PX + 8 + label_room)
+        self._across = widest if self.vertical_labels else line
+        self._set_room(self._across + LABEL_GAP_PX + 8 + label_room)
+        self._place_title()
 
     def _along_px(self) -> float:
         """The room a label needs along the axis: a line's height when labels lie across it (the
