@@ -99,4 +99,3 @@ def test_chips_select_on_click_mark_unknown_words_and_explain_themselves(qtbot):
     with qtbot.waitSignal(chips.sigTokenClicked, timeout=1000) as clicked:
         qtbot.mouseClick(chips.chips[3], QtCore.Qt.MouseButton.LeftButton)
     assert clicked.args == ["source", 3] and chips.selected() == 3
-
