@@ -81,3 +81,14 @@ def test_a_target_span_keeps_only_those_tokens_and_their_lines(qtbot, view, reco
             pos=view.token_rect("query", 1).center().toPoint(),
         )
     assert clicked.args == ["target", 3]
+
+
+def test_a_short_sentence_fills_a_tall_panel(qtbot, record):
+    """At 1920 x 1080 a seven-token sentence took a third of the panel's height (issue 15's
+    screen captures): the rows grow to fill most of it, and stay apart."""
+    tall = show_view(qtbot, TokenLinesView(), size=(1400, 740))
+    tall.set_state(record, Selection("cross", 0, "mean"), Display())
+    rows = [tall.token_rect("query", i) for i in range(len(TARGET))]
+    used = rows[-1].bottom() - rows[0].top()
+    assert used > 0.7 * tall.height()
+    assert all(a.bottom() <= b.top() for a, b in zip(rows, rows[1:], strict=False))

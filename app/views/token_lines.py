@@ -19,7 +19,7 @@ from app.views.filter_badge import FilterBadge
 from core_models.record import AttentionMap
 
 MAX_TOKEN_PX = 150
-ROW_PX = (14.0, 44.0)  # the row height's range
+ROW_PX = (14.0, 72.0)  # the row height's range: a short sentence fills a tall panel
 MIN_ALPHA = 0.05  # lines fainter than this are not drawn (invisible, and costly to draw)
 
 
@@ -137,11 +137,13 @@ class TokenLinesView(PaintedView, RecordView):
         rows = max(queries, keys, 1)
         row = float(np.clip((self.height() - 60) / rows, *ROW_PX))
         top = max(52.0, (self.height() - rows * row) / 2)  # centred below the title and headers
-        self._font.setPointSizeF(10.0 if row >= 26 else 9.0 if row >= 18 else 7.5)
+        self._font.setPointSizeF(
+            11.0 if row >= 40 else 10.0 if row >= 26 else 9.0 if row >= 18 else 7.5
+        )
         metrics = QtGui.QFontMetrics(self._font)
         widest = max(metrics.horizontalAdvance(t) for t in self.query_tokens() + self.key_tokens())
         width = min(widest, MAX_TOKEN_PX) + 12
-        span = min(self.width() * 0.6, 720.0)  # the lines' length: most of the panel, not a third
+        span = min(self.width() * 0.6, 960.0)  # the lines' length: most of the panel, not a third
         left_x = (self.width() - span) / 2 - width
         right_x = (self.width() + span) / 2
         for count, rects, x in (
