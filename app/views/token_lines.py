@@ -46,7 +46,8 @@ class TokenLinesView(PaintedView, RecordView):
         self._hovered: TokenRef | None = None
         self._query_rects: list[QtCore.QRectF] = []
         self._key_rects: list[QtCore.QRectF] = []
-        self._font = QtGui.QFont()
+        self._font = QtGui.QFont()  # the tokens', sized to the rows
+        self._title_font = QtGui.QFont()
         self.setMouseTracking(True)
         self.setMinimumSize(260, 160)
         self.filter_badge = FilterBadge()
@@ -176,9 +177,11 @@ class TokenLinesView(PaintedView, RecordView):
             painter.drawText(self.rect(), QtCore.Qt.AlignmentFlag.AlignCenter, message)
             return
         query_side, key_side = self._map.sides
+        painter.setFont(self._title_font)  # the title and headers keep the UI's size
+        line = QtGui.QFontMetrics(self._title_font).height()
         painter.setPen(QtGui.QColor(colors.text))
         painter.drawText(
-            QtCore.QRectF(8, 6, self.width() - 16, 18),
+            QtCore.QRectF(8, 6, self.width() - 16, line),
             QtCore.Qt.AlignmentFlag.AlignLeft,
             describe_map(self._selection.kind, self._selection.layer, self._selection.head)
             + self.tr(" · opacity = weight · click a token to follow it"),
@@ -200,8 +203,9 @@ class TokenLinesView(PaintedView, RecordView):
             if rects:
                 first = rects[0]
                 x = first.right() - 6 - 240 if flag == align.AlignRight else first.left() + 6
-                header = QtCore.QRectF(x, first.top() - 22, 240, 16)
+                header = QtCore.QRectF(x, first.top() - line - 6, 240, line)
                 painter.drawText(header, flag | align.AlignVCenter, caption)
+        painter.setFont(self._font)
         self._paint_lines(painter)
         self._paint_tokens(painter)
 
