@@ -13,7 +13,7 @@ from app.state.display import Display
 from app.state.selection import Selection
 from app.views.heatmap import HeatmapView
 from app.views.style import DARK, LIGHT
-from app.views.token_axis import TITLE_NUDGE_PX, TokenAxis
+from app.views.token_axis import TokenAxis
 
 
 def painted(axis: TokenAxis) -> np.ndarray:
@@ -113,12 +113,12 @@ def test_512_labels_are_thinned_until_none_overlap_and_zooming_in_shows_each(qtb
     QtWidgets.QApplication.processEvents()
     axis = view.query_axis if orientation == "left" else view.key_axis
     length = axis.size().height() if orientation == "left" else axis.size().width()
-    assert 150 <= length <= 320  # 512 tokens in 180-300 pixels
+    assert 120 <= length <= 320  # 512 tokens in 120-320 pixels (taller rows with a CJK font)
     labels = drawn_labels(axis)
     assert len(labels) >= 4 and overlapping(labels) == []
     shown = sorted(index for index, _ in labels)
     assert shown == list(range(0, 512, axis.label_stride))[: len(shown)]  # every k-th, from 0
-    # zoomed in to as many rows (columns) as there are lines of text along the axis: ~10
+    # zoomed in to as many rows (columns) as there are lines of text along the axis: 8-10
     line = max(QtGui.QFontMetrics(font).height() for font in (axis._font, axis._bold))
     rows = int(length // line)
     if orientation == "left":
@@ -127,7 +127,7 @@ def test_512_labels_are_thinned_until_none_overlap_and_zooming_in_shows_each(qtb
         view.plot.setXRange(99.5, 99.5 + rows, padding=0)
     QtWidgets.QApplication.processEvents()
     labels = drawn_labels(axis)
-    assert rows >= 9 and sorted(index for index, _ in labels) == list(range(100, 100 + rows))
+    assert rows >= 6 and sorted(index for index, _ in labels) == list(range(100, 100 + rows))
     assert overlapping(labels) == []
     tokens = view._map.query_tokens if orientation == "left" else view._map.key_tokens
     assert [axis.label_text(index) for index in range(100, 100 + rows)] == tokens[100 : 100 + rows]
@@ -157,5 +157,5 @@ def test_the_top_title_sits_just_above_the_labels(qtbot, tokens):
     labels_top = min(label.box.top() for label in axis.placed_labels)
     title = axis.label.mapRectToParent(axis.label.boundingRect())
     assert title.height() > 0 and axis.label.isVisible()
-    # the title's box has TITLE_NUDGE_PX of padding under its text
-    assert -TITLE_NUDGE_PX <= labels_top - title.bottom() <= 8, (title, labels_top)
+    margin = axis.label.document().documentMargin()  # the title's box pads its text
+    assert -margin <= labels_top - title.bottom() <= 8, (title, labels_top)

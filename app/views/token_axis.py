@@ -29,7 +29,6 @@ from app.views.style import LIGHT, Palette
 MAX_LABEL_PX = 110  # longer tokens are cut with an ellipsis
 LABEL_GAP_PX = 6  # between the axis line and the labels
 ROOM_STEP_PX = 8  # the room reserved for the labels grows and shrinks in steps of this
-TITLE_NUDGE_PX = 5  # the title's box has this much padding (pyqtgraph's own nudge)
 MAX_CACHED_LABELS = 4096  # rendered label pixmaps kept per axis
 PLAIN, MUTED, EMPHASISED, SELECTED = range(4)  # a label's drawing style
 
@@ -125,8 +124,9 @@ class TokenAxis(pg.AxisItem):
         if self.orientation != "top" or self.label is None or not self._labels:
             return
         labels_top = self.size().height() - LABEL_GAP_PX - self._across
-        title_y = labels_top - self.label.boundingRect().height() + TITLE_NUDGE_PX
-        self.label.setY(max(title_y, -TITLE_NUDGE_PX))
+        margin = self.label.document().documentMargin()  # around the title's text, in its box
+        title_y = labels_top - self.label.boundingRect().height() + margin
+        self.label.setY(max(title_y, -margin))
 
     def linkedViewChanged(self, view: pg.ViewBox, newRange: Sequence[float] | None = None) -> None:
         super().linkedViewChanged(view, newRange)
@@ -143,7 +143,7 @@ class TokenAxis(pg.AxisItem):
         """Choose label direction and stride, and reserve the room the labels need."""
         if not self._labels:
             return
-        widest, line = self._widest, QtGui.QFontMetrics(self._bold).height()
+        widest, line = self._widest, self._line_px()
         cell = self._cell_px()
         label_room = self.label.boundingRect().height() if self.label.isVisible() else 0.0
         if self.orientation == "left":
@@ -160,9 +160,14 @@ class TokenAxis(pg.AxisItem):
     def _along_px(self) -> float:
         """The room a label needs along the axis: a line's height when labels lie across it (the
         left axis, vertical labels), the widest neighbours' width when they lie along it."""
-        if self.orientation == "left" or self.vertical_labels:  # a label pixmap's height
-            return float(max(QtGui.QFontMetrics(f).height() for f in (self._font, self._bold)))
+        if self.orientation == "left" or self.vertical_labels:
+            return self._line_px()
         return self._widest_pair + 6
+
+    def _line_px(self) -> float:
+        """A label pixmap's height: the taller of its two fonts' lines (with a CJK fallback the
+        regular font's line can be a pixel taller than the bold one's)."""
+        return float(max(QtGui.QFontMetrics(f).height() for f in (self._font, self._bold)))
 
     def _stride(self, cell: float) -> int:
         """Draw every k-th label, k the fewest tokens whose ``cell`` pixels each hold one label."""
