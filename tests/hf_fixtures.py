@@ -24,6 +24,16 @@ WORDPIECE_VOCAB = [
     "the", "a", "man", "dog", "is", "play", "##ing", "sleep", "##s", "in", "park", ".",
 ]  # fmt: skip
 TINY = {"layers": 2, "heads": 2, "width": 16, "ffn": 32}
+BART_LIKE = {  # the sizes of the tiny Marian, BART and mBART (their configs share the names)
+    "d_model": TINY["width"],
+    "encoder_layers": TINY["layers"],
+    "decoder_layers": TINY["layers"],
+    "encoder_attention_heads": TINY["heads"],
+    "decoder_attention_heads": TINY["heads"],
+    "encoder_ffn_dim": TINY["ffn"],
+    "decoder_ffn_dim": TINY["ffn"],
+    "max_position_embeddings": 64,
+}
 
 
 def marian_dir(root: Path) -> Path:
@@ -58,14 +68,7 @@ def marian_dir(root: Path) -> Path:
     )
     config = MarianConfig(
         vocab_size=len(vocab),
-        d_model=TINY["width"],
-        encoder_layers=TINY["layers"],
-        decoder_layers=TINY["layers"],
-        encoder_attention_heads=TINY["heads"],
-        decoder_attention_heads=TINY["heads"],
-        encoder_ffn_dim=TINY["ffn"],
-        decoder_ffn_dim=TINY["ffn"],
-        max_position_embeddings=64,
+        **BART_LIKE,
         pad_token_id=vocab["<pad>"],
         eos_token_id=vocab["</s>"],
         decoder_start_token_id=vocab["<pad>"],
@@ -103,14 +106,7 @@ def mbart_dir(root: Path) -> Path:
     tokenizer = MBartTokenizer(vocab=vocab, src_lang="en_XX", tgt_lang="fr_XX")
     config = MBartConfig(
         vocab_size=len(tokenizer),
-        d_model=TINY["width"],
-        encoder_layers=TINY["layers"],
-        decoder_layers=TINY["layers"],
-        encoder_attention_heads=TINY["heads"],
-        decoder_attention_heads=TINY["heads"],
-        encoder_ffn_dim=TINY["ffn"],
-        decoder_ffn_dim=TINY["ffn"],
-        max_position_embeddings=64,
+        **BART_LIKE,
         bos_token_id=0,
         pad_token_id=1,
         eos_token_id=2,
@@ -293,14 +289,7 @@ def bart_dir(root: Path) -> Path:
     tokenizer = BartTokenizer(str(vocab), str(merges))
     config = BartConfig(
         vocab_size=len(tokenizer),
-        d_model=TINY["width"],
-        encoder_layers=TINY["layers"],
-        decoder_layers=TINY["layers"],
-        encoder_attention_heads=TINY["heads"],
-        decoder_attention_heads=TINY["heads"],
-        encoder_ffn_dim=TINY["ffn"],
-        decoder_ffn_dim=TINY["ffn"],
-        max_position_embeddings=64,
+        **BART_LIKE,
         bos_token_id=0,
         pad_token_id=1,
         eos_token_id=2,

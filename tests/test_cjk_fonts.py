@@ -8,10 +8,10 @@ from __future__ import annotations
 import re
 import warnings
 
-import pyqtgraph as pg
 import pytest
 from PySide6 import QtCore, QtGui, QtWidgets
 from record_factory import make_translation_record
+from view_checks import painted_axis
 
 from app.cjk import bundled_font_files, has_cjk, texts_on_show
 from app.figures import fonts as figure_fonts
@@ -19,7 +19,6 @@ from app.figures.draw import write_figure
 from app.figures.options import FigureOptions, FigureState
 from app.state.selection import Selection
 from app.views import fonts as app_fonts
-from app.views.token_axis import TokenAxis
 
 SOURCE = ["▁我", "▁是", "▁中国人", "▁。", "</s>"]
 TARGET = ["▁I", "▁am", "▁Chinese", "▁.", "</s>"]
@@ -100,19 +99,7 @@ def test_the_token_axis_draws_chinese_labels_with_a_font_that_has_them(qtbot, on
     before = QtGui.QFont(app.font())
     try:
         assert app_fonts.use_cjk_font(app) == "Noto Sans CJK SC"
-        axis = TokenAxis("bottom")
-        plot = pg.PlotWidget(axisItems={"bottom": axis})
-        qtbot.addWidget(plot)
-        plot.resize(600, 300)
-        plot.show()
-        qtbot.waitExposed(plot)
-        axis.set_tokens(SOURCE)
-        plot.setXRange(-0.5, len(SOURCE) - 0.5, padding=0)
-        QtCore.QCoreApplication.processEvents()
-        image = QtGui.QImage(axis.size().toSize(), QtGui.QImage.Format.Format_ARGB32)
-        painter = QtGui.QPainter(image)
-        axis.paint(painter, None, None)
-        painter.end()
+        axis = painted_axis(qtbot, SOURCE, 600)
     finally:
         app.setFont(before)
     drawn = [(label.text, label.font) for label in axis.placed_labels if has_cjk([label.text])]

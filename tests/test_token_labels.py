@@ -3,16 +3,15 @@ rotated with room to spare): on the app's token axis and in the figures."""
 
 from __future__ import annotations
 
-import pyqtgraph as pg
 import pytest
-from PySide6 import QtCore, QtGui
+from PySide6 import QtCore
 from record_factory import make_translation_record
+from view_checks import painted_axis
 
 from app.figures import paint
 from app.figures.draw import draw_figure
 from app.figures.options import FigureOptions, FigureState
 from app.state.selection import Selection
-from app.views.token_axis import TokenAxis
 
 ONE_LONG = ["a", "b", "extraordinary", "c", "d", "e"]  # short neighbours: room to lie flat
 ALL_LONG = ["extraordinary", "unbelievably", "remarkably", "wonderfully", "inexplicably", "e"]
@@ -20,19 +19,7 @@ ALL_LONG = ["extraordinary", "unbelievably", "remarkably", "wonderfully", "inexp
 
 def painted_labels(qtbot, tokens: list[str], width: int) -> list[tuple[QtCore.QRectF, bool]]:
     """Each label the bottom token axis of a ``width``-pixel plot draws: its box, rotated or not."""
-    axis = TokenAxis("bottom")
-    plot = pg.PlotWidget(axisItems={"bottom": axis})
-    qtbot.addWidget(plot)
-    plot.resize(width, 300)
-    plot.show()
-    qtbot.waitExposed(plot)
-    axis.set_tokens(tokens)
-    plot.setXRange(-0.5, len(tokens) - 0.5, padding=0)
-    QtCore.QCoreApplication.processEvents()
-    image = QtGui.QImage(axis.size().toSize(), QtGui.QImage.Format.Format_ARGB32)
-    painter = QtGui.QPainter(image)
-    axis.paint(painter, None, None)
-    painter.end()
+    axis = painted_axis(qtbot, tokens, width)
     return [(label.box, label.rotated) for label in axis.placed_labels if label.text in tokens]
 
 

@@ -44,3 +44,27 @@ def color_share(image: QtGui.QImage, color: str, tolerance: int = 24) -> float:
     target = np.array([qcolor.red(), qcolor.green(), qcolor.blue()])
     distance = np.abs(image_pixels(image)[..., :3].astype(int) - target).max(axis=-1)
     return float((distance <= tolerance).mean())
+
+
+def painted_axis(qtbot, tokens: list[str], width: int):
+    """A bottom token axis of a ``width``-pixel plot, labelled with ``tokens`` and painted once
+    into an image: its ``placed_labels`` say what it drew."""
+    import pyqtgraph as pg
+    from PySide6 import QtCore
+
+    from app.views.token_axis import TokenAxis
+
+    axis = TokenAxis("bottom")
+    plot = pg.PlotWidget(axisItems={"bottom": axis})
+    qtbot.addWidget(plot)
+    plot.resize(width, 300)
+    plot.show()
+    qtbot.waitExposed(plot)
+    axis.set_tokens(tokens)
+    plot.setXRange(-0.5, len(tokens) - 0.5, padding=0)
+    QtCore.QCoreApplication.processEvents()
+    image = QtGui.QImage(axis.size().toSize(), QtGui.QImage.Format.Format_ARGB32)
+    painter = QtGui.QPainter(image)
+    axis.paint(painter, None, None)
+    painter.end()
+    return axis
