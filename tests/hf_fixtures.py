@@ -34,6 +34,14 @@ BART_LIKE = {  # the sizes of the tiny Marian, BART and mBART (their configs sha
     "decoder_ffn_dim": TINY["ffn"],
     "max_position_embeddings": 64,
 }
+BART_IDS = {  # the special ids of the tiny BART and mBART (<s> <pad> </s> <unk>), nothing forced
+    "bos_token_id": 0,
+    "pad_token_id": 1,
+    "eos_token_id": 2,
+    "decoder_start_token_id": 2,
+    "forced_bos_token_id": None,
+    "forced_eos_token_id": None,
+}
 
 
 def marian_dir(root: Path) -> Path:
@@ -107,12 +115,7 @@ def mbart_dir(root: Path) -> Path:
     config = MBartConfig(
         vocab_size=len(tokenizer),
         **BART_LIKE,
-        bos_token_id=0,
-        pad_token_id=1,
-        eos_token_id=2,
-        decoder_start_token_id=2,
-        forced_bos_token_id=None,
-        forced_eos_token_id=None,
+        **BART_IDS,
     )
     return _save(MBartForConditionalGeneration(config), tokenizer, root / "mbart")
 
@@ -290,12 +293,7 @@ def bart_dir(root: Path) -> Path:
     config = BartConfig(
         vocab_size=len(tokenizer),
         **BART_LIKE,
-        bos_token_id=0,
-        pad_token_id=1,
-        eos_token_id=2,
-        decoder_start_token_id=2,
-        forced_bos_token_id=None,
-        forced_eos_token_id=None,
+        **BART_IDS,
     )
     return _save(BartForConditionalGeneration(config), tokenizer, root / "bart")
 
