@@ -1,5 +1,5 @@
 """Launching the app imports only what its first window needs: the optional heavy libraries (the
-Hugging Face stack, the explanation methods' captum and networkx, scipy, matplotlib, sacremoses,
+Hugging Face stack, the explanation methods' captum and scipy, matplotlib, sacremoses,
 sacrebleu) load when a feature that needs them is used, not at launch. Checked in a new process
 that runs the real entry point until the first translation is on show."""
 
@@ -18,7 +18,6 @@ ROOT = Path(__file__).resolve().parent.parent
 OPTIONAL_HEAVY = (
     "transformers",
     "captum",
-    "networkx",
     "scipy",
     "matplotlib",
     "sacremoses",

@@ -4,6 +4,6 @@ the truth?"): attention rollout and flow (``rollout``), gradient attribution wit
 decoding (``editing``), and agreement tables between methods and with gold alignments
 (``agreement``). Each returns ``core_models.record.AttentionMap``s or tables over them.
 
-Captum and networkx (the ``explain`` extra) are imported inside the functions that use them, so
+Captum and scipy (the ``explain`` extra) are imported inside the functions that use them, so
 importing ``core_models`` never needs them.
 """
