@@ -9,6 +9,7 @@ figures there.
 
     python3 -m bench.bench_training            # d=256, 4 heads, ff 1024, 3+3 layers, 64 × ~20
     python3 -m bench.bench_training --small    # the bundled size: d=128, ff 512, 2+2 layers
+    python3 -m bench.bench_training --precision auto --joeynmt   # ours as run.precision = "auto"
 
 ``--joeynmt`` adds a third model to the same steps: JoeyNMT 2.3's Transformer of the same size
 (``bench/joeynmt_reference.py``; ``pip install joeynmt==2.3.0``), its ratio printed beside.
@@ -32,6 +33,7 @@ from core_models.attention.masking import causal_mask, sequence_mask
 from core_models.models.base import BOS_ID, PAD_ID
 from core_models.models.transformer import TransformerConfig, TransformerSeq2Seq
 from core_models.models.transformer_layers import InputEmbedding, SinusoidalPositions
+from core_models.training.precision import PRECISIONS, recorded_name, resolve_precision
 
 Batch = tuple[Tensor, Tensor, Tensor, Tensor]  # src, src_lens, tgt_in, tgt_out
 
@@ -115,17 +117,19 @@ def random_batches(config: TransformerConfig, count: int, batch: int, length: in
 
 
 def make_step(
-    model: nn.Module, logits_of: Callable[[Batch], Tensor]
+    model: nn.Module, logits_of: Callable[[Batch], Tensor], autocast: torch.dtype | None = None
 ) -> Callable[[Batch], tuple[float, float]]:
-    """One Adam training step on a batch; returns the wall-clock and CPU seconds it took."""
+    """One Adam training step on a batch, the forward under ``autocast`` (None: float32) and the
+    loss in float32 as the trainer computes it; returns the wall-clock and CPU seconds it took."""
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-4)
     model.train()
 
     def step(batch: Batch) -> tuple[float, float]:
         start, cpu_start = time.perf_counter(), time.process_time()
-        logits = logits_of(batch)
+        with torch.autocast("cpu", dtype=autocast, enabled=autocast is not None):
+            logits = logits_of(batch)
         loss = F.cross_entropy(
-            logits.reshape(-1, logits.shape[-1]), batch[3].reshape(-1), ignore_index=PAD_ID
+            logits.reshape(-1, logits.shape[-1]).float(), batch[3].reshape(-1), ignore_index=PAD_ID
         )
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
@@ -151,12 +155,20 @@ def main() -> None:
     parser.add_argument(
         "--joeynmt", action="store_true", help="also train JoeyNMT 2.3's, same size"
     )
+    parser.add_argument(
+        "--precision",
+        default="fp32",
+        choices=PRECISIONS,
+        help="ours only, as run.precision (the references stay float32, as they train by default)",
+    )
     args = parser.parse_args()
     if args.small:
         args.d_model, args.ff_size, args.layers = 128, 512, 2
     if args.threads:
         torch.set_num_threads(args.threads)
     print(describe_machine(), flush=True)
+    autocast = resolve_precision(args.precision, torch.device("cpu"), None)
+    print(f"ours: run.precision = {args.precision} ({recorded_name(autocast)})", flush=True)
 
     torch.manual_seed(0)
     config = TransformerConfig(
@@ -172,7 +184,7 @@ def main() -> None:
     ours = TransformerSeq2Seq(config)
     reference = ReferenceTransformer(config)
     steps = {
-        "ours": make_step(ours, lambda b: ours(b[0], b[1], b[2]).logits),
+        "ours": make_step(ours, lambda b: ours(b[0], b[1], b[2]).logits, autocast),
         "torch.nn.Transformer": make_step(reference, lambda b: reference(b[0], b[1], b[2])),
     }
     if args.joeynmt:

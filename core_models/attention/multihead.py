@@ -1,6 +1,8 @@
 """Multi-head attention (Vaswani et al. 2017 §3.2.2), keeping every head's weights when asked.
 
-Fast path (``capture=False``): ``torch.nn.functional.scaled_dot_product_attention``.
+Fast path (``capture=False``): ``torch.nn.functional.scaled_dot_product_attention`` (except in
+training on the CPU with dropout, where SDPA itself would fall back to the explicit path: that
+path then, with the cheaper masks of ``core_models.models.dropout``).
 Capture path (``capture=True``): explicit ``softmax(QKᵀ/√d_k) V`` that also returns the weights
 (batch, heads, queries, keys). Both give the same outputs (dropout aside).
 
@@ -33,6 +35,7 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from core_models.attention.masking import masked_softmax
+from core_models.models.dropout import dropout as fast_dropout
 
 
 class MultiHeadAttention(nn.Module):
@@ -141,12 +144,12 @@ class MultiHeadAttention(nn.Module):
     ) -> tuple[Tensor, Tensor | None]:
         """``attend`` with the queries already projected: q (B, heads, Q, head_size)."""
         dropout = self.dropout if self.training else 0.0
-        if capture or self.weights_edit is not None:
+        if capture or self.weights_edit is not None or (dropout and q.device.type == "cpu"):
             scores = q @ keys.transpose(-2, -1) / math.sqrt(self.head_size)  # (B, H, Q, K)
             weights = masked_softmax(scores, keep=keep)
             if self.weights_edit is not None:
                 weights = self.weights_edit(weights)
-            attended = (F.dropout(weights, dropout) if dropout else weights) @ values
+            attended = (fast_dropout(weights, dropout) if dropout else weights) @ values
         else:
             weights = None
             attended = F.scaled_dot_product_attention(

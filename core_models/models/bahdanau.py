@@ -14,6 +14,7 @@ from torch import Tensor, nn
 
 from core_models.attention import make_score, masked_softmax
 from core_models.models.base import PAD_ID, ModelConfig, Seq2SeqModel, Seq2SeqOutput, StepOutput
+from core_models.models.dropout import Dropout
 from core_models.models.recurrent import (
     RecurrentEncoder,
     StateBridge,
@@ -69,7 +70,7 @@ class BahdanauSeq2Seq(Seq2SeqModel):
             "additive", config.hidden_size, memory_size, config.hidden_size
         )
         self.embedding = nn.Embedding(config.tgt_vocab_size, config.embed_size, padding_idx=PAD_ID)
-        self.dropout = nn.Dropout(config.dropout)
+        self.dropout = Dropout(config.dropout)
         self.decoder = make_rnn(
             "gru",
             config.embed_size + memory_size,

@@ -19,6 +19,7 @@ from torch import Tensor, nn
 
 from core_models.attention.masking import masked_softmax, sequence_mask
 from core_models.models.base import ModelConfig, NLIModel, NLIOutput
+from core_models.models.dropout import Dropout
 from core_models.record import CapturedMap
 
 
@@ -56,10 +57,10 @@ class FeedForward(nn.Sequential):
 
     def __init__(self, in_size: int, hidden_size: int, dropout: float):
         super().__init__(
-            nn.Dropout(dropout),
+            Dropout(dropout),
             nn.Linear(in_size, hidden_size),
             nn.ReLU(),
-            nn.Dropout(dropout),
+            Dropout(dropout),
             nn.Linear(hidden_size, hidden_size),
             nn.ReLU(),
         )

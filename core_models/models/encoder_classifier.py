@@ -22,6 +22,7 @@ from torch import Tensor, nn
 
 from core_models.attention.masking import sequence_mask
 from core_models.models.base import CLS_ID, PAD_ID, SEP_ID, ModelConfig, NLIModel, NLIOutput
+from core_models.models.dropout import Dropout
 from core_models.models.transformer_layers import (
     NORMS,
     POSITIONS,
@@ -104,7 +105,7 @@ class EncoderClassifier(NLIModel):
             c.d_model, c.heads, c.ff_size, c.layers, c.dropout, c.norm
         )
         self.pooler = nn.Linear(c.d_model, c.d_model)
-        self.dropout = nn.Dropout(c.dropout)
+        self.dropout = Dropout(c.dropout)
         self.classifier = nn.Linear(c.d_model, c.num_classes)
         init_transformer_weights(self)
 

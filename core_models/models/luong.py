@@ -23,6 +23,7 @@ from core_models.attention import (
     sequence_mask,
 )
 from core_models.models.base import PAD_ID, ModelConfig, Seq2SeqModel, Seq2SeqOutput, StepOutput
+from core_models.models.dropout import Dropout
 from core_models.models.recurrent import (
     RecurrentEncoder,
     StateBridge,
@@ -106,7 +107,7 @@ class LuongSeq2Seq(Seq2SeqModel):
             else None
         )
         self.embedding = nn.Embedding(config.tgt_vocab_size, config.embed_size, padding_idx=PAD_ID)
-        self.dropout = nn.Dropout(config.dropout)
+        self.dropout = Dropout(config.dropout)
         self.decoder = make_rnn(
             "lstm", config.embed_size + size, size, config.num_layers, config.dropout
         )

@@ -15,6 +15,7 @@ from torch import Tensor, nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 from core_models.models.base import PAD_ID, Seq2SeqModel, Seq2SeqOutput
+from core_models.models.dropout import Dropout
 from core_models.record import CapturedMap
 
 CELLS = ("gru", "lstm")
@@ -125,7 +126,7 @@ class RecurrentEncoder(nn.Module):
     ):
         super().__init__()
         self.embedding = nn.Embedding(vocab_size, embed_size, padding_idx=PAD_ID)
-        self.dropout = nn.Dropout(dropout)
+        self.dropout = Dropout(dropout)
         self.rnn = make_rnn(cell, embed_size, hidden_size, num_layers, dropout, bidirectional)
         self.num_layers = num_layers
         self.directions = 2 if bidirectional else 1

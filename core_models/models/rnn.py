@@ -11,6 +11,7 @@ import torch
 from torch import Tensor, nn
 
 from core_models.models.base import PAD_ID, ModelConfig, Seq2SeqModel, Seq2SeqOutput, StepOutput
+from core_models.models.dropout import Dropout
 from core_models.models.recurrent import (
     CELLS,
     Hidden,
@@ -65,7 +66,7 @@ class RNNSeq2Seq(Seq2SeqModel):
             bidirectional=False,
         )
         self.embedding = nn.Embedding(config.tgt_vocab_size, config.embed_size, padding_idx=PAD_ID)
-        self.dropout = nn.Dropout(config.dropout)
+        self.dropout = Dropout(config.dropout)
         self.decoder = make_rnn(
             config.cell,
             config.embed_size + config.hidden_size,

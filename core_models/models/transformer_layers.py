@@ -16,6 +16,7 @@ import torch
 from torch import Tensor, nn
 
 from core_models.attention.multihead import MultiHeadAttention
+from core_models.models.dropout import Dropout
 
 NORMS = ("pre", "post")
 POSITIONS = ("sinusoidal", "learned")
@@ -97,7 +98,7 @@ class InputEmbedding(nn.Module):
         self.tokens = tokens
         self.positions = positions
         self.scale = math.sqrt(tokens.embedding_dim)
-        self.dropout = nn.Dropout(dropout)
+        self.dropout = Dropout(dropout)
 
     def forward(self, ids: Tensor, start: int = 0, extra: Tensor | None = None) -> Tensor:
         """ids (B, T) at positions start.. -> (B, T, d_model); extra (B, T, d_model) is added."""
@@ -114,7 +115,7 @@ class FeedForward(nn.Module):
         super().__init__()
         self.expand = nn.Linear(d_model, ff_size)
         self.contract = nn.Linear(ff_size, d_model)
-        self.dropout = nn.Dropout(dropout)
+        self.dropout = Dropout(dropout)
 
     def forward(self, x: Tensor) -> Tensor:
         hidden = torch.relu(self.expand(x))
@@ -133,7 +134,7 @@ class SublayerConnection(nn.Module):
         check_choice("norm", norm, NORMS)
         self.pre_norm = norm == "pre"
         self.norm = nn.LayerNorm(d_model)
-        self.dropout = nn.Dropout(dropout)
+        self.dropout = Dropout(dropout)
 
     def before(self, x: Tensor) -> Tensor:
         """The sublayer's input: x normalised (pre-norm) or x itself (post-norm)."""
