@@ -7,7 +7,9 @@ the sum of its tokens' log-probabilities. Saliency and input × gradient need on
 output token (a batch of T copies, one backward); integrated gradients of every output token one
 forward over its ``steps`` interpolation points and T backward passes batched into one (chunks of
 ``--ig-batch`` (token, step) rows), or Captum's ``steps`` rows for one selected output token.
-Rollout and flow read the captured record.
+Rollout and flow read the captured record. The last line puts integrated gradients of a whole
+sentence per row (one output token's map needs its own gradient whatever the method) and against
+saliency of the same rows (one gradient each, no interpolation steps).
 
     python3 -m bench.bench_explain --threads 1
 """
@@ -118,13 +120,21 @@ def main() -> None:
             translator, text, AttentionEdit(step=1, pin_to=0)
         ),
     }
+    ratios = {}
     for name, job in work.items():
         elapsed, reference = paired_ms(job, forward_backward, 1 if "flow" in name else args.runs)
+        ratios[name] = elapsed / reference
         print(
-            f"{name}: {elapsed:.1f} ms, {elapsed / reference:.1f}× one forward + backward "
+            f"{name}: {elapsed:.1f} ms, {ratios[name]:.1f}× one forward + backward "
             f"({reference:.1f} ms)",
             flush=True,
         )
+    every = ratios[f"integrated gradients, {args.steps} steps, every output token"]
+    print(
+        f"integrated gradients of a whole sentence ({len(tgt_ids)} rows, each its own gradient): "
+        f"{every / len(tgt_ids):.1f}× one forward + backward per row; "
+        f"{every / ratios['saliency']:.1f}× saliency of the same rows"
+    )
 
 
 if __name__ == "__main__":
