@@ -2,7 +2,8 @@
 
     python3 -m bench.bundled_models [--size N] [--json OUT] [NAME ...]
 
-Columns: task, parameters, training time (as recorded in config.json by the trainer), and the
+Columns: task, parameters, training time and precision (as recorded in config.json by the
+trainer; a checkpoint from before ``run.precision`` computed in float32), and the
 test metrics measured now by the same code as ``attention-workbench evaluate MODEL --split test``.
 """
 
@@ -38,15 +39,15 @@ def main() -> None:
             quality = f"accuracy {100 * metrics['accuracy']:.1f}%"
         rows.append(
             f"| `{entry.name}` | {model.task} | {card['parameters'] / 1e6:.2f} M | {minutes:.1f} min "
-            f"| {quality} |"
+            f"| {model.meta.get('precision', 'float32')} | {quality} |"
         )
         print(
             entry.name,
             json.dumps({k: v for k, v in metrics.items() if k != "confusion"}),
             flush=True,
         )
-    print("\n| model | task | parameters | training time | test metrics |")
-    print("| --- | --- | --- | --- | --- |")
+    print("\n| model | task | parameters | training time | precision | test metrics |")
+    print("| --- | --- | --- | --- | --- | --- |")
     print("\n".join(rows))
     for name, metrics in everything.items():
         if "bleu_by_length" in metrics:
