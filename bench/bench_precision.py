@@ -1,8 +1,9 @@
-"""One training step of the bundled transformer-en-fr config in float32 and under bfloat16
-autocast on this CPU (issue 19), and what ``run.precision = "auto"`` picks here.
+"""One training step of a bundled translation config (transformer-en-fr unless ``--config``) in
+float32 and under bfloat16 autocast on this CPU (issue 19), and what ``run.precision = "auto"``
+picks here.
 
-The model is the config's (d_model 128, 4 heads, ff 512, 2+2 layers, a 2,000-word vocabulary on
-each side), untrained, on random batches of the config's 64 sentences of ~14 tokens; each step is
+The model is the config's (transformer-en-fr: d_model 128, 4 heads, ff 512, 2+2 layers, a
+2,000-word vocabulary on each side), untrained, on random batches of the config's 64 sentences of ~14 tokens; each step is
 the trainer's: forward under autocast, float32 cross-entropy with the config's label smoothing,
 backward, gradient clipping and an Adam step. The two precisions alternate step by step in one
 process so that background load hits both alike; the config's thread count (1) is used.
@@ -11,6 +12,7 @@ process so that background load hits both alike; the config's thread count (1) i
     python3 -m bench.bench_precision --steps 60
     python3 -m bench.bench_precision --profile 12   # and where each step's time goes (top 12 ops)
     python3 -m bench.bench_precision --adam loop    # torch's default Adam on CPU, before issue 19
+    python3 -m bench.bench_precision --config bahdanau-en-fr   # another family's step
 """
 
 from __future__ import annotations
@@ -76,6 +78,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--steps", type=int, default=30, help="measured steps of each precision")
     parser.add_argument(
+        "--config", default="transformer-en-fr", help="a bundled translation config's name"
+    )
+    parser.add_argument(
         "--profile", type=int, default=0, metavar="N", help="then print each precision's top N ops"
     )
     parser.add_argument(
@@ -84,7 +89,10 @@ def main() -> None:
     )  # fmt: skip
     args = parser.parse_args()
     print(describe_machine(), flush=True)
-    config = TrainConfig.from_toml(bundled_config("transformer-en-fr"))
+    path = bundled_config(args.config)
+    if path is None:
+        raise SystemExit(f"no bundled config '{args.config}'")
+    config = TrainConfig.from_toml(path)
     torch.set_num_threads(config.run.threads or torch.get_num_threads())
     print(
         f"torch {torch.__version__}, {torch.get_num_threads()} thread(s), CPU capability "
@@ -107,7 +115,7 @@ def main() -> None:
                 seconds[name].append(time.perf_counter() - start)
     fp32, bf16 = (statistics.median(seconds[n]) * 1e3 for n in ("fp32", "bf16"))
     print(
-        f"transformer-en-fr step ({config.run.batch_size} × {SENTENCE_TOKENS} tokens), median of "
+        f"{args.config} step ({config.run.batch_size} × {SENTENCE_TOKENS} tokens), median of "
         f"{args.steps}: fp32 {fp32:.1f} ms, bf16 autocast {bf16:.1f} ms; "
         f"bf16 / fp32 time {bf16 / fp32:.2f} (speed-up {fp32 / bf16:.2f}×); last losses "
         f"fp32 {losses['fp32']:.4f}, bf16 {losses['bf16']:.4f}"
