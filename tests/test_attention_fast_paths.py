@@ -5,6 +5,7 @@ through the separate parameters. The masked softmax without autograd: the same w
 
 from __future__ import annotations
 
+import pytest
 import torch
 import torch.nn.functional as F
 
@@ -151,3 +152,23 @@ def test_masked_softmax_without_autograd_equals_the_autograd_path():
         torch.testing.assert_close(fast, expected)
         assert torch.equal(fast == 0, expected == 0)  # masked keys exactly 0, empty rows zeros
     assert masked_softmax(scores)[0, 0, 1].abs().sum() == 0
+
+
+@pytest.mark.parametrize("keys", [1, 5, 14, 15, 16, 21])
+def test_the_softmax_of_many_short_rows_padded_to_16_keys_equals_torchs(keys):
+    """masked_softmax pads rows of fewer than 16 keys with -inf (torch's CPU kernel is slow on
+    them): weights and gradients as torch.softmax's, masked keys exactly 0, the shape kept."""
+    torch.manual_seed(keys)
+    scores = (torch.randn(64, 4, 3, keys) * 5).requires_grad_(True)  # 768 rows: padded if < 16
+    keep = torch.rand(64, 1, 1, keys) > 0.2
+    keep[..., 0] = True
+    weights = masked_softmax(scores, keep=keep)
+    reference = torch.softmax(scores.masked_fill(~keep, float("-inf")), dim=-1)
+    assert weights.shape == scores.shape
+    torch.testing.assert_close(weights, reference)
+    assert torch.equal(weights == 0, (reference == 0) | ~keep.expand_as(weights))
+    cotangent = torch.randn_like(weights)
+    (grad,) = torch.autograd.grad(weights, scores, cotangent)
+    (expected,) = torch.autograd.grad(reference, scores, cotangent)
+    torch.testing.assert_close(grad, expected)
+    torch.testing.assert_close(masked_softmax(scores.detach(), keep=keep), reference.detach())
