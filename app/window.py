@@ -121,7 +121,7 @@ class MainWindow(QtWidgets.QMainWindow):
     @property
     def train_view(self) -> TrainView:
         """The Train tab's view, built the first time it is asked for (``_build_train_view``)."""
-        return self._train_view or self._build_train_view()
+        return self._build_train_view() if self._train_view is None else self._train_view
 
     def _build_train_view(self) -> TrainView:
         """The Train tab's view in place of its placeholder: built (its modules imported) when
