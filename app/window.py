@@ -116,7 +116,7 @@ class MainWindow(QtWidgets.QMainWindow):
             self.tr("open a model to begin: pick one on the left, or File ▸ Open checkpoint…")
         )
 
-    # --- the Train tab ------------------------------------------------------------------------------
+    # --- the Train tab --------------------------------------------------------------------------
 
     @property
     def train_view(self) -> TrainView:
