@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6 import QtCore, QtGui, QtWidgets
 from PySide6.QtCore import QT_TRANSLATE_NOOP
@@ -25,10 +26,12 @@ from app.recent import RecentModels, app_settings
 from app.state import records
 from app.state.catalogue import ModelCatalogue
 from app.state.session import Session
-from app.train.view import TrainView
 from app.views.fonts import use_cjk_font
 from app.views.style import palette_for, qt_palette
 from core_models.export import save_record
+
+if TYPE_CHECKING:
+    from app.train.view import TrainView
 
 logger = logging.getLogger(__name__)
 
@@ -79,11 +82,11 @@ class MainWindow(QtWidgets.QMainWindow):
         splitter.addWidget(right)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([320, 1080])
-        self.train_view = TrainView()
+        self._train_view: TrainView | None = None  # built when the Train tab is first shown
         self.modes = QtWidgets.QTabWidget()  # inspect a model, or train one and watch it learn
         self.modes.setDocumentMode(True)
         self.modes.addTab(splitter, self.tr("Inspect"))
-        self.modes.addTab(self.train_view, self.tr("Train"))
+        self.modes.addTab(QtWidgets.QWidget(), self.tr("Train"))  # until ``train_view`` is built
         self.setCentralWidget(self.modes)
         self._messages: dict[int, str] = {}  # each tab's last status message
         self.modes.currentChanged.connect(self._on_mode_changed)
@@ -106,15 +109,40 @@ class MainWindow(QtWidgets.QMainWindow):
         self.session.sigRecordChanged.connect(self._check_chinese_font)
         self.session.sigDisplayChanged.connect(self._apply_display)
         self.recent.sigChanged.connect(self._fill_recent)
-        self.train_view.sigModelSaved.connect(self.catalogue.refresh)
-        self.train_view.sigOpenModel.connect(self.inspect_trained_model)
-        self.train_view.sigDisplayChosen.connect(self.session.choose_display)
         self._fill_recent()
         self._restore()
         self._apply_display()
         self.show_message(
             self.tr("open a model to begin: pick one on the left, or File ▸ Open checkpoint…")
         )
+
+    # --- the Train tab --------------------------------------------------------------------------
+
+    @property
+    def train_view(self) -> TrainView:
+        """The Train tab's view, built the first time it is asked for (``_build_train_view``)."""
+        return self._build_train_view() if self._train_view is None else self._train_view
+
+    def _build_train_view(self) -> TrainView:
+        """The Train tab's view in place of its placeholder: built (its modules imported) when
+        the tab is first shown, not at launch, where it would delay the first translation."""
+        from app.train.view import TrainView
+
+        view = self._train_view = TrainView()
+        view.set_display(self.session.display)
+        view.sigModelSaved.connect(self.catalogue.refresh)
+        view.sigOpenModel.connect(self.inspect_trained_model)
+        view.sigDisplayChosen.connect(self.session.choose_display)
+        placeholder = self.modes.widget(TRAIN)
+        showing = self.modes.currentIndex() == TRAIN
+        blocked = self.modes.blockSignals(True)  # the tab in place changes, not the mode
+        self.modes.insertTab(TRAIN, view, self.tr("Train"))
+        if showing:
+            self.modes.setCurrentIndex(TRAIN)
+        self.modes.removeTab(TRAIN + 1)
+        self.modes.blockSignals(blocked)
+        placeholder.deleteLater()
+        return view
 
     # --- models ---------------------------------------------------------------------------------
 
@@ -271,7 +299,10 @@ class MainWindow(QtWidgets.QMainWindow):
             self.font_notice.show()
 
     def _on_mode_changed(self, mode: int) -> None:
-        """The status bar shows the new tab's last message (none of the other's)."""
+        """The status bar shows the new tab's last message (none of the other's); the Train tab
+        is built the first time it shows (before anything is painted)."""
+        if mode == TRAIN and self._train_view is None:
+            self._build_train_view()
         self.statusBar().showMessage(self._messages.get(mode, ""), STATUS_MS)
         self.busy_label.setVisible(mode == INSPECT)
 
@@ -300,7 +331,8 @@ class MainWindow(QtWidgets.QMainWindow):
         palette = qt_palette(palette_for(self.session.display.theme))
         self.setPalette(palette)
         self.menuBar().setPalette(palette)
-        self.train_view.set_display(self.session.display)
+        if self._train_view is not None:
+            self._train_view.set_display(self.session.display)
 
     # --- what the window remembers ---------------------------------------------------------------
 
@@ -325,11 +357,13 @@ class MainWindow(QtWidgets.QMainWindow):
         )
 
     def closeEvent(self, event: QtGui.QCloseEvent) -> None:
-        if not self.train_view.close_requested():  # training, and the user chose to keep going
+        train_view = self._train_view
+        if train_view is not None and not train_view.close_requested():  # the user keeps training
             event.ignore()
             return
         self._remember()
-        self.train_view.shutdown()
+        if train_view is not None:
+            train_view.shutdown()
         self.session.shutdown()
         self.views.compare.shutdown()
         super().closeEvent(event)

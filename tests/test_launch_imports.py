@@ -1,8 +1,10 @@
 """Launching the app imports only what its first window needs: the optional heavy libraries (the
 Hugging Face stack, the explanation methods' captum and scipy, matplotlib, sacremoses,
-sacrebleu) load when a feature that needs them is used, not at launch. Checked in a new process
-that runs the real entry point until the first translation is on show."""
+sacrebleu) load when a feature that needs them is used, not at launch, and so does the Train tab
+(its modules and its view: built the first time the tab shows). Checked in a new process that
+runs the real entry point until the first translation is on show."""
 
+# ruff: noqa: F401, F811
 import json
 import os
 import subprocess
@@ -11,6 +13,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from app_fixtures import app_env, app_models, window
+from PySide6 import QtCore
 
 from app.main import CLOSE_WHEN_READY_ENV
 
@@ -23,12 +27,13 @@ OPTIONAL_HEAVY = (
     "sacremoses",
     "sacrebleu",
 )
+TRAIN_TAB = ("app.train", "app.state.train_session", "app.workers.training_process")
 
 LAUNCH = textwrap.dedent("""
     import json, sys
     from app.main import run_gui
     code = run_gui()
-    loaded = sorted({name.split(".")[0] for name in sys.modules})
+    loaded = sorted(sys.modules)
     print(json.dumps({"code": code, "loaded": loaded}))
 """)
 
@@ -56,4 +61,24 @@ def test_launching_the_app_does_not_import_the_optional_heavy_modules(tmp_path):
     report = json.loads(result.stdout.strip().splitlines()[-1])
     assert report["code"] == 0
     assert "torch" in report["loaded"] and "PySide6" in report["loaded"]  # it did launch
-    assert not set(OPTIONAL_HEAVY) & set(report["loaded"])
+    packages = {name.split(".")[0] for name in report["loaded"]}
+    assert not set(OPTIONAL_HEAVY) & packages
+    train_tab = [n for n in report["loaded"] if n in TRAIN_TAB or n.startswith("app.train.")]
+    assert "app.window" in report["loaded"] and train_tab == []
+
+
+def test_the_train_tab_is_built_when_first_shown_and_drawn_in_the_display(qtbot, window):
+    from app.train.view import TrainView
+
+    assert not window.findChildren(TrainView)  # not at launch
+    window.menu_actions.display[("theme", "dark")].trigger()
+    tabs = window.modes.tabBar()
+    title = tabs.tabText(1)
+    qtbot.mouseClick(tabs, QtCore.Qt.MouseButton.LeftButton, pos=tabs.tabRect(1).center())
+    view = window.modes.currentWidget()
+    assert isinstance(view, TrainView) and view is window.train_view
+    assert window.modes.count() == 2 and tabs.tabText(1) == title and tabs.currentIndex() == 1
+    assert window.findChildren(TrainView) == [view] and view.isVisible()
+    assert view.session.display.theme == "dark"  # the Inspect session's display, as it was
+    window.menu_actions.display[("theme", "light")].trigger()
+    assert view.session.display.theme == "light"
