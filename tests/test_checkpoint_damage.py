@@ -116,10 +116,10 @@ def test_a_config_larger_than_its_weights_never_builds_a_model(intact, tmp_path,
     path = damaged(intact, tmp_path, damage)
     built: list[str] = []
     monkeypatch.setattr(checkpoint, "build_model", lambda family, config: built.append("real"))
-    meta_build = checkpoint_check.build_model
+    meta_build = checkpoint_check.build_skeleton
     monkeypatch.setattr(
         checkpoint_check,
-        "build_model",
+        "build_skeleton",
         lambda family, config: built.append("meta") or meta_build(family, config),
     )
     with pytest.raises(CheckpointError):

@@ -28,6 +28,8 @@ OPTIONAL_HEAVY = (
     "sacrebleu",
 )
 TRAIN_TAB = ("app.train", "app.state.train_session", "app.workers.training_process")
+# torch's compiler (and sympy under it): torch imports it for its first Python meta kernel, ~1 s
+COMPILER = ("torch._dynamo", "sympy")
 
 LAUNCH = textwrap.dedent("""
     import json, sys
@@ -63,6 +65,7 @@ def test_launching_the_app_does_not_import_the_optional_heavy_modules(tmp_path):
     assert "torch" in report["loaded"] and "PySide6" in report["loaded"]  # it did launch
     packages = {name.split(".")[0] for name in report["loaded"]}
     assert not set(OPTIONAL_HEAVY) & packages
+    assert not set(COMPILER) & set(report["loaded"])
     train_tab = [n for n in report["loaded"] if n in TRAIN_TAB or n.startswith("app.train.")]
     assert "app.window" in report["loaded"] and train_tab == []
 

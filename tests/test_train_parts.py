@@ -3,7 +3,10 @@ directory, the metric curves, the device list, the size presets."""
 
 from __future__ import annotations
 
+import json
 import math
+import subprocess
+import sys
 
 import pytest
 from PySide6 import QtCore, QtWidgets
@@ -125,3 +128,38 @@ def test_the_run_status_follows_the_dark_theme(qtbot):
     assert status.palette().color(status.foregroundRole()).name() == DARK.text
     controls.set_status("the run failed", error=True)
     assert "#c92a2a" in status.styleSheet()
+
+
+SKELETONS = """
+import json, sys
+from core_models.models.registry import build_model, build_skeleton
+shapes = {f: {n: [list(t.shape), str(t.dtype), t.device.type]
+              for n, t in build_skeleton(f, dict(o)).state_dict().items()}
+          for f, o in json.loads(sys.argv[1]).items()}
+compiler = sorted(m for m in ("torch._dynamo", "sympy") if m in sys.modules)
+real = {f: {n: [list(t.shape), str(t.dtype), "meta"]
+            for n, t in build_model(f, dict(o)).state_dict().items()}
+        for f, o in json.loads(sys.argv[1]).items()}
+print(json.dumps([shapes, compiler, real]))
+"""
+
+
+def test_skeletons_have_the_real_models_shapes_and_import_no_compiler():
+    """build_skeleton (the Train tab's estimates, the checkpoint check) matches a real build of
+    every family name by name, shape by shape and dtype by dtype, on the meta device, with no
+    initialiser run: in a new process, where the meta kernels of normal_ / arange would import
+    torch._dynamo (~1 s of the app's launch)."""
+    options = {
+        family: {**preset_options(family, "small"), **vocab_options(spec.task_kind, 50, 50)}
+        for family, spec in FAMILIES.items()
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", SKELETONS, json.dumps(options)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    shapes, compiler, real = json.loads(done.stdout)
+    assert compiler == []
+    assert shapes == real and set(shapes) == set(FAMILIES)

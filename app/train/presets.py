@@ -11,11 +11,9 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
-import torch
-
 from core_models.models.luong import ATTENTION_TYPES, LUONG_SCORES
 from core_models.models.recurrent import CELLS
-from core_models.models.registry import FAMILIES, build_model, get_family
+from core_models.models.registry import FAMILIES, build_skeleton, get_family
 from core_models.models.transformer_layers import NORMS, POSITIONS
 from core_models.tokenizers import train_tokenizer
 from core_models.training.config import VOCAB_FIELDS
@@ -138,8 +136,7 @@ def vocab_options(task_kind: str, source_vocab: int, target_vocab: int) -> dict[
 def count_parameters(family: str, options: dict[str, Any]) -> int:
     """Parameters of ``family`` built with ``options`` (vocab fields included), counted on the
     meta device; a bad option raises the config's ValueError / TypeError."""
-    with torch.device("meta"):
-        model = build_model(family, dict(options))
+    model = build_skeleton(family, dict(options))
     return sum(p.numel() for p in model.parameters())  # tied weights are listed once
 
 

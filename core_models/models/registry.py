@@ -104,3 +104,15 @@ def build_model(family: str, config: ModelConfig | dict[str, Any]) -> Seq2SeqMod
         config = make_config(family, config)
     _, model_class = get_family(family).classes()
     return model_class(config)
+
+
+def build_skeleton(family: str, config: ModelConfig | dict[str, Any]) -> Seq2SeqModel | NLIModel:
+    """``build_model`` on torch's meta device: shapes and dtypes only, nothing allocated and
+    nothing initialised (there are no values to fill). Skipping the initialisers also keeps torch
+    from importing ``torch._dynamo`` (~1 s) for the Python meta kernel of ``normal_``."""
+    import torch
+
+    from core_models.models.skip_init import SkipInit
+
+    with torch.device("meta"), SkipInit():
+        return build_model(family, config)

@@ -41,13 +41,17 @@ class SinusoidalPositions(nn.Module):
 
     def __init__(self, d_model: int, max_len: int):
         super().__init__()
+        self.max_len = max_len
+        if torch.get_default_device().type == "meta":  # a skeleton (``build_skeleton``): shapes
+            # only; the meta arange would import torch._dynamo (~1 s)
+            self.register_buffer("table", torch.empty(max_len, d_model), persistent=False)
+            return
         position = torch.arange(max_len, dtype=torch.float32).unsqueeze(1)  # (max_len, 1)
         frequency = torch.exp(torch.arange(0, d_model, 2) * (-math.log(10000.0) / d_model))
         table = torch.zeros(max_len, d_model)
         table[:, 0::2] = torch.sin(position * frequency)
         table[:, 1::2] = torch.cos(position * frequency[: d_model // 2])
         self.register_buffer("table", table, persistent=False)  # (max_len, d_model)
-        self.max_len = max_len
 
     def forward(self, start: int, length: int) -> Tensor:
         """Positions start .. start + length - 1 -> (length, d_model)."""

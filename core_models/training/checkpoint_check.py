@@ -20,7 +20,7 @@ import torch
 from torch import nn
 
 from core_models.models.base import ModelConfig
-from core_models.models.registry import FAMILIES, build_model, make_config
+from core_models.models.registry import FAMILIES, build_skeleton, make_config
 from core_models.training.checkpoint_config import check_summary
 from core_models.training.checkpoint_files import CheckpointError, size_text
 
@@ -112,8 +112,7 @@ def describe_model(
             )
     try:
         config = make_config(family, values)
-        with torch.device("meta"):
-            skeleton = build_model(family, config)
+        skeleton = build_skeleton(family, config)
     except (TypeError, ValueError, RuntimeError, ZeroDivisionError) as error:
         raise CheckpointError(f"{config_path}: 'model' section: {error}") from None
     _compare_tensors(config_path, weights_path, skeleton, header)
