@@ -17,7 +17,10 @@ from PySide6 import QtWidgets
 
 @pytest.fixture
 def showing(qtbot, window, app_env):
+    """The tiny model on show with its sample translated: a translation still on its way would
+    say "translated in …" over the status line the test reads (a race seen on a loaded machine)."""
     open_and_wait(qtbot, window, app_env.transformer)
+    qtbot.waitUntil(lambda: window.session.result is not None, timeout=WAIT_MS)
     return window
 
 
