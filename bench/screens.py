@@ -5,6 +5,15 @@ on decomposable-nli, and the Train tab's data and model/run pages. Usage:
 
     python3 -m bench.screens OUT_DIR [--display 81] [--sizes 1280x800,1920x1080]
         [--themes light,dark] [--lang zh_CN] [--only heatmap,train-data]
+        [--model transformer-zh-en --beam 4 --sentence 我昨天在公园看见了一只猫。]
+
+``--model``, ``--beam`` and ``--sentence`` do what a user does before the first shot: pick the
+model in the Model panel, set the beam box and type the sentence (the views that follow stay on
+them; the beam-tree shots set their own beam). With ``--only``, the app closes once those shots
+are taken. The README's Chinese screenshot is::
+
+    python3 -m bench.screens OUT --sizes 1280x800 --themes light --lang zh_CN --only heatmap \
+        --model transformer-zh-en --beam 4 --sentence 我昨天在公园看见了一只猫。
 
 For each size it starts ``Xvfb :DISPLAY`` at that size, and for each theme the app as ``app.main``
 starts it (a fresh config and user folder per run: the window remembers its geometry), steps it
@@ -36,11 +45,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--themes", default=",".join(THEMES))
     parser.add_argument("--lang", default=None)
     parser.add_argument("--only", default="", help="names of the shots to take (default: all)")
+    parser.add_argument("--model", default="", help="pick this model first (default: the app's)")
+    parser.add_argument("--beam", type=int, default=1, help="beam width to set first")
+    parser.add_argument("--sentence", default="", help="sentence to type first (translation)")
     parser.add_argument("--child", nargs=2, metavar=("SIZE", "THEME"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     if args.child:
-        return drive(args.out, *args.child, args.lang, [n for n in args.only.split(",") if n])
+        only = [n for n in args.only.split(",") if n]
+        first = (args.model, args.beam, args.sentence)
+        return drive(args.out, *args.child, args.lang, only, first)
     for size in args.sizes.split(","):
         screen = subprocess.Popen(
             ["Xvfb", f":{args.display}", "-screen", "0", f"{size}x24", "-nolisten", "tcp"],
@@ -55,6 +69,8 @@ def main(argv: list[str] | None = None) -> int:
                     child = [sys.executable, "-m", "bench.screens", str(args.out)]
                     child += ["--child", size, theme, "--only", args.only]
                     child += ["--lang", args.lang] if args.lang else []
+                    child += ["--model", args.model, "--beam", str(args.beam)]
+                    child += ["--sentence", args.sentence]
                     subprocess.run(child, env=env, timeout=600, check=False)
         finally:
             screen.terminate()
@@ -62,9 +78,11 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def drive(out: Path, size: str, theme: str, lang: str | None, only: list[str]) -> int:
-    """The window as ``app.main.run_gui`` builds it, stepped through the views (on the X server
-    in $DISPLAY); each step waits until what it shows is ready."""
+def drive(out: Path, size: str, theme: str, lang: str | None, only: list[str], first: tuple) -> int:
+    """The window as ``app.main.run_gui`` builds it, set up as ``first`` (model, beam, sentence:
+    ``user_steps``) and stepped through the views (on the X server in $DISPLAY); each step waits
+    until what it shows is ready."""
+    from pyqtgraph.util.garbage_collector import GarbageCollector
     from PySide6 import QtWidgets
 
     from app.desktop import app_icon
@@ -79,18 +97,23 @@ def drive(out: Path, size: str, theme: str, lang: str | None, only: list[str]) -
     app.setApplicationName("Attention Workbench")
     app.setWindowIcon(app_icon())
     app.setStyle("Fusion")
+    collector = GarbageCollector(interval=1.0)  # noqa: F841 (as run_gui: collect on this thread)
     window = MainWindow()
     window.setGeometry(0, 0, width, height)
     window.show()
     start(window)
     session, views = window.session, window.views
     suffix = f"-{lang}" if lang else ""
+    taken: set[str] = set()
 
     def shot(name: str) -> None:
         if not only or name in only:
             path = out / f"{name}-{size}-{theme}{suffix}.png"
             subprocess.run(["import", "-window", "root", str(path)], check=True)
             print("shot", path, flush=True)
+            taken.add(name)
+            if only and taken.issuperset(only):
+                window.close()
 
     def page(name: str) -> None:
         window.modes.setCurrentIndex(0)
@@ -108,20 +131,22 @@ def drive(out: Path, size: str, theme: str, lang: str | None, only: list[str]) -
         window.modes.setCurrentIndex(1)
         window.train_view.setup_tabs.setCurrentIndex(index)
 
+    def decoded() -> bool:
+        return session.result is not None and session.result_is_current and not session.busy
+
     study = views.head_study
-    steps = [
-        (lambda: session.result is not None, lambda: session.choose_display("theme", theme)),
-        (None, lambda: shot("heatmap")),
-    ]
+    steps = [(lambda: session.result is not None, lambda: session.choose_display("theme", theme))]
+    steps += user_steps(window, *first) + [(decoded, lambda: shot("heatmap"))]
     for name in ("heads", "lines", "steps"):
         steps += [(None, lambda n=name: page(n)), (None, lambda n=name: shot(n))]
     steps += [
-        (None, lambda: page("beam")),
+        (None, lambda: session.set_beam(1)),
+        (decoded, lambda: page("beam")),
         (None, lambda: shot("beam-empty")),
         (None, lambda: session.set_beam(4)),
-        (lambda: session.result is not None and not session.busy, lambda: shot("beam")),
-        (None, lambda: session.set_beam(1)),
-        (None, lambda: page("importance")),
+        (decoded, lambda: shot("beam")),
+        (None, lambda: session.set_beam(first[1])),
+        (decoded, lambda: page("importance")),
         (None, lambda: shot("importance-empty")),
         (None, lambda: views.importance.run_button.click()),
         (lambda: study.result is not None, lambda: shot("importance")),
@@ -145,6 +170,41 @@ def drive(out: Path, size: str, theme: str, lang: str | None, only: list[str]) -
     code = app.exec()
     tear_down(window)
     return code
+
+
+def user_steps(window, model: str, beam: int, sentence: str) -> list:
+    """What a user does first, through the same widgets: pick ``model`` in the Model panel
+    ("": keep the app's first model), set the beam box, type ``sentence`` ("": keep the text on
+    show) into the source box."""
+    from PySide6 import QtWidgets
+
+    session, picker = window.session, window.model_panel.picker
+    translate = window.translate_panel
+
+    def fail(text: str) -> None:
+        print(f"error: {text}", file=sys.stderr, flush=True)
+        QtWidgets.QApplication.exit(2)
+
+    def pick() -> None:
+        names = [Path(picker.itemData(i) or "").name for i in range(picker.count())]
+        if model not in names:
+            return fail(f"--model {model}: not among the app's models ({', '.join(names)})")
+        picker.setCurrentIndex(names.index(model))
+        picker.activated.emit(names.index(model))
+
+    def type_sentence() -> None:
+        if session.task_kind != "translation":
+            return fail(f"--sentence: {session.model_name} is not a translation model")
+        translate.source_box.setPlainText(sentence)
+
+    steps = []
+    if model:
+        opened = lambda: session.model_name == model and session.result is not None  # noqa: E731
+        steps += [(None, pick), (opened, lambda: None)]
+    steps += [(None, lambda: translate.beam_box.setValue(beam))]
+    if sentence:
+        steps += [(None, type_sentence)]
+    return steps
 
 
 def run_steps(steps: list, index: int = 0, waited: float = 0.0) -> None:

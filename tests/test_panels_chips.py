@@ -89,6 +89,22 @@ def test_a_new_sentence_gives_each_chip_its_own_width_again(qtbot):
     assert widths == [chip.sizeHint().width() for chip in chips.chips[:3]]
 
 
+def test_a_new_sentence_takes_only_the_rows_it_needs(qtbot):
+    """A short sentence after a long one (a sample, a paste, another model's output) is one row
+    of chips, not the long one's rows with an empty band under it; typing still only grows."""
+    chips = show_view(qtbot, TokenChips("target", "output"), size=(500, 200))
+    chips.set_tokens(["short"])
+    one_row = chips.sizeHint().height()
+    chips.set_tokens(WORDS)
+    QtWidgets.QApplication.processEvents()
+    assert chips.sizeHint().height() > one_row  # WORDS wrap at 500 px
+    chips.set_tokens(WORDS[:-1])  # a keystroke: the rows stay
+    assert chips.sizeHint().height() > one_row
+    chips.set_tokens(["a", "new", "sentence"])
+    QtWidgets.QApplication.processEvents()
+    assert chips.sizeHint().height() == one_row
+
+
 def test_chips_select_on_click_mark_unknown_words_and_explain_themselves(qtbot):
     chips = show_view(qtbot, TokenChips("source", "model read"), size=(900, 120))
     chips.set_tokens(WORDS)

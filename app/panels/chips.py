@@ -178,12 +178,12 @@ class TokenChips(QtWidgets.QWidget):
                 if typing and needed > chip.minimumWidth():
                     chip.setMinimumWidth(needed + CHIP_SLACK_PX)
         self._flow.invalidate()
-        self._fit_height()
+        self._fit_height(shrink=not typing)
 
     def _fit_height(self, shrink: bool = False) -> None:
         """Give the chips the height of the rows they wrap into. While the user types it only
         grows (a row more, then a row less, would resize the views below at every keystroke);
-        ``shrink`` (a new width, ``reset_height``) lets it shrink too."""
+        ``shrink`` (a new sentence, a new width, ``reset_height``) lets it shrink too."""
         width = max(self._scroll.width(), 1)
         needed = self._flow.height_for(width)
         if needed > self._max_height():  # they scroll: the scroll bar takes some width
