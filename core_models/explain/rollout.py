@@ -26,10 +26,10 @@ is the matching max-flow: a node per target step t with edges t → (L_enc, j) o
 Ā^x_l[t, j], over the encoder's layer graph, flow from t to (0, s).
 
 Cost: rollout is L matrix products, negligible. Flow runs one max-flow per (output, input) pair on
-a graph of (L + 1)·n nodes and L·n² edges: n² max-flows (Dinic, O(V²·E) each, in C, ~0.2 ms
-each on the bundled sizes) — meant for sentences up to ~40 tokens and a few layers: a 19-token
-sentence through the bundled 2 + 2-layer Transformer takes a few hundredths of a second (see
-bench/bench_explain.py). ``max_tokens`` refuses
+a graph of (L + 1)·n nodes and L·n² edges: n² max-flows (Dinic, O(V²·E) each, in C) — meant for
+sentences up to ~40 tokens and a few layers: a 19-token sentence through the bundled 2 + 2-layer
+Transformer (encoder flow and both layers' cross flow) took 0.6 s on a loaded 2-core machine (see
+bench/bench_explain.py; networkx's Edmonds-Karp took 2-3 s idle). ``max_tokens`` refuses
 longer inputs with a clear message rather than freezing the caller.
 """
 
