@@ -82,6 +82,9 @@ def test_train_resume_continues_from_the_last_checkpoint(tmp_path, capsys):
 
 def test_ctrl_c_saves_a_checkpoint_that_resume_continues(tmp_path, capsys, monkeypatch):
     real_batch_loss, calls = trainer_module.batch_loss, []
+    # Python's own handler, or SIG_IGN where the suite was started in the background by a
+    # non-interactive shell (nohup ... &): either way, the one in place before the run
+    handler_before = signal.getsignal(signal.SIGINT)
 
     def ctrl_c_during_step_3(*args, **kwargs):
         calls.append(1)
@@ -97,7 +100,7 @@ def test_ctrl_c_saves_a_checkpoint_that_resume_continues(tmp_path, capsys, monke
     assert "stopping after this step to save a checkpoint" in err
     assert f"interrupted at step 3; continue with --resume {run}" in err
     assert json.loads((run / "model" / "config.json").read_text())["step"] == 3
-    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # handler restored
+    assert signal.getsignal(signal.SIGINT) is handler_before  # the handler restored
     code, _, _ = run_main(capsys, "train", str(config), "--resume", str(run), "--quiet")
     assert code == 0 and len(step_losses(run)) == 6
 
