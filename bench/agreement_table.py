@@ -18,10 +18,10 @@ from pathlib import Path
 GRADIENTS = ("saliency", "input_x_gradient", "integrated_gradients")
 
 
-def _layers(methods: list[str], prefix: str) -> list[str]:
-    """``prefix L{l}`` names in ``methods``, by layer."""
+def _last_layer(methods: list[str], prefix: str) -> str | None:
+    """The ``prefix L{l}`` name in ``methods`` with the highest layer l, or None."""
     found = [m for m in methods if re.fullmatch(rf"{prefix} L\d+", m)]
-    return sorted(found, key=lambda m: int(m.rsplit("L", 1)[1]))
+    return max(found, key=lambda m: int(m.rsplit("L", 1)[1]), default=None)
 
 
 def row(result: dict, minutes: float | None) -> str:
@@ -39,8 +39,7 @@ def row(result: dict, minutes: float | None) -> str:
 
     means = [m for m in methods if m.endswith(" mean")]
     attention = min(means, key=aer.get) if means else None
-    rollout, flow = (_layers(methods, kind)[-1:] or [None] for kind in ("rollout", "flow"))
-    rollout, flow = rollout[0], flow[0]
+    rollout, flow = _last_layer(methods, "rollout"), _last_layer(methods, "flow")
     saliency, ig = (m if m in aer else None for m in ("saliency", "integrated_gradients"))
     best = min(aer, key=aer.get)
     pairs = f"{result['examples']}" + (f" ({minutes:.1f} min)" if minutes is not None else "")
