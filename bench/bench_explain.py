@@ -4,10 +4,9 @@ integrated gradients, 64 steps batched: at most 10× that).
 
 The reference: a teacher-forced forward over the model's own greedy output and one backward of
 the sum of its tokens' log-probabilities. Saliency and input × gradient need one gradient per
-output token (a batch of T copies, one backward); integrated gradients of every output token one
-forward over its ``steps`` interpolation points and T backward passes batched into one (chunks of
-``--ig-batch`` (token, step) rows), or Captum's ``steps`` rows for one selected output token.
-Rollout and flow read the captured record. The last line puts integrated gradients of a whole
+output token (a batch of T copies, one backward); integrated gradients one forward over its
+``steps`` interpolation points (``--ig-batch`` points per forward) and one backward through it per
+explained output token (every one, or one selected). Rollout and flow read the captured record. The last line puts integrated gradients of a whole
 sentence per row (one output token's map needs its own gradient whatever the method) and against
 saliency of the same rows (one gradient each, no interpolation steps).
 
@@ -37,7 +36,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--model", default="transformer-en-fr")
     parser.add_argument("--tokens", type=int, default=20, help="source length, EOS included")
     parser.add_argument("--steps", type=int, default=64, help="integrated gradients steps")
-    parser.add_argument("--ig-batch", type=int, default=0, help="IG rows per batch (0: all)")
+    parser.add_argument(
+        "--ig-batch", type=int, default=0, help="IG interpolation points per forward (0: all)"
+    )
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--threads", type=int, default=0, help="torch threads (0: torch's own)")
     return parser.parse_args()

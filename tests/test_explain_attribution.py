@@ -182,23 +182,74 @@ def test_explaining_chosen_rows_only_gives_those_rows_of_the_whole_map():
         seq2seq_attributions(translator.model, src_ids, tgt_ids, *tokens, rows=[9])
 
 
-def test_integrated_gradients_of_every_row_at_once_are_captums_row_by_row():
-    """The shared-forward IG of all output tokens (one forward over the steps, a batched
-    backward per token) gives Captum's IntegratedGradients of each token alone: raw values,
+def captum_integrated_gradients(model, src_ids, tgt_ids, row, steps):
+    """Captum's IntegratedGradients of log p(tgt_ids[row] | tgt_ids[:row], src) with respect to
+    the source embedding module's output (baseline: its output for PAD ids), the objective
+    written out here: (attributions (S, d), convergence delta)."""
+    from captum.attr import IntegratedGradients
+
+    module = source_embedding_module(model)
+    src, tgt_in = torch.tensor([src_ids]), torch.tensor([[BOS_ID, *tgt_ids[:-1]]])
+    with torch.no_grad():
+        embedded, baseline = module(src), module(torch.full_like(src, PAD_ID))
+
+    def log_prob(embeddings):
+        batch = embeddings.shape[0]
+        handle = module.register_forward_hook(lambda _m, _i, _out: embeddings)
+        try:
+            logits = model(
+                src.expand(batch, -1),
+                torch.tensor([len(src_ids)] * batch),
+                tgt_in.expand(batch, -1),
+            ).logits
+        finally:
+            handle.remove()
+        return logits.float().log_softmax(-1)[:, row, tgt_ids[row]]
+
+    with torch.enable_grad():
+        attributions, delta = IntegratedGradients(log_prob).attribute(
+            embedded, baselines=baseline, n_steps=steps, return_convergence_delta=True
+        )
+    return attributions[0], float(delta[0])
+
+
+@pytest.mark.parametrize("name", ["transformer-en-fr", "bahdanau-en-fr", "rnn-en-fr"])
+def test_integrated_gradients_of_a_translation_are_captums_row_by_row(name):
+    """The shared-forward IG (one forward over the steps, one backward per row; the Transformer's
+    output layer at the explained rows only; the steps in chunks or not), of every row at once
+    and of each row alone, gives Captum's IntegratedGradients of each token: raw values,
     normalised weights and completeness deltas."""
-    translator = load_model("transformer-en-fr")
+    translator = load_model(name)
     src_ids, tgt_ids, result = translation_ids(translator, "he hears the aunt .")
     tokens = (result.source_pieces, result.output_pieces)
-    options = {"methods": ("integrated_gradients",), "steps": 16}
-    (together,) = seq2seq_attributions(translator.model, src_ids, tgt_ids, *tokens, **options)
-    for row in range(len(tgt_ids)):
-        (alone,) = seq2seq_attributions(
-            translator.model, src_ids, tgt_ids, *tokens, rows=[row], **options
+
+    def explain(rows=None, points=None):
+        (ig,) = seq2seq_attributions(
+            translator.model,
+            src_ids,
+            tgt_ids,
+            *tokens,
+            methods=("integrated_gradients",),
+            steps=16,
+            rows=rows,
+            internal_batch_size=points,
         )
-        assert np.allclose(alone.raw[0, row], together.raw[0, row], atol=1e-5)
-        assert np.allclose(alone.weights[0, row], together.weights[0, row], atol=1e-5)
-        delta = together.info["convergence_delta"][row]
-        assert alone.info["convergence_delta"][0] == pytest.approx(delta, abs=1e-5)
+        return ig
+
+    together = explain()
+    chunked = explain(points=5)  # 16 interpolation points in forwards of 5, 5, 5 and 1
+    assert np.allclose(chunked.raw, together.raw, atol=1e-5)
+    for row in range(len(tgt_ids)):
+        alone = explain([row])
+        captum, delta = captum_integrated_gradients(translator.model, src_ids, tgt_ids, row, 16)
+        raw = captum.sum(-1).numpy()
+        norms = captum.norm(dim=-1).numpy()
+        for ig in (together, alone):
+            assert np.allclose(ig.raw[0, row], raw, atol=1e-5)
+            assert np.allclose(ig.weights[0, row], norms / norms.sum(), atol=1e-5)
+        assert together.info["convergence_delta"][row] == pytest.approx(delta, abs=1e-5)
+        assert alone.info["convergence_delta"] == [pytest.approx(delta, abs=1e-5)]
+    assert np.abs(together.raw).sum(axis=-1).max() > 0.1  # rows with something to compare
 
 
 def test_a_reversed_source_is_attributed_to_its_own_tokens():
