@@ -57,9 +57,18 @@ def row_names(view) -> list[str]:
 
 
 def shown_matrix(view) -> np.ndarray:
-    """The correlation cells as numbers (NaN for "–")."""
+    """The correlation cells as numbers (NaN for "–" and for the blank diagonal)."""
     cells = [column(view, index) for index in range(1, view.table.columnCount())]
-    return np.array([[np.nan if text == "–" else float(text) for text in c] for c in cells]).T
+    return np.array(
+        [[float(text) if text not in ("–", "") else np.nan for text in c] for c in cells]
+    ).T
+
+
+def drawn(matrix: np.ndarray) -> np.ndarray:
+    """What the grid shows of a correlation matrix: 2 decimals, the diagonal (1) left blank."""
+    shown = np.round(matrix, 2)
+    np.fill_diagonal(shown, np.nan)
+    return shown
 
 
 def test_a_sample_sentence_shows_every_methods_aer_and_correlations(
@@ -98,15 +107,15 @@ def test_a_sample_sentence_shows_every_methods_aer_and_correlations(
         "integrated gradients",
     ]
     assert column(view, 0) == [f"{expected.aer[name]:.3f}" for name in expected.methods]
-    best = min(expected.aer, key=expected.aer.get)
-    best_row = expected.methods.index(best)
-    assert view.table.item(best_row, 0).font().bold()
-    assert sum(view.table.item(row, 0).font().bold() for row in range(8)) == 1
-    assert np.allclose(shown_matrix(view), np.round(expected.spearman, 2), equal_nan=True)
+    lowest = min(expected.aer.values())
+    bold = [view.table.item(row, 0).font().bold() for row in range(8)]
+    assert bold == [expected.aer[name] == lowest for name in expected.methods]
+    assert np.allclose(shown_matrix(view), drawn(expected.spearman), equal_nan=True)
+    assert all(view.table.item(row, row + 1).text() == "" for row in range(8))  # ρ = 1
     assert pair.source in view.status.text() and not view.note.isVisible()
 
     view.measure.setCurrentIndex(view.measure.findData("kendall"))  # no new computation
-    assert np.allclose(shown_matrix(view), np.round(expected.kendall, 2), equal_nan=True)
+    assert np.allclose(shown_matrix(view), drawn(expected.kendall), equal_nan=True)
     assert len(threads) == 1
 
     view.groups["raw"].setChecked(False)  # the filter hides the heads' rows and columns
@@ -124,8 +133,8 @@ def test_a_typed_sentence_without_gold_shows_correlations_only(qtbot, agreement_
     output = session.model.translate(typed).output_text
     expected = core.agreement(session.model, [TranslationPair(typed, output)], steps=STEPS)
     assert expected.aer == {}
-    assert set(column(view, 0)) == {"–"}
-    assert np.allclose(shown_matrix(view), np.round(expected.spearman, 2), equal_nan=True)
+    assert set(column(view, 0)) == {"–"} and view.table.isColumnHidden(0)
+    assert np.allclose(shown_matrix(view), drawn(expected.spearman), equal_nan=True)
     assert view.note.isVisible()
     assert "no gold alignment for this sentence: rank correlations only" in view.note.text()
     assert f"{typed} → {output}" in view.status.text()
@@ -144,7 +153,7 @@ def test_the_test_split_scope_over_two_examples(qtbot, agreement_view):
     )
     assert "integrated_gradients" not in study.result.table.methods
     assert column(view, 0) == [f"{expected.aer[name]:.3f}" for name in expected.methods]
-    assert np.allclose(shown_matrix(view), np.round(expected.spearman, 2), equal_nan=True)
+    assert np.allclose(shown_matrix(view), drawn(expected.spearman), equal_nan=True)
     assert "first 2 examples of the test split" in view.status.text()
     assert view.progress.value() == view.progress.maximum()
     assert view.sentence_button.isEnabled() and view.split_button.isEnabled()
@@ -162,7 +171,8 @@ def test_an_nli_model_compares_its_hypothesis_to_premise_maps(qtbot, agreement_v
     assert row_names(view) == ["hypothesis to premise L0 H0", "hypothesis to premise L0 mean"]
     assert column(view, 0) == [f"{expected.aer[name]:.3f}" for name in expected.methods]
     assert "NLI gradient maps" in view.note.text()
-    assert not view.groups["gradients"].isVisible()
+    assert not view.group_actions["gradients"].isVisible()
+    assert view.group_actions["raw"].isVisible()
 
 
 def test_opening_another_model_clears_the_table(qtbot, agreement_view, app_env):

@@ -61,10 +61,10 @@ class AgreementResult:
         """False for a model without attention (a fixed context): gradient methods only."""
         return any(group_of(name) != "gradients" for name in self.table.methods)
 
-    def best(self, methods: list[str]) -> str | None:
-        """The method of ``methods`` with the lowest AER (None without gold links)."""
-        scored = [name for name in methods if name in self.table.aer]
-        return min(scored, key=self.table.aer.__getitem__) if scored else None
+    def best(self, methods: list[str]) -> list[str]:
+        """The methods of ``methods`` with the lowest AER, ties all ([] without gold links)."""
+        scores = [self.table.aer[name] for name in methods if name in self.table.aer]
+        return [name for name in methods if scores and self.table.aer.get(name) == min(scores)]
 
 
 class AgreementStudy(QtCore.QObject):

@@ -1,10 +1,10 @@
 """Do the explanations agree (issue 18)? On request, for the sentence on show or over the first N
 examples of the task's test split: one row per method (raw attention per layer and head, the mean
 of heads, rollout, flow, saliency, input × gradient, integrated gradients) with its AER against
-the gold alignments (the lowest in bold, its row and column marked), and the methods × methods
-rank correlation (Spearman ρ or Kendall τ-b, over the source tokens of each output token, mean
-over the output tokens) as a grid of numbers tinted by value. A filter hides groups of methods.
-The table is made off the GUI thread (``app.state.agreement_study``); this view draws it.
+the gold alignments (the lowest in bold), and the methods × methods rank correlation (Spearman ρ
+or Kendall τ-b, over the source tokens of each output token, mean over the output tokens) as a
+grid of numbers tinted by value. The Methods menu hides groups of methods. The table is made off
+the GUI thread (``app.state.agreement_study``); this view draws it.
 """
 
 from __future__ import annotations
@@ -18,30 +18,114 @@ from app.state.agreement_study import GROUPS, AgreementResult, AgreementStudy, g
 from app.views.base import AttentionView
 from app.views.style import Palette
 
-TINT = 0.7  # the share of the accent colour in a cell of |ρ| = 1 (the rest: the background)
+# The share of the accent colour in a cell of |ρ| = 1 (the rest: the background), per theme: the
+# cells stay light enough for dark text in the light theme, dark enough for light text in the dark.
+TINT = {"light": 0.7, "dark": 0.5}
+MAX_CELL = (72, 28)  # the widest and tallest a cell grows to fill a large window
 
 
-def tint(value: float, colors: Palette) -> tuple[QtGui.QColor, QtGui.QColor]:
-    """A correlation cell's (background, text) colours: the accent (negative: the highlight
-    colour) mixed into the background by |value|; NaN: the background."""
+def tint(value: float, colors: Palette) -> QtGui.QColor:
+    """A correlation cell's background: the accent (negative: the highlight colour) mixed into
+    the background by |value|; NaN: the background."""
     back = QtGui.QColor(colors.background)
     if math.isnan(value):
-        return back, QtGui.QColor(colors.muted)
+        return back
     tone = QtGui.QColor(colors.accent if value >= 0 else colors.highlight)
-    share = TINT * min(abs(value), 1.0)
-    mixed = QtGui.QColor.fromRgbF(
+    share = TINT[colors.name] * min(abs(value), 1.0)
+    return QtGui.QColor.fromRgbF(
         *(b + (t - b) * share for b, t in zip(back.getRgbF()[:3], tone.getRgbF()[:3], strict=True))
     )
-    text = "#ffffff" if mixed.lightness() < 128 else "#000000"
-    return mixed, QtGui.QColor(text)
+
+
+class AgreementGrid(QtWidgets.QTableWidget):
+    """The table: the AER column, then one column per method (its correlation with the row's);
+    the cells grow to fill the space up to ``MAX_CELL``, never below what their text needs."""
+
+    def __init__(self, view: AgreementView) -> None:
+        super().__init__(view)
+        self.view = view
+        self.setEditTriggers(QtWidgets.QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setSelectionMode(QtWidgets.QAbstractItemView.SelectionMode.NoSelection)
+        self.setFocusPolicy(QtCore.Qt.FocusPolicy.NoFocus)
+        rows = self.verticalHeader()
+        rows.setMinimumSectionSize(self.fontMetrics().height() + 1)  # 17 methods in 800 px
+        rows.setSectionResizeMode(QtWidgets.QHeaderView.ResizeMode.Fixed)
+
+    def fill(self, result: AgreementResult, matrix, shown: list[bool]) -> None:
+        """The result's AER and ``matrix`` (methods × methods), the methods not ``shown`` hidden;
+        the lowest AER shown in bold (its row and column too when it is the only one)."""
+        view, methods = self.view, result.table.methods
+        best = result.best([name for name, keep in zip(methods, shown, strict=True) if keep])
+        self.clear()
+        self.setRowCount(len(methods))
+        self.setColumnCount(len(methods) + 1)
+        self.setHorizontalHeaderLabels([view.tr("AER"), *map(view.short_name, methods)])
+        self.setVerticalHeaderLabels([view.title(name) for name in methods])
+        bold = QtGui.QFont(self.font())
+        bold.setBold(True)
+        for index, name in enumerate(methods):
+            self.horizontalHeaderItem(index + 1).setToolTip(view.title(name))
+            aer = result.table.aer.get(name)
+            cells = [QtWidgets.QTableWidgetItem("–" if aer is None else f"{aer:.3f}")]
+            cells += [
+                self._correlation(value, name, other)
+                for value, other in zip(matrix[index], methods, strict=True)
+            ]
+            headers = [self.verticalHeaderItem(index), self.horizontalHeaderItem(index + 1)]
+            if name in best:
+                for item in cells[:1] + (headers if len(best) == 1 else []):
+                    item.setFont(bold)
+                    item.setForeground(QtGui.QColor(view.colors.highlight))
+            for column, item in enumerate(cells):
+                item.setTextAlignment(QtCore.Qt.AlignmentFlag.AlignCenter)
+                self.setItem(index, column, item)
+            self.setRowHidden(index, not shown[index])
+            self.setColumnHidden(index + 1, not shown[index])
+        self.setColumnHidden(0, not result.has_gold)
+        self.fit()
+
+    def _correlation(self, value: float, row: str, column: str) -> QtWidgets.QTableWidgetItem:
+        colors = self.view.colors
+        if row == column:  # 1 by definition: left blank
+            item = QtWidgets.QTableWidgetItem()
+            item.setBackground(QtGui.QColor(colors.panel))
+            return item
+        item = QtWidgets.QTableWidgetItem("–" if math.isnan(value) else f"{value:.2f}")
+        item.setBackground(tint(value, colors))
+        item.setForeground(QtGui.QColor(colors.text))
+        names = f"{self.view.title(row)} · {self.view.title(column)}"
+        item.setToolTip(f"{self.view.measure.currentText()}: {names}")
+        return item
+
+    def fit(self) -> None:
+        """Share the viewport among the columns and rows on show: each at least what its text
+        needs, at most ``MAX_CELL`` (a large window gets larger cells, a small one all 17)."""
+        columns = [c for c in range(self.columnCount()) if not self.isColumnHidden(c)]
+        rows = [r for r in range(self.rowCount()) if not self.isRowHidden(r)]
+        if not columns or not rows:
+            return
+        space = self.maximumViewportSize()
+        header = self.horizontalHeader()
+        width = min(MAX_CELL[0], (space.width() - self.verticalHeader().width()) // len(columns))
+        height = min(MAX_CELL[1], (space.height() - header.height()) // len(rows))
+        for column in columns:
+            needs = max(self.sizeHintForColumn(column), header.sectionSizeHint(column))
+            self.setColumnWidth(column, max(width, needs))
+        self.verticalHeader().setDefaultSectionSize(
+            max(height, self.verticalHeader().minimumSectionSize())
+        )
+
+    def resizeEvent(self, event: QtGui.QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.fit()
 
 
 class AgreementView(AttentionView):
-    """Compute buttons, options, progress, the group filter and the agreement table of one
-    AgreementStudy."""
+    """Compute buttons, options, progress, the Methods menu, the rank-correlation choice and the
+    agreement table of one AgreementStudy."""
 
     def __init__(self, study: AgreementStudy, parent: QtWidgets.QWidget | None = None) -> None:
-        """Controls, filter and table, laid out and connected (widget construction)."""
+        """Controls and table, laid out and connected (widget construction)."""
         super().__init__(parent)
         self.study = study
         self.sentence_button = QtWidgets.QPushButton(self.tr("Compute for this sentence"))
@@ -70,7 +154,8 @@ class AgreementView(AttentionView):
         self.intro = self.tr(
             "How well each method agrees with the gold alignments (AER, lower is closer) and with "
             "the others (rank correlation over the source tokens of each output token, as Jain & "
-            "Wallace 2019). Integrated gradients cost about 0.5 s a sentence, flow 0.1 s."
+            "Wallace 2019). Integrated gradients cost about 0.5 s a sentence, flow 0.1 s; "
+            "hover over the table for what its numbers are."
         )
         self.status = QtWidgets.QLabel(self.intro)
         self.status.setWordWrap(True)
@@ -89,55 +174,64 @@ class AgreementView(AttentionView):
             "input_x_gradient": self.tr("I×G"),
             "integrated_gradients": self.tr("IG"),
         }
-        self.groups = {name: QtWidgets.QCheckBox(self.group_titles[name]) for name in GROUPS}
-        for box in self.groups.values():
-            box.setChecked(True)
-            box.toggled.connect(self._apply_filter)
+        self.methods_button = self._methods_menu()
         self.measure = QtWidgets.QComboBox()
         self.measure.addItem(self.tr("Spearman ρ"), "spearman")
         self.measure.addItem(self.tr("Kendall τ-b"), "kendall")
         self.measure.currentIndexChanged.connect(self._fill)
-        self.table = QtWidgets.QTableWidget()
-        self._set_up_table()
+        self.table = AgreementGrid(self)
+        self.table.setToolTip(
+            self.tr(
+                "AER: each method's map against the gold alignments, each target word linked to "
+                "its most weighted source word (lower is closer; the lowest in bold). The grid: how "
+                "alike two methods rank the source tokens of each output token, mean over the "
+                "output tokens (1: the same order)."
+            )
+        )
         self._lay_out()
         study.sigProgress.connect(self._on_progress)
         study.sigDone.connect(self.show_result)
         study.sigFailed.connect(self._on_failed)
         self.show_result()
 
-    def _set_up_table(self) -> None:
-        table = self.table
-        table.setEditTriggers(QtWidgets.QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.setSelectionMode(QtWidgets.QAbstractItemView.SelectionMode.NoSelection)
-        table.setFocusPolicy(QtCore.Qt.FocusPolicy.NoFocus)
-        rows = table.verticalHeader()
-        rows.setSectionResizeMode(QtWidgets.QHeaderView.ResizeMode.Fixed)
-        rows.setDefaultSectionSize(table.fontMetrics().height() + 4)  # 17 methods in 800 px
-        columns = table.horizontalHeader()
-        columns.setSectionResizeMode(QtWidgets.QHeaderView.ResizeMode.ResizeToContents)
-        columns.setMinimumSectionSize(38)
+    def _methods_menu(self) -> QtWidgets.QToolButton:
+        """The Methods button: a menu of one check box per group (it stays open while ticking)."""
+        button = QtWidgets.QToolButton()
+        button.setText(self.tr("Methods"))
+        button.setToolTip(self.tr("the groups of methods the table shows"))
+        button.setPopupMode(QtWidgets.QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QtWidgets.QMenu(button)
+        self.groups: dict[str, QtWidgets.QCheckBox] = {}
+        self.group_actions: dict[str, QtWidgets.QWidgetAction] = {}
+        for name in GROUPS:
+            box = QtWidgets.QCheckBox(self.group_titles[name])
+            box.setChecked(True)
+            box.setContentsMargins(8, 2, 8, 2)
+            box.toggled.connect(self._fill)
+            action = QtWidgets.QWidgetAction(menu)
+            action.setDefaultWidget(box)
+            menu.addAction(action)
+            self.groups[name], self.group_actions[name] = box, action
+        button.setMenu(menu)
+        return button
 
     def _lay_out(self) -> None:
         controls = QtWidgets.QHBoxLayout()
         for widget in (self.sentence_button, self.size_box, self.split_button):
             controls.addWidget(widget)
         controls.addSpacing(12)
-        for widget in (self.flow_box, self.ig_box, self.progress):
-            controls.addWidget(widget)
+        controls.addWidget(self.flow_box)
+        controls.addWidget(self.ig_box)
         controls.addStretch(1)
-        shown = QtWidgets.QHBoxLayout()
-        shown.addWidget(QtWidgets.QLabel(self.tr("Show:")))
-        for box in self.groups.values():
-            shown.addWidget(box)
-        shown.addSpacing(12)
-        shown.addWidget(QtWidgets.QLabel(self.tr("rank correlation:")))
-        shown.addWidget(self.measure)
-        shown.addStretch(1)
+        controls.addWidget(self.methods_button)
+        controls.addWidget(self.measure)
+        status = QtWidgets.QHBoxLayout()
+        status.addWidget(self.status, 1)
+        status.addWidget(self.progress)
         layout = QtWidgets.QVBoxLayout(self)
         layout.addLayout(controls)
-        layout.addWidget(self.status)
+        layout.addLayout(status)
         layout.addWidget(self.note)
-        layout.addLayout(shown)
         layout.addWidget(self.table, 1)
 
     def _on_progress(self, done: int, total: int) -> None:
@@ -183,26 +277,22 @@ class AgreementView(AttentionView):
         else:
             self.progress.hide()
         present = {group_of(name) for name in result.table.methods}
-        for name, box in self.groups.items():
-            box.setVisible(name in present)
+        for name, action in self.group_actions.items():
+            action.setVisible(name in present)
         self.status.setText(self._describe(result))
         self.note.setText(self._note(result))
         self._fill()
 
     def _describe(self, result: AgreementResult) -> str:
         if result.scope == "sentence":
-            head = self.tr("{model}, this sentence: {pair}").format(
+            what = self.tr("{model} · this sentence: {pair}").format(
                 model=result.model_name, pair=result.subject
             )
         else:
-            head = self.tr("{model}, the first {count} examples of the test split").format(
+            what = self.tr("{model} · the first {count} examples of the test split").format(
                 model=result.model_name, count=result.subject
             )
-        return head + self.tr(
-            ". Each method's AER against the gold alignments (lower is closer; the lowest in "
-            "bold, its row and column marked), and how it ranks the source tokens of each output "
-            "token like each other method (mean over the output tokens)."
-        )
+        return what + (self.tr(" · AER: lower is closer") if result.has_gold else "")
 
     def _note(self, result: AgreementResult) -> str:
         notes = []
@@ -229,63 +319,14 @@ class AgreementView(AttentionView):
         return " · ".join(notes)
 
     def _fill(self) -> None:
-        """The table of the result on show, in the chosen rank correlation."""
+        """The table of the result on show, in the chosen rank correlation and groups."""
         result = self.study.result
-        if result is None:
-            return
-        table, methods = self.table, result.table.methods
-        matrix = getattr(result.table, self.measure.currentData())
-        best = result.best(methods)
-        table.clear()
-        table.setRowCount(len(methods))
-        table.setColumnCount(len(methods) + 1)
-        table.setHorizontalHeaderLabels(["AER", *(self._short(name) for name in methods)])
-        table.setVerticalHeaderLabels([self._title(name) for name in methods])
-        bold = QtGui.QFont(table.font())
-        bold.setBold(True)
-        for index, name in enumerate(methods):
-            table.horizontalHeaderItem(index + 1).setToolTip(self._title(name))
-            if name == best:
-                for header in (
-                    table.verticalHeaderItem(index),
-                    table.horizontalHeaderItem(index + 1),
-                ):
-                    header.setFont(bold)
-                    header.setForeground(QtGui.QColor(self.colors.highlight))
-            table.setItem(index, 0, self._aer_item(result, name, best, bold))
-            for other, value in enumerate(matrix[index]):
-                table.setItem(index, other + 1, self._correlation_item(value, name, methods[other]))
-        self._apply_filter()
+        if result is not None:
+            matrix = getattr(result.table, self.measure.currentData())
+            shown = [self.groups[group_of(name)].isChecked() for name in result.table.methods]
+            self.table.fill(result, matrix, shown)
 
-    def _aer_item(self, result, name: str, best: str | None, bold) -> QtWidgets.QTableWidgetItem:
-        aer = result.table.aer.get(name)
-        item = QtWidgets.QTableWidgetItem("–" if aer is None else f"{aer:.3f}")
-        item.setTextAlignment(QtCore.Qt.AlignmentFlag.AlignCenter)
-        if name == best:
-            item.setFont(bold)
-            item.setForeground(QtGui.QColor(self.colors.highlight))
-        return item
-
-    def _correlation_item(self, value: float, row: str, column: str) -> QtWidgets.QTableWidgetItem:
-        item = QtWidgets.QTableWidgetItem("–" if math.isnan(value) else f"{value:.2f}")
-        item.setTextAlignment(QtCore.Qt.AlignmentFlag.AlignCenter)
-        back, text = tint(value, self.colors)
-        item.setBackground(back)
-        item.setForeground(text if row != column else QtGui.QColor(self.colors.muted))
-        item.setToolTip(f"{self.measure.currentText()}: {self._title(row)} · {self._title(column)}")
-        return item
-
-    def _apply_filter(self) -> None:
-        """Hide the rows and columns of the groups unticked."""
-        result = self.study.result
-        if result is None:
-            return
-        for index, name in enumerate(result.table.methods):
-            hidden = not self.groups[group_of(name)].isChecked()
-            self.table.setRowHidden(index, hidden)
-            self.table.setColumnHidden(index + 1, hidden)
-
-    def _title(self, name: str) -> str:
+    def title(self, name: str) -> str:
         """A method's row name as the CLI writes it, its words in the interface language:
         "cross L1 H3", "cross L1 mean", "rollout L1", "integrated gradients"."""
         words = name.split()
@@ -296,7 +337,7 @@ class AgreementView(AttentionView):
         last = self.tr("mean") if words[2] == "mean" else words[2]
         return f"{kind_name(words[0])} {words[1]} {last}"
 
-    def _short(self, name: str) -> str:
+    def short_name(self, name: str) -> str:
         """A column's two-line name: "L1\\nH3", "L1\\nmean", "rollout\\nL1", "IG"."""
         words = name.split()
         if len(words) == 1:
