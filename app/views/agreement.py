@@ -59,7 +59,7 @@ class AgreementGrid(QtWidgets.QTableWidget):
         self.clear()
         self.setRowCount(len(methods))
         self.setColumnCount(len(methods) + 1)
-        self.setHorizontalHeaderLabels([view.tr("AER"), *map(view.short_name, methods)])
+        self.setHorizontalHeaderLabels([self.tr("AER"), *map(view.short_name, methods)])
         self.setVerticalHeaderLabels([view.title(name) for name in methods])
         bold = QtGui.QFont(self.font())
         bold.setBold(True)
