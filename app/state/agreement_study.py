@@ -44,10 +44,12 @@ def group_of(method: str) -> str:
 
 @dataclass(frozen=True, eq=False)
 class AgreementResult:
-    """What ``AgreementStudy`` found. scope: "sentence" or "split"; subject: the sentence (its
-    pair's texts) or the number of test examples; table: the core's ``Agreement``."""
+    """What ``AgreementStudy`` found. task_kind: "translation" or "nli"; scope: "sentence" or
+    "split"; subject: the sentence (its pair's texts) or the number of test examples; table: the
+    core's ``Agreement``."""
 
     model_name: str
+    task_kind: str
     scope: str
     subject: str
     table: Agreement
@@ -113,6 +115,7 @@ class AgreementStudy(QtCore.QObject):
             self.sigFailed.emit(refusal)
             return
         inputs, options = self.session.inputs, self.session.options
+        kind = self.session.task_kind
         settings = self._settings(with_flow, with_ig)
 
         def job() -> AgreementResult:
@@ -122,7 +125,7 @@ class AgreementStudy(QtCore.QObject):
             twin = clean_copy(model)
             pair = sentence_pair(twin, inputs, options)
             table = agreement(twin, [pair], **settings)
-            return AgreementResult(model.name, "sentence", pair_text(pair), table)
+            return AgreementResult(model.name, kind, "sentence", pair_text(pair), table)
 
         self._start(job, 0)
 
@@ -133,28 +136,29 @@ class AgreementStudy(QtCore.QObject):
         if refusal:
             self.sigFailed.emit(refusal)
             return
-        examples = model.samples(size)
-        if not examples:
-            message = QtCore.QCoreApplication.translate(
-                "AgreementStudy", "{0} has no task examples: it was trained on your own files"
-            )
-            self.sigFailed.emit(message.format(model.name))
-            return
+        no_examples = QtCore.QCoreApplication.translate(
+            "AgreementStudy", "{0} has no task examples: it was trained on your own files"
+        ).format(model.name)
         settings = self._settings(with_flow, with_ig)
-        done = [0]
+        kind = self.session.task_kind
+        done, total = [0], [size]
 
         def step(count: int) -> None:
             done[0] += count
-            self.sigProgress.emit(done[0], len(examples))
+            self.sigProgress.emit(done[0], total[0])
 
         def job() -> AgreementResult:
             from core_models.explain.ablation import clean_copy
             from core_models.explain.agreement import agreement
 
+            examples = model.samples(size)  # here: all 2100 NLI test pairs take seconds
+            if not examples:
+                raise ValueError(no_examples)
+            total[0] = len(examples)
             table = agreement(clean_copy(model), examples, progress=step, **settings)
-            return AgreementResult(model.name, "split", str(len(examples)), table)
+            return AgreementResult(model.name, kind, "split", str(len(examples)), table)
 
-        self._start(job, len(examples))
+        self._start(job, size)
 
     def _settings(self, with_flow: bool, with_ig: bool) -> dict:
         """The core's keyword arguments: flow or not, which gradient methods, IG's steps."""

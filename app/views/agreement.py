@@ -308,7 +308,7 @@ class AgreementView(AttentionView):
                     "{0} has no attention maps (a fixed context): gradient methods only"
                 ).format(result.model_name)
             )
-        if self.study.session.task_kind == "nli":
+        if result.task_kind == "nli":
             notes.append(
                 self.tr(
                     "rows: hypothesis tokens over premise tokens; the NLI gradient maps have one "
