@@ -1,6 +1,7 @@
 """Screen captures of every view under a real X server (issue 15), to open and look at: each Inspect
 tab on transformer-en-fr (heatmap, heads grid, token lines, decoding steps, beam tree before and
-after a beam search, head importance after "Compute", compare with bahdanau-en-fr), the NLI views
+after a beam search, head importance after "Compute", the agreement table of the sentence on show,
+compare with bahdanau-en-fr), the NLI views
 on decomposable-nli, and the Train tab's data and model/run pages. Usage:
 
     python3 -m bench.screens OUT_DIR [--display 81] [--sizes 1280x800,1920x1080]
@@ -150,6 +151,9 @@ def drive(out: Path, size: str, theme: str, lang: str | None, only: list[str], f
         (None, lambda: shot("importance-empty")),
         (None, lambda: views.importance.run_button.click()),
         (lambda: study.result is not None, lambda: shot("importance")),
+        (None, lambda: page("agreement")),
+        (None, lambda: views.agreement.sentence_button.click()),
+        (lambda: views.agreement_study.result is not None, lambda: shot("agreement")),
         (None, lambda: page("compare")),
         (None, compare),
         (lambda: views.compare.other.result is not None, lambda: shot("compare")),

@@ -38,6 +38,7 @@ ALLOWED_WORDS = {
     # names: the app, architectures and their authors, corpora, file formats and their fields
     *("Attention", "Workbench", "Hugging", "Face", "Transformer", "GRU", "LSTM", "Bi-LSTM"),
     *("Bahdanau", "Luong", "Sutskever", "Cho", "Vaswani", "Parikh", "Devlin", "Michel"),
+    *("Jain", "Wallace"),
     *("Tatoeba",),
     *("SNLI", "MultiNLI", "jsonl", "NumPy", "ISO", "CLS", "SEP", "PREFIX", "src", "tgt"),
     *("txt", "zip", "TAB", "sentence1", "sentence2", "gold_label", "Wikipedia", "Gigaword"),

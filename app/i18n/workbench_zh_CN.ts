@@ -413,6 +413,155 @@
     </message>
 </context>
 <context>
+    <name>AgreementGrid</name>
+    <message>
+        <source>AER</source>
+        <translation>AER</translation>
+    </message>
+</context>
+<context>
+    <name>AgreementStudy</name>
+    <message>
+        <source>{0} has no task examples: it was trained on your own files</source>
+        <translation>{0} 没有任务样例：它是用您自己的文件训练的</translation>
+    </message>
+    <message>
+        <source>no model open</source>
+        <translation>未打开模型</translation>
+    </message>
+    <message>
+        <source>{0} is a Hugging Face model: the agreement table reads the maps of the workbench&apos;s own model families</source>
+        <translation>{0} 是 Hugging Face 模型：一致性表只读取本工作台自有模型族的注意力图</translation>
+    </message>
+</context>
+<context>
+    <name>AgreementView</name>
+    <message>
+        <source>Compute for this sentence</source>
+        <translation>计算这个句子</translation>
+    </message>
+    <message>
+        <source> examples</source>
+        <translation> 个样例</translation>
+    </message>
+    <message>
+        <source>Compute over the test split</source>
+        <translation>在测试集上计算</translation>
+    </message>
+    <message>
+        <source>flow</source>
+        <translation>注意力流</translation>
+    </message>
+    <message>
+        <source>attention flow: about 0.1 s more a sentence</source>
+        <translation>注意力流：每句约多 0.1 秒</translation>
+    </message>
+    <message>
+        <source>integrated gradients</source>
+        <translation>积分梯度</translation>
+    </message>
+    <message>
+        <source>about 0.5 s more a sentence (64 steps)</source>
+        <translation>每句约多 0.5 秒（64 步）</translation>
+    </message>
+    <message>
+        <source>How well each method agrees with the gold alignments (AER, lower is closer) and with the others (rank correlation over the source tokens of each output token, as Jain &amp; Wallace 2019). Integrated gradients cost about 0.5 s a sentence, flow 0.1 s; hover over the table for what its numbers are.</source>
+        <translation>各方法与金标对齐的一致程度（AER，越低越接近）以及方法之间的一致程度（对每个输出词元在源词元上的秩相关，同 Jain &amp; Wallace 2019）。积分梯度每句约 0.5 秒，注意力流约 0.1 秒；将鼠标悬停在表格上可查看各数字的含义。</translation>
+    </message>
+    <message>
+        <source>heads</source>
+        <translation>各头</translation>
+    </message>
+    <message>
+        <source>means of heads</source>
+        <translation>各头平均</translation>
+    </message>
+    <message>
+        <source>rollout</source>
+        <translation>rollout</translation>
+    </message>
+    <message>
+        <source>gradients</source>
+        <translation>梯度</translation>
+    </message>
+    <message>
+        <source>sal.</source>
+        <translation>显著</translation>
+    </message>
+    <message>
+        <source>I×G</source>
+        <translation>I×G</translation>
+    </message>
+    <message>
+        <source>IG</source>
+        <translation>IG</translation>
+    </message>
+    <message>
+        <source>Spearman ρ</source>
+        <translation>斯皮尔曼 ρ</translation>
+    </message>
+    <message>
+        <source>Kendall τ-b</source>
+        <translation>肯德尔 τ-b</translation>
+    </message>
+    <message>
+        <source>AER: each method&apos;s map against the gold alignments, each target word linked to its most weighted source word (lower is closer; the lowest in bold). The grid: how alike two methods rank the source tokens of each output token, mean over the output tokens (1: the same order).</source>
+        <translation>AER：各方法的注意力图与金标对齐对比，每个目标词链接到权重最大的源词（越低越接近；最低者加粗）。网格：两种方法对每个输出词元的源词元排序有多相似，对所有输出词元取平均（1：顺序相同）。</translation>
+    </message>
+    <message>
+        <source>Methods</source>
+        <translation>方法</translation>
+    </message>
+    <message>
+        <source>the groups of methods the table shows</source>
+        <translation>表格显示的方法组</translation>
+    </message>
+    <message>
+        <source>computing… example {0} of {1}</source>
+        <translation>计算中… 第 {0} 个样例，共 {1} 个</translation>
+    </message>
+    <message>
+        <source>computing…</source>
+        <translation>计算中…</translation>
+    </message>
+    <message>
+        <source>No agreement table: {0}</source>
+        <translation>无法生成一致性表：{0}</translation>
+    </message>
+    <message>
+        <source>{model} · this sentence: {pair}</source>
+        <translation>{model} · 本句：{pair}</translation>
+    </message>
+    <message>
+        <source>{model} · the first {count} examples of the test split</source>
+        <translation>{model} · 测试集的前 {count} 个样例</translation>
+    </message>
+    <message>
+        <source> · AER: lower is closer</source>
+        <translation> · AER：越低越接近</translation>
+    </message>
+    <message>
+        <source>no gold alignment for this sentence: rank correlations only</source>
+        <translation>此句没有金标对齐：仅显示秩相关</translation>
+    </message>
+    <message>
+        <source>no gold alignments in these examples: rank correlations only</source>
+        <translation>这些样例没有金标对齐：仅显示秩相关</translation>
+    </message>
+    <message>
+        <source>{0} has no attention maps (a fixed context): gradient methods only</source>
+        <translation>{0} 没有注意力图（固定上下文）：仅有梯度方法</translation>
+    </message>
+    <message>
+        <source>rows: hypothesis tokens over premise tokens; the NLI gradient maps have one row (the label) and are left out</source>
+        <translation>行：假设词元对前提词元；NLI 的梯度图只有一行（标签），故不列入</translation>
+    </message>
+    <message>
+        <source>mean</source>
+        <translation>平均</translation>
+    </message>
+</context>
+<context>
     <name>BeamTreeView</name>
     <message>
         <source>no beam search to show (decode with a beam size above 1)</source>
@@ -2200,6 +2349,10 @@ It is checkpointed and saved to your models first.</source>
     <message>
         <source>Head importance</source>
         <translation>头重要性</translation>
+    </message>
+    <message>
+        <source>Agreement</source>
+        <translation>一致性</translation>
     </message>
     <message>
         <source>Compare</source>

@@ -1,5 +1,6 @@
-"""The views, as tabs: heatmap, heads grid, token lines, decoding steps, beam tree, compare. Each is
-bound to the Session (``ViewBinding``); only the tab on show is redrawn.
+"""The views, as tabs: heatmap, heads grid, token lines, decoding steps, beam tree, head importance,
+agreement, compare. Each record view is bound to the Session (``ViewBinding``); only the tab on
+show is redrawn.
 """
 
 from __future__ import annotations
@@ -10,8 +11,10 @@ from PySide6 import QtWidgets
 
 from app.panels.binding import BeamTreeBinding, ExtrasBinding, ViewBinding
 from app.panels.compare_panel import ComparePanel
+from app.state.agreement_study import AgreementStudy
 from app.state.head_study import HeadStudy
 from app.state.session import Session
+from app.views.agreement import AgreementView
 from app.views.base import AttentionView
 from app.views.beam_tree import BeamTreeView
 from app.views.head_importance import HeadImportanceView
@@ -65,7 +68,13 @@ class ViewsPanel(QtWidgets.QTabWidget):
         self.head_study = HeadStudy(session, self)
         self.importance = HeadImportanceView(self.head_study)
         self._add_page("importance", self.tr("Head importance"), self.importance)
-        session.sigDisplayChanged.connect(lambda: self.importance.set_theme(session.display.theme))
+        self.agreement_study = AgreementStudy(session, self)
+        self.agreement = AgreementView(self.agreement_study)
+        self._add_page("agreement", self.tr("Agreement"), self.agreement)
+        for page in (self.importance, self.agreement):
+            session.sigDisplayChanged.connect(
+                lambda page=page: page.set_theme(session.display.theme)
+            )
         self._add_page("compare", self.tr("Compare"), self.compare)
         self.heads.sigHeadChosen.connect(lambda *_: self.show_page("heatmap"))
         self.currentChanged.connect(self._refresh_current)
