@@ -19,6 +19,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from app.i18n.terms import describe_map, side_name
 from app.state.measures import attention_aer, gold_for, head_weights
+from app.state.on_request import is_attribution
 from app.state.selection import MEAN, find_map, shown_indices
 from app.views.base import RecordView
 from app.views.controls import DisplayBoxes, MapControls
@@ -214,6 +215,7 @@ class HeatmapView(RecordView):
             self.plot.setRange(xRange=(-0.5, keys - 0.5), yRange=(-0.5, queries - 0.5), padding=0)
             # now, not when painting: a transform set while painting asks for a second paint
             self.plot.vb.updateMatrix()
+        self._show_colour_bar_label(attention_map.kind)
         levels = colour_bar_levels(levels)
         if self.colorbar.levels() != levels:
             self.colorbar.setLevels(levels)
@@ -228,6 +230,15 @@ class HeatmapView(RecordView):
             describe_map(self._selection.kind, self._selection.layer, self._selection.head)
             + (f"   ·   {aer}" if aer else "")
         )
+
+    def _show_colour_bar_label(self, kind: str) -> None:
+        label = (
+            self.tr("attribution (row-normalised)")
+            if is_attribution(kind)
+            else self.tr("attention weight")
+        )
+        if self.colorbar.axis.labelText != label:
+            self.colorbar.axis.setLabel(label)
 
     def _show_filter(self) -> None:
         """The badge of the selection's span: the tokens it keeps on this map."""
