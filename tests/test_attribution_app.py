@@ -85,7 +85,7 @@ def test_integrated_gradients_in_the_picker_computed_off_the_gui_thread(
         )[0]
         np.testing.assert_allclose(ig.weights, expected.weights, atol=1e-5)
         assert heatmap.shown_weights.shape == (len(result.output_pieces), len(result.source_pieces))
-        assert heatmap.colorbar.axis.labelText == "attribution (row-normalised)"
+        assert heatmap.colorbar.getAxis("left").labelText == "attribution (row-normalised)"
         gap = max(abs(d) for d in ig.info["convergence_delta"])
         assert messages[-1].startswith("integrated gradients in ")
         assert (
@@ -119,7 +119,7 @@ def test_a_beam_search_output_is_explained_as_shown(qtbot, app_env):
         rows = len(saliency.query_tokens)
         assert expected.query_tokens[:rows] == saliency.query_tokens
         np.testing.assert_allclose(saliency.weights, expected.weights[:, :rows], atol=1e-5)
-        assert heatmap.colorbar.axis.labelText == "attribution (row-normalised)"
+        assert heatmap.colorbar.getAxis("left").labelText == "attribution (row-normalised)"
     finally:
         session.shutdown()
 
@@ -142,6 +142,7 @@ def test_an_nli_model_offers_the_labels_attribution(qtbot, app_env):
         assert attribution.key_tokens == expected.key_tokens
         np.testing.assert_allclose(attribution.weights, expected.weights, atol=1e-5)
         assert session.selection.kind == "label_input_x_gradient"
+        assert heatmap.colorbar.getAxis("left").labelText == "attribution"  # one row: it fits
     finally:
         session.shutdown()
 

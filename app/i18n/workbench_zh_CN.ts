@@ -944,6 +944,10 @@
         <translation>{side}（键）</translation>
     </message>
     <message>
+        <source>attribution</source>
+        <translation>归因</translation>
+    </message>
+    <message>
         <source>attribution (row-normalised)</source>
         <translation>归因（按行归一化）</translation>
     </message>

@@ -215,7 +215,7 @@ class HeatmapView(RecordView):
             self.plot.setRange(xRange=(-0.5, keys - 0.5), yRange=(-0.5, queries - 0.5), padding=0)
             # now, not when painting: a transform set while painting asks for a second paint
             self.plot.vb.updateMatrix()
-        self._show_colour_bar_label(attention_map.kind)
+        self._show_colour_bar_label(attention_map.kind, len(rows))
         levels = colour_bar_levels(levels)
         if self.colorbar.levels() != levels:
             self.colorbar.setLevels(levels)
@@ -231,14 +231,18 @@ class HeatmapView(RecordView):
             + (f"   ·   {aer}" if aer else "")
         )
 
-    def _show_colour_bar_label(self, kind: str) -> None:
-        label = (
-            self.tr("attribution (row-normalised)")
-            if is_attribution(kind)
-            else self.tr("attention weight")
-        )
-        if self.colorbar.axis.labelText != label:
-            self.colorbar.axis.setLabel(label)
+    def _show_colour_bar_label(self, kind: str, rows: int) -> None:
+        """ "attention weight", or for a gradient attribution map "attribution (row-normalised)"
+        (one row, the NLI label's: "attribution", which fits the short bar)."""
+        if not is_attribution(kind):
+            label = self.tr("attention weight")
+        elif rows == 1:
+            label = self.tr("attribution")
+        else:
+            label = self.tr("attribution (row-normalised)")
+        axis = self.colorbar.getAxis("left")  # where ColorBarItem puts a vertical bar's label
+        if axis.labelText != label:
+            axis.setLabel(label)
 
     def _show_filter(self) -> None:
         """The badge of the selection's span: the tokens it keeps on this map."""
