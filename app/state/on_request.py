@@ -59,7 +59,7 @@ def done_message(kind: str, maps: list[AttentionMap], seconds: float) -> str:
     """The status line once ``kind`` is computed: what, how long, and for integrated gradients
     the completeness gap (the largest |convergence delta| of its rows)."""
     done = QCoreApplication.translate("OnRequest", "{kind} in {seconds} s").format(
-        kind=kind_name(kind), seconds=f"{seconds:.1f}"
+        kind=kind_name(kind), seconds=f"{seconds:.1f}" if seconds >= 0.1 else "< 0.1"
     )
     from core_models.explain.shown import largest_gap
 
