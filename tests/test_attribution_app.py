@@ -124,6 +124,21 @@ def test_a_beam_search_output_is_explained_as_shown(qtbot, app_env):
         session.shutdown()
 
 
+def test_a_forced_reference_is_explained_as_forced(qtbot, app_env):
+    session, heatmap = bound_session(qtbot, app_env.transformer, source="a b c", reference="c a")
+    try:
+        wait_for_source(qtbot, session, ["a", "b", "c"])
+        pick(qtbot, session, heatmap, "input x gradient …")
+        attribution = session.result.record.get("input_x_gradient")
+        assert attribution.query_tokens == ["c", "a", "<eos>"]
+        expected = explain_translation(
+            load_model(app_env.transformer), "a b c", "c a", methods=("input_x_gradient",)
+        )[0]
+        np.testing.assert_allclose(attribution.weights, expected.weights, atol=1e-5)
+    finally:
+        session.shutdown()
+
+
 def test_an_nli_model_offers_the_labels_attribution(qtbot, app_env):
     session, heatmap = bound_session(
         qtbot, app_env.nli, premise="a man runs", hypothesis="a person moves"
