@@ -10,6 +10,10 @@
 
 Both read a split of the model's bundled task or a test file (``--file``, ``--format``), show a
 progress bar on stderr, print a table on stdout and write it as JSON with ``--json OUT``.
+
+And the ``--explain METHODS`` option of ``translate`` and ``nli`` (``add_attribution_options``):
+the gradient attribution maps of the one output decoded (``core_models.explain.shown``) added to
+the record that ``--dump-attention OUT`` writes.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from pathlib import Path
 from core_models.cli_files import progress_bar, write_lines
 
 ATTRIBUTIONS = ("saliency", "input_x_gradient", "integrated_gradients")
+IG_STEPS = 64  # core_models.explain.attribution.IG_STEPS (that module imports torch)
 METHOD_GROUPS = ("raw", "mean", "rollout", "flow", *ATTRIBUTIONS)
 CURVE_FORMATS = (".csv", ".json")
 LOSS_THRESHOLD = 1.0  # "harmless" heads: masked alone, they lose at most this much of the metric
@@ -52,9 +57,62 @@ def add_parsers(commands) -> None:
         metavar="METHOD",
         help=f"the methods to compare (default: all of {', '.join(METHOD_GROUPS)})",
     )
-    agreement.add_argument(
-        "--steps", type=int, default=64, help="integrated gradients' steps (default 64)"
+    _add_steps_option(agreement)
+
+
+def _add_steps_option(command) -> None:
+    command.add_argument(
+        "--steps",
+        type=int,
+        default=IG_STEPS,
+        help=f"integrated gradients' steps (default {IG_STEPS})",
     )
+
+
+def add_attribution_options(command) -> None:
+    """``--explain METHODS`` and ``--steps N`` of a command that decodes one input."""
+    command.add_argument(
+        "--explain",
+        metavar="METHODS",
+        help="add gradient attribution maps of the output to the --dump-attention record: "
+        f"a comma list of {','.join(ATTRIBUTIONS)}, or all",
+    )
+    _add_steps_option(command)
+
+
+def attribution_methods(args) -> tuple[str, ...]:
+    """The ``--explain`` methods (none without it), checked before any model is loaded."""
+    from core_models.explain.attribution import check_methods
+
+    if not args.explain:
+        return ()
+    if args.file:
+        raise ValueError("--explain explains one input: it cannot be used with --file")
+    if not args.dump_attention:
+        raise ValueError("--explain adds maps to the record written by --dump-attention OUT")
+    if args.steps < 1:
+        raise ValueError(f"--steps must be at least 1; got {args.steps}")
+    methods = args.explain.split(",")
+    methods = ATTRIBUTIONS if methods == ["all"] else tuple(m.strip() for m in methods)
+    check_methods(methods)
+    return methods
+
+
+def add_attributions(model, result, methods: tuple[str, ...], steps: int) -> None:
+    """Add ``methods``' maps of ``result`` (as decoded) to its record; integrated gradients'
+    completeness gap on stderr."""
+    from core_models.explain.shown import largest_gap, result_attributions
+
+    maps = result_attributions(model, result, methods, steps)
+    result.record.maps.extend(maps)
+    for attention_map in maps:
+        gap = largest_gap(attention_map)
+        if gap is not None:
+            print(
+                f"note: {attention_map.kind}: completeness gap {gap:.2g} "
+                f"(largest |convergence delta| of its rows, {steps} steps)",
+                file=sys.stderr,
+            )
 
 
 def _add_example_options(command) -> None:

@@ -14,6 +14,7 @@ from core_models.cli import EXIT_BAD_INPUT, main
 from core_models.data.tasks import TASKS
 from core_models.explain.ablation import head_importance
 from core_models.explain.agreement import agreement
+from core_models.export import load_record
 from core_models.inference import load_model
 
 
@@ -150,3 +151,78 @@ def test_a_prune_curve_must_be_csv_or_json(tmp_path, capsys):
     argv = ["ablate", "transformer-en-fr", "--prune", str(tmp_path / "curve.txt")]
     assert main(argv) == EXIT_BAD_INPUT
     assert "--prune" in capsys.readouterr().err and not (tmp_path / "curve.txt").exists()
+
+
+def test_translate_explain_dumps_the_attribution_of_the_beam_output(tmp_path, capsys):
+    from core_models.explain.shown import result_attributions
+
+    out = tmp_path / "record.json"
+    argv = ["translate", "transformer-en-fr", "the cat sleeps .", "--beam", "3"]
+    explain = ["--explain", "saliency,integrated_gradients", "--steps", "8"]
+    assert main([*argv, *explain, "--dump-attention", str(out)]) == 0
+    errors = capsys.readouterr().err
+    record, document = load_record(out)
+    assert {"saliency", "integrated_gradients"} <= set(record.kinds())
+    assert "input_x_gradient" not in record.kinds()
+    model = load_model("transformer-en-fr")
+    result = model.translate("the cat sleeps .", beam=3)
+    expected = result_attributions(model, result, ("saliency", "integrated_gradients"), steps=8)
+    for attribution in expected:
+        dumped = record.get(attribution.kind)
+        assert dumped.query_tokens == document["output"]["tokens"] == result.output_pieces
+        np.testing.assert_allclose(dumped.weights, attribution.weights, atol=1e-5)
+    ig = record.get("integrated_gradients")
+    assert ig.info["steps"] == 8 and len(ig.info["convergence_delta"]) == len(ig.query_tokens)
+    gap = max(abs(d) for d in ig.info["convergence_delta"])
+    assert f"note: integrated_gradients: completeness gap {gap:.2g}" in errors
+
+
+def test_nli_explain_all_dumps_the_labels_attribution(tmp_path):
+    out = tmp_path / "record.npz"
+    pair = ["encoder_classifier-nli", "a man sleeps", "a person rests"]
+    assert (
+        main(["nli", *pair, "--explain", "all", "--steps", "4", "--dump-attention", str(out)]) == 0
+    )
+    record, document = load_record(out)
+    kinds = ("label_saliency", "label_input_x_gradient", "label_integrated_gradients")
+    assert set(kinds) <= set(record.kinds())
+    for kind in kinds:
+        assert record.get(kind).query_tokens == [document["output"]["label"]]
+    assert record.get("label_integrated_gradients").info["steps"] == 4
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (
+            ["--explain", "saliency,bogus"],
+            "error: unknown attribution method 'bogus'; choose one or more of saliency, "
+            "input_x_gradient, integrated_gradients",
+        ),
+        (
+            ["--explain", "saliency", "--steps", "0"],
+            "error: --steps must be at least 1; got 0",
+        ),
+    ],
+)
+def test_a_bad_explain_option_is_one_error_line(tmp_path, capsys, options, message):
+    out = tmp_path / "record.json"
+    argv = ["translate", "transformer-en-fr", "the cat", *options, "--dump-attention", str(out)]
+    assert main(argv) == EXIT_BAD_INPUT
+    assert capsys.readouterr().err.splitlines() == [message]
+    assert not out.exists()
+
+
+def test_explain_needs_one_input_and_a_dump(tmp_path, capsys):
+    sentences = tmp_path / "in.txt"
+    sentences.write_text("the cat\n")
+    out = str(tmp_path / "record.json")
+    argv = ["translate", "transformer-en-fr", "--explain", "all"]
+    assert main([*argv, "--file", str(sentences), "--dump-attention", out]) == EXIT_BAD_INPUT
+    assert capsys.readouterr().err.splitlines() == [
+        "error: --explain explains one input: it cannot be used with --file"
+    ]
+    assert main([*argv[:2], "the cat", *argv[2:]]) == EXIT_BAD_INPUT
+    assert capsys.readouterr().err.splitlines() == [
+        "error: --explain adds maps to the record written by --dump-attention OUT"
+    ]

@@ -89,6 +89,17 @@ def test_a_new_sentence_gives_each_chip_its_own_width_again(qtbot):
     assert widths == [chip.sizeHint().width() for chip in chips.chips[:3]]
 
 
+def test_the_same_tokens_shown_again_keep_their_widths(qtbot):
+    chips = show_view(qtbot, TokenChips("source", "model read"), size=(900, 120))
+    chips.set_tokens(WORDS)
+    QtWidgets.QApplication.processEvents()
+    widths = [chip.width() for chip in chips.chips[: len(WORDS)]]
+    chips.set_tokens(WORDS)  # the record shown again, e.g. with a map computed on request
+    QtWidgets.QApplication.processEvents()
+    assert [chip.width() for chip in chips.chips[: len(WORDS)]] == widths
+    assert all(chip.minimumWidth() == 0 for chip in chips.chips)
+
+
 def test_a_new_sentence_takes_only_the_rows_it_needs(qtbot):
     """A short sentence after a long one (a sample, a paste, another model's output) is one row
     of chips, not the long one's rows with an empty band under it; typing still only grows."""

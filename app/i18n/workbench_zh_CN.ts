@@ -324,10 +324,6 @@
         <translation>{failure}：{error}</translation>
     </message>
     <message>
-        <source>{kind} in {seconds} s</source>
-        <translation>{kind}，用时 {seconds} 秒</translation>
-    </message>
-    <message>
         <source>no heads to switch off: {error}</source>
         <translation>没有可关闭的头：{error}</translation>
     </message>
@@ -785,6 +781,10 @@
 <context>
     <name>Explain</name>
     <message>
+        <source>no {kind}</source>
+        <translation>无法计算{kind}</translation>
+    </message>
+    <message>
         <source>step {step}: cross L{layer} {head} pinned to &apos;{token}&apos;</source>
         <translation>第 {step} 步：交叉注意力 L{layer} {head} 固定到“{token}”</translation>
     </message>
@@ -1093,6 +1093,14 @@
         <translation>{side}（键）</translation>
     </message>
     <message>
+        <source>attribution</source>
+        <translation>归因</translation>
+    </message>
+    <message>
+        <source>attribution (row-normalised)</source>
+        <translation>归因（按行归一化）</translation>
+    </message>
+    <message>
         <source>no attention record</source>
         <translation>没有注意力记录</translation>
     </message>
@@ -1356,6 +1364,17 @@
     <message>
         <source>put back the text you had before the model changed</source>
         <translation>恢复切换模型之前你输入的文本</translation>
+    </message>
+</context>
+<context>
+    <name>OnRequest</name>
+    <message>
+        <source>{kind} in {seconds} s</source>
+        <translation>{kind}，用时 {seconds} 秒</translation>
+    </message>
+    <message>
+        <source>completeness gap {gap} (largest |convergence delta|, {steps} steps)</source>
+        <translation>完备性差距 {gap}（最大 |收敛误差|，{steps} 步）</translation>
     </message>
 </context>
 <context>

@@ -19,6 +19,7 @@ from app.state.selection import Selection
 from app.state.session import Session
 from app.views.base import RecordView
 from app.views.beam_tree import BeamTreeView
+from app.views.controls import MapControls
 from core_models.record import AttentionRecord
 
 # A view's signal -> the Session intent it asks for (views have the signals they need).
@@ -108,6 +109,9 @@ class ViewBinding(QtCore.QObject):
             owner = display_owner or session if intent == "choose_display" else session
             if hasattr(view, signal):
                 getattr(view, signal).connect(getattr(owner, intent))
+        controls = getattr(view, "controls", None)
+        if isinstance(controls, MapControls):  # the picker offers the Session's maps on request
+            controls.on_request = session.on_request_kinds
 
     @QtCore.Slot()
     def changed(self) -> None:

@@ -154,6 +154,7 @@ class TokenChips(QtWidgets.QWidget):
         """Show ``tokens`` (with their probabilities when given); indices in ``unknown`` are the
         words the model never saw in training."""
         typing = a_few_changed(self.tokens, tokens)
+        same = list(tokens) == self.tokens  # the record shown again (a map added): widths stay
         self.tokens = list(tokens)
         while len(self.chips) < len(self.tokens):
             chip = QtWidgets.QToolButton()
@@ -167,7 +168,7 @@ class TokenChips(QtWidgets.QWidget):
             shown = index < len(self.tokens)
             if chip.isHidden() == shown:
                 chip.setVisible(shown)
-            if not typing or not shown:
+            if (not typing or not shown) and not same:
                 chip.setMinimumWidth(0)  # its own width again: a new sentence, or hidden
             if shown:
                 is_unknown = index in unknown
@@ -175,7 +176,7 @@ class TokenChips(QtWidgets.QWidget):
                     chip, index, probs[index] if probs is not None else None, is_unknown
                 )
                 needed = chip.sizeHint().width()
-                if typing and needed > chip.minimumWidth():
+                if typing and not same and needed > chip.minimumWidth():
                     chip.setMinimumWidth(needed + CHIP_SLACK_PX)
         self._flow.invalidate()
         self._fit_height(shrink=not typing)

@@ -1,12 +1,15 @@
-"""Attention rollout and flow, and head ablation, in the app (issue 18, Abnar & Zuidema 2020;
-``core_models.explain.rollout``; Michel et al. 2019, ``core_models.explain.ablation``). A mixin of
-``app.state.session.Session``.
+"""Attention rollout and flow, gradient attribution, and head ablation, in the app (issue 18,
+Abnar & Zuidema 2020, ``core_models.explain.rollout``; ``core_models.explain.attribution``;
+Michel et al. 2019, ``core_models.explain.ablation``). A mixin of ``app.state.session.Session``.
 
 A Transformer's rollout maps (encoder / pair self-attention rollout, cross attention · encoder
 rollout) are added to the record on the decoding thread right after each decode: they cost a few
-matrix products. Flow runs a max-flow per pair of tokens (seconds): it is offered by the map
-picker and computed only when the user chooses it, on its own worker thread; the picker then
-shows it like any other map.
+matrix products. Flow (a max-flow per pair of tokens) and gradient attribution (a backward per
+output token, integrated gradients a forward over its steps too) take seconds: the map picker
+offers them (``on_request_kinds``, ``app.state.on_request``) and the one the user chooses is
+computed then, on the explain worker, and added to the record; the picker then shows it like any
+other map. Attribution explains the result on show as it was decoded (greedy, beam search or
+the forced reference), with the heads that are off masked, on the worker's own copy of the model.
 
 Head ablation: ``toggle_head`` switches a head of a Transformer off (or on again); every decode
 runs with the heads that are off masked, and the status says which are off and how the output
@@ -24,6 +27,7 @@ from __future__ import annotations
 import time
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication
@@ -31,6 +35,7 @@ from PySide6.QtCore import QCoreApplication
 from app.i18n.terms import kind_name
 from app.state.beam_tree import BeamTree
 from app.state.measures import step_rows_map
+from app.state.on_request import attribution_kinds, done_message, flow_kinds, is_attribution
 from app.state.selection import MEAN
 from app.workers.latest_job import LatestJobWorker
 from core_models.explain.rollout import ROLLOUT_KINDS, rollout_maps
@@ -42,13 +47,6 @@ if TYPE_CHECKING:  # the map picker imports this module: no torch for the views
     from core_models.inference import TranslationResult
     from core_models.record import AttentionRecord
 
-# The attended kind a record needs, the flow kinds it then offers on request.
-FLOW_ON_REQUEST = {
-    "encoder_self": ("encoder_self_flow", "cross_flow"),
-    "pair_self": ("pair_self_flow",),
-}
-
-
 # The project's own Transformer families (a Hugging Face model's record is left as it decoded).
 ROLLOUT_FAMILIES = ("transformer", "encoder_classifier")
 
@@ -59,17 +57,6 @@ def with_rollout(result: Result, family: str) -> Result:
     if family in ROLLOUT_FAMILIES and any(kind in record.kinds() for kind in ROLLOUT_KINDS):
         record.maps.extend(rollout_maps(record, with_flow=False))
     return result
-
-
-def on_request_kinds(record: AttentionRecord | None) -> list[str]:
-    """The flow kinds ``record`` can have computed on request and does not have yet."""
-    if record is None:
-        return []
-    kinds = record.kinds()
-    offered = [flow for kind in FLOW_ON_REQUEST if kind in kinds for flow in FLOW_ON_REQUEST[kind]]
-    return [
-        kind for kind in offered if kind not in kinds and (kind != "cross_flow" or "cross" in kinds)
-    ]
 
 
 def tr(text: str) -> str:
@@ -125,46 +112,90 @@ class EditedRun:
 
 
 class Explain:
-    """Flow on request, head ablation and attention edits for a Session (which provides the
+    """Maps on request, head ablation and attention edits for a Session (which provides the
     result, the signals and OnShow)."""
 
     def _init_explain(self, setup) -> None:
+        from core_models.explain.attribution import IG_STEPS
+
         self.heads_off: frozenset[tuple[str, int, int]] = frozenset()
         self.ablation_changes: list[TokenChange] = []  # the output's changes after toggle_head
         self._result_before: Result | None = None  # the result before the last toggle_head
         self._compared: Result | None = None  # the one the new result was compared with
         self.edited: EditedRun | None = None
-        self._edit_copies: list = []  # [model, its clean copy for edits] (the latest model)
+        self._copies: list = []  # [model, its clean copy for edits and gradients] (the latest)
         self._edited_shown: tuple[object, ...] = ()  # (run, units, record) of edited_record
         self.sigModelChanged.connect(self._heads_on)
         self.sigResultChanged.connect(self._forget_edit)
         self.sigResultChanged.connect(self._compare_with_before)
-        self._explain_id = 0  # flow and edit requests share the explain worker: the latest wins
-        self._flow_started = 0.0
+        self._explain_id = 0  # map and edit requests share the explain worker: the latest wins
+        self._maps_started = 0.0
+        self.attribution_steps = IG_STEPS  # integrated gradients'
         self._explain_failure = ""  # what the latest request's failure message begins with
         self.explainer = LatestJobWorker("explainer", self, setup=setup)
         self.explainer.sigDone.connect(self._on_explained)
         self.explainer.sigFailed.connect(self._on_explain_failed)
         self.explainer.sigBusy.connect(self.sigBusy)
 
+    def on_request_kinds(self, record: AttentionRecord | None) -> list[str]:
+        """The kinds the map picker offers for ``record`` (on show) to compute when chosen:
+        flow, and the attribution kinds of the result's own record (not a beam node's)."""
+        offered = flow_kinds(record)
+        if self.model is not None and self._partial is None:
+            offered += attribution_kinds(record, self.task_kind, self.model.family)
+        return offered
+
     def select_map(self, kind: str, layer: int, head) -> None:
-        """Show map ``kind``; a flow kind not computed yet is computed first (off this thread)."""
+        """Show map ``kind``; a kind on request not computed yet is computed first (off this
+        thread)."""
         record = self.result.record if self.result is not None else None
-        if kind in on_request_kinds(record):
-            self._request_flow(record, kind, layer)
+        if kind in self.on_request_kinds(record):
+            self._request_maps(record, kind, layer)
         else:
             super().select_map(kind, layer, head)
 
-    def _request_flow(self, record: AttentionRecord, kind: str, layer: int) -> None:
+    def _request_maps(self, record: AttentionRecord, kind: str, layer: int) -> None:
+        """Compute ``kind``'s maps for ``record`` (the result's) on the explain worker."""
         self._explain_id += 1
-        self._flow_started = time.perf_counter()
+        self._maps_started = time.perf_counter()
         self.sigMessage.emit(tr("computing {kind}…").format(kind=kind_name(kind)))
+        if is_attribution(kind):
+            produce = self._attribution_job(kind)
+            failure = QCoreApplication.translate("Explain", "no {kind}").format(
+                kind=kind_name(kind)
+            )
+        else:
+            produce, failure = partial(rollout_maps, record, kinds=(kind,)), tr("no attention flow")
+        self._explain_failure = failure
 
         def job() -> tuple[AttentionRecord, str, int, list]:
-            return record, kind, layer, rollout_maps(record, kinds=(kind,))
+            return record, kind, layer, produce()
 
-        self._explain_failure = tr("no attention flow")
         self.explainer.submit(self._explain_id, job)
+
+    def _attribution_job(self, kind: str):
+        """A job: ``kind``'s attribution map of the result on show, on the worker's model copy
+        with the heads that are off masked (what made the output)."""
+        from core_models.explain import shown
+
+        model, result, heads_off = self.model, self.result, self.heads_off
+        method, steps = kind.removeprefix("label_"), self.attribution_steps
+
+        def job() -> list:
+            twin = self._clean_copy(model)
+            with self.masking(twin, heads_off):
+                return shown.result_attributions(twin, result, (method,), steps)
+
+        return job
+
+    def _clean_copy(self, model):
+        """The explain worker's own copy of ``model`` (decodes go on meanwhile), kept for the
+        latest model."""
+        from core_models.explain.ablation import clean_copy
+
+        if not self._copies or self._copies[0] is not model:
+            self._copies[:] = [model, clean_copy(model)]
+        return self._copies[1]
 
     def _on_explained(self, request_id: int, payload) -> None:
         if request_id != self._explain_id:
@@ -172,7 +203,7 @@ class Explain:
         if isinstance(payload, EditedRun):
             self._on_edit_done(payload)
         else:
-            self._on_flow_done(*payload)
+            self._on_maps_done(*payload)
 
     def _on_explain_failed(self, request_id: int, error: Exception) -> None:
         if request_id == self._explain_id:
@@ -180,17 +211,15 @@ class Explain:
                 tr("{failure}: {error}").format(failure=self._explain_failure, error=error)
             )
 
-    def _on_flow_done(self, record: AttentionRecord, kind: str, layer: int, maps: list) -> None:
+    def _on_maps_done(self, record: AttentionRecord, kind: str, layer: int, maps: list) -> None:
         if self.result is None or self.result.record is not record:
             return  # the result was replaced meanwhile
         if kind not in record.kinds():
             record.maps.extend(maps)
         self._show_record()
         super().select_map(kind, layer, None)
-        seconds = time.perf_counter() - self._flow_started
-        self.sigMessage.emit(
-            tr("{kind} in {seconds} s").format(kind=kind_name(kind), seconds=f"{seconds:.1f}")
-        )
+        seconds = time.perf_counter() - self._maps_started
+        self.sigMessage.emit(done_message(kind, maps, seconds))
 
     # --- head ablation ----------------------------------------------------------------------------
 
@@ -330,17 +359,13 @@ class Explain:
 
     def _request_edit(self, edit: AttentionEdit, what: str) -> None:
         from app.state.records import beam_tree
-        from core_models.explain.ablation import clean_copy
         from core_models.explain.editing import what_if
 
         model, original, inputs, options = self.model, self.result, self.inputs, self.options
         heads_off = self.heads_off
-        copies = self._edit_copies  # the explain worker's own model: decodes go on meanwhile
 
         def job() -> EditedRun:
-            if not copies or copies[0] is not model:
-                copies[:] = [model, clean_copy(model)]
-            twin = copies[1]
+            twin = self._clean_copy(model)
             with self.masking(twin, heads_off):
                 result = what_if(
                     twin,

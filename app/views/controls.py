@@ -7,17 +7,21 @@ with a new selection or display, which they then show.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6 import QtCore, QtWidgets
 
 from app.i18n.terms import choice_name, kind_name
 from app.state.display import COLORMAPS, NORMALISATIONS, SCALES, Display
-from app.state.explain import on_request_kinds
+from app.state.on_request import flow_kinds
 from app.state.selection import MEAN, Selection, find_map
 from core_models.record import AttentionRecord
 
 
 class MapControls(QtWidgets.QWidget):
-    """Kind / layer / head combo boxes filled from a record.
+    """Kind / layer / head combo boxes filled from a record; ``on_request(record)`` lists the
+    kinds the record can have computed when chosen (offered with "…"): by default its flow kinds,
+    a Session's ``on_request_kinds`` where the view is bound to one (attribution too).
 
     sigMapChosen(kind: str, layer: int, head: int | "mean"): the user picked another map.
     """
@@ -27,6 +31,7 @@ class MapControls(QtWidgets.QWidget):
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
         self._record: AttentionRecord | None = None
+        self.on_request: Callable[[AttentionRecord | None], list[str]] = flow_kinds
         self.kind_box = QtWidgets.QComboBox()
         self.layer_box = QtWidgets.QComboBox()
         self.head_box = QtWidgets.QComboBox()
@@ -48,7 +53,7 @@ class MapControls(QtWidgets.QWidget):
         """Fill the boxes from ``record`` and show ``selection`` (emits nothing)."""
         self._record = record
         kinds = record.kinds() if record is not None else []
-        later = on_request_kinds(record)  # computed when chosen: "…"
+        later = self.on_request(record)  # computed when chosen: "…"
         self._fill(
             self.kind_box,
             [(kind_name(kind), kind) for kind in kinds]

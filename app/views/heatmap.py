@@ -19,6 +19,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from app.i18n.terms import describe_map, side_name
 from app.state.measures import attention_aer, gold_for, head_weights
+from app.state.on_request import is_attribution
 from app.state.selection import MEAN, find_map, shown_indices
 from app.views.base import RecordView
 from app.views.controls import DisplayBoxes, MapControls
@@ -214,6 +215,7 @@ class HeatmapView(RecordView):
             self.plot.setRange(xRange=(-0.5, keys - 0.5), yRange=(-0.5, queries - 0.5), padding=0)
             # now, not when painting: a transform set while painting asks for a second paint
             self.plot.vb.updateMatrix()
+        self._show_colour_bar_label(attention_map.kind, len(rows))
         levels = colour_bar_levels(levels)
         if self.colorbar.levels() != levels:
             self.colorbar.setLevels(levels)
@@ -228,6 +230,19 @@ class HeatmapView(RecordView):
             describe_map(self._selection.kind, self._selection.layer, self._selection.head)
             + (f"   ·   {aer}" if aer else "")
         )
+
+    def _show_colour_bar_label(self, kind: str, rows: int) -> None:
+        """ "attention weight", or for a gradient attribution map "attribution (row-normalised)"
+        (one row, the NLI label's: "attribution", which fits the short bar)."""
+        if not is_attribution(kind):
+            label = self.tr("attention weight")
+        elif rows == 1:
+            label = self.tr("attribution")
+        else:
+            label = self.tr("attribution (row-normalised)")
+        axis = self.colorbar.getAxis("left")  # where ColorBarItem puts a vertical bar's label
+        if axis.labelText != label:
+            axis.setLabel(label)
 
     def _show_filter(self) -> None:
         """The badge of the selection's span: the tokens it keeps on this map."""
