@@ -13,9 +13,11 @@ from app_fixtures import WAIT_MS, app_env, app_models, open_and_wait, window
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from app import main as app_main
+from core_models.explain.rollout import rollout_maps
 from core_models.hf.causal import HFLanguageModel
 from core_models.hf.classifier import HFClassifier
 from core_models.hf.translator import HFTranslator
+from core_models.record import AttentionRecord
 from tests.hf_fixtures import bert_dir, gpt2_dir, marian_dir
 
 
@@ -30,6 +32,15 @@ def drop(window, folder) -> None:
     assert enter.isAccepted()
     event = QtGui.QDropEvent(position, actions, mime, buttons, modifiers)
     QtWidgets.QApplication.sendEvent(window, event)
+
+
+def assert_rollout_of_its_attention(record: AttentionRecord) -> None:
+    """The record's rollout maps (Abnar & Zuidema) are those of its own attention maps."""
+    attended = AttentionRecord([m for m in record.maps if not m.kind.endswith("_rollout")])
+    expected = rollout_maps(attended, with_flow=False)
+    assert expected
+    for rollout in expected:
+        np.testing.assert_allclose(record.get(rollout.kind, rollout.layer).weights, rollout.weights)
 
 
 def wait_for_model(qtbot, session, kind) -> None:
@@ -50,7 +61,10 @@ def test_a_dropped_marian_folder_translates_into_every_view(qtbot, window, tmp_p
         ),
         timeout=WAIT_MS,
     )
-    assert session.record.kinds() == ["encoder_self", "decoder_self", "cross"]
+    assert session.record.kinds() == [
+        "encoder_self", "decoder_self", "cross", "encoder_self_rollout", "cross_rollout",
+    ]  # fmt: skip
+    assert_rollout_of_its_attention(session.record)
     heatmap = views.heatmap
     layer = session.selection.layer  # the last layer, heads' mean
     cross = session.result.record.get("cross", layer).weights.mean(axis=0)
@@ -82,7 +96,8 @@ def test_file_menu_opens_a_classifier_folder_in_the_nli_view(qtbot, window, tmp_
         timeout=WAIT_MS,
     )
     assert set(session.result.probs) == {"entailment", "neutral", "contradiction"}
-    assert "pair_self" in session.record.kinds()
+    assert session.record.kinds()[-2:] == ["pair_self", "pair_self_rollout"]
+    assert_rollout_of_its_attention(session.record)
 
 
 def test_an_unknown_name_offline_says_so_and_keeps_the_window(qtbot, window, monkeypatch, tmp_path):
@@ -127,8 +142,8 @@ def test_compare_a_trained_model_with_a_hugging_face_one(qtbot, window, app_env,
         timeout=WAIT_MS,
     )
     assert other.inputs.source == "a b c" and other.result.source_pieces[-1] == "</s>"
-    assert session.record.kinds()[:3] == other.record.kinds() == [
-        "encoder_self", "decoder_self", "cross",
+    assert session.record.kinds() == other.record.kinds() == [
+        "encoder_self", "decoder_self", "cross", "encoder_self_rollout", "cross_rollout",
     ]  # fmt: skip
 
 

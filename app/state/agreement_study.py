@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING
 
 from PySide6 import QtCore
 
-from app.state.explain import ROLLOUT_FAMILIES
 from app.workers.latest_job import LatestJobWorker
 from core_models.cli_explain import ATTRIBUTIONS, method_group
 from core_models.models.registry import FAMILIES
@@ -31,6 +30,7 @@ if TYPE_CHECKING:
     from app.state.session_state import DecodeOptions, Inputs
     from core_models.explain.agreement import Agreement
 
+FLOW_FAMILIES = ("transformer", "encoder_classifier")  # the families with self-attention to flow
 SAMPLE_SEARCH = 200  # test samples a typed sentence is looked for in (the Samples list shows 10)
 GROUPS = ("raw", "mean", "rollout", "flow", "gradients")  # what the view's filter shows or hides
 IG_STEPS = 64  # integrated gradients' interpolation steps (the CLI's default)
@@ -105,7 +105,7 @@ class AgreementStudy(QtCore.QObject):
         family = FAMILIES.get(getattr(self.session.model, "family", ""))
         if family is None:
             return False, False
-        return family.name in ROLLOUT_FAMILIES, family.task_kind == "translation"
+        return family.name in FLOW_FAMILIES, family.task_kind == "translation"
 
     def run_sentence(self, with_flow: bool = True, with_ig: bool = True) -> None:
         """The table of the sentence on show (the Session's inputs)."""

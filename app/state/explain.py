@@ -3,8 +3,8 @@ Abnar & Zuidema 2020, ``core_models.explain.rollout``; ``core_models.explain.att
 Michel et al. 2019, ``core_models.explain.ablation``). A mixin of ``app.state.session.Session``.
 
 A Transformer's rollout maps (encoder / pair self-attention rollout, cross attention · encoder
-rollout) are added to the record on the decoding thread right after each decode: they cost a few
-matrix products. Flow (a max-flow per pair of tokens) and gradient attribution (a backward per
+rollout; ours or a Hugging Face encoder-decoder's or classifier's) are added to the record on the
+decoding thread right after each decode: they cost a few matrix products. Flow (a max-flow per pair of tokens) and gradient attribution (a backward per
 output token, integrated gradients a forward over its steps too) take seconds: the map picker
 offers them (``on_request_kinds``, ``app.state.on_request``) and the one the user chooses is
 computed then, on the explain worker, and added to the record; the picker then shows it like any
@@ -47,14 +47,13 @@ if TYPE_CHECKING:  # the map picker imports this module: no torch for the views
     from core_models.inference import TranslationResult
     from core_models.record import AttentionRecord
 
-# The project's own Transformer families (a Hugging Face model's record is left as it decoded).
-ROLLOUT_FAMILIES = ("transformer", "encoder_classifier")
 
-
-def with_rollout(result: Result, family: str) -> Result:
-    """``result`` with its record's rollout maps added (a Transformer's; others unchanged)."""
+def with_rollout(result: Result) -> Result:
+    """``result`` with its record's rollout maps added: a record with encoder or pair
+    self-attention (our Transformers', a Hugging Face encoder-decoder's or BERT-style
+    classifier's); others unchanged."""
     record = result.record
-    if family in ROLLOUT_FAMILIES and any(kind in record.kinds() for kind in ROLLOUT_KINDS):
+    if any(kind in record.kinds() for kind in ROLLOUT_KINDS):
         record.maps.extend(rollout_maps(record, with_flow=False))
     return result
 

@@ -309,7 +309,7 @@ class Session(Explain, OnShow, QtCore.QObject):
         def job() -> tuple[Result, float, float]:
             start, cpu_start = time.perf_counter(), time.thread_time()
             with masking:
-                result = with_rollout(decode(model, inputs, options, gold), model.family)
+                result = with_rollout(decode(model, inputs, options, gold))
             return result, time.perf_counter() - start, time.thread_time() - cpu_start
 
         self.decoder.submit(self._decode_id, job)

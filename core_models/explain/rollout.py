@@ -1,6 +1,7 @@
 """Attention rollout and attention flow (Abnar & Zuidema 2020, "Quantifying Attention Flow in
 Transformers", ACL, §3), for the Transformer families: the ``transformer`` seq2seq and the
-``encoder_classifier``.
+``encoder_classifier``, and any record with the same kinds (a Hugging Face encoder-decoder's
+``encoder_self`` and ``cross``, a BERT-style classifier's ``pair_self``).
 
 Both read each layer as half attention, half residual connection: with Ā_l the mean of layer l's
 heads (n × n), Ã_l = r·I + (1 − r)·Ā_l with r = ``residual`` (the paper's 0.5), rows renormalised
