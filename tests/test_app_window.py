@@ -391,6 +391,30 @@ def test_compare_runs_a_second_model_on_the_same_input(qtbot, translating):
     assert views.current_view() is compare.other_heatmap
 
 
+def test_compare_with_the_same_model_shows_every_head_on_beside_the_ablated(qtbot, translating):
+    session = translating.session
+    before = session.result.record
+    with qtbot.waitSignal(session.sigResultChanged, timeout=WAIT_MS):
+        session.toggle_head("encoder_self", 0, 0)
+    compare = compare_with(translating.views, "transformer")
+    other = compare.other
+    qtbot.waitUntil(lambda: other.result is not None, timeout=WAIT_MS)
+    assert other.model.name == session.model.name and not other.heads_off
+    for kind in ("encoder_self", "cross"):  # every head on: the maps from before the switch
+        for layer in before.layers(kind):
+            shown, unablated = other.record.get(kind, layer), before.get(kind, layer)
+            np.testing.assert_allclose(shown.weights, unablated.weights, atol=1e-6)
+    first_row = session.record.get("cross", 0).weights[
+        :, 0
+    ]  # the first step's (the outputs differ)
+    assert not np.allclose(first_row, other.record.get("cross", 0).weights[:, 0], atol=1e-4)
+    assert "heads off: encoder self L0 H0" in compare.main_title.text()
+    assert "heads off" not in compare.other_title.text()
+    with qtbot.waitSignal(session.sigResultChanged, timeout=WAIT_MS):
+        session.toggle_head("encoder_self", 0, 0)  # on again
+    assert "heads off" not in compare.main_title.text()
+
+
 def test_the_compared_model_shows_the_gold_alignment_of_the_sample_on_show(qtbot, translating):
     samples = translating.model_panel.samples
     item = samples.item(0)

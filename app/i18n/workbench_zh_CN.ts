@@ -602,6 +602,10 @@
         <source>choose a model…</source>
         <translation>选择模型…</translation>
     </message>
+    <message>
+        <source>heads off: {heads}</source>
+        <translation>已关闭的头：{heads}</translation>
+    </message>
 </context>
 <context>
     <name>CurvesView</name>

@@ -1,15 +1,20 @@
 """Compare: a second model side by side with the first on the same input (e.g. ``bahdanau`` vs
 ``transformer``), each in its own heatmap. The second model has a Session of its own that copies
-the first one's inputs and display options while the tab is on show.
+the first one's inputs and display options while the tab is on show. It does not copy the heads
+switched off (head ablation): the same model picked here shows the maps with every head on beside
+the ablated ones, and each side's title names the heads that are off.
 """
 
 from __future__ import annotations
+
+import html
 
 from PySide6 import QtCore, QtWidgets
 from PySide6.QtCore import QT_TR_NOOP  # marks a string for lupdate, shown translated
 
 from app.panels.binding import ViewBinding
 from app.state.catalogue import ModelCatalogue
+from app.state.explain import heads_names
 from app.state.session import Session
 from app.views.heatmap import HeatmapView
 
@@ -61,8 +66,9 @@ class ComparePanel(QtWidgets.QWidget):
         session.sigInputsChanged.connect(self._copy_inputs)
         session.sigDisplayChanged.connect(self._copy_inputs)
         session.sigSelectionChanged.connect(self._copy_inputs)  # the text filter comes along
-        session.sigModelChanged.connect(self._show_titles)
-        self.other.sigModelChanged.connect(self._show_titles)
+        for side in (session, self.other):  # a head switched off decodes again: a new result
+            side.sigModelChanged.connect(self._show_titles)
+            side.sigResultChanged.connect(self._show_titles)
         self.other.sigModelChanged.connect(self._copy_inputs)  # a new model forgets the sample
         self.fill_picker()
 
@@ -107,7 +113,11 @@ class ComparePanel(QtWidgets.QWidget):
         for label, session in ((self.main_title, self.session), (self.other_title, self.other)):
             if session.model is not None:
                 card = session.model.card()
-                label.setText(f"<b>{card['name']}</b> · {card['family']} · {card['task']}")
+                title = f"<b>{card['name']}</b> · {card['family']} · {card['task']}"
+                if session.heads_off:
+                    heads = html.escape(heads_names(session.heads_off))
+                    title += " · " + self.tr("heads off: {heads}").format(heads=heads)
+                label.setText(title)
         self.main_title.setTextFormat(QtCore.Qt.TextFormat.RichText)
 
     def shutdown(self) -> None:

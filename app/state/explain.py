@@ -58,6 +58,11 @@ def with_rollout(result: Result) -> Result:
     return result
 
 
+def heads_names(heads: frozenset[tuple[str, int, int]]) -> str:
+    """ "cross L0 H1, encoder self L1 H2": heads (kind, layer, head) as the status names them."""
+    return ", ".join(f"{kind_name(k)} L{layer} H{h}" for k, layer, h in sorted(heads))
+
+
 def tr(text: str) -> str:
     """``text`` in the interface language: lupdate files a ``tr()`` outside a class under the
     empty context."""
@@ -267,7 +272,7 @@ class Explain:
         before, self._compared = self._compared, None
         if not self.heads_off:
             return ""
-        names = ", ".join(f"{kind_name(k)} L{layer} H{h}" for k, layer, h in sorted(self.heads_off))
+        names = heads_names(self.heads_off)
         output = _output(result)
         if before is None:
             return tr("heads off: {heads}").format(heads=names)
