@@ -53,6 +53,12 @@ KIND_SIDES: dict[str, tuple[str, str]] = {
     "label_integrated_gradients": ("label", "pair"),
 }
 KINDS = tuple(KIND_SIDES)
+# The gradient attribution kinds: one map each (layer 0, one "head"), not attention weights.
+ATTRIBUTION_KINDS = tuple(
+    kind
+    for kind in KINDS
+    if kind.endswith(("saliency", "input_x_gradient", "integrated_gradients"))
+)
 NLI_LABELS = ("entailment", "neutral", "contradiction")
 
 

@@ -86,6 +86,7 @@ def test_integrated_gradients_in_the_picker_computed_off_the_gui_thread(
         np.testing.assert_allclose(ig.weights, expected.weights, atol=1e-5)
         assert heatmap.shown_weights.shape == (len(result.output_pieces), len(result.source_pieces))
         assert heatmap.colorbar.getAxis("left").labelText == "attribution (row-normalised)"
+        assert heatmap.title.text() == "integrated gradients"  # no layers or heads to name
         gap = max(abs(d) for d in ig.info["convergence_delta"])
         assert messages[-1].startswith("integrated gradients in ")
         assert (

@@ -261,3 +261,12 @@ def test_the_selected_beam_hypothesis_is_outlined():
     assert highlight not in plain
     changed = [i for i, (a, b) in enumerate(zip(plain, selected, strict=True)) if a != b]
     assert len(changed) == 1 and selected[changed[0]] == highlight
+
+
+def test_a_title_names_layer_and_head_of_attention_and_only_the_kind_of_an_attribution():
+    assert paint.describe("cross", 1, 2) == "cross · layer 1 · head 2"
+    assert paint.describe("encoder_self_rollout", 1, "mean") == (
+        "encoder self rollout · layer 1 · mean of heads"
+    )
+    assert paint.describe("integrated_gradients", 0, "mean") == "integrated gradients"
+    assert paint.describe("label_saliency", 0, "mean") == "label saliency"

@@ -24,7 +24,7 @@ from app.figures.options import FigureOptions
 from app.state.display import Display
 from app.state.measures import gold_for, head_weights
 from app.state.selection import MEAN, Head, Selection
-from core_models.record import AttentionMap, AttentionRecord
+from core_models.record import ATTRIBUTION_KINDS, AttentionMap, AttentionRecord
 
 SAVING = threading.RLock()  # rcParams are global: one figure is written at a time
 LOG_FLOOR = 1e-4  # weights below this are drawn as this on a log scale
@@ -118,6 +118,9 @@ def find_layer_map(record: AttentionRecord, selection: Selection) -> AttentionMa
 
 
 def describe(kind: str, layer: int, head: Head) -> str:
+    """ "cross · layer 1 · head 2"; an attribution map (no layers or heads): its kind alone."""
+    if kind in ATTRIBUTION_KINDS:
+        return kind.replace("_", " ")
     head_text = "mean of heads" if head == MEAN else f"head {head}"
     return f"{kind.replace('_', ' ')} · layer {layer} · {head_text}"
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
+from core_models.record import ATTRIBUTION_KINDS
+
 SIDE_NAMES = {
     "source": QT_TRANSLATE_NOOP("Terms", "source"),
     "target": QT_TRANSLATE_NOOP("Terms", "target"),
@@ -244,7 +246,10 @@ def kind_name(kind: str) -> str:
 
 def describe_map(kind: str, layer: int, head: int | str) -> str:
     """A map's title in the interface language, e.g. "cross · layer 1 · head 2" (the words of
-    ``app.state.selection.Selection.describe``, which stays English and Qt-free for figures)."""
+    ``app.state.selection.Selection.describe``, which stays English and Qt-free for figures); an
+    attribution map, which has no layers or heads, by its kind alone."""
+    if kind in ATTRIBUTION_KINDS:
+        return kind_name(kind)
     heads = (
         QCoreApplication.translate("Selection", "mean of heads")
         if head == "mean"

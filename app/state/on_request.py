@@ -13,6 +13,7 @@ from PySide6.QtCore import QCoreApplication
 
 from app.i18n.terms import kind_name
 from core_models.models.registry import FAMILIES
+from core_models.record import ATTRIBUTION_KINDS
 
 if TYPE_CHECKING:
     from core_models.record import AttentionMap, AttentionRecord
@@ -25,7 +26,7 @@ FLOW_ON_REQUEST = {
 # core_models.explain.attribution.METHODS (which imports torch): a translation's kinds, and the
 # NLI label's ("label_" + method)
 ATTRIBUTIONS = ("saliency", "input_x_gradient", "integrated_gradients")
-ATTRIBUTION_KINDS = {
+TASK_ATTRIBUTIONS = {
     "translation": ATTRIBUTIONS,
     "nli": tuple(f"label_{method}" for method in ATTRIBUTIONS),
 }
@@ -33,7 +34,7 @@ ATTRIBUTION_KINDS = {
 
 def is_attribution(kind: str) -> bool:
     """True for a gradient attribution kind (its weights are not attention)."""
-    return any(kind in kinds for kinds in ATTRIBUTION_KINDS.values())
+    return kind in ATTRIBUTION_KINDS
 
 
 def flow_kinds(record: AttentionRecord | None) -> list[str]:
@@ -50,9 +51,9 @@ def flow_kinds(record: AttentionRecord | None) -> list[str]:
 def attribution_kinds(record: AttentionRecord | None, task_kind: str | None, family: str) -> list:
     """The attribution kinds of a ``task_kind`` model of ``family`` that ``record`` lacks; none
     for a family the attribution does not know (a Hugging Face model's)."""
-    if record is None or family not in FAMILIES or task_kind not in ATTRIBUTION_KINDS:
+    if record is None or family not in FAMILIES or task_kind not in TASK_ATTRIBUTIONS:
         return []
-    return [kind for kind in ATTRIBUTION_KINDS[task_kind] if kind not in record.kinds()]
+    return [kind for kind in TASK_ATTRIBUTIONS[task_kind] if kind not in record.kinds()]
 
 
 def done_message(kind: str, maps: list[AttentionMap], seconds: float) -> str:
