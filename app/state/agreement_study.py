@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from PySide6 import QtCore
 
-from app.workers.latest_job import LatestJobWorker
+from app.state.model_study import ModelStudy
 from core_models.cli_explain import ATTRIBUTIONS, method_group
 from core_models.models.registry import FAMILIES
 
@@ -69,35 +69,15 @@ class AgreementResult:
         return [name for name in methods if scores and self.table.aer.get(name) == min(scores)]
 
 
-class AgreementStudy(QtCore.QObject):
-    """Runs the agreement table of a Session's model off the GUI thread.
+class AgreementStudy(ModelStudy):
+    """Runs the agreement table of a Session's model off the GUI thread; sigProgress counts the
+    examples done (total 0 for one sentence: busy, no count)."""
 
-    sigProgress(done, total): examples done (total 0 for one sentence: busy, no count).
-    sigDone(): ``result`` holds a new table (or None: the model changed).
-    sigFailed(message): it could not run.
-    """
-
-    sigProgress = QtCore.Signal(int, int)
-    sigDone = QtCore.Signal()
-    sigFailed = QtCore.Signal(str)
+    result: AgreementResult | None
 
     def __init__(self, session, parent: QtCore.QObject | None = None) -> None:
-        super().__init__(parent)
-        self.session = session
-        self.result: AgreementResult | None = None
+        super().__init__(session, "agreement", parent)
         self.steps = IG_STEPS
-        self._request = 0
-        self.worker = LatestJobWorker("agreement", self)
-        self.worker.sigDone.connect(self._on_done)
-        self.worker.sigFailed.connect(self._on_failed)
-        session.sigModelChanged.connect(self._forget)
-        app = QtCore.QCoreApplication.instance()
-        if app is not None:
-            app.aboutToQuit.connect(self.shutdown)
-
-    @property
-    def busy(self) -> bool:
-        return self.worker.busy
 
     def offers(self) -> tuple[bool, bool]:
         """Whether flow and integrated gradients apply to the model on show: flow to the
@@ -177,31 +157,6 @@ class AgreementStudy(QtCore.QObject):
                 "workbench's own model families",
             ).format(model.name)
         return ""
-
-    def _start(self, job, total: int) -> None:
-        self._request += 1
-        self.sigProgress.emit(0, total)
-        self.worker.submit(self._request, job)
-
-    def _on_done(self, request_id: int, result: AgreementResult) -> None:
-        if request_id == self._request:
-            self.result = result
-            self.sigDone.emit()
-
-    def _on_failed(self, request_id: int, error: Exception) -> None:
-        from app.state.session import describe_error  # torch: not for the views importing this
-
-        if request_id == self._request:
-            self.sigFailed.emit(describe_error(error))
-
-    def _forget(self) -> None:
-        self._request += 1  # a table still being made is for the previous model
-        self.result = None
-        self.sigDone.emit()
-
-    def shutdown(self) -> None:
-        """Stop the worker thread (waits for a running table to finish)."""
-        self.worker.stop()
 
 
 def sentence_pair(model, inputs: Inputs, options: DecodeOptions):

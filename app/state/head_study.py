@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from PySide6 import QtCore
 
-from app.workers.latest_job import LatestJobWorker
+from app.state.model_study import ModelStudy
 
 if TYPE_CHECKING:
     from core_models.explain.ablation import HeadRow, PruneStep
@@ -39,33 +39,14 @@ class HeadStudyResult:
         return LOSS_ALLOWED[self.metric]
 
 
-class HeadStudy(QtCore.QObject):
-    """Runs the head study of a Session's model off the GUI thread.
+class HeadStudy(ModelStudy):
+    """Runs the head study of a Session's model off the GUI thread; sigProgress counts
+    evaluations and backward passes over the examples."""
 
-    sigProgress(done, total): steps done (evaluations and backward passes over the examples).
-    sigDone(): ``result`` holds a new study.  sigFailed(message): it could not run.
-    """
-
-    sigProgress = QtCore.Signal(int, int)
-    sigDone = QtCore.Signal()
-    sigFailed = QtCore.Signal(str)
+    result: HeadStudyResult | None
 
     def __init__(self, session, parent: QtCore.QObject | None = None) -> None:
-        super().__init__(parent)
-        self.session = session
-        self.result: HeadStudyResult | None = None
-        self._request = 0
-        self.worker = LatestJobWorker("head study", self)
-        self.worker.sigDone.connect(self._on_done)
-        self.worker.sigFailed.connect(self._on_failed)
-        session.sigModelChanged.connect(self._forget)
-        app = QtCore.QCoreApplication.instance()
-        if app is not None:
-            app.aboutToQuit.connect(self.shutdown)
-
-    @property
-    def busy(self) -> bool:
-        return self.worker.busy
+        super().__init__(session, "head study", parent)
 
     def run(self, size: int) -> None:
         """Study the model on show over the first ``size`` examples of its task's test split."""
@@ -87,7 +68,6 @@ class HeadStudy(QtCore.QObject):
             )
             self.sigFailed.emit(message.format(model.name))
             return
-        self._request += 1
         total = 2 * heads + 3  # head_importance: heads + 2 steps, pruning: heads + 1
         done = [0]
 
@@ -95,26 +75,7 @@ class HeadStudy(QtCore.QObject):
             done[0] += count
             self.sigProgress.emit(done[0], total)
 
-        self.sigProgress.emit(0, total)
-        self.worker.submit(self._request, lambda: study(model, examples, step))
-
-    def _on_done(self, request_id: int, result: HeadStudyResult) -> None:
-        if request_id == self._request:
-            self.result = result
-            self.sigDone.emit()
-
-    def _on_failed(self, request_id: int, error: Exception) -> None:
-        if request_id == self._request:
-            self.sigFailed.emit(str(error))
-
-    def _forget(self) -> None:
-        self._request += 1  # a study still running is for the previous model
-        self.result = None
-        self.sigDone.emit()
-
-    def shutdown(self) -> None:
-        """Stop the worker thread (waits for a running study to finish)."""
-        self.worker.stop()
+        self._start(lambda: study(model, examples, step), total)
 
 
 def study(model, examples, progress) -> HeadStudyResult:
