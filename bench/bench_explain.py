@@ -6,9 +6,10 @@ The reference: a teacher-forced forward over the model's own greedy output and o
 the sum of its tokens' log-probabilities. Saliency and input × gradient need one gradient per
 output token (a batch of T copies, one backward); integrated gradients one forward over its
 ``steps`` interpolation points (``--ig-batch`` points per forward) and one backward through it per
-explained output token (every one, or one selected). Rollout and flow read the captured record. The last line puts integrated gradients of a whole
-sentence per row (one output token's map needs its own gradient whatever the method) and against
-saliency of the same rows (one gradient each, no interpolation steps).
+explained output token (every one, or one selected). Rollout and flow read the captured record.
+The last line puts integrated gradients of a whole sentence per row (one output token's map needs
+its own gradient whatever the method) and against saliency of the same rows (one gradient each,
+no interpolation steps).
 
     python3 -m bench.bench_explain --threads 1
 """

@@ -4,8 +4,9 @@ Michel et al. 2019, ``core_models.explain.ablation``). A mixin of ``app.state.se
 
 A Transformer's rollout maps (encoder / pair self-attention rollout, cross attention · encoder
 rollout; ours or a Hugging Face encoder-decoder's or classifier's) are added to the record on the
-decoding thread right after each decode: they cost a few matrix products. Flow (a max-flow per pair of tokens) and gradient attribution (a backward per
-output token, integrated gradients a forward over its steps too) take seconds: the map picker
+decoding thread right after each decode: they cost a few matrix products. Flow (a max-flow per
+pair of tokens) and gradient attribution (a backward per output token, integrated gradients a
+forward over its steps too) take seconds: the map picker
 offers them (``on_request_kinds``, ``app.state.on_request``) and the one the user chooses is
 computed then, on the explain worker, and added to the record; the picker then shows it like any
 other map. Attribution explains the result on show as it was decoded (greedy, beam search or
