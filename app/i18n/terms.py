@@ -246,8 +246,8 @@ def kind_name(kind: str) -> str:
 
 def describe_map(kind: str, layer: int, head: int | str) -> str:
     """A map's title in the interface language, e.g. "cross · layer 1 · head 2" (the words of
-    ``app.state.selection.Selection.describe``, which stays English and Qt-free for figures); an
-    attribution map, which has no layers or heads, by its kind alone."""
+    ``app.figures.paint.describe``, which stays English and Qt-free for figures); an attribution
+    map, which has no layers or heads, by its kind alone."""
     if kind in ATTRIBUTION_KINDS:
         return kind_name(kind)
     heads = (

@@ -44,12 +44,6 @@ class TokenSpan:
                 f"a token span needs 0 <= first <= last, got {self.first}..{self.last}"
             )
 
-    def describe(self) -> str:
-        """E.g. "source tokens 2–4" or "source token 2"."""
-        if self.first == self.last:
-            return f"{self.side} token {self.first}"
-        return f"{self.side} tokens {self.first}–{self.last}"
-
 
 @dataclass(frozen=True)
 class Selection:
@@ -77,11 +71,6 @@ class Selection:
 
     def with_step(self, step: int | None) -> Selection:
         return replace(self, step=step)
-
-    def describe(self) -> str:
-        """A short title, e.g. "cross · layer 1 · head 2" or "cross · layer 0 · mean of heads"."""
-        head = "mean of heads" if self.head == MEAN else f"head {self.head}"
-        return f"{self.kind.replace('_', ' ')} · layer {self.layer} · {head}"
 
 
 def find_map(record: AttentionRecord | None, selection: Selection | None) -> AttentionMap | None:
