@@ -55,14 +55,14 @@ def build_parser(prog: str = "attention-workbench") -> argparse.ArgumentParser:
     translate.add_argument(
         "--dump-attention", metavar="OUT", help="write the record as .json or .npz"
     )
-    cli_explain.add_attribution_options(translate)
+    cli_explain.add_explain_options(translate)
 
     nli = commands.add_parser("nli", help="classify a premise / hypothesis pair")
     nli.add_argument("model")
     nli.add_argument("premise", nargs="?")
     nli.add_argument("hypothesis", nargs="?")
     nli.add_argument("--dump-attention", metavar="OUT")
-    cli_explain.add_attribution_options(nli)
+    cli_explain.add_explain_options(nli)
     _add_file_options(nli, "SNLI / MultiNLI .jsonl, or premise<TAB>hypothesis lines")
 
     evaluate = commands.add_parser(
@@ -284,7 +284,7 @@ def _translate(args) -> int:
     from core_models.export import save_record
     from core_models.inference import Translator, load_model
 
-    methods = cli_explain.attribution_methods(args)
+    methods = cli_explain.explain_methods(args)
     model = load_model(args.model)
     if not isinstance(model, Translator):
         raise ValueError(f"{args.model} is an NLI model: use `nli MODEL PREMISE HYPOTHESIS`")
@@ -302,7 +302,7 @@ def _translate(args) -> int:
         for step in result.record.steps:
             print(f"  {step.token:>14}  p={step.prob:.3f}")
     if methods:
-        cli_explain.add_attributions(model, result, methods, args.steps)
+        cli_explain.add_explanations(model, result, methods, args.steps)
     if args.dump_attention:
         save_record(
             args.dump_attention,
@@ -320,7 +320,7 @@ def _nli(args) -> int:
     from core_models.export import save_record
     from core_models.inference import Classifier, load_model
 
-    methods = cli_explain.attribution_methods(args)
+    methods = cli_explain.explain_methods(args)
     model = load_model(args.model)
     if not isinstance(model, Classifier):
         raise ValueError(f"{args.model} is a translation model: use `translate MODEL TEXT`")
@@ -336,7 +336,7 @@ def _nli(args) -> int:
     for label, prob in result.probs.items():
         print(f"  {label:<14} {prob:.3f}")
     if methods:
-        cli_explain.add_attributions(model, result, methods, args.steps)
+        cli_explain.add_explanations(model, result, methods, args.steps)
     if args.dump_attention:
         save_record(
             args.dump_attention,

@@ -11,9 +11,10 @@
 Both read a split of the model's bundled task or a test file (``--file``, ``--format``), show a
 progress bar on stderr, print a table on stdout and write it as JSON with ``--json OUT``.
 
-And the ``--explain METHODS`` option of ``translate`` and ``nli`` (``add_attribution_options``):
-the gradient attribution maps of the one output decoded (``core_models.explain.shown``) added to
-the record that ``--dump-attention OUT`` writes.
+And the ``--explain METHODS`` option of ``translate`` and ``nli`` (``add_explain_options``): the
+rollout and flow of the record's attention and the gradient attribution maps of the one output
+decoded (``core_models.explain.shown``) added to the record that ``--dump-attention OUT`` writes:
+every map kind the app shows.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ from pathlib import Path
 from core_models.cli_files import progress_bar, write_lines
 
 ATTRIBUTIONS = ("saliency", "input_x_gradient", "integrated_gradients")
+ROLLOUTS = ("rollout", "flow")  # of a Transformer's attention (core_models.explain.rollout)
+EXPLAIN_METHODS = (*ROLLOUTS, *ATTRIBUTIONS)
 IG_STEPS = 64  # core_models.explain.attribution.IG_STEPS (that module imports torch)
 METHOD_GROUPS = ("raw", "mean", "rollout", "flow", *ATTRIBUTIONS)
 CURVE_FORMATS = (".csv", ".json")
@@ -69,21 +72,20 @@ def _add_steps_option(command) -> None:
     )
 
 
-def add_attribution_options(command) -> None:
+def add_explain_options(command) -> None:
     """``--explain METHODS`` and ``--steps N`` of a command that decodes one input."""
     command.add_argument(
         "--explain",
         metavar="METHODS",
-        help="add gradient attribution maps of the output to the --dump-attention record: "
-        f"a comma list of {','.join(ATTRIBUTIONS)}, or all",
+        help="add maps of the output to the --dump-attention record: a comma list of "
+        f"{','.join(EXPLAIN_METHODS)}, or all (every one but flow, which takes seconds and "
+        "at most 40 tokens)",
     )
     _add_steps_option(command)
 
 
-def attribution_methods(args) -> tuple[str, ...]:
+def explain_methods(args) -> tuple[str, ...]:
     """The ``--explain`` methods (none without it), checked before any model is loaded."""
-    from core_models.explain.attribution import check_methods
-
     if not args.explain:
         return ()
     if args.file:
@@ -93,18 +95,34 @@ def attribution_methods(args) -> tuple[str, ...]:
     if args.steps < 1:
         raise ValueError(f"--steps must be at least 1; got {args.steps}")
     methods = args.explain.split(",")
-    methods = ATTRIBUTIONS if methods == ["all"] else tuple(m.strip() for m in methods)
-    check_methods(methods)
+    methods = (
+        ("rollout", *ATTRIBUTIONS) if methods == ["all"] else tuple(m.strip() for m in methods)
+    )
+    unknown = [method for method in methods if method not in EXPLAIN_METHODS]
+    if unknown:
+        raise ValueError(
+            f"unknown --explain method '{unknown[0]}'; choose one or more of "
+            f"{', '.join(EXPLAIN_METHODS)}, or all"
+        )
     return methods
 
 
-def add_attributions(model, result, methods: tuple[str, ...], steps: int) -> None:
-    """Add ``methods``' maps of ``result`` (as decoded) to its record; integrated gradients'
-    completeness gap on stderr."""
+def add_explanations(model, result, methods: tuple[str, ...], steps: int) -> None:
+    """Add ``methods``' maps of ``result`` (as decoded) to its record: rollout and flow of its
+    attention (a Transformer's: a ValueError for the others), the gradient attribution maps;
+    integrated gradients' completeness gap on stderr."""
+    from core_models.explain.rollout import rollout_maps
     from core_models.explain.shown import largest_gap, result_attributions
+    from core_models.record import KINDS
 
-    maps = result_attributions(model, result, methods, steps)
-    result.record.maps.extend(maps)
+    record = result.record
+    rolled = [method for method in methods if method in ROLLOUTS]
+    if rolled:
+        kinds = [kind for kind in KINDS if kind.endswith(tuple(f"_{m}" for m in rolled))]
+        record.maps.extend(rollout_maps(record, with_flow="flow" in rolled, kinds=kinds))
+    attributions = tuple(method for method in methods if method in ATTRIBUTIONS)
+    maps = result_attributions(model, result, attributions, steps) if attributions else []
+    record.maps.extend(maps)
     for attention_map in maps:
         gap = largest_gap(attention_map)
         if gap is not None:

@@ -14,6 +14,7 @@ from core_models.cli import EXIT_BAD_INPUT, main
 from core_models.data.tasks import TASKS
 from core_models.explain.ablation import head_importance
 from core_models.explain.agreement import agreement
+from core_models.explain.rollout import rollout_maps
 from core_models.export import load_record
 from core_models.inference import load_model
 
@@ -191,13 +192,41 @@ def test_nli_explain_all_dumps_the_labels_attribution(tmp_path):
     assert record.get("label_integrated_gradients").info["steps"] == 4
 
 
+def test_translate_explain_rollout_and_flow_dumps_the_maps_the_app_shows(tmp_path):
+    out = tmp_path / "record.npz"
+    argv = ["translate", "transformer-en-fr", "he hears the aunt .", "--dump-attention", str(out)]
+    assert main([*argv, "--explain", "rollout,flow"]) == 0
+    record, _ = load_record(out)
+    result = load_model("transformer-en-fr").translate("he hears the aunt .")
+    expected = rollout_maps(result.record, with_flow=True)
+    assert {m.kind for m in expected} == {
+        "encoder_self_rollout", "encoder_self_flow", "cross_rollout", "cross_flow",
+    }  # fmt: skip
+    for derived in expected:
+        dumped = record.get(derived.kind, derived.layer)
+        np.testing.assert_allclose(dumped.weights, derived.weights, atol=1e-6)
+    assert main([*argv, "--explain", "all", "--steps", "4"]) == 0  # rollout, no flow
+    kinds = set(load_record(out)[0].kinds())
+    assert {"encoder_self_rollout", "cross_rollout", "integrated_gradients"} <= kinds
+    assert not kinds & {"encoder_self_flow", "cross_flow"}
+
+
+def test_rollout_of_a_model_without_self_attention_is_one_error_line(tmp_path, capsys):
+    out = tmp_path / "record.json"
+    argv = ["translate", "bahdanau-en-fr", "the cat", "--explain", "rollout"]
+    assert main([*argv, "--dump-attention", str(out)]) == EXIT_BAD_INPUT
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.startswith("error: rollout and flow need a Transformer's self-attention layers")
+    assert not out.exists()
+
+
 @pytest.mark.parametrize(
     ("options", "message"),
     [
         (
             ["--explain", "saliency,bogus"],
-            "error: unknown attribution method 'bogus'; choose one or more of saliency, "
-            "input_x_gradient, integrated_gradients",
+            "error: unknown --explain method 'bogus'; choose one or more of rollout, flow, "
+            "saliency, input_x_gradient, integrated_gradients, or all",
         ),
         (
             ["--explain", "saliency", "--steps", "0"],
