@@ -53,12 +53,10 @@ KIND_SIDES: dict[str, tuple[str, str]] = {
     "label_integrated_gradients": ("label", "pair"),
 }
 KINDS = tuple(KIND_SIDES)
-# The gradient attribution kinds: one map each (layer 0, one "head"), not attention weights.
-ATTRIBUTION_KINDS = tuple(
-    kind
-    for kind in KINDS
-    if kind.endswith(("saliency", "input_x_gradient", "integrated_gradients"))
-)
+# The gradient attribution methods (core_models.explain.attribution) and their kinds, a
+# translation's and the NLI label's: one map each (layer 0, one "head"), not attention weights.
+ATTRIBUTION_METHODS = ("saliency", "input_x_gradient", "integrated_gradients")
+ATTRIBUTION_KINDS = (*ATTRIBUTION_METHODS, *(f"label_{method}" for method in ATTRIBUTION_METHODS))
 NLI_LABELS = ("entailment", "neutral", "contradiction")
 
 

@@ -14,10 +14,11 @@ import pytest
 from app_fixtures import WAIT_MS, app_env, app_models, wait_for_source
 
 from app.panels.binding import ViewBinding
-from app.state.on_request import ATTRIBUTIONS, attribution_kinds
+from app.state.on_request import attribution_kinds
 from app.state.session import Session
 from app.state.session_state import Inputs
 from app.views.heatmap import HeatmapView
+from core_models.cli_explain import ATTRIBUTIONS
 from core_models.explain import shown
 from core_models.explain.attribution import METHODS, explain_nli, explain_translation
 from core_models.inference import load_model
@@ -51,8 +52,8 @@ def pick(qtbot, session: Session, heatmap: HeatmapView, text: str) -> None:
         box.activated.emit(index)
 
 
-def test_the_app_offers_the_cores_methods():
-    assert ATTRIBUTIONS == METHODS  # the picker's copy of the names (no torch in the views)
+def test_the_cli_names_the_cores_methods():
+    assert ATTRIBUTIONS == METHODS  # the CLI's copy of the names (no numpy at its start)
 
 
 def test_integrated_gradients_in_the_picker_computed_off_the_gui_thread(

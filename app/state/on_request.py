@@ -13,7 +13,7 @@ from PySide6.QtCore import QCoreApplication
 
 from app.i18n.terms import kind_name
 from core_models.models.registry import FAMILIES
-from core_models.record import ATTRIBUTION_KINDS
+from core_models.record import ATTRIBUTION_KINDS, ATTRIBUTION_METHODS
 
 if TYPE_CHECKING:
     from core_models.record import AttentionMap, AttentionRecord
@@ -23,12 +23,10 @@ FLOW_ON_REQUEST = {
     "encoder_self": ("encoder_self_flow", "cross_flow"),
     "pair_self": ("pair_self_flow",),
 }
-# core_models.explain.attribution.METHODS (which imports torch): a translation's kinds, and the
-# NLI label's ("label_" + method)
-ATTRIBUTIONS = ("saliency", "input_x_gradient", "integrated_gradients")
+# The attribution kinds of a translation, and of the NLI label ("label_" + method).
 TASK_ATTRIBUTIONS = {
-    "translation": ATTRIBUTIONS,
-    "nli": tuple(f"label_{method}" for method in ATTRIBUTIONS),
+    "translation": ATTRIBUTION_METHODS,
+    "nli": tuple(f"label_{method}" for method in ATTRIBUTION_METHODS),
 }
 
 
@@ -65,10 +63,10 @@ def done_message(kind: str, maps: list[AttentionMap], seconds: float) -> str:
     from core_models.explain.shown import largest_gap
 
     shown = [m for m in maps if m.kind == kind]
-    gap = max((largest_gap(m) for m in shown if largest_gap(m) is not None), default=None)
-    if gap is None:
+    gaps = [gap for gap in map(largest_gap, shown) if gap is not None]
+    if not gaps:
         return done
     gap_note = QCoreApplication.translate(
         "OnRequest", "completeness gap {gap} (largest |convergence delta|, {steps} steps)"
-    ).format(gap=f"{gap:.2g}", steps=shown[0].info["steps"])
+    ).format(gap=f"{max(gaps):.2g}", steps=shown[0].info["steps"])
     return f"{done} · {gap_note}"

@@ -265,7 +265,7 @@ class AgreementView(AttentionView):
         result = self.study.result
         self._enable_controls()
         self.table.setVisible(result is not None)
-        self.note.setVisible(result is not None)
+        self.note.setVisible(False)
         if result is None:
             self.status.setText(self.intro)
             self.progress.hide()
@@ -280,7 +280,9 @@ class AgreementView(AttentionView):
         for name, action in self.group_actions.items():
             action.setVisible(name in present)
         self.status.setText(self._describe(result))
-        self.note.setText(self._note(result))
+        note = self._note(result)
+        self.note.setText(note)
+        self.note.setVisible(bool(note))
         self._fill()
 
     def _describe(self, result: AgreementResult) -> str:
@@ -315,7 +317,6 @@ class AgreementView(AttentionView):
                     "row (the label) and are left out"
                 )
             )
-        self.note.setVisible(bool(notes))
         return " · ".join(notes)
 
     def _fill(self) -> None:

@@ -48,9 +48,9 @@ from torch import Tensor, nn
 
 from core_models.explain.inputs import nli_ids, translation_ids
 from core_models.models.base import BOS_ID, PAD_ID, NLIModel, Seq2SeqModel
-from core_models.record import NLI_LABELS, AttentionMap
+from core_models.record import ATTRIBUTION_METHODS, NLI_LABELS, AttentionMap
 
-METHODS = ("saliency", "input_x_gradient", "integrated_gradients")
+METHODS = ATTRIBUTION_METHODS
 IG_STEPS = 64
 NORMALISATION = "L2 norm over the embedding dimension, rows sum to 1; raw: signed sum"
 
